@@ -1,0 +1,156 @@
+package io.quantwatch.engine.model;
+
+import io.quantwatch.engine.gguf.GgmlType;
+import io.quantwatch.engine.gguf.GgufFile;
+import io.quantwatch.engine.gguf.GgufFormatException;
+import io.quantwatch.engine.gguf.GgufTensorInfo;
+import io.quantwatch.engine.tensor.DotKernels;
+import io.quantwatch.engine.tensor.F16Weights;
+import io.quantwatch.engine.tensor.F32Weights;
+import io.quantwatch.engine.tensor.HalfFloat;
+import io.quantwatch.engine.tensor.Int4Weights;
+import io.quantwatch.engine.tensor.Int8Weights;
+import io.quantwatch.engine.tensor.WeightMatrix;
+import io.quantwatch.engine.tokenizer.GgufTokenizers;
+import io.quantwatch.engine.tokenizer.Tokenizer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loads architecture {@code llama} from GGUF, keeping each tensor in its stored format. */
+final class GgufLlamaLoader {
+    private GgufLlamaLoader() {
+    }
+
+    static LlamaModel load(Path path, DotKernels kernels) {
+        try (GgufFile file = GgufFile.open(path)) {
+            String arch = file.requireString("general.architecture");
+            if (!arch.equals("llama")) {
+                throw new GgufFormatException(path, "architecture '" + arch + "' is not supported (supported: llama)");
+            }
+            Tokenizer tokenizer = GgufTokenizers.fromGguf(file);
+            int dim = (int) file.requireLong("llama.embedding_length");
+            int heads = (int) file.requireLong("llama.attention.head_count");
+            GgufTensorInfo embd = file.tensor("token_embd.weight");
+            int vocab = (int) file.longOr("llama.vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
+            LlamaConfig config;
+            try {
+                config = new LlamaConfig(dim, (int) file.requireLong("llama.feed_forward_length"),
+                        (int) file.requireLong("llama.block_count"), heads,
+                        (int) file.longOr("llama.attention.head_count_kv", heads), vocab,
+                        (int) file.requireLong("llama.context_length"),
+                        (float) file.doubleOr("llama.rope.freq_base", 10000.0),
+                        (float) file.doubleOr("llama.attention.layer_norm_rms_epsilon", 1e-5));
+            } catch (IllegalArgumentException e) {
+                throw new GgufFormatException(path, "invalid llama hyper-parameters: " + e.getMessage());
+            }
+            long ropeDims = file.longOr("llama.rope.dimension_count", config.headSize());
+            if (ropeDims != config.headSize()) {
+                throw new GgufFormatException(path, "llama.rope.dimension_count " + ropeDims + " differs from the head size "
+                        + config.headSize() + "; partial rotary embeddings are not supported");
+            }
+            if (tokenizer.vocabulary().size() != vocab) {
+                throw new GgufFormatException(path, "the tokenizer has " + tokenizer.vocabulary().size()
+                        + " tokens but token_embd.weight has " + vocab + " rows");
+            }
+            WeightMatrix embedding = matrix(file, "token_embd.weight", vocab, dim, kernels);
+            List<LayerWeights> layers = new ArrayList<>();
+            int kvDim = config.kvDim();
+            int hidden = config.hiddenDim();
+            for (int l = 0; l < config.layers(); l++) {
+                String p = "blk." + l + ".";
+                layers.add(new LayerWeights(
+                        vector(file, p + "attn_norm.weight", dim),
+                        matrix(file, p + "attn_q.weight", dim, dim, kernels),
+                        matrix(file, p + "attn_k.weight", kvDim, dim, kernels),
+                        matrix(file, p + "attn_v.weight", kvDim, dim, kernels),
+                        matrix(file, p + "attn_output.weight", dim, dim, kernels),
+                        vector(file, p + "ffn_norm.weight", dim),
+                        matrix(file, p + "ffn_gate.weight", hidden, dim, kernels),
+                        matrix(file, p + "ffn_up.weight", hidden, dim, kernels),
+                        matrix(file, p + "ffn_down.weight", dim, hidden, kernels)));
+            }
+            float[] outputNorm = vector(file, "output_norm.weight", dim);
+            WeightMatrix output = file.tensors().containsKey("output.weight")
+                    ? matrix(file, "output.weight", vocab, dim, kernels) : embedding;
+            String name = path.getFileName().toString();
+            return new LlamaModel(name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
+        }
+    }
+
+    private static float[] vector(GgufFile file, String name, int length) {
+        GgufTensorInfo t = file.tensor(name);
+        if (t.elementCount() != length) {
+            throw new GgufFormatException(file.path(), "tensor '" + name + "' has " + t.elementCount() + " values, expected " + length);
+        }
+        return toFloats(file, t);
+    }
+
+    private static float[] toFloats(GgufFile file, GgufTensorInfo t) {
+        ByteBuffer data = file.tensorData(t);
+        int n = (int) t.elementCount();
+        float[] out = new float[n];
+        switch (t.type()) {
+            case F32 -> data.asFloatBuffer().get(out);
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = HalfFloat.toFloat(data.getShort(2 * i));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = HalfFloat.bf16ToFloat(data.getShort(2 * i));
+                }
+            }
+            default -> throw new GgufFormatException(file.path(), "tensor '" + t.name() + "' has type " + t.type()
+                    + ", but norm weights must be F32, F16 or BF16");
+        }
+        return out;
+    }
+
+    private static WeightMatrix matrix(GgufFile file, String name, int rows, int cols, DotKernels kernels) {
+        GgufTensorInfo t = file.tensor(name);
+        long[] s = t.shape();
+        if (s.length != 2 || s[0] != cols || s[1] != rows) {
+            throw new GgufFormatException(file.path(), "tensor '" + name + "' (" + t.type() + ") has shape "
+                    + java.util.Arrays.toString(s) + ", expected [" + cols + ", " + rows + "]");
+        }
+        ByteBuffer data = file.tensorData(t);
+        int n = rows * cols;
+        return switch (t.type()) {
+            case F32 -> {
+                float[] w = new float[n];
+                data.asFloatBuffer().get(w);
+                yield new F32Weights(w, rows, cols, kernels);
+            }
+            case F16, BF16 -> {
+                short[] w = new short[n];
+                data.asShortBuffer().get(w);
+                yield new F16Weights(w, rows, cols, t.type() == GgmlType.BF16, kernels);
+            }
+            case Q8_0 -> {
+                int blocks = n / 32;
+                byte[] q = new byte[n];
+                float[] scales = new float[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    int base = b * 34;
+                    scales[b] = HalfFloat.toFloat(data.getShort(base));
+                    data.get(base + 2, q, b * 32, 32);
+                }
+                yield new Int8Weights(q, scales, null, rows, cols, 32, "Q8_0", kernels);
+            }
+            case Q4_0 -> {
+                int blocks = n / 32;
+                byte[] packed = new byte[n / 2];
+                float[] scales = new float[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    int base = b * 18;
+                    scales[b] = HalfFloat.toFloat(data.getShort(base));
+                    data.get(base + 2, packed, b * 16, 16);
+                }
+                yield new Int4Weights(packed, scales, null, rows, cols, 32, "Q4_0", kernels);
+            }
+        };
+    }
+}

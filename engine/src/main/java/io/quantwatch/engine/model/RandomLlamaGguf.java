@@ -1,0 +1,161 @@
+package io.quantwatch.engine.model;
+
+import io.quantwatch.engine.gguf.GgmlType;
+import io.quantwatch.engine.gguf.GgufValue;
+import io.quantwatch.engine.gguf.GgufValueType;
+import io.quantwatch.engine.gguf.GgufWriter;
+import io.quantwatch.engine.tokenizer.Vocabulary;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Writes seeded random-weight Llama models as GGUF, with a SentencePiece vocabulary of invented
+ * words: test subjects and benchmark models no one has to download.
+ *
+ * <p>The weights are random but the model is made decisive and well-behaved: logits have a spread
+ * of several nats so the greedy choice is stable under float rounding, and residual channel 0 is
+ * held constant (zero rows in the output projections) so that the output layer can give control
+ * and byte tokens a large negative bias. Greedy decodes therefore emit only word tokens, whose
+ * text identifies them, which lets llama.cpp's streamed pieces be compared token by token.
+ */
+public final class RandomLlamaGguf {
+
+    /** Model shape and seed. */
+    public record Spec(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocabSize, int contextLength, long seed) {
+
+        /** dim 256, 4 layers, GQA 8/2, about 1 000 tokens: the oracle test model. */
+        public static Spec small(long seed) {
+            return new Spec(256, 768, 4, 8, 2, 1024, 512, seed);
+        }
+
+        /** dim 512, 6 layers, GQA 8/4, 8 192 tokens: about 27 M parameters, the benchmark model. */
+        public static Spec benchmark(long seed) {
+            return new Spec(512, 1536, 6, 8, 4, 8192, 1024, seed);
+        }
+    }
+
+    private static final int FIRST_BYTE_TOKEN = 3;
+    private static final int FIRST_WORD_TOKEN = FIRST_BYTE_TOKEN + 256;
+
+    private RandomLlamaGguf() {
+    }
+
+    /** Writes the model with its matrices in {@code type}; norms are always F32. */
+    public static void write(Spec spec, GgmlType type, Path file) {
+        Random rnd = new Random(spec.seed());
+        List<String> tokens = vocabulary(spec.vocabSize(), new Random(spec.seed() ^ 0x5DEECE66DL));
+        int n = tokens.size();
+        GgufWriter w = new GgufWriter();
+        w.put("general.architecture", GgufValue.string("llama"));
+        w.put("general.name", GgufValue.string("quantwatch-random-" + spec.dim() + "x" + spec.layers() + "-seed" + spec.seed()));
+        w.put("llama.context_length", GgufValue.uint32(spec.contextLength()));
+        w.put("llama.embedding_length", GgufValue.uint32(spec.dim()));
+        w.put("llama.block_count", GgufValue.uint32(spec.layers()));
+        w.put("llama.feed_forward_length", GgufValue.uint32(spec.hiddenDim()));
+        w.put("llama.attention.head_count", GgufValue.uint32(spec.heads()));
+        w.put("llama.attention.head_count_kv", GgufValue.uint32(spec.kvHeads()));
+        w.put("llama.rope.dimension_count", GgufValue.uint32(spec.dim() / spec.heads()));
+        w.put("llama.rope.freq_base", GgufValue.float32(10000.0));
+        w.put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5));
+        w.put("tokenizer.ggml.model", GgufValue.string("llama"));
+        w.put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens));
+        List<Double> scores = new ArrayList<>();
+        List<Long> types = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            scores.add(i < FIRST_WORD_TOKEN ? 0.0 : -0.01 * (i - FIRST_WORD_TOKEN));
+            types.add((long) (i == 0 ? Vocabulary.UNKNOWN : i < FIRST_BYTE_TOKEN ? Vocabulary.CONTROL
+                    : i < FIRST_WORD_TOKEN ? Vocabulary.BYTE : Vocabulary.NORMAL));
+        }
+        w.put("tokenizer.ggml.scores", GgufValue.array(GgufValueType.FLOAT32, scores));
+        w.put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, types));
+        w.put("tokenizer.ggml.bos_token_id", GgufValue.uint32(1));
+        w.put("tokenizer.ggml.eos_token_id", GgufValue.uint32(2));
+        w.put("tokenizer.ggml.unknown_token_id", GgufValue.uint32(0));
+        w.put("tokenizer.ggml.add_bos_token", GgufValue.bool(true));
+        w.put("tokenizer.ggml.add_eos_token", GgufValue.bool(false));
+
+        int dim = spec.dim();
+        int kvDim = spec.kvHeads() * (dim / spec.heads());
+        int hidden = spec.hiddenDim();
+        float[] embedding = gaussian(rnd, n * dim, 1.0f);
+        for (int t = 0; t < n; t++) {
+            embedding[t * dim] = 1.0f; // the constant channel
+        }
+        w.addTensor("token_embd.weight", type, new long[] {dim, n}, embedding);
+        for (int l = 0; l < spec.layers(); l++) {
+            String p = "blk." + l + ".";
+            w.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
+            w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, gaussian(rnd, dim * dim, (float) (1 / Math.sqrt(dim))));
+            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float) (1 / Math.sqrt(dim))));
+            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float) (1 / Math.sqrt(dim))));
+            float[] wo = gaussian(rnd, dim * dim, (float) (0.5 / Math.sqrt(dim)));
+            java.util.Arrays.fill(wo, 0, dim, 0f); // row 0 writes the constant channel: keep it zero
+            w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, wo);
+            w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
+            w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float) (1 / Math.sqrt(dim))));
+            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float) (1 / Math.sqrt(dim))));
+            float[] down = gaussian(rnd, dim * hidden, (float) (0.5 / Math.sqrt(hidden)));
+            java.util.Arrays.fill(down, 0, hidden, 0f);
+            w.addTensor(p + "ffn_down.weight", type, new long[] {hidden, dim}, down);
+        }
+        float[] outNorm = norm(rnd, dim);
+        outNorm[0] = 1f;
+        w.addTensor("output_norm.weight", GgmlType.F32, new long[] {dim}, outNorm);
+        float[] output = gaussian(rnd, n * dim, (float) (4.0 / Math.sqrt(dim)));
+        for (int t = 0; t < n; t++) {
+            // Control and byte tokens get a large negative bias through the constant channel.
+            output[t * dim] = t < FIRST_WORD_TOKEN ? -60f : 0f;
+        }
+        w.addTensor("output.weight", type, new long[] {dim, n}, output);
+        w.write(file);
+    }
+
+    private static float[] gaussian(Random rnd, int n, float std) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextGaussian() * std);
+        }
+        return a;
+    }
+
+    private static float[] norm(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = 1f + (float) (rnd.nextGaussian() * 0.1);
+        }
+        return a;
+    }
+
+    /**
+     * Special tokens, 256 byte tokens, single characters, then invented words with every prefix
+     * (so the SentencePiece merge can reach each word pair by pair), until {@code size}.
+     */
+    static List<String> vocabulary(int size, Random rnd) {
+        List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        for (int b = 0; b < 256; b++) {
+            tokens.add(String.format("<0x%02X>", b));
+        }
+        Set<String> words = new LinkedHashSet<>();
+        for (char ch : "\u2581abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?'\"{}[]()-_=+*/\\<>@#$%&".toCharArray()) {
+            words.add(String.valueOf(ch));
+        }
+        String[] onsets = {"b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "st", "tr", "ch", "sh", "th"};
+        String[] vowels = {"a", "e", "i", "o", "u", "ai", "ou", "ea"};
+        while (tokens.size() + words.size() < size) {
+            StringBuilder word = new StringBuilder(rnd.nextInt(4) == 0 ? "" : "\u2581");
+            int syllables = 1 + rnd.nextInt(3);
+            for (int s = 0; s < syllables; s++) {
+                word.append(onsets[rnd.nextInt(onsets.length)]).append(vowels[rnd.nextInt(vowels.length)]);
+            }
+            for (int len = 2; len <= word.length() && tokens.size() + words.size() < size; len++) {
+                words.add(word.substring(0, len));
+            }
+        }
+        tokens.addAll(words);
+        return tokens;
+    }
+}

@@ -1,0 +1,118 @@
+package io.quantwatch.engine.quant;
+
+import io.quantwatch.engine.model.LayerWeights;
+import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.model.LlamaWeights;
+import io.quantwatch.engine.tensor.DotKernels;
+import io.quantwatch.engine.tensor.WeightMatrix;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a {@link QuantRecipe} to a model with NNCF's layer policy: embeddings and the output
+ * layer in the backup precision unless {@code all_layers}; with {@code ratio} below 1, the layers
+ * with the highest INT8_ASYM quantization error (NNCF's data-free sensitivity, score = 1/(error+eps),
+ * lowest score first) go to the primary precision until the next one would reach the ratio of
+ * weights; the rest take the backup.
+ */
+public final class RecipeApplier {
+    private RecipeApplier() {
+    }
+
+    /** What the policy decided for one weight. */
+    public record LayerAssignment(String tensor, long weights, double int8AsymError, boolean primary, String format) {
+    }
+
+    /** The quantized model and the per-layer decisions behind it. */
+    public record Result(LlamaModel model, List<LayerAssignment> assignments) {
+    }
+
+    public static Result apply(LlamaModel source, QuantRecipe recipe) {
+        DotKernels kernels = source.kernels();
+        LlamaWeights w = source.weights();
+        QuantMode mode = recipe.mode();
+        boolean backupForEdges = mode.primaryWithBackup() && !recipe.allLayers();
+
+        // The weights the ratio is defined over: all linear layers, plus the edges under all_layers or 8-bit modes.
+        Map<String, WeightMatrix> ratioDefining = new LinkedHashMap<>();
+        for (int l = 0; l < w.layers().size(); l++) {
+            for (LayerWeights.NamedMatrix m : w.layers().get(l).projections(l)) {
+                ratioDefining.put(m.name(), m.matrix());
+            }
+        }
+        if (!backupForEdges) {
+            ratioDefining.put("token_embd.weight", w.tokenEmbedding());
+            if (!w.tiedOutput()) {
+                ratioDefining.put("output.weight", w.output());
+            }
+        }
+        Map<String, Double> errors = new LinkedHashMap<>();
+        Set<String> primary = new HashSet<>();
+        if (recipe.ratio() >= 1.0) {
+            primary.addAll(ratioDefining.keySet());
+        } else {
+            long total = 0;
+            for (Map.Entry<String, WeightMatrix> e : ratioDefining.entrySet()) {
+                WeightMatrix m = e.getValue();
+                errors.put(e.getKey(), WeightQuantizer.int8AsymError(m.toFloats(), m.rows(), m.cols()));
+                total += (long) m.rows() * m.cols();
+            }
+            float eps = Math.ulp(1.0f);
+            List<String> order = new ArrayList<>(ratioDefining.keySet());
+            // Stable sort by ascending score 1/(error + eps): the largest error first, as NNCF sorts.
+            order.sort(Comparator.comparingDouble(name -> 1.0 / (errors.get(name) + eps)));
+            long inPrimary = 0;
+            for (String name : order) {
+                WeightMatrix m = ratioDefining.get(name);
+                long n = (long) m.rows() * m.cols();
+                if ((double) (inPrimary + n) / total >= recipe.ratio()) {
+                    break;
+                }
+                primary.add(name);
+                inPrimary += n;
+            }
+        }
+
+        List<LayerAssignment> assignments = new ArrayList<>();
+        Map<WeightMatrix, WeightMatrix> converted = new java.util.IdentityHashMap<>();
+        java.util.function.BiFunction<String, WeightMatrix, WeightMatrix> convert = (name, m) -> converted.computeIfAbsent(m, key -> {
+            boolean isPrimary = primary.contains(name);
+            WeightMatrix q = isPrimary
+                    ? WeightQuantizer.quantize(key.toFloats(), key.rows(), key.cols(), mode, recipe.groupSize(), kernels)
+                    : backup(key, recipe.backup(), kernels);
+            assignments.add(new LayerAssignment(name, (long) key.rows() * key.cols(),
+                    errors.getOrDefault(name, Double.NaN), isPrimary, q.format()));
+            return q;
+        });
+
+        WeightMatrix embedding = convert.apply("token_embd.weight", w.tokenEmbedding());
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int l = 0; l < w.layers().size(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            String p = "blk." + l + ".";
+            layers.add(new LayerWeights(lw.attnNorm(),
+                    convert.apply(p + "attn_q.weight", lw.wq()), convert.apply(p + "attn_k.weight", lw.wk()),
+                    convert.apply(p + "attn_v.weight", lw.wv()), convert.apply(p + "attn_output.weight", lw.wo()),
+                    lw.ffnNorm(),
+                    convert.apply(p + "ffn_gate.weight", lw.gate()), convert.apply(p + "ffn_up.weight", lw.up()),
+                    convert.apply(p + "ffn_down.weight", lw.down())));
+        }
+        WeightMatrix output = w.tiedOutput() ? embedding : convert.apply("output.weight", w.output());
+        LlamaWeights quantized = new LlamaWeights(embedding, layers, w.outputNorm(), output);
+        return new Result(source.withWeights(source.name() + " [" + recipe + "]", quantized), List.copyOf(assignments));
+    }
+
+    private static WeightMatrix backup(WeightMatrix m, QuantRecipe.Backup backup, DotKernels kernels) {
+        float[] f = m.toFloats();
+        return switch (backup) {
+            case INT8_ASYM -> WeightQuantizer.quantize(f, m.rows(), m.cols(), QuantMode.INT8_ASYM, -1, kernels);
+            case INT8_SYM -> WeightQuantizer.quantize(f, m.rows(), m.cols(), QuantMode.INT8_SYM, -1, kernels);
+            case NONE -> WeightQuantizer.keepF32(f, m.rows(), m.cols(), kernels);
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package io.quantwatch.engine.tensor;
+
+/**
+ * The inner products every weight format reduces to. Two implementations: Vector API kernels and a
+ * scalar fallback; {@link #preferred()} picks the vector one when {@code jdk.incubator.vector} is
+ * present and {@code -Dquantwatch.kernels=scalar} is not set.
+ */
+public interface DotKernels {
+
+    /** Σ w[wOff+i]·x[xOff+i] for i in [0, n). */
+    float f32(float[] w, int wOff, float[] x, int xOff, int n);
+
+    /** Same over binary16 weights. */
+    float f16(short[] w, int wOff, float[] x, int xOff, int n);
+
+    /** Same over bfloat16 weights. */
+    float bf16(short[] w, int wOff, float[] x, int xOff, int n);
+
+    /** Σ q[qOff+i]·x[xOff+i] over signed 8-bit integers (the caller applies scale and zero point). */
+    float int8(byte[] q, int qOff, float[] x, int xOff, int n);
+
+    /**
+     * Σ (nibble − bias)·x over one group of {@code groupSize} 4-bit values packed llama.cpp-style:
+     * byte j holds value j in its low nibble and value j + groupSize/2 in its high nibble.
+     */
+    float nibbles(byte[] packed, int byteOff, float[] x, int xOff, int groupSize, int bias);
+
+    /** Σ x[off+i] for i in [0, n): the zero-point term of asymmetric formats. */
+    float sum(float[] x, int off, int n);
+
+    String name();
+
+    static DotKernels scalar() {
+        return ScalarDotKernels.INSTANCE;
+    }
+
+    static DotKernels preferred() {
+        if ("scalar".equalsIgnoreCase(System.getProperty("quantwatch.kernels", "vector"))) {
+            return scalar();
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return scalar();
+        }
+        return VectorDotKernels.INSTANCE;
+    }
+}

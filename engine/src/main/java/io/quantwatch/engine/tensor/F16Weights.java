@@ -1,0 +1,71 @@
+package io.quantwatch.engine.tensor;
+
+/** Binary16 (or bfloat16) weights, widened to float inside the kernel. */
+public final class F16Weights implements WeightMatrix {
+    private final short[] w;
+    private final int rows;
+    private final int cols;
+    private final boolean bfloat;
+    private final DotKernels kernels;
+
+    /** @param bfloat true when the shorts are bfloat16 rather than IEEE binary16 */
+    public F16Weights(short[] w, int rows, int cols, boolean bfloat, DotKernels kernels) {
+        if ((long) rows * cols != w.length) {
+            throw new IllegalArgumentException("16-bit matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
+        }
+        this.w = w;
+        this.rows = rows;
+        this.cols = cols;
+        this.bfloat = bfloat;
+        this.kernels = kernels;
+    }
+
+    public static F16Weights fromFloats(float[] values, int rows, int cols, DotKernels kernels) {
+        short[] h = new short[values.length];
+        for (int i = 0; i < values.length; i++) {
+            h[i] = HalfFloat.fromFloat(values[i]);
+        }
+        return new F16Weights(h, rows, cols, false, kernels);
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int from, int to) {
+        if (bfloat) {
+            for (int r = from; r < to; r++) {
+                out[r] = kernels.bf16(w, r * cols, x, 0, cols);
+            }
+        } else {
+            for (int r = from; r < to; r++) {
+                out[r] = kernels.f16(w, r * cols, x, 0, cols);
+            }
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        int base = row * cols;
+        for (int i = 0; i < cols; i++) {
+            dst[dstOff + i] = bfloat ? HalfFloat.bf16ToFloat(w[base + i]) : HalfFloat.toFloat(w[base + i]);
+        }
+    }
+
+    @Override
+    public long storageBytes() {
+        return 2L * w.length;
+    }
+
+    @Override
+    public String format() {
+        return bfloat ? "BF16" : "F16";
+    }
+}

@@ -1,0 +1,51 @@
+package io.quantwatch.engine.tensor;
+
+/** Full-precision weights. */
+public final class F32Weights implements WeightMatrix {
+    private final float[] w;
+    private final int rows;
+    private final int cols;
+    private final DotKernels kernels;
+
+    public F32Weights(float[] w, int rows, int cols, DotKernels kernels) {
+        if ((long) rows * cols != w.length) {
+            throw new IllegalArgumentException("F32 matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
+        }
+        this.w = w;
+        this.rows = rows;
+        this.cols = cols;
+        this.kernels = kernels;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int from, int to) {
+        for (int r = from; r < to; r++) {
+            out[r] = kernels.f32(w, r * cols, x, 0, cols);
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        System.arraycopy(w, row * cols, dst, dstOff, cols);
+    }
+
+    @Override
+    public long storageBytes() {
+        return 4L * w.length;
+    }
+
+    @Override
+    public String format() {
+        return "F32";
+    }
+}

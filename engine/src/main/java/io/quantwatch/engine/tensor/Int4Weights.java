@@ -1,0 +1,110 @@
+package io.quantwatch.engine.tensor;
+
+/**
+ * 4-bit integer weights, two per byte, one scale per group (llama.cpp Q4_0 nibble order within a
+ * group). Symmetric: w = s·(n − 8), n in [0, 15]. Asymmetric: w = s·(n − z) with a per-group z.
+ */
+public final class Int4Weights implements WeightMatrix {
+    private final byte[] packed;
+    private final float[] scales;
+    private final byte[] zeroPoints; // null when symmetric
+    private final int rows;
+    private final int cols;
+    private final int groupSize;
+    private final String format;
+    private final DotKernels kernels;
+
+    public Int4Weights(byte[] packed, float[] scales, byte[] zeroPoints, int rows, int cols, int groupSize,
+                       String format, DotKernels kernels) {
+        if (groupSize % 2 != 0 || cols % groupSize != 0 || (long) rows * cols != 2L * packed.length
+                || scales.length != (long) rows * cols / groupSize || (zeroPoints != null && zeroPoints.length != scales.length)) {
+            throw new IllegalArgumentException("inconsistent INT4 matrix " + rows + "x" + cols + " group " + groupSize);
+        }
+        this.packed = packed;
+        this.scales = scales;
+        this.zeroPoints = zeroPoints;
+        this.rows = rows;
+        this.cols = cols;
+        this.groupSize = groupSize;
+        this.format = format;
+        this.kernels = kernels;
+    }
+
+    /** Packs nibble values (0..15, row-major) into the group layout this class reads. */
+    public static byte[] pack(int[] nibbles, int groupSize) {
+        byte[] out = new byte[nibbles.length / 2];
+        int half = groupSize / 2;
+        for (int g = 0; g < nibbles.length / groupSize; g++) {
+            int base = g * groupSize;
+            for (int j = 0; j < half; j++) {
+                out[base / 2 + j] = (byte) (nibbles[base + j] | (nibbles[base + half + j] << 4));
+            }
+        }
+        return out;
+    }
+
+    /** The nibble (0..15) of element i, row-major. */
+    public static int nibbleAt(byte[] packed, int i, int groupSize) {
+        int g = i / groupSize;
+        int j = i % groupSize;
+        int half = groupSize / 2;
+        int b = packed[g * half + (j % half)];
+        return j < half ? b & 0x0F : (b >>> 4) & 0x0F;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int from, int to) {
+        int groups = cols / groupSize;
+        int half = groupSize / 2;
+        int bias = zeroPoints == null ? 8 : 0;
+        float[] xSums = null;
+        if (zeroPoints != null) {
+            xSums = new float[groups];
+            for (int g = 0; g < groups; g++) {
+                xSums[g] = kernels.sum(x, g * groupSize, groupSize);
+            }
+        }
+        for (int r = from; r < to; r++) {
+            float acc = 0;
+            int g0 = r * groups;
+            for (int g = 0; g < groups; g++) {
+                float dot = kernels.nibbles(packed, (g0 + g) * half, x, g * groupSize, groupSize, bias);
+                if (xSums != null) {
+                    dot -= zeroPoints[g0 + g] * xSums[g];
+                }
+                acc += scales[g0 + g] * dot;
+            }
+            out[r] = acc;
+        }
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        int base = row * cols;
+        for (int i = 0; i < cols; i++) {
+            int g = (base + i) / groupSize;
+            int zero = zeroPoints == null ? 8 : zeroPoints[g];
+            dst[dstOff + i] = scales[g] * (nibbleAt(packed, base + i, groupSize) - zero);
+        }
+    }
+
+    @Override
+    public long storageBytes() {
+        return packed.length + 4L * scales.length + (zeroPoints == null ? 0 : zeroPoints.length);
+    }
+
+    @Override
+    public String format() {
+        return format;
+    }
+}

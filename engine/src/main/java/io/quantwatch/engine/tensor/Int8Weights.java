@@ -1,0 +1,89 @@
+package io.quantwatch.engine.tensor;
+
+/**
+ * 8-bit integer weights with one scale per group (a group may be the whole row: channel-wise).
+ * Symmetric: w = s·q with q in [−128, 127]. Asymmetric: w = s·(u − z) with u, z in [0, 255],
+ * stored shifted by −128 so one signed kernel serves both.
+ */
+public final class Int8Weights implements WeightMatrix {
+    private final byte[] q;
+    private final float[] scales;
+    private final byte[] zeroPoints; // null when symmetric; else z − 128 per group
+    private final int rows;
+    private final int cols;
+    private final int groupSize;
+    private final String format;
+    private final DotKernels kernels;
+
+    public Int8Weights(byte[] q, float[] scales, byte[] zeroPoints, int rows, int cols, int groupSize,
+                       String format, DotKernels kernels) {
+        if (cols % groupSize != 0 || (long) rows * cols != q.length || scales.length != q.length / groupSize
+                || (zeroPoints != null && zeroPoints.length != scales.length)) {
+            throw new IllegalArgumentException("inconsistent INT8 matrix " + rows + "x" + cols + " group " + groupSize);
+        }
+        this.q = q;
+        this.scales = scales;
+        this.zeroPoints = zeroPoints;
+        this.rows = rows;
+        this.cols = cols;
+        this.groupSize = groupSize;
+        this.format = format;
+        this.kernels = kernels;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public void matvec(float[] x, float[] out, int from, int to) {
+        int groups = cols / groupSize;
+        float[] xSums = zeroPoints == null ? null : groupSums(x);
+        for (int r = from; r < to; r++) {
+            float acc = 0;
+            int g0 = r * groups;
+            for (int g = 0; g < groups; g++) {
+                float dot = kernels.int8(q, (g0 + g) * groupSize, x, g * groupSize, groupSize);
+                if (xSums != null) {
+                    dot -= zeroPoints[g0 + g] * xSums[g];
+                }
+                acc += scales[g0 + g] * dot;
+            }
+            out[r] = acc;
+        }
+    }
+
+    private float[] groupSums(float[] x) {
+        float[] sums = new float[cols / groupSize];
+        for (int g = 0; g < sums.length; g++) {
+            sums[g] = kernels.sum(x, g * groupSize, groupSize);
+        }
+        return sums;
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        int base = row * cols;
+        for (int i = 0; i < cols; i++) {
+            int g = (base + i) / groupSize;
+            int zero = zeroPoints == null ? 0 : zeroPoints[g];
+            dst[dstOff + i] = scales[g] * (q[base + i] - zero);
+        }
+    }
+
+    @Override
+    public long storageBytes() {
+        return q.length + 4L * scales.length + (zeroPoints == null ? 0 : zeroPoints.length);
+    }
+
+    @Override
+    public String format() {
+        return format;
+    }
+}

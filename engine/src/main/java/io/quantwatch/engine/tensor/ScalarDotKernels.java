@@ -1,0 +1,71 @@
+package io.quantwatch.engine.tensor;
+
+/** Plain-Java kernels: the fallback when the Vector API is absent, and the reference the vector ones are tested against. */
+final class ScalarDotKernels implements DotKernels {
+    static final ScalarDotKernels INSTANCE = new ScalarDotKernels();
+
+    private ScalarDotKernels() {
+    }
+
+    @Override
+    public float f32(float[] w, int wOff, float[] x, int xOff, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += w[wOff + i] * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float f16(short[] w, int wOff, float[] x, int xOff, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += HalfFloat.toFloat(w[wOff + i]) * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float bf16(short[] w, int wOff, float[] x, int xOff, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += HalfFloat.bf16ToFloat(w[wOff + i]) * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float int8(byte[] q, int qOff, float[] x, int xOff, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += q[qOff + i] * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float nibbles(byte[] packed, int byteOff, float[] x, int xOff, int groupSize, int bias) {
+        int half = groupSize / 2;
+        float s = 0;
+        for (int j = 0; j < half; j++) {
+            int b = packed[byteOff + j];
+            s += ((b & 0x0F) - bias) * x[xOff + j];
+            s += (((b >>> 4) & 0x0F) - bias) * x[xOff + half + j];
+        }
+        return s;
+    }
+
+    @Override
+    public float sum(float[] x, int off, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+}

@@ -1,0 +1,195 @@
+package io.quantwatch.engine.tokenizer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GPT-2 style byte-level BPE ({@code tokenizer.ggml.model = gpt2}): a pre-tokenizer regex chosen
+ * by {@code tokenizer.ggml.pre}, bytes mapped to printable code points, then merges applied by rank.
+ */
+public final class ByteLevelBpeTokenizer implements Tokenizer {
+    /** Pre-tokenizer patterns by tokenizer.ggml.pre name, as llama.cpp defines them. */
+    private static final Map<String, String> PRE_TOKENIZERS = Map.of(
+            "gpt-2", "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            "default", "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+            "llama3", "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+
+    private static final char[] BYTE_TO_CHAR = new char[256];
+    private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
+
+    static {
+        // GPT-2's bytes_to_unicode: printable bytes map to themselves, the rest to U+0100 onwards.
+        int extra = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            BYTE_TO_CHAR[b] = printable ? (char) b : (char) (256 + extra++);
+            CHAR_TO_BYTE.put(BYTE_TO_CHAR[b], b);
+        }
+    }
+
+    private final Vocabulary vocab;
+    private final Map<String, Integer> mergeRanks;
+    private final Pattern preTokenizer;
+
+    public ByteLevelBpeTokenizer(Vocabulary vocab, List<String> merges, String preType) {
+        this.vocab = vocab;
+        String pattern = PRE_TOKENIZERS.get(preType == null ? "default" : preType);
+        if (pattern == null) {
+            throw new IllegalArgumentException("tokenizer.ggml.pre '" + preType + "' is not supported; supported: "
+                    + PRE_TOKENIZERS.keySet());
+        }
+        this.preTokenizer = Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS);
+        this.mergeRanks = new HashMap<>(merges.size() * 2);
+        for (int i = 0; i < merges.size(); i++) {
+            String m = merges.get(i);
+            int space = m.indexOf(' ', 1);
+            if (space < 0) {
+                throw new IllegalArgumentException("tokenizer.ggml.merges[" + i + "] = '" + m + "' is not 'left right'");
+            }
+            mergeRanks.putIfAbsent(m.substring(0, space) + "\u0000" + m.substring(space + 1), i);
+        }
+    }
+
+    @Override
+    public Vocabulary vocabulary() {
+        return vocab;
+    }
+
+    @Override
+    public int[] encodeBytes(byte[] utf8, boolean addBos) {
+        List<Integer> out = new ArrayList<>();
+        if (addBos) {
+            out.add(vocab.bos());
+        }
+        for (byte[] word : preTokenize(utf8)) {
+            List<String> symbols = new ArrayList<>(word.length);
+            for (byte b : word) {
+                symbols.add(String.valueOf(BYTE_TO_CHAR[b & 0xFF]));
+            }
+            List<String> merged = SymbolMerger.merge(symbols, (m, l, r) -> {
+                Integer rank = mergeRanks.get(l + "\u0000" + r);
+                return rank == null ? null : (double) rank;
+            });
+            for (String s : merged) {
+                int id = vocab.id(s);
+                if (id >= 0) {
+                    out.add(id);
+                } else {
+                    for (int i = 0; i < s.length(); i++) {
+                        int single = vocab.id(String.valueOf(s.charAt(i)));
+                        out.add(single >= 0 ? single : vocab.unk());
+                    }
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Splits bytes into pre-tokens: valid UTF-8 runs through the regex, each invalid byte on its own. */
+    private List<byte[]> preTokenize(byte[] utf8) {
+        List<byte[]> words = new ArrayList<>();
+        int i = 0;
+        while (i < utf8.length) {
+            int end = validRunEnd(utf8, i);
+            if (end == i) {
+                words.add(new byte[] {utf8[i]});
+                i++;
+                continue;
+            }
+            String text = new String(utf8, i, end - i, StandardCharsets.UTF_8);
+            Matcher m = preTokenizer.matcher(text);
+            while (m.find()) {
+                words.add(m.group().getBytes(StandardCharsets.UTF_8));
+            }
+            i = end;
+        }
+        return words;
+    }
+
+    /** End of the longest valid UTF-8 prefix of utf8[from..]. */
+    private static int validRunEnd(byte[] utf8, int from) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        int lo = from;
+        int hi = utf8.length;
+        try {
+            decoder.decode(ByteBuffer.wrap(utf8, from, hi - from));
+            return hi;
+        } catch (CharacterCodingException e) {
+            // fall through to a byte-by-byte scan
+        }
+        int i = from;
+        while (i < utf8.length) {
+            int len = sequenceLength(utf8, i);
+            if (len == 0) {
+                break;
+            }
+            i += len;
+        }
+        return Math.max(lo, i);
+    }
+
+    /** Length of a valid UTF-8 sequence at i, or 0. */
+    private static int sequenceLength(byte[] b, int i) {
+        int lead = b[i] & 0xFF;
+        int len = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xF0 && lead < 0xF5 ? 4 : 0;
+        if (len == 0 || i + len > b.length) {
+            return 0;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, i, len));
+            return len;
+        } catch (CharacterCodingException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public byte[] pieceBytes(int token) {
+        int type = vocab.type(token);
+        if (type == Vocabulary.CONTROL || type == Vocabulary.UNUSED) {
+            return new byte[0];
+        }
+        String piece = vocab.token(token);
+        if (type == Vocabulary.USER_DEFINED) {
+            return piece.getBytes(StandardCharsets.UTF_8);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(piece.length());
+        for (int i = 0; i < piece.length(); i++) {
+            Integer b = CHAR_TO_BYTE.get(piece.charAt(i));
+            if (b != null) {
+                out.write(b);
+            } else {
+                out.writeBytes(String.valueOf(piece.charAt(i)).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public byte[] decodeBytes(int[] tokens) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int t : tokens) {
+            out.writeBytes(pieceBytes(t));
+        }
+        return out.toByteArray();
+    }
+
+    /** The printable code point GPT-2's byte-level alphabet uses for byte b. */
+    public static char byteToChar(int b) {
+        return BYTE_TO_CHAR[b & 0xFF];
+    }
+}

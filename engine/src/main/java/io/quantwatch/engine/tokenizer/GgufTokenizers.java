@@ -1,0 +1,74 @@
+package io.quantwatch.engine.tokenizer;
+
+import io.quantwatch.engine.gguf.GgufFile;
+import io.quantwatch.engine.gguf.GgufFormatException;
+import io.quantwatch.engine.gguf.GgufValue;
+import java.util.List;
+
+/** Builds the tokenizer a GGUF file describes in its tokenizer.ggml.* metadata. */
+public final class GgufTokenizers {
+    private GgufTokenizers() {
+    }
+
+    public static Tokenizer fromGguf(GgufFile file) {
+        String model = file.requireString("tokenizer.ggml.model");
+        List<?> tokenList = file.require("tokenizer.ggml.tokens").asList();
+        int n = tokenList.size();
+        String[] tokens = new String[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = (String) tokenList.get(i);
+        }
+        float[] scores = new float[n];
+        GgufValue scoreValue = file.metadata().get("tokenizer.ggml.scores");
+        if (scoreValue != null) {
+            List<?> s = scoreValue.asList();
+            requireLength(file, "tokenizer.ggml.scores", s.size(), n);
+            for (int i = 0; i < n; i++) {
+                scores[i] = ((Number) s.get(i)).floatValue();
+            }
+        }
+        int[] types = new int[n];
+        java.util.Arrays.fill(types, Vocabulary.NORMAL);
+        GgufValue typeValue = file.metadata().get("tokenizer.ggml.token_type");
+        if (typeValue != null) {
+            List<?> t = typeValue.asList();
+            requireLength(file, "tokenizer.ggml.token_type", t.size(), n);
+            for (int i = 0; i < n; i++) {
+                types[i] = ((Number) t.get(i)).intValue();
+            }
+        }
+        switch (model) {
+            case "llama" -> {
+                Vocabulary v = new Vocabulary(tokens, scores, types,
+                        (int) file.longOr("tokenizer.ggml.bos_token_id", 1),
+                        (int) file.longOr("tokenizer.ggml.eos_token_id", 2),
+                        (int) file.longOr("tokenizer.ggml.unknown_token_id", 0),
+                        file.boolOr("tokenizer.ggml.add_bos_token", true));
+                return new SentencePieceTokenizer(v, file.boolOr("tokenizer.ggml.add_space_prefix", true));
+            }
+            case "gpt2" -> {
+                Vocabulary v = new Vocabulary(tokens, scores, types,
+                        (int) file.longOr("tokenizer.ggml.bos_token_id", 11),
+                        (int) file.longOr("tokenizer.ggml.eos_token_id", 11),
+                        (int) file.longOr("tokenizer.ggml.unknown_token_id", -1),
+                        file.boolOr("tokenizer.ggml.add_bos_token", false));
+                List<?> mergeList = file.require("tokenizer.ggml.merges").asList();
+                List<String> merges = mergeList.stream().map(String.class::cast).toList();
+                String pre = file.metadata().containsKey("tokenizer.ggml.pre") ? file.requireString("tokenizer.ggml.pre") : "default";
+                try {
+                    return new ByteLevelBpeTokenizer(v, merges, pre);
+                } catch (IllegalArgumentException e) {
+                    throw new GgufFormatException(file.path(), e.getMessage());
+                }
+            }
+            default -> throw new GgufFormatException(file.path(), "tokenizer.ggml.model '" + model
+                    + "' is not supported (supported: llama = SentencePiece, gpt2 = byte-level BPE)");
+        }
+    }
+
+    private static void requireLength(GgufFile file, String key, int actual, int expected) {
+        if (actual != expected) {
+            throw new GgufFormatException(file.path(), key + " has " + actual + " entries but tokenizer.ggml.tokens has " + expected);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.quantwatch.engine.tokenizer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Token strings, scores and types as GGUF stores them (tokenizer.ggml.*), with the special ids.
+ * Types follow llama.cpp: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte.
+ */
+public final class Vocabulary {
+    public static final int NORMAL = 1;
+    public static final int UNKNOWN = 2;
+    public static final int CONTROL = 3;
+    public static final int USER_DEFINED = 4;
+    public static final int UNUSED = 5;
+    public static final int BYTE = 6;
+
+    private final String[] tokens;
+    private final float[] scores;
+    private final int[] types;
+    private final Map<String, Integer> ids;
+    private final int bos;
+    private final int eos;
+    private final int unk;
+    private final boolean addBos;
+
+    public Vocabulary(String[] tokens, float[] scores, int[] types, int bos, int eos, int unk, boolean addBos) {
+        if (scores.length != tokens.length || types.length != tokens.length) {
+            throw new IllegalArgumentException("tokens, scores and types differ in length: "
+                    + tokens.length + ", " + scores.length + ", " + types.length);
+        }
+        this.tokens = tokens;
+        this.scores = scores;
+        this.types = types;
+        this.bos = bos;
+        this.eos = eos;
+        this.unk = unk;
+        this.addBos = addBos;
+        this.ids = new HashMap<>(tokens.length * 2);
+        for (int i = 0; i < tokens.length; i++) {
+            ids.putIfAbsent(tokens[i], i); // first occurrence wins, as in llama.cpp
+        }
+    }
+
+    public int size() {
+        return tokens.length;
+    }
+
+    public String token(int id) {
+        return tokens[id];
+    }
+
+    public float score(int id) {
+        return scores[id];
+    }
+
+    public int type(int id) {
+        return types[id];
+    }
+
+    /** The id of an exact token string, or -1. */
+    public int id(String token) {
+        Integer id = ids.get(token);
+        return id == null ? -1 : id;
+    }
+
+    public int bos() {
+        return bos;
+    }
+
+    public int eos() {
+        return eos;
+    }
+
+    public int unk() {
+        return unk;
+    }
+
+    public boolean addBos() {
+        return addBos;
+    }
+
+    public boolean isControl(int id) {
+        return types[id] == CONTROL;
+    }
+}
