@@ -25,16 +25,22 @@ import java.util.Set;
 public final class RandomLlamaGguf {
 
     /** Model shape and seed. */
-    public record Spec(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocabSize, int contextLength, long seed) {
+    public record Spec(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocabSize, int contextLength, long seed,
+                       boolean byteLevelBpe) {
 
         /** dim 256, 4 layers, GQA 8/2, about 1 000 tokens: the oracle test model. */
         public static Spec small(long seed) {
-            return new Spec(256, 768, 4, 8, 2, 1024, 512, seed);
+            return new Spec(256, 768, 4, 8, 2, 1024, 512, seed, false);
         }
 
         /** dim 512, 6 layers, GQA 8/4, 8 192 tokens: about 27 M parameters, the benchmark model. */
         public static Spec benchmark(long seed) {
-            return new Spec(512, 1536, 6, 8, 4, 8192, 1024, seed);
+            return new Spec(512, 1536, 6, 8, 4, 8192, 1024, seed, false);
+        }
+
+        /** The same shape with a GPT-2 style byte-level BPE vocabulary instead of SentencePiece. */
+        public Spec withByteLevelBpe() {
+            return new Spec(dim, hiddenDim, layers, heads, kvHeads, vocabSize, contextLength, seed, true);
         }
     }
 
@@ -47,8 +53,6 @@ public final class RandomLlamaGguf {
     /** Writes the model with its matrices in {@code type}; norms are always F32. */
     public static void write(Spec spec, GgmlType type, Path file) {
         Random rnd = new Random(spec.seed());
-        List<String> tokens = vocabulary(spec.vocabSize(), new Random(spec.seed() ^ 0x5DEECE66DL));
-        int n = tokens.size();
         GgufWriter w = new GgufWriter();
         w.put("general.architecture", GgufValue.string("llama"));
         w.put("general.name", GgufValue.string("quantwatch-random-" + spec.dim() + "x" + spec.layers() + "-seed" + spec.seed()));
@@ -61,20 +65,42 @@ public final class RandomLlamaGguf {
         w.put("llama.rope.dimension_count", GgufValue.uint32(spec.dim() / spec.heads()));
         w.put("llama.rope.freq_base", GgufValue.float32(10000.0));
         w.put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5));
-        w.put("tokenizer.ggml.model", GgufValue.string("llama"));
+        List<String> tokens;
+        int firstWordToken;
+        if (spec.byteLevelBpe()) {
+            ByteLevelBpeVocabulary bpe = ByteLevelBpeVocabulary.train(spec.vocabSize());
+            tokens = bpe.tokens();
+            firstWordToken = 2;
+            w.put("tokenizer.ggml.model", GgufValue.string("gpt2"));
+            w.put("tokenizer.ggml.pre", GgufValue.string("gpt-2"));
+            w.put("tokenizer.ggml.merges", GgufValue.array(GgufValueType.STRING, bpe.merges()));
+        } else {
+            tokens = vocabulary(spec.vocabSize(), new Random(spec.seed() ^ 0x5DEECE66DL));
+            firstWordToken = FIRST_WORD_TOKEN;
+            w.put("tokenizer.ggml.model", GgufValue.string("llama"));
+        }
+        int n = tokens.size();
         w.put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens));
         List<Double> scores = new ArrayList<>();
         List<Long> types = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            scores.add(i < FIRST_WORD_TOKEN ? 0.0 : -0.01 * (i - FIRST_WORD_TOKEN));
-            types.add((long) (i == 0 ? Vocabulary.UNKNOWN : i < FIRST_BYTE_TOKEN ? Vocabulary.CONTROL
-                    : i < FIRST_WORD_TOKEN ? Vocabulary.BYTE : Vocabulary.NORMAL));
+            scores.add(i < firstWordToken ? 0.0 : -0.01 * (i - firstWordToken));
+            int tokenType;
+            if (spec.byteLevelBpe()) {
+                tokenType = i < firstWordToken ? Vocabulary.CONTROL : Vocabulary.NORMAL;
+            } else {
+                tokenType = i == 0 ? Vocabulary.UNKNOWN : i < FIRST_BYTE_TOKEN ? Vocabulary.CONTROL
+                        : i < FIRST_WORD_TOKEN ? Vocabulary.BYTE : Vocabulary.NORMAL;
+            }
+            types.add((long) tokenType);
         }
         w.put("tokenizer.ggml.scores", GgufValue.array(GgufValueType.FLOAT32, scores));
         w.put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, types));
-        w.put("tokenizer.ggml.bos_token_id", GgufValue.uint32(1));
-        w.put("tokenizer.ggml.eos_token_id", GgufValue.uint32(2));
-        w.put("tokenizer.ggml.unknown_token_id", GgufValue.uint32(0));
+        w.put("tokenizer.ggml.bos_token_id", GgufValue.uint32(spec.byteLevelBpe() ? 0 : 1));
+        w.put("tokenizer.ggml.eos_token_id", GgufValue.uint32(spec.byteLevelBpe() ? 1 : 2));
+        if (!spec.byteLevelBpe()) {
+            w.put("tokenizer.ggml.unknown_token_id", GgufValue.uint32(0));
+        }
         w.put("tokenizer.ggml.add_bos_token", GgufValue.bool(true));
         w.put("tokenizer.ggml.add_eos_token", GgufValue.bool(false));
 
@@ -108,7 +134,7 @@ public final class RandomLlamaGguf {
         float[] output = gaussian(rnd, n * dim, (float) (4.0 / Math.sqrt(dim)));
         for (int t = 0; t < n; t++) {
             // Control and byte tokens get a large negative bias through the constant channel.
-            output[t * dim] = t < FIRST_WORD_TOKEN ? -60f : 0f;
+            output[t * dim] = t < firstWordToken ? -60f : 0f;
         }
         w.addTensor("output.weight", type, new long[] {dim, n}, output);
         w.write(file);

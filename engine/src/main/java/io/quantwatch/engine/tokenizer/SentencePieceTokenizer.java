@@ -69,6 +69,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
             List<String> symbols = new ArrayList<>();
             for (int i = 0; i < text.length; ) {
                 int len = Math.min(utf8Length(text[i]), text.length - i);
+                // A truncated sequence ends at the first non-continuation byte. Valid UTF-8 splits exactly as in
+                // llama.cpp; invalid input no longer swallows the next character (which made it lossy there).
+                for (int j = 1; j < len; j++) {
+                    if ((text[i + j] & 0xC0) != 0x80) {
+                        len = j;
+                        break;
+                    }
+                }
                 symbols.add(new String(text, i, len, StandardCharsets.ISO_8859_1));
                 i += len;
             }
