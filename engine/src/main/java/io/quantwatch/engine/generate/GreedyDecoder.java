@@ -20,8 +20,8 @@ public final class GreedyDecoder {
     }
 
     /**
-     * Greedy decode after the prompt until EOS, {@code maxNewTokens}, or the decoded text ends with one
-     * of {@code stopSequences} (the tokens that complete the stop sequence are kept).
+     * Greedy decode after the prompt until EOS, {@code maxNewTokens}, or the generated text contains one
+     * of {@code stopSequences} (the token that completes the stop sequence is kept).
      */
     public GenerationTrace generate(int[] prompt, int maxNewTokens, List<String> stopSequences) {
         if (prompt.length == 0) {
@@ -56,8 +56,9 @@ public final class GreedyDecoder {
                 break;
             }
             out[n++] = next;
-            text.writeBytes(tokenizer.pieceBytes(next));
-            if (endsWithAny(text.toByteArray(), stops)) {
+            byte[] piece = tokenizer.pieceBytes(next);
+            text.writeBytes(piece);
+            if (containsStopNearEnd(text.toByteArray(), piece.length, stops)) {
                 reason = FinishReason.STOP_SEQUENCE;
                 break;
             }
@@ -70,11 +71,14 @@ public final class GreedyDecoder {
         return new GenerationTrace(prompt.clone(), Arrays.copyOf(out, n), List.copyOf(steps), reason, t1 - t0, t2 - t1);
     }
 
-    private static boolean endsWithAny(byte[] text, byte[][] stops) {
+    /** True when a stop sequence occurs in the text and overlaps the piece just appended. */
+    private static boolean containsStopNearEnd(byte[] text, int pieceLength, byte[][] stops) {
         for (byte[] s : stops) {
-            if (s.length > 0 && s.length <= text.length
-                    && Arrays.equals(text, text.length - s.length, text.length, s, 0, s.length)) {
-                return true;
+            int from = Math.max(0, text.length - pieceLength - s.length + 1);
+            for (int i = from; s.length > 0 && i + s.length <= text.length; i++) {
+                if (Arrays.equals(text, i, i + s.length, s, 0, s.length)) {
+                    return true;
+                }
             }
         }
         return false;

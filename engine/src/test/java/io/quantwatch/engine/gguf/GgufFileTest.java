@@ -1,0 +1,135 @@
+package io.quantwatch.engine.gguf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.model.RandomLlamaGguf;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The GGUF writer and memory-mapped reader agree, and broken files fail with the file, tensor and type named. */
+class GgufFileTest {
+    @TempDir
+    Path dir;
+
+    private Path writeSample(GgmlType type) {
+        Path f = dir.resolve("sample-" + type + ".gguf");
+        float[] values = new float[64];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i - 32) / 8f;
+        }
+        new GgufWriter()
+                .put("general.architecture", GgufValue.string("llama"))
+                .put("some.number", GgufValue.uint32(7))
+                .put("some.list", GgufValue.array(GgufValueType.STRING, List.of("a", "ü", "😀")))
+                .addTensor("w", type, new long[] {32, 2}, values)
+                .write(f);
+        return f;
+    }
+
+    @Test
+    void metadataAndTensorsRoundTrip() {
+        for (GgmlType type : GgmlType.values()) {
+            try (GgufFile g = GgufFile.open(writeSample(type))) {
+                assertThat(g.version()).isEqualTo(3);
+                assertThat(g.requireLong("some.number")).isEqualTo(7);
+                assertThat(g.require("some.list").asList()).isEqualTo(List.of("a", "ü", "😀"));
+                GgufTensorInfo t = g.tensor("w");
+                assertThat(t.shape()).containsExactly(32, 2);
+                assertThat(t.type()).isEqualTo(type);
+                assertThat(g.tensorData(t).remaining()).isEqualTo((int) type.bytesFor(64));
+            }
+        }
+    }
+
+    @Test
+    void q8_0BlocksMatchLlamaCppsReferenceLayout() {
+        float[] block = new float[32];
+        block[0] = 1.27f;
+        block[1] = -0.635f;
+        byte[] bytes = GgufWriter.encode(GgmlType.Q8_0, block);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(io.quantwatch.engine.tensor.HalfFloat.toFloat(b.getShort(0))).isCloseTo(0.01f, org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(bytes[2]).isEqualTo((byte) 127);
+        assertThat(bytes[3]).isEqualTo((byte) -64); // roundf(-63.5) = -64: halves away from zero, as in C
+    }
+
+    @Test
+    void notGgufIsRefusedNamingTheFile() throws IOException {
+        Path f = dir.resolve("text.gguf");
+        Files.writeString(f, "this is not a model file at all, just text");
+        assertThatThrownBy(() -> GgufFile.open(f)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("not a GGUF file");
+    }
+
+    @Test
+    void truncatedFileIsRefused() throws IOException {
+        Path f = writeSample(GgmlType.F32);
+        byte[] all = Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.gguf");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length - 100));
+        assertThatThrownBy(() -> GgufFile.open(cut)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("tensor 'w'").hasMessageContaining("truncated");
+        Path header = dir.resolve("header.gguf");
+        Files.write(header, java.util.Arrays.copyOf(all, 40));
+        assertThatThrownBy(() -> GgufFile.open(header)).isInstanceOf(GgufFormatException.class).hasMessageContaining(header.toString());
+    }
+
+    @Test
+    void unsupportedTensorTypeIsRefusedNamingFileTensorAndType() throws IOException {
+        Path f = writeSample(GgmlType.F32);
+        byte[] all = Files.readAllBytes(f);
+        // Patch the tensor's type id (F32 = 0) to Q4_K (12); it sits right before the 8-byte offset.
+        int nameAt = indexOf(all, "w".getBytes(), findDirectoryStart(all));
+        int typeAt = nameAt + 1 + 4 + 16; // name, n_dims, two dims
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 12);
+        Path patched = dir.resolve("q4k.gguf");
+        Files.write(patched, all);
+        assertThatThrownBy(() -> GgufFile.open(patched)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(patched.toString()).hasMessageContaining("tensor 'w'").hasMessageContaining("Q4_K");
+    }
+
+    @Test
+    void missingTensorAndForeignArchitectureAreRefusedByName() throws IOException {
+        Path f = writeSample(GgmlType.F32);
+        assertThatThrownBy(() -> LlamaModel.load(f)).isInstanceOf(GgufFormatException.class).hasMessageContaining("missing");
+        Path gpt = dir.resolve("gpt.gguf");
+        new GgufWriter().put("general.architecture", GgufValue.string("gpt2")).write(gpt);
+        assertThatThrownBy(() -> LlamaModel.load(gpt)).hasMessageContaining("architecture 'gpt2' is not supported");
+        Path model = dir.resolve("model.gguf");
+        RandomLlamaGguf.write(new RandomLlamaGguf.Spec(64, 128, 1, 2, 1, 300, 64, 1, false), GgmlType.F32, model);
+        try (GgufFile g = GgufFile.open(model)) {
+            assertThatThrownBy(() -> g.tensor("blk.9.attn_q.weight")).hasMessageContaining("missing tensor 'blk.9.attn_q.weight'")
+                    .hasMessageContaining(model.toString());
+        }
+    }
+
+    private static int findDirectoryStart(byte[] all) {
+        return indexOf(all, "some.list".getBytes(), 0) + 9;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            // a tensor name is preceded by its u64 length
+            if (needle.length == 1 && !(hay[i - 8] == 1 && hay[i - 7] == 0)) {
+                continue;
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}
