@@ -65,26 +65,13 @@ public final class Int4Weights implements WeightMatrix {
     @Override
     public void matvec(float[] x, float[] out, int from, int to) {
         int groups = cols / groupSize;
-        int half = groupSize / 2;
-        int bias = zeroPoints == null ? 8 : 0;
-        float[] xSums = null;
-        if (zeroPoints != null) {
-            xSums = new float[groups];
-            for (int g = 0; g < groups; g++) {
-                xSums[g] = kernels.sum(x, g * groupSize, groupSize);
-            }
+        // Σx per group, once per product: the zero point (8 when symmetric) becomes one subtraction per group.
+        float[] xSums = new float[groups];
+        for (int g = 0; g < groups; g++) {
+            xSums[g] = kernels.sum(x, g * groupSize, groupSize);
         }
         for (int r = from; r < to; r++) {
-            float acc = 0;
-            int g0 = r * groups;
-            for (int g = 0; g < groups; g++) {
-                float dot = kernels.nibbles(packed, (g0 + g) * half, x, g * groupSize, groupSize, bias);
-                if (xSums != null) {
-                    dot -= zeroPoints[g0 + g] * xSums[g];
-                }
-                acc += scales[g0 + g] * dot;
-            }
-            out[r] = acc;
+            out[r] = kernels.nibbleRow(packed, r * cols / 2, scales, r * groups, zeroPoints, xSums, x, cols, groupSize);
         }
     }
 

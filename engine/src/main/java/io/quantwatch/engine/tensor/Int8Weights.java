@@ -46,16 +46,7 @@ public final class Int8Weights implements WeightMatrix {
         int groups = cols / groupSize;
         float[] xSums = zeroPoints == null ? null : groupSums(x);
         for (int r = from; r < to; r++) {
-            float acc = 0;
-            int g0 = r * groups;
-            for (int g = 0; g < groups; g++) {
-                float dot = kernels.int8(q, (g0 + g) * groupSize, x, g * groupSize, groupSize);
-                if (xSums != null) {
-                    dot -= zeroPoints[g0 + g] * xSums[g];
-                }
-                acc += scales[g0 + g] * dot;
-            }
-            out[r] = acc;
+            out[r] = kernels.int8Row(q, r * cols, scales, r * groups, zeroPoints, xSums, x, cols, groupSize);
         }
     }
 

@@ -56,6 +56,32 @@ final class ScalarDotKernels implements DotKernels {
     }
 
     @Override
+    public float int8Row(byte[] q, int qOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+        float acc = 0;
+        int groups = cols / groupSize;
+        for (int g = 0; g < groups; g++) {
+            float dot = int8(q, qOff + g * groupSize, x, g * groupSize, groupSize);
+            if (zeros != null) {
+                dot -= zeros[sOff + g] * xSums[g];
+            }
+            acc += scales[sOff + g] * dot;
+        }
+        return acc;
+    }
+
+    @Override
+    public float nibbleRow(byte[] packed, int pOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+        float acc = 0;
+        int groups = cols / groupSize;
+        for (int g = 0; g < groups; g++) {
+            float dot = nibbles(packed, pOff + g * (groupSize / 2), x, g * groupSize, groupSize, 0);
+            dot -= (zeros == null ? 8 : zeros[sOff + g]) * xSums[g];
+            acc += scales[sOff + g] * dot;
+        }
+        return acc;
+    }
+
+    @Override
     public float sum(float[] x, int off, int n) {
         float s = 0;
         for (int i = 0; i < n; i++) {

@@ -50,11 +50,11 @@ final class VectorDotKernels implements DotKernels {
 
     /** Binary16 bits widened to float bits: magnitude shifted into place and rebiased, then the sign. */
     private static FloatVector halfToFloat(ShortVector h) {
+        // (h << 16) >> 3 (arithmetic) puts sign at bit 31, exponent at 27..23 and mantissa at 22..13, with copies of
+        // the sign in bits 30..28; clearing those leaves a float whose exponent is the half's, bias 15 instead of 127.
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
-        IntVector magnitudeBits = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        FloatVector magnitude = magnitudeBits.reinterpretAsFloats().mul(HalfFloat.REBIAS);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        IntVector placed = bits.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFFFFFF);
+        return placed.reinterpretAsFloats().mul(HalfFloat.REBIAS);
     }
 
     @Override
@@ -132,6 +132,61 @@ final class VectorDotKernels implements DotKernels {
             hi = wh.fma(FloatVector.fromArray(F, x, xOff + half + j), hi);
         }
         return lo.add(hi).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float int8Row(byte[] q, int qOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+        if (groupSize % (2 * L) != 0) {
+            return ScalarDotKernels.INSTANCE.int8Row(q, qOff, scales, sOff, zeros, xSums, x, cols, groupSize);
+        }
+        FloatVector acc = FloatVector.zero(F);
+        float correction = 0;
+        int groups = cols / groupSize;
+        for (int g = 0; g < groups; g++) {
+            int base = g * groupSize;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            for (int i = 0; i < groupSize; i += 2 * L) {
+                FloatVector w0 = (FloatVector) ByteVector.fromArray(B, q, qOff + base + i).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1 = (FloatVector) ByteVector.fromArray(B, q, qOff + base + i + L).convertShape(VectorOperators.B2F, F, 0);
+                a0 = w0.fma(FloatVector.fromArray(F, x, base + i), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x, base + i + L), a1);
+            }
+            float s = scales[sOff + g];
+            acc = a0.add(a1).fma(FloatVector.broadcast(F, s), acc);
+            if (zeros != null) {
+                correction += s * zeros[sOff + g] * xSums[g];
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - correction;
+    }
+
+    @Override
+    public float nibbleRow(byte[] packed, int pOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+        int half = groupSize / 2;
+        if (half % L != 0) {
+            return ScalarDotKernels.INSTANCE.nibbleRow(packed, pOff, scales, sOff, zeros, xSums, x, cols, groupSize);
+        }
+        FloatVector acc = FloatVector.zero(F);
+        float correction = 0;
+        int groups = cols / groupSize;
+        for (int g = 0; g < groups; g++) {
+            int xBase = g * groupSize;
+            int pBase = pOff + g * half;
+            FloatVector lo = FloatVector.zero(F);
+            FloatVector hi = FloatVector.zero(F);
+            for (int j = 0; j < half; j += L) {
+                ByteVector bytes = ByteVector.fromArray(B, packed, pBase + j);
+                FloatVector wl = (FloatVector) bytes.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector wh = (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
+                lo = wl.fma(FloatVector.fromArray(F, x, xBase + j), lo);
+                hi = wh.fma(FloatVector.fromArray(F, x, xBase + half + j), hi);
+            }
+            float s = scales[sOff + g];
+            acc = lo.add(hi).fma(FloatVector.broadcast(F, s), acc);
+            correction += s * (zeros == null ? 8 : zeros[sOff + g]) * xSums[g];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - correction;
     }
 
     @Override

@@ -39,6 +39,7 @@ class KernelsTest {
             float tol = 1e-4f * n;
             assertThat(vector.f32(w, 3, x, 5, n)).isCloseTo(scalar.f32(w, 3, x, 5, n), within(tol));
             assertThat(vector.f16(h, 3, x, 5, n)).isCloseTo(scalar.f16(h, 3, x, 5, n), within(tol));
+            assertThat(vector.f16(h, 3, x, 5, n)).isCloseTo(scalar.f32(w, 3, x, 5, n), within(0.01f * n)); // halves are close to w
             assertThat(vector.bf16(b, 3, x, 5, n)).isCloseTo(scalar.bf16(b, 3, x, 5, n), within(tol));
             assertThat(vector.sum(x, 5, n)).isCloseTo(scalar.sum(x, 5, n), within(tol));
         }
@@ -57,6 +58,48 @@ class KernelsTest {
             for (int bias : new int[] {0, 8}) {
                 assertThat(vector.nibbles(packed, 4, x, 1, n, bias)).isCloseTo(scalar.nibbles(packed, 4, x, 1, n, bias), within(tol));
             }
+        }
+    }
+
+    @Test
+    void groupedRowKernelsAgree() {
+        for (int group : new int[] {16, 32, 128}) {
+            int cols = 256;
+            int groups = cols / group;
+            float[] x = gaussian(cols);
+            float[] scales = gaussian(groups + 2);
+            float[] xSums = new float[groups];
+            for (int g = 0; g < groups; g++) {
+                xSums[g] = scalar.sum(x, g * group, group);
+            }
+            byte[] zeros = new byte[groups + 2];
+            rnd.nextBytes(zeros);
+            byte[] q = new byte[cols + 5];
+            rnd.nextBytes(q);
+            byte[] packed = new byte[cols / 2 + 5];
+            rnd.nextBytes(packed);
+            float tol = 1e-3f * cols;
+            for (byte[] z : new byte[][] {null, zeros}) {
+                assertThat(vector.int8Row(q, 5, scales, 2, z, xSums, x, cols, group))
+                        .isCloseTo(scalar.int8Row(q, 5, scales, 2, z, xSums, x, cols, group), within(tol));
+                assertThat(vector.nibbleRow(packed, 5, scales, 2, z, xSums, x, cols, group))
+                        .isCloseTo(scalar.nibbleRow(packed, 5, scales, 2, z, xSums, x, cols, group), within(tol));
+            }
+        }
+    }
+
+    @Test
+    void vectorHalfDecodingIsExactForEveryFiniteHalf() {
+        float[] oneHot = new float[16];
+        oneHot[0] = 1f;
+        short[] w = new short[16];
+        for (int h = 0; h < 65536; h++) {
+            float expected = HalfFloat.toFloat((short) h);
+            if (!Float.isFinite(expected)) {
+                continue;
+            }
+            java.util.Arrays.fill(w, (short) h);
+            assertThat(vector.f16(w, 0, oneHot, 0, 16)).as("half 0x%04X", h).isEqualTo(expected + 0f);
         }
     }
 
