@@ -41,23 +41,9 @@ public final class LogitStats {
         for (int i = 0; i < logits.length; i++) {
             float l = logits[i];
             if (size < n) {
-                int j = size++;
-                while (j > 0 && vals[j - 1] < l) {
-                    vals[j] = vals[j - 1];
-                    ids[j] = ids[j - 1];
-                    j--;
-                }
-                vals[j] = l;
-                ids[j] = i;
+                insert(ids, vals, size++, i, l);
             } else if (l > vals[n - 1]) {
-                int j = n - 1;
-                while (j > 0 && vals[j - 1] < l) {
-                    vals[j] = vals[j - 1];
-                    ids[j] = ids[j - 1];
-                    j--;
-                }
-                vals[j] = l;
-                ids[j] = i;
+                insert(ids, vals, n - 1, i, l);
             }
         }
         TokenLogprob[] out = new TokenLogprob[n];
@@ -65,5 +51,17 @@ public final class LogitStats {
             out[i] = new TokenLogprob(ids[i], (float) (vals[i] - logZ));
         }
         return out;
+    }
+
+    /** Places (id, value) into the descending arrays, shifting smaller entries right from slot {@code from}. */
+    private static void insert(int[] ids, float[] vals, int from, int id, float value) {
+        int j = from;
+        while (j > 0 && vals[j - 1] < value) {
+            vals[j] = vals[j - 1];
+            ids[j] = ids[j - 1];
+            j--;
+        }
+        vals[j] = value;
+        ids[j] = id;
     }
 }

@@ -5,19 +5,17 @@ package io.quantwatch.engine.tensor;
  * per byte, same nibble layout as {@link Int4Weights}) and FP8 E4M3 (256 codes, one per byte).
  * Each group is decoded into a scratch row and then reduced by the float kernel.
  */
-public final class CodebookWeights implements WeightMatrix {
+public final class CodebookWeights extends ShapedWeights {
     private final byte[] codes;
     private final float[] codebook;
     private final float[] scales;
-    private final int rows;
-    private final int cols;
     private final int groupSize;
     private final boolean nibblePacked;
     private final String format;
-    private final DotKernels kernels;
 
     public CodebookWeights(byte[] codes, float[] codebook, float[] scales, int rows, int cols, int groupSize,
                            boolean nibblePacked, String format, DotKernels kernels) {
+        super(rows, cols, kernels);
         long expectedCodes = nibblePacked ? (long) rows * cols / 2 : (long) rows * cols;
         if (cols % groupSize != 0 || codes.length != expectedCodes || scales.length != (long) rows * cols / groupSize
                 || codebook.length != (nibblePacked ? 16 : 256)) {
@@ -26,22 +24,9 @@ public final class CodebookWeights implements WeightMatrix {
         this.codes = codes;
         this.codebook = codebook;
         this.scales = scales;
-        this.rows = rows;
-        this.cols = cols;
         this.groupSize = groupSize;
         this.nibblePacked = nibblePacked;
         this.format = format;
-        this.kernels = kernels;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
     }
 
     private int codeAt(int i) {

@@ -1,23 +1,18 @@
 package io.quantwatch.engine.tensor;
 
 /** Binary16 (or bfloat16) weights, widened to float inside the kernel. */
-public final class F16Weights implements WeightMatrix {
+public final class F16Weights extends ShapedWeights {
     private final short[] w;
-    private final int rows;
-    private final int cols;
     private final boolean bfloat;
-    private final DotKernels kernels;
 
     /** @param bfloat true when the shorts are bfloat16 rather than IEEE binary16 */
     public F16Weights(short[] w, int rows, int cols, boolean bfloat, DotKernels kernels) {
+        super(rows, cols, kernels);
         if ((long) rows * cols != w.length) {
             throw new IllegalArgumentException("16-bit matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
         }
         this.w = w;
-        this.rows = rows;
-        this.cols = cols;
         this.bfloat = bfloat;
-        this.kernels = kernels;
     }
 
     public static F16Weights fromFloats(float[] values, int rows, int cols, DotKernels kernels) {
@@ -26,16 +21,6 @@ public final class F16Weights implements WeightMatrix {
             h[i] = HalfFloat.fromFloat(values[i]);
         }
         return new F16Weights(h, rows, cols, false, kernels);
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
     }
 
     @Override

@@ -1,30 +1,15 @@
 package io.quantwatch.engine.tensor;
 
 /** Full-precision weights. */
-public final class F32Weights implements WeightMatrix {
+public final class F32Weights extends ShapedWeights {
     private final float[] w;
-    private final int rows;
-    private final int cols;
-    private final DotKernels kernels;
 
     public F32Weights(float[] w, int rows, int cols, DotKernels kernels) {
+        super(rows, cols, kernels);
         if ((long) rows * cols != w.length) {
             throw new IllegalArgumentException("F32 matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
         }
         this.w = w;
-        this.rows = rows;
-        this.cols = cols;
-        this.kernels = kernels;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
     }
 
     @Override

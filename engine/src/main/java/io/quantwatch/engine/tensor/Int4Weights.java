@@ -4,18 +4,16 @@ package io.quantwatch.engine.tensor;
  * 4-bit integer weights, two per byte, one scale per group (llama.cpp Q4_0 nibble order within a
  * group). Symmetric: w = s·(n − 8), n in [0, 15]. Asymmetric: w = s·(n − z) with a per-group z.
  */
-public final class Int4Weights implements WeightMatrix {
+public final class Int4Weights extends ShapedWeights {
     private final byte[] packed;
     private final float[] scales;
     private final byte[] zeroPoints; // null when symmetric
-    private final int rows;
-    private final int cols;
     private final int groupSize;
     private final String format;
-    private final DotKernels kernels;
 
     public Int4Weights(byte[] packed, float[] scales, byte[] zeroPoints, int rows, int cols, int groupSize,
                        String format, DotKernels kernels) {
+        super(rows, cols, kernels);
         if (groupSize % 2 != 0 || cols % groupSize != 0 || (long) rows * cols != 2L * packed.length
                 || scales.length != (long) rows * cols / groupSize || (zeroPoints != null && zeroPoints.length != scales.length)) {
             throw new IllegalArgumentException("inconsistent INT4 matrix " + rows + "x" + cols + " group " + groupSize);
@@ -23,11 +21,8 @@ public final class Int4Weights implements WeightMatrix {
         this.packed = packed;
         this.scales = scales;
         this.zeroPoints = zeroPoints;
-        this.rows = rows;
-        this.cols = cols;
         this.groupSize = groupSize;
         this.format = format;
-        this.kernels = kernels;
     }
 
     /** Packs nibble values (0..15, row-major) into the group layout this class reads. */
@@ -50,16 +45,6 @@ public final class Int4Weights implements WeightMatrix {
         int half = groupSize / 2;
         int b = packed[g * half + (j % half)];
         return j < half ? b & 0x0F : (b >>> 4) & 0x0F;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
     }
 
     @Override

@@ -5,18 +5,16 @@ package io.quantwatch.engine.tensor;
  * Symmetric: w = s·q with q in [−128, 127]. Asymmetric: w = s·(u − z) with u, z in [0, 255],
  * stored shifted by −128 so one signed kernel serves both.
  */
-public final class Int8Weights implements WeightMatrix {
+public final class Int8Weights extends ShapedWeights {
     private final byte[] q;
     private final float[] scales;
     private final byte[] zeroPoints; // null when symmetric; else z − 128 per group
-    private final int rows;
-    private final int cols;
     private final int groupSize;
     private final String format;
-    private final DotKernels kernels;
 
     public Int8Weights(byte[] q, float[] scales, byte[] zeroPoints, int rows, int cols, int groupSize,
                        String format, DotKernels kernels) {
+        super(rows, cols, kernels);
         if (cols % groupSize != 0 || (long) rows * cols != q.length || scales.length != q.length / groupSize
                 || (zeroPoints != null && zeroPoints.length != scales.length)) {
             throw new IllegalArgumentException("inconsistent INT8 matrix " + rows + "x" + cols + " group " + groupSize);
@@ -24,21 +22,8 @@ public final class Int8Weights implements WeightMatrix {
         this.q = q;
         this.scales = scales;
         this.zeroPoints = zeroPoints;
-        this.rows = rows;
-        this.cols = cols;
         this.groupSize = groupSize;
         this.format = format;
-        this.kernels = kernels;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
     }
 
     @Override
