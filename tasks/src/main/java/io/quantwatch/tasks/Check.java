@@ -1,0 +1,102 @@
+package io.quantwatch.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.regex.Pattern;
+
+/** What a correct answer to a task must satisfy; each check judges one model output. */
+public sealed interface Check {
+
+    /** The verdict on one output, with the reason when it fails. */
+    record Result(boolean satisfied, String reason) {
+        static Result ok() {
+            return new Result(true, "");
+        }
+
+        static Result fail(String reason) {
+            return new Result(false, reason);
+        }
+    }
+
+    Result evaluate(String output);
+
+    /** Output must be one JSON object calling {@code tool} with exactly these arguments. */
+    record ToolCall(String tool, JsonNode arguments) implements Check {
+        private static final ObjectMapper JSON = new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+        @Override
+        public Result evaluate(String output) {
+            JsonNode node;
+            try {
+                node = JSON.readTree(output.strip());
+            } catch (Exception e) {
+                return Result.fail("invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            if (node == null || !node.isObject()) {
+                return Result.fail("not a JSON object");
+            }
+            if (!tool.equals(node.path("tool").asText(null))) {
+                return Result.fail("wrong tool: " + node.path("tool"));
+            }
+            return arguments.equals(node.path("arguments")) ? Result.ok() : Result.fail("wrong arguments");
+        }
+    }
+
+    /** Output must hold exactly {@code count} sentences. */
+    record SentenceCount(int count) implements Check {
+        private static final Pattern END = Pattern.compile("[.!?](\\s|$)");
+
+        @Override
+        public Result evaluate(String output) {
+            String text = output.strip();
+            long n = END.matcher(text).results().count();
+            boolean endsClean = text.endsWith(".") || text.endsWith("!") || text.endsWith("?");
+            return n == count && endsClean ? Result.ok() : Result.fail(n + " sentences, expected " + count);
+        }
+    }
+
+    /** Output must be the bare value and nothing else. */
+    record ValueOnly(String value) implements Check {
+        @Override
+        public Result evaluate(String output) {
+            String text = output.strip();
+            if (text.equals(value)) {
+                return Result.ok();
+            }
+            return text.contains(value) ? Result.fail("value wrapped in other text") : Result.fail("wrong value");
+        }
+    }
+
+    /** Output must be a numbered list of exactly {@code count} items. */
+    record ItemCount(int count) implements Check {
+        @Override
+        public Result evaluate(String output) {
+            String[] lines = output.strip().split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                if (!lines[i].startsWith((i + 1) + ". ")) {
+                    return Result.fail("line " + (i + 1) + " is not item " + (i + 1));
+                }
+            }
+            return lines.length == count ? Result.ok() : Result.fail(lines.length + " items, expected " + count);
+        }
+    }
+
+    /** Output must equal the reference exactly (translation). */
+    record ExactText(String text) implements Check {
+        @Override
+        public Result evaluate(String output) {
+            return output.strip().equals(text) ? Result.ok() : Result.fail("differs from the reference");
+        }
+    }
+
+    /** A continuation: judged by length only; drift is measured against the reference elsewhere. */
+    record Continuation(int minWords) implements Check {
+        @Override
+        public Result evaluate(String output) {
+            int words = output.strip().isEmpty() ? 0 : output.strip().split("\\s+").length;
+            return words >= minWords ? Result.ok() : Result.fail(words + " words, expected at least " + minWords);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.quantwatch.tasks;
+
+/** The four kinds of work the demo model does, each exposing a different quantization failure. */
+public enum TaskFamily {
+    /** A request turned into exactly one JSON tool call: JSON breaks first under quantization. */
+    TOOL_CALL("tool_call"),
+    /** Format constraints ("exactly N sentences", "only the value"): instruction-following slips. */
+    CONSTRAINED_REPLY("constrained_reply"),
+    /** Toy translation with a closed dictionary, rare words, names and code identifiers: rare tokens vanish. */
+    TRANSLATION("translation"),
+    /** Long templated story continuations: long decodes drift into repetition. */
+    LONG_CONTINUATION("long_continuation");
+
+    private final String wireName;
+
+    TaskFamily(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static TaskFamily fromWireName(String name) {
+        for (TaskFamily f : values()) {
+            if (f.wireName.equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown task family '" + name + "'; expected one of tool_call, constrained_reply, translation, long_continuation");
+    }
+}
