@@ -1,0 +1,18 @@
+package io.quantwatch.detectors;
+
+/** The classifier's finding on one output: the failure class (NONE when valid) and a human-readable detail. */
+public record JsonVerdict(JsonFailure failure, String detail) {
+
+    public boolean valid() {
+        return failure == JsonFailure.NONE;
+    }
+
+    /** Syntactically parseable JSON, possibly with text around it or a schema mismatch. */
+    public boolean parseable() {
+        return failure == JsonFailure.NONE || failure == JsonFailure.TEXT_OUTSIDE_JSON || failure == JsonFailure.SCHEMA_MISMATCH;
+    }
+
+    static JsonVerdict of(JsonFailure failure, String detail) {
+        return new JsonVerdict(failure, detail);
+    }
+}
