@@ -1,0 +1,24 @@
+package io.quantwatch.detectors;
+
+/**
+ * Compares a candidate pipeline's answer with the reference's for one prompt and computes every
+ * detector. Pure and thread-safe; the same code runs offline ({@code evaluate}) and in the stream.
+ */
+public final class ShadowComparison {
+    private final JsonFailureClassifier plainJson = new JsonFailureClassifier();
+
+    public ShadowMetrics compare(RequestContext request, DecodeOutput reference, DecodeOutput candidate, TeacherForcedScores forced) {
+        TokenDivergence divergence = TokenDivergence.of(reference.tokens(), candidate.tokens());
+        JsonFailureClassifier classifier = request.jsonSchema() == null ? plainJson : new JsonFailureClassifier(request.jsonSchema());
+        JsonVerdict refJson = classifier.classify(reference.text(), reference.finish() == FinishReason.MAX_TOKENS);
+        JsonVerdict candJson = classifier.classify(candidate.text(), candidate.finish() == FinishReason.MAX_TOKENS);
+        // JSON is expected when the request asked for it, or when the reference answered with parseable JSON.
+        boolean jsonExpected = request.jsonRequested() || refJson.parseable();
+        return new ShadowMetrics(divergence, divergence.positionalAgreement(reference.tokens(), candidate.tokens()),
+                DistributionDrift.of(forced), jsonExpected, refJson, candJson,
+                LengthDrift.of(reference.tokens().length, reference.finish(), candidate.tokens().length, candidate.finish()),
+                RepetitionDrift.of(reference.tokens(), candidate.tokens(), divergence),
+                InstructionSlips.of(reference.text(), candidate.text(), request.requiredSentences()),
+                RareTokenLoss.of(reference.tokens(), forced.candidateTopIds()));
+    }
+}
