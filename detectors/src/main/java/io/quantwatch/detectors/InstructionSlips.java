@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Instruction-following slips the reference did not make: a chatty preamble ("Here is the
  * translation:") and a broken sentence-count constraint.
  */
-public record InstructionSlips(boolean addedPreamble, boolean sentenceCountBroken, int candidateSentences) {
+public record InstructionSlips(boolean addedPreamble, boolean sentenceConstraint, boolean sentenceCountBroken, int candidateSentences) {
     private static final List<String> PREAMBLES = List.of("here is", "here's", "here are", "sure", "certainly", "of course",
             "the translation is", "the answer is", "okay", "ok,", "absolutely");
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?]+(?=\\s|$)");
@@ -42,6 +42,6 @@ public record InstructionSlips(boolean addedPreamble, boolean sentenceCountBroke
         boolean preamble = hasPreamble(candidate) && !hasPreamble(reference);
         int n = sentences(candidate);
         boolean broken = requiredSentences != null && n != requiredSentences && sentences(reference) == requiredSentences;
-        return new InstructionSlips(preamble, broken, n);
+        return new InstructionSlips(preamble, requiredSentences != null, broken, n);
     }
 }

@@ -1,0 +1,74 @@
+package io.quantwatch.detectors.window;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.CubicallyInterpolatedMapping;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Percentiles of a metric with 1 % relative accuracy (DDSketch), exactly mergeable and encodable to
+ * bytes for state and the wire.
+ */
+public final class QuantileSketch {
+    private static final double RELATIVE_ACCURACY = 0.01;
+    private static final int MAX_BINS = 2048;
+
+    private final DDSketch sketch;
+
+    public QuantileSketch() {
+        this(DDSketch.of(new CubicallyInterpolatedMapping(RELATIVE_ACCURACY), new CollapsingLowestDenseStore(MAX_BINS),
+                new CollapsingLowestDenseStore(MAX_BINS), 0.0));
+    }
+
+    private QuantileSketch(DDSketch sketch) {
+        this.sketch = sketch;
+    }
+
+    public void add(double value) {
+        if (Double.isFinite(value)) {
+            sketch.accept(value);
+        }
+    }
+
+    public void merge(QuantileSketch other) {
+        sketch.mergeWith(other.sketch);
+    }
+
+    public QuantileSketch copy() {
+        return new QuantileSketch(sketch.copy());
+    }
+
+    public long count() {
+        return Math.round(sketch.getCount());
+    }
+
+    /** The value at quantile q in [0, 1]; NaN when empty. */
+    public double quantile(double q) {
+        return sketch.isEmpty() ? Double.NaN : sketch.getValueAtQuantile(q);
+    }
+
+    /** DDSketch's own compact encoding (index mapping included). */
+    public byte[] toBytes() {
+        try {
+            GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+            sketch.encode(out, false);
+            return out.trimmedCopy();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a quantile sketch", e);
+        }
+    }
+
+    public static QuantileSketch fromBytes(byte[] bytes) {
+        try {
+            // The encoding carries its index mapping; decoding into a fresh sketch keeps it mergeable with new ones.
+            QuantileSketch fresh = new QuantileSketch();
+            fresh.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes));
+            return fresh;
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt quantile sketch bytes", e);
+        }
+    }
+}

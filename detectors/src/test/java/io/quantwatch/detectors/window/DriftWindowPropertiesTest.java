@@ -1,0 +1,128 @@
+package io.quantwatch.detectors.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.quantwatch.detectors.DecodeOutput;
+import io.quantwatch.detectors.FinishReason;
+import io.quantwatch.detectors.RequestContext;
+import io.quantwatch.detectors.ShadowComparison;
+import io.quantwatch.detectors.ShadowMetrics;
+import io.quantwatch.detectors.TeacherForcedScores;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** Window merges are associative and commutative, and survive serialization, whatever the metrics. */
+class DriftWindowPropertiesTest {
+    private static final ShadowComparison COMPARISON = new ShadowComparison();
+    private static final String[] TEXTS = {"{\"a\": 1}", "{\"a\": 1,}", "{\"a\": [1", "Sure! {\"a\": 1}", "One. Two.", ""};
+
+    static ShadowMetrics randomMetrics(Random r) {
+        int n = 1 + r.nextInt(20);
+        int[] ref = r.ints(n, 0, 6).toArray();
+        int[] cand = r.ints(1 + r.nextInt(20), 0, 6).toArray();
+        double[] kl = r.doubles(n, 0, 2).toArray();
+        boolean[] same = new boolean[n];
+        double[] dp = new double[n];
+        double[] refLp = new double[n];
+        double[] candLp = new double[n];
+        int[][] top = new int[n][];
+        for (int i = 0; i < n; i++) {
+            same[i] = r.nextBoolean();
+            dp[i] = r.nextDouble() - 0.5;
+            refLp[i] = -r.nextDouble();
+            candLp[i] = -r.nextDouble() * 2;
+            top[i] = r.ints(10, 0, 8).toArray();
+        }
+        FinishReason[] reasons = FinishReason.values();
+        return COMPARISON.compare(new RequestContext(r.nextBoolean(), null, r.nextBoolean() ? 2 : null),
+                new DecodeOutput(ref, TEXTS[r.nextInt(TEXTS.length)], reasons[r.nextInt(3)], List.of()),
+                new DecodeOutput(cand, TEXTS[r.nextInt(TEXTS.length)], reasons[r.nextInt(3)], List.of()),
+                new TeacherForcedScores(kl, same, dp, refLp, candLp, top, false));
+    }
+
+    static DriftWindow window(List<Long> seeds) {
+        DriftWindow w = new DriftWindow();
+        for (long s : seeds) {
+            w.add(randomMetrics(new Random(s)));
+        }
+        return w;
+    }
+
+    static void assertSameSummary(DriftSummary a, DriftSummary b) {
+        assertThat(a.prompts()).isEqualTo(b.prompts());
+        assertThat(a.identical()).isEqualTo(b.identical());
+        assertThat(a.sameTop1()).isEqualTo(b.sameTop1());
+        assertThat(a.meanKl()).isCloseTo(b.meanKl(), within(1e-9));
+        assertThat(a.perplexityRatio()).isCloseTo(b.perplexityRatio(), within(1e-9));
+        assertThat(a.meanDeltaP()).isCloseTo(b.meanDeltaP(), within(1e-9));
+        assertThat((Object) a.klP50()).isEqualTo(b.klP50()); // Double.equals: NaN equals NaN
+        assertThat((Object) a.klP95()).isEqualTo(b.klP95()); // Double.equals: NaN equals NaN
+        assertThat((Object) a.fdtRatioP50()).isEqualTo(b.fdtRatioP50()); // Double.equals: NaN equals NaN
+        assertThat((Object) a.sdtRatioP50()).isEqualTo(b.sdtRatioP50()); // Double.equals: NaN equals NaN
+        assertThat((Object) a.lengthRatioP50()).isEqualTo(b.lengthRatioP50()); // Double.equals: NaN equals NaN
+        assertThat((Object) a.repeatIncreaseP95()).isEqualTo(b.repeatIncreaseP95()); // Double.equals: NaN equals NaN
+        assertThat(a.jsonValid()).isEqualTo(b.jsonValid());
+        assertThat(a.jsonBroken()).isEqualTo(b.jsonBroken());
+        assertThat(a.jsonFailures()).isEqualTo(b.jsonFailures());
+        assertThat(a.firstDivergence()).isEqualTo(b.firstDivergence());
+        assertThat(a.eosEarly()).isEqualTo(b.eosEarly());
+        assertThat(a.eosLate()).isEqualTo(b.eosLate());
+        assertThat(a.preamble()).isEqualTo(b.preamble());
+        assertThat(a.sentenceBroken()).isEqualTo(b.sentenceBroken());
+        assertThat(a.rareTokenMissing()).isEqualTo(b.rareTokenMissing());
+    }
+
+    @Property(tries = 60)
+    void mergeIsAssociative(@ForAll @Size(max = 12) List<Long> a, @ForAll @Size(max = 12) List<Long> b,
+                            @ForAll @Size(max = 12) List<Long> c) {
+        DriftWindow left = window(a).merge(window(b)).merge(window(c));
+        DriftWindow right = window(a).merge(window(b).merge(window(c)));
+        assertSameSummary(left.summary(), right.summary());
+    }
+
+    @Property(tries = 60)
+    void mergeIsCommutativeAndEqualsAddingEverything(@ForAll @Size(max = 15) List<Long> a, @ForAll @Size(max = 15) List<Long> b) {
+        DriftSummary ab = window(a).merge(window(b)).summary();
+        assertSameSummary(ab, window(b).merge(window(a)).summary());
+        List<Long> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        assertSameSummary(ab, window(all).summary());
+    }
+
+    @Property(tries = 30)
+    void windowsSurviveJavaSerialization(@ForAll @Size(min = 1, max = 15) List<Long> seeds) throws Exception {
+        DriftWindow w = window(seeds);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(w);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            DriftWindow back = (DriftWindow) in.readObject();
+            assertSameSummary(w.summary(), back.summary());
+            // A restored window keeps merging with fresh ones.
+            back.merge(window(seeds));
+            assertThat(back.prompts()).isEqualTo(2L * seeds.size());
+        }
+    }
+
+    @Property(tries = 200)
+    void wilsonIntervalContainsTheRateAndNarrowsWithSamples(@ForAll @IntRange(min = 0, max = 500) int hits,
+                                                           @ForAll @IntRange(min = 1, max = 500) int extra) {
+        long trials = hits + extra;
+        WilsonInterval i = WilsonInterval.of(hits, trials);
+        double p = (double) hits / trials;
+        assertThat(i.lower()).isLessThanOrEqualTo(p + 1e-12);
+        assertThat(i.upper()).isGreaterThanOrEqualTo(p - 1e-12);
+        WilsonInterval bigger = WilsonInterval.of(hits * 10L, trials * 10);
+        assertThat(bigger.upper() - bigger.lower()).isLessThan(i.upper() - i.lower() + 1e-12);
+    }
+}
