@@ -23,7 +23,7 @@ public final class PairedScorer {
 
     /** Per-position comparison; arrays are indexed by continuation position. */
     public record Comparison(double[] kl, boolean[] sameTop1, double[] deltaP, double[] referenceLogprob,
-                             double[] candidateLogprob) {
+                             double[] candidateLogprob, int[][] candidateTopIds) {
 
         public int length() {
             return kl.length;
@@ -56,6 +56,11 @@ public final class PairedScorer {
     }
 
     public Comparison compare(int[] prompt, int[] continuation) {
+        return compare(prompt, continuation, 0);
+    }
+
+    /** As {@link #compare(int[], int[])}, also keeping the candidate's {@code topK} token ids per position. */
+    public Comparison compare(int[] prompt, int[] continuation, int topK) {
         int total = prompt.length + continuation.length;
         if (prompt.length == 0 || total > reference.capacity() || total > candidate.capacity()) {
             throw new IllegalArgumentException("prompt + continuation of " + total + " tokens must be non-empty and fit both sessions");
@@ -74,6 +79,7 @@ public final class PairedScorer {
         double[] dp = new double[n];
         double[] refLp = new double[n];
         double[] candLp = new double[n];
+        int[][] candTop = new int[n][];
         for (int i = 0; i < n; i++) {
             double refZ = LogitStats.logSumExp(refLogits);
             double candZ = LogitStats.logSumExp(candLogits);
@@ -89,11 +95,13 @@ public final class PairedScorer {
             refLp[i] = refLogits[tok] - refZ;
             candLp[i] = candLogits[tok] - candZ;
             dp[i] = Math.exp(candLp[i]) - Math.exp(refLp[i]);
+            candTop[i] = topK == 0 ? new int[0]
+                    : java.util.Arrays.stream(LogitStats.topK(candLogits, topK, candZ)).mapToInt(TokenLogprob::token).toArray();
             if (i + 1 < n) {
                 refLogits = reference.forward(tok);
                 candLogits = candidate.forward(tok);
             }
         }
-        return new Comparison(kl, same, dp, refLp, candLp);
+        return new Comparison(kl, same, dp, refLp, candLp, candTop);
     }
 }

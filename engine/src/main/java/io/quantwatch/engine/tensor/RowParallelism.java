@@ -19,6 +19,7 @@ public final class RowParallelism implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile long epoch;
     private volatile boolean closed;
+    private volatile Throwable workerFailure;
     private WeightMatrix matrix;
     private float[] input;
     private float[] output;
@@ -59,6 +60,11 @@ public final class RowParallelism implements AutoCloseable {
         runSlice(0);
         while (pending.get() != 0) {
             Thread.onSpinWait();
+        }
+        Throwable failure = workerFailure;
+        if (failure != null) {
+            workerFailure = null;
+            throw new IllegalStateException("a matmul worker failed", failure);
         }
     }
 
@@ -110,6 +116,8 @@ public final class RowParallelism implements AutoCloseable {
                 seen = epoch;
                 try {
                     runSlice(index);
+                } catch (Throwable t) {
+                    workerFailure = t; // rethrown on the calling thread
                 } finally {
                     pending.decrementAndGet();
                 }

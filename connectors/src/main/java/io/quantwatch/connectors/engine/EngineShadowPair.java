@@ -1,0 +1,79 @@
+package io.quantwatch.connectors.engine;
+
+import io.quantwatch.detectors.DecodeOutput;
+import io.quantwatch.detectors.FinishReason;
+import io.quantwatch.detectors.TeacherForcedScores;
+import io.quantwatch.detectors.TopToken;
+import io.quantwatch.engine.generate.GenerationTrace;
+import io.quantwatch.engine.generate.GreedyDecoder;
+import io.quantwatch.engine.generate.PairedScorer;
+import io.quantwatch.engine.generate.TokenLogprob;
+import io.quantwatch.engine.model.InferenceSession;
+import io.quantwatch.engine.model.LlamaModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine behind the detectors' inputs: a reference and a candidate model in one JVM, each with
+ * its own session, so that the candidate can be teacher-forced on the reference's tokens with exact
+ * full-vocabulary KL. Not thread-safe (sessions are per request); models may be shared.
+ */
+public final class EngineShadowPair implements AutoCloseable {
+    /** Alternatives kept per step: enough for the rare-token detector's top-10. */
+    public static final int TOP_K = 10;
+
+    private final LlamaModel reference;
+    private final InferenceSession referenceSession;
+    private final InferenceSession candidateSession;
+    private final GreedyDecoder referenceDecoder;
+    private final GreedyDecoder candidateDecoder;
+    private final PairedScorer scorer;
+
+    public EngineShadowPair(LlamaModel reference, LlamaModel candidate, int threads, int contextTokens) {
+        this.reference = reference;
+        this.referenceSession = reference.newSession(threads, contextTokens);
+        this.candidateSession = candidate.newSession(threads, contextTokens);
+        this.referenceDecoder = new GreedyDecoder(referenceSession, TOP_K);
+        this.candidateDecoder = new GreedyDecoder(candidateSession, TOP_K);
+        this.scorer = new PairedScorer(referenceSession, candidateSession);
+    }
+
+    /** Prompt text to token ids, BOS first, with the reference's tokenizer (both share it). */
+    public int[] encodePrompt(String prompt) {
+        return reference.tokenizer().encode(prompt, true);
+    }
+
+    public DecodeOutput generateReference(int[] prompt, int maxTokens, List<String> stops) {
+        return toDecodeOutput(referenceDecoder.generate(prompt, maxTokens, stops));
+    }
+
+    public DecodeOutput generateCandidate(int[] prompt, int maxTokens, List<String> stops) {
+        return toDecodeOutput(candidateDecoder.generate(prompt, maxTokens, stops));
+    }
+
+    /** The candidate teacher-forced on the reference's tokens: exact KL at every position. */
+    public TeacherForcedScores teacherForce(int[] prompt, int[] referenceTokens) {
+        PairedScorer.Comparison c = scorer.compare(prompt, referenceTokens, TOP_K);
+        return new TeacherForcedScores(c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(),
+                c.candidateTopIds(), false);
+    }
+
+    private DecodeOutput toDecodeOutput(GenerationTrace t) {
+        List<TopToken[]> steps = new ArrayList<>(t.topK().size());
+        for (TokenLogprob[] step : t.topK()) {
+            TopToken[] s = new TopToken[step.length];
+            for (int i = 0; i < step.length; i++) {
+                s[i] = new TopToken(step[i].token(), step[i].logprob());
+            }
+            steps.add(s);
+        }
+        return new DecodeOutput(t.tokens(), reference.tokenizer().decode(t.tokens()),
+                FinishReason.valueOf(t.finishReason().name()), steps);
+    }
+
+    @Override
+    public void close() {
+        referenceSession.close();
+        candidateSession.close();
+    }
+}
