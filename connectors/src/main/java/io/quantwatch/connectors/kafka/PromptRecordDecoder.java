@@ -1,0 +1,190 @@
+package io.quantwatch.connectors.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantwatch.schemas.PromptEvent;
+import io.quantwatch.schemas.ResponseFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.MissingSchemaException;
+
+/**
+ * Turns the bytes of a prompts-topic record into a {@link PromptEvent}, or into the reason it
+ * cannot be used. Accepts Avro single-object encoding (magic {@code C3 01} and the schema
+ * fingerprint) and JSON objects of the same shape (snake_case fields; {@code event_time} as epoch
+ * milliseconds or ISO-8601). Every rejection names the field and the fix. Stateless and thread-safe.
+ */
+public final class PromptRecordDecoder {
+    /** Longest generation a prompt may ask for; larger requests are almost always a unit mistake. */
+    public static final int MAX_TOKENS_LIMIT = 8192;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JSON_SHAPE = "{\"request_id\", \"tenant\", \"model\", \"prompt\", \"event_time\"} required; "
+            + "\"task\", \"response_format\" (text|json), \"json_schema\", \"sentences\", \"max_tokens\", \"stop\" optional";
+
+    public DecodedPrompt decode(byte[] value) {
+        if (value == null || value.length == 0) {
+            return new DecodedPrompt.Invalid("empty record value: send a PromptEvent (Avro single-object encoding) or a JSON object", "EMPTY");
+        }
+        if (value.length >= 2 && (value[0] & 0xFF) == 0xC3 && value[1] == 0x01) {
+            return decodeAvro(value);
+        }
+        int first = 0;
+        while (first < value.length && Character.isWhitespace(value[first])) {
+            first++;
+        }
+        if (first < value.length && value[first] == '{') {
+            return decodeJson(value);
+        }
+        return new DecodedPrompt.Invalid("neither Avro single-object encoding (bytes C3 01 …) nor a JSON object: send a PromptEvent "
+                + "encoded with PromptEvent.toByteBuffer(), or JSON " + JSON_SHAPE, "UNKNOWN_FORMAT");
+    }
+
+    private DecodedPrompt decodeAvro(byte[] value) {
+        try {
+            return validate(PromptEvent.fromByteBuffer(ByteBuffer.wrap(value)));
+        } catch (MissingSchemaException e) {
+            return new DecodedPrompt.Invalid("written with an Avro schema this monitor does not know (" + e.getMessage()
+                    + "): produce with the PromptEvent schema from quantwatch-schemas, or upgrade the monitor", "UNKNOWN_SCHEMA");
+        } catch (AvroRuntimeException | IOException e) { // includes BadHeaderException
+            return new DecodedPrompt.Invalid("corrupt Avro PromptEvent: " + e.getMessage(), "CORRUPT_AVRO");
+        }
+    }
+
+    private DecodedPrompt decodeJson(byte[] value) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            return new DecodedPrompt.Invalid("invalid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), "INVALID_JSON");
+        }
+        try {
+            PromptEvent.Builder b = PromptEvent.newBuilder()
+                    .setRequestId(requiredText(n, "request_id"))
+                    .setTenant(requiredText(n, "tenant"))
+                    .setModel(requiredText(n, "model"))
+                    .setPrompt(requiredText(n, "prompt"))
+                    .setEventTime(eventTime(n));
+            if (n.hasNonNull("task")) {
+                b.setTask(requiredText(n, "task"));
+            }
+            if (n.hasNonNull("response_format")) {
+                String f = requiredText(n, "response_format").toUpperCase(Locale.ROOT);
+                if (!f.equals("TEXT") && !f.equals("JSON")) {
+                    throw new FieldError("field 'response_format' must be \"text\" or \"json\", got \"" + n.get("response_format").asText() + "\"");
+                }
+                b.setResponseFormat(ResponseFormat.valueOf(f));
+            }
+            if (n.hasNonNull("json_schema")) {
+                JsonNode s = n.get("json_schema");
+                b.setJsonSchema(s.isTextual() ? s.asText() : s.toString());
+            }
+            if (n.hasNonNull("sentences")) {
+                b.setSentences(integer(n, "sentences", 1, 100));
+            }
+            if (n.hasNonNull("max_tokens")) {
+                b.setMaxTokens(integer(n, "max_tokens", 1, MAX_TOKENS_LIMIT));
+            }
+            if (n.hasNonNull("stop")) {
+                b.setStop(stop(n.get("stop")));
+            }
+            return validate(b.build());
+        } catch (FieldError e) {
+            return new DecodedPrompt.Invalid(e.getMessage(), "INVALID_FIELD");
+        } catch (AvroRuntimeException e) {
+            return new DecodedPrompt.Invalid("incomplete prompt: " + e.getMessage() + "; JSON shape: " + JSON_SHAPE, "INVALID_FIELD");
+        }
+    }
+
+    /** Checks both encodings share: what the schema's types cannot say. */
+    private static DecodedPrompt validate(PromptEvent e) {
+        if (e.getRequestId().isBlank()) {
+            return new DecodedPrompt.Invalid("field 'request_id' is empty: give every request a unique id", "INVALID_FIELD");
+        }
+        if (e.getPrompt().isEmpty()) {
+            return new DecodedPrompt.Invalid("field 'prompt' is empty: there is nothing to shadow", "INVALID_FIELD");
+        }
+        if (e.getMaxTokens() < 1 || e.getMaxTokens() > MAX_TOKENS_LIMIT) {
+            return new DecodedPrompt.Invalid("field 'max_tokens' must be between 1 and " + MAX_TOKENS_LIMIT + ", got " + e.getMaxTokens(), "INVALID_FIELD");
+        }
+        if (e.getSentences() != null && e.getSentences() < 1) {
+            return new DecodedPrompt.Invalid("field 'sentences' must be at least 1, got " + e.getSentences(), "INVALID_FIELD");
+        }
+        if (e.getJsonSchema() != null) {
+            try {
+                JSON.readTree(e.getJsonSchema());
+            } catch (JsonProcessingException ex) {
+                return new DecodedPrompt.Invalid("field 'json_schema' is not valid JSON: " + ex.getOriginalMessage(), "INVALID_FIELD");
+            }
+        }
+        return new DecodedPrompt.Valid(e);
+    }
+
+    private static String requiredText(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new FieldError("field '" + field + "' is missing; JSON shape: " + JSON_SHAPE);
+        }
+        if (!v.isTextual()) {
+            throw new FieldError("field '" + field + "' must be a string, got " + v.getNodeType().name().toLowerCase(Locale.ROOT) + " " + v);
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode n, String field, int min, int max) {
+        JsonNode v = n.get(field);
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            throw new FieldError("field '" + field + "' must be an integer from " + min + " to " + max + ", got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static Instant eventTime(JsonNode n) {
+        JsonNode v = n.get("event_time");
+        if (v == null || v.isNull()) {
+            throw new FieldError("field 'event_time' is missing: give epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\"");
+        }
+        if (v.isIntegralNumber() && v.asLong() >= 0) {
+            return Instant.ofEpochMilli(v.asLong());
+        }
+        if (v.isTextual()) {
+            try {
+                return Instant.parse(v.asText());
+            } catch (DateTimeParseException e) {
+                // fall through to the common message
+            }
+        }
+        throw new FieldError("field 'event_time' must be epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\", got " + v);
+    }
+
+    private static List<String> stop(JsonNode v) {
+        if (!v.isArray()) {
+            throw new FieldError("field 'stop' must be an array of strings, got " + v);
+        }
+        List<String> out = new ArrayList<>();
+        for (Iterator<JsonNode> it = v.elements(); it.hasNext(); ) {
+            JsonNode s = it.next();
+            if (!s.isTextual()) {
+                throw new FieldError("field 'stop' must hold only strings, found " + s);
+            }
+            out.add(s.asText());
+        }
+        return out;
+    }
+
+    /** A field-level validation failure; its message is the dead-letter reason. */
+    private static final class FieldError extends RuntimeException {
+        FieldError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
