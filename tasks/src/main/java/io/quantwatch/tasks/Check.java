@@ -7,14 +7,22 @@ import java.util.regex.Pattern;
 /** What a correct answer to a task must satisfy; each check judges one model output. */
 public sealed interface Check {
 
-    /** The verdict on one output, with the reason when it fails. */
-    record Result(boolean satisfied, String reason) {
+    /**
+     * The verdict on one output: whether it kept the task's constraint (format), whether its content is
+     * also right, and the reason when either fails. For tasks judged on content alone both agree.
+     */
+    record Result(boolean satisfied, boolean correct, String reason) {
         static Result ok() {
-            return new Result(true, "");
+            return new Result(true, true, "");
         }
 
         static Result fail(String reason) {
-            return new Result(false, reason);
+            return new Result(false, false, reason);
+        }
+
+        /** The format was kept but the content is wrong (e.g. the bare value, but not the right one). */
+        static Result wrongContent(String reason) {
+            return new Result(true, false, reason);
         }
     }
 
@@ -57,7 +65,7 @@ public sealed interface Check {
         }
     }
 
-    /** Output must be the bare value and nothing else. */
+    /** Output must be the bare value and nothing else: a single word or number, no sentence around it. */
     record ValueOnly(String value) implements Check {
         @Override
         public Result evaluate(String output) {
@@ -65,7 +73,10 @@ public sealed interface Check {
             if (text.equals(value)) {
                 return Result.ok();
             }
-            return text.contains(value) ? Result.fail("value wrapped in other text") : Result.fail("wrong value");
+            if (text.isEmpty() || text.contains(" ") || text.contains("\n") || text.endsWith(".")) {
+                return Result.fail(text.contains(value) ? "value wrapped in other text" : "not a bare value");
+            }
+            return Result.wrongContent("a bare value, but the wrong one");
         }
     }
 
