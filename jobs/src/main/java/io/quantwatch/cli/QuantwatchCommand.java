@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code quantwatch} command line: the root that dispatches to subcommands. */
 @Command(name = "quantwatch", mixinStandardHelpOptions = true, version = "quantwatch 0.1.0",
         description = "Live token-by-token drift monitoring of quantized LLM pipelines.",
-        subcommands = {BenchCommand.class})
+        subcommands = {EvaluateCommand.class, BenchCommand.class, ModelCommand.class})
 public final class QuantwatchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -45,9 +45,12 @@ public final class QuantileSketch {
         return Math.round(sketch.getCount());
     }
 
-    /** The value at quantile q in [0, 1]; NaN when empty. */
+    /** The value at quantile q in [0, 1]; NaN when empty. Clamped to the observed range, which the sketch tracks exactly. */
     public double quantile(double q) {
-        return sketch.isEmpty() ? Double.NaN : sketch.getValueAtQuantile(q);
+        if (sketch.isEmpty()) {
+            return Double.NaN;
+        }
+        return Math.max(sketch.getMinValue(), Math.min(sketch.getMaxValue(), sketch.getValueAtQuantile(q)));
     }
 
     /** DDSketch's own compact encoding (index mapping included). */

@@ -1,0 +1,126 @@
+package io.quantwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quantwatch.detectors.window.DriftSummary;
+import io.quantwatch.evaluate.EvaluationPrompt;
+import io.quantwatch.evaluate.OfflineEvaluation;
+import io.quantwatch.engine.model.LlamaModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quantwatch evaluate}: every prompt of a file through the reference and each candidate recipe;
+ * one report row per candidate (terminal, JSON, CSV) and the worst examples side by side.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Offline drift report of quantization recipes against the reference model.")
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "models/quantwatch-demo-f16.gguf", description = "Reference GGUF (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--candidates", defaultValue = "int8 sym; int4 sym group=128; int4 sym group=-1; nf4",
+            description = "Recipes separated by ';' (default: ${DEFAULT-VALUE}).")
+    String candidates;
+
+    @Option(names = "--prompts", defaultValue = "prompts/default.jsonl", description = "Prompt file, JSON Lines (default: ${DEFAULT-VALUE}).")
+    Path prompts;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Engine threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--worst", defaultValue = "3", description = "Worst examples shown per candidate (default: ${DEFAULT-VALUE}).")
+    int worst;
+
+    @Option(names = "--out", defaultValue = "evaluate-report", description = "Folder for report.json and report.csv (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream o = System.out;
+        List<EvaluationPrompt> list = EvaluationPrompt.read(prompts);
+        List<String> recipes = new ArrayList<>();
+        for (String r : candidates.split(";")) {
+            if (!r.isBlank()) {
+                recipes.add(r.strip());
+            }
+        }
+        LlamaModel reference = LlamaModel.load(model);
+        o.printf("reference %s, %d prompts from %s, candidates: %s%n", model, list.size(), prompts, String.join(" | ", recipes));
+        long t0 = System.nanoTime();
+        List<OfflineEvaluation.CandidateReport> reports = OfflineEvaluation.run(reference, recipes, list, threads, worst,
+                EvaluateCommand::progress);
+        System.err.print("\r" + " ".repeat(100) + "\r");
+        o.println();
+        o.printf("%-24s %6s %7s %7s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s%n", "candidate", "same%", "FDTr50", "SDTr50",
+                "KL", "KLp95", "PPL%", "top1%", "JSON%", "broke%", "early%", "late%", "rare%", "verdict");
+        for (OfflineEvaluation.CandidateReport r : reports) {
+            DriftSummary s = r.summary();
+            o.printf("%-24s %6.1f %7.3f %7.3f %8.4f %8.4f %+8.2f %7.1f %7.1f %7.1f %7.1f %7.1f %7.2f  %s%s%n", r.recipe(),
+                    pct(s.identical().value()), s.fdtRatioP50(), s.sdtRatioP50(), s.meanKl(), s.klP95(), (s.perplexityRatio() - 1) * 100,
+                    pct(s.sameTop1().value()), pct(s.jsonValid().value()), pct(s.jsonBroken().value()), pct(s.eosEarly().value()),
+                    pct(s.eosLate().value()), pct(s.rareTokenMissing().value()), r.verdict().level(),
+                    s.approximate() ? " (approx.)" : "");
+        }
+        o.printf("%n(%.0f s; rates are %% of prompts except top1 and rare, which are %% of reference positions)%n",
+                (System.nanoTime() - t0) / 1e9);
+        for (OfflineEvaluation.CandidateReport r : reports) {
+            if (r.worst().isEmpty()) {
+                continue;
+            }
+            o.printf("%nworst examples, %s (⟦ marks the first divergent token):%n", r.recipe());
+            for (OfflineEvaluation.Example e : r.worst()) {
+                o.printf("  [%s %s] FDT %d, KL %.3f, JSON %s%n", e.prompt().task(), e.prompt().id(),
+                        e.metrics().divergence().firstDivergentToken(), e.metrics().distribution().meanKl(), e.metrics().candidateJson().failure());
+                o.println("    reference: " + abbreviate(e.referenceMarked()));
+                o.println("    candidate: " + abbreviate(e.candidateMarked()));
+            }
+        }
+        writeReports(reports);
+        o.printf("%nwrote %s and %s%n", out.resolve("report.json"), out.resolve("report.csv"));
+        return 0;
+    }
+
+    private static double pct(double v) {
+        return v * 100;
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replace("\n", "⏎");
+        return one.length() > 220 ? one.substring(0, 220) + "…" : one;
+    }
+
+    private static void progress(String candidate, int done, int total) {
+        int width = 30;
+        int filled = (int) ((long) width * done / total);
+        System.err.printf("\r[%s%s] %d/%d  %s   ", "#".repeat(filled), ".".repeat(width - filled), done, total, candidate);
+    }
+
+    private void writeReports(List<OfflineEvaluation.CandidateReport> reports) throws IOException {
+        Files.createDirectories(out);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("report.json").toFile(), reports);
+        List<String> csv = new ArrayList<>();
+        csv.add("candidate,prompts,identical_rate,fdt_ratio_p50,sdt_ratio_p50,mean_kl,kl_p95,perplexity_ratio,same_top1_rate,"
+                + "json_valid_rate,json_broken_rate,eos_early_rate,eos_late_rate,rare_missing_rate,verdict,approximate");
+        for (OfflineEvaluation.CandidateReport r : reports) {
+            DriftSummary s = r.summary();
+            csv.add(String.join(",", "\"" + r.recipe() + "\"", Long.toString(s.prompts()), d(s.identical().value()), d(s.fdtRatioP50()),
+                    d(s.sdtRatioP50()), d(s.meanKl()), d(s.klP95()), d(s.perplexityRatio()), d(s.sameTop1().value()),
+                    d(s.jsonValid().value()), d(s.jsonBroken().value()), d(s.eosEarly().value()), d(s.eosLate().value()),
+                    d(s.rareTokenMissing().value()), r.verdict().level().name(), Boolean.toString(s.approximate())));
+        }
+        Files.write(out.resolve("report.csv"), csv);
+    }
+
+    private static String d(double v) {
+        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6f", v);
+    }
+}
