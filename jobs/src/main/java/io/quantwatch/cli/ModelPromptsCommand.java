@@ -21,16 +21,16 @@ public final class ModelPromptsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Held-out seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--tool-calls", defaultValue = "40")
+    @Option(names = "--tool-calls", defaultValue = "40", description = "Tool-call prompts (default: ${DEFAULT-VALUE}).")
     int toolCalls;
 
-    @Option(names = "--constrained", defaultValue = "30")
+    @Option(names = "--constrained", defaultValue = "30", description = "Constrained-reply prompts (default: ${DEFAULT-VALUE}).")
     int constrained;
 
-    @Option(names = "--translations", defaultValue = "30")
+    @Option(names = "--translations", defaultValue = "30", description = "Translation prompts (default: ${DEFAULT-VALUE}).")
     int translations;
 
-    @Option(names = "--stories", defaultValue = "8")
+    @Option(names = "--stories", defaultValue = "8", description = "Story-continuation prompts (default: ${DEFAULT-VALUE}).")
     int stories;
 
     @Override
