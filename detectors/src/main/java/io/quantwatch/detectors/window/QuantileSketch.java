@@ -17,6 +17,9 @@ public final class QuantileSketch {
     private static final int MAX_BINS = 2048;
 
     private final DDSketch sketch;
+    // Exact extremes: DDSketch's own min/max are bin estimates, and bounded metrics (ratios ≤ 1) must not print 1.01.
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
 
     public QuantileSketch() {
         this(DDSketch.of(new CubicallyInterpolatedMapping(RELATIVE_ACCURACY), new CollapsingLowestDenseStore(MAX_BINS),
@@ -30,15 +33,22 @@ public final class QuantileSketch {
     public void add(double value) {
         if (Double.isFinite(value)) {
             sketch.accept(value);
+            min = Math.min(min, value);
+            max = Math.max(max, value);
         }
     }
 
     public void merge(QuantileSketch other) {
         sketch.mergeWith(other.sketch);
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
     }
 
     public QuantileSketch copy() {
-        return new QuantileSketch(sketch.copy());
+        QuantileSketch c = new QuantileSketch(sketch.copy());
+        c.min = min;
+        c.max = max;
+        return c;
     }
 
     public long count() {
@@ -50,13 +60,15 @@ public final class QuantileSketch {
         if (sketch.isEmpty()) {
             return Double.NaN;
         }
-        return Math.max(sketch.getMinValue(), Math.min(sketch.getMaxValue(), sketch.getValueAtQuantile(q)));
+        return Math.max(min, Math.min(max, sketch.getValueAtQuantile(q)));
     }
 
-    /** DDSketch's own compact encoding (index mapping included). */
+    /** The exact min and max (16 bytes, little-endian), then DDSketch's own compact encoding (index mapping included). */
     public byte[] toBytes() {
         try {
             GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+            out.writeLongLE(Double.doubleToRawLongBits(min));
+            out.writeLongLE(Double.doubleToRawLongBits(max));
             sketch.encode(out, false);
             return out.trimmedCopy();
         } catch (IOException e) {
@@ -68,7 +80,10 @@ public final class QuantileSketch {
         try {
             // The encoding carries its index mapping; decoding into a fresh sketch keeps it mergeable with new ones.
             QuantileSketch fresh = new QuantileSketch();
-            fresh.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes));
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(bytes, 0, 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            fresh.min = head.getDouble();
+            fresh.max = head.getDouble();
+            fresh.sketch.decodeAndMergeWith(ByteArrayInput.wrap(java.util.Arrays.copyOfRange(bytes, 16, bytes.length)));
             return fresh;
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt quantile sketch bytes", e);
