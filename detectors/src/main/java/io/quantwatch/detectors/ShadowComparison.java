@@ -5,11 +5,22 @@ package io.quantwatch.detectors;
  * detector. Pure and thread-safe; the same code runs offline ({@code evaluate}) and in the stream.
  */
 public final class ShadowComparison {
+    private static final int SCHEMA_CACHE_SIZE = 64;
+
     private final JsonFailureClassifier plainJson = new JsonFailureClassifier();
+    /** Compiled schemas by their text: requests usually share a few, and compiling one per prompt would dominate. */
+    private final java.util.Map<String, JsonFailureClassifier> bySchema = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, JsonFailureClassifier> eldest) {
+                    return size() > SCHEMA_CACHE_SIZE;
+                }
+            });
 
     public ShadowMetrics compare(RequestContext request, DecodeOutput reference, DecodeOutput candidate, TeacherForcedScores forced) {
         TokenDivergence divergence = TokenDivergence.of(reference.tokens(), candidate.tokens());
-        JsonFailureClassifier classifier = request.jsonSchema() == null ? plainJson : new JsonFailureClassifier(request.jsonSchema());
+        JsonFailureClassifier classifier = request.jsonSchema() == null ? plainJson
+                : bySchema.computeIfAbsent(request.jsonSchema(), JsonFailureClassifier::new);
         JsonVerdict refJson = classifier.classify(reference.text(), reference.finish() == FinishReason.MAX_TOKENS);
         JsonVerdict candJson = classifier.classify(candidate.text(), candidate.finish() == FinishReason.MAX_TOKENS);
         // JSON is expected when the request asked for it, or when the reference answered with parseable JSON.

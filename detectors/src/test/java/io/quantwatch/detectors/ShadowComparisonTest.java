@@ -76,4 +76,16 @@ class ShadowComparisonTest {
         double expected = 0.7 * Math.log(0.7 / 0.3) + 0.2 * Math.log(0.2 / 0.6) + 0.1 * Math.log(0.1 / 0.1);
         assertThat(drift.kl()[0]).isCloseTo(expected, within(1e-9));
     }
+
+    @Test
+    void aRequestSchemaIsEnforcedOnTheCandidate() {
+        String schema = "{\"type\": \"object\", \"required\": [\"tool\"]}";
+        DecodeOutput ref = new DecodeOutput(new int[] {1, 2}, "{\"tool\": \"x\"}", FinishReason.EOS, List.of());
+        DecodeOutput cand = new DecodeOutput(new int[] {1, 3}, "{\"name\": \"x\"}", FinishReason.EOS, List.of());
+        for (int i = 0; i < 2; i++) { // the second call reuses the compiled schema
+            ShadowMetrics m = comparison.compare(new RequestContext(true, schema, null), ref, cand, exact(2, 0.1, false));
+            assertThat(m.candidateJson().failure()).isEqualTo(JsonFailure.SCHEMA_MISMATCH);
+            assertThat(m.jsonBroken()).isTrue();
+        }
+    }
 }
