@@ -17,13 +17,7 @@ record DemoTokenizerFile(List<String> tokens, List<String> merges, int bos, int 
     static final String PRE_TOKENIZER = "gpt-2";
 
     Tokenizer tokenizer() {
-        int n = tokens.size();
-        float[] scores = new float[n];
-        int[] types = new int[n];
-        for (int i = 0; i < n; i++) {
-            types[i] = i == bos || i == eos ? Vocabulary.CONTROL : Vocabulary.NORMAL;
-        }
-        Vocabulary v = new Vocabulary(tokens.toArray(new String[0]), scores, types, bos, eos, -1, true);
+        Vocabulary v = new Vocabulary(tokens.toArray(new String[0]), new float[tokens.size()], tokenTypes(), bos, eos, -1, true);
         return new ByteLevelBpeTokenizer(v, merges, PRE_TOKENIZER);
     }
 

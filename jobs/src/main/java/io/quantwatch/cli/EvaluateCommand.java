@@ -6,6 +6,7 @@ import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.evaluate.OfflineEvaluation;
 import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.quant.QuantRecipe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,8 +50,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<EvaluationPrompt> list = EvaluationPrompt.read(prompts);
         List<String> recipes = new ArrayList<>();
         for (String r : candidates.split(";")) {
-            if (!r.isBlank()) {
-                recipes.add(r.strip());
+            // "reference" runs the reference against itself (an A/A check); the rest are recipes.
+            if (r.strip().equalsIgnoreCase("reference")) {
+                recipes.add("reference");
+            } else {
+                recipes.addAll(QuantRecipe.splitList(r));
             }
         }
         LlamaModel reference = LlamaModel.load(model);

@@ -9,7 +9,6 @@ import io.quantwatch.tasks.TaskExample;
 import io.quantwatch.tasks.TaskFamily;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -77,13 +76,7 @@ public final class ModelCheckCommand implements Callable<Integer> {
         out.println("recipe table (held-out; PPL of reference completions, task rates from greedy decodes)");
         out.printf("  %-30s %9s %8s %8s %8s %8s %8s %8s%n", "recipe", "PPL", "ΔPPL", "JSON", "tool", "exact", "constr", "transl");
         printRecipeRow(out, "F16 (reference)", base, base);
-        List<String> list = new ArrayList<>();
-        for (String r : recipes.split(";")) {
-            if (!r.isBlank()) {
-                list.add(r.trim());
-            }
-        }
-        for (String r : list) {
+        for (String r : QuantRecipe.splitList(recipes)) {
             LlamaModel q = RecipeApplier.apply(f16, QuantRecipe.parse(r)).model();
             printRecipeRow(out, r, HeldOutEvaluation.run(q, tasks, threads, true), base);
         }

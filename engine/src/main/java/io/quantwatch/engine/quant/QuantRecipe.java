@@ -27,6 +27,18 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
         }
     }
 
+    /** Splits a ';'-separated list of recipe strings (as the CLI takes them), dropping blanks; each is validated. */
+    public static java.util.List<String> splitList(String recipes) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String r : recipes.split(";")) {
+            if (!r.isBlank()) {
+                parse(r); // fail early, naming the bad recipe
+                out.add(r.strip());
+            }
+        }
+        return out;
+    }
+
     public static QuantRecipe parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty recipe; expected " + GRAMMAR);

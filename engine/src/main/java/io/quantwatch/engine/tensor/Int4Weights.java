@@ -51,10 +51,7 @@ public final class Int4Weights extends ShapedWeights {
     public void matvec(float[] x, float[] out, int from, int to) {
         int groups = cols / groupSize;
         // Σx per group, once per product: the zero point (8 when symmetric) becomes one subtraction per group.
-        float[] xSums = new float[groups];
-        for (int g = 0; g < groups; g++) {
-            xSums[g] = kernels.sum(x, g * groupSize, groupSize);
-        }
+        float[] xSums = groupSums(x, groupSize);
         for (int r = from; r < to; r++) {
             out[r] = kernels.nibbleRow(packed, r * cols / 2, scales, r * groups, zeroPoints, xSums, x, cols, groupSize);
         }

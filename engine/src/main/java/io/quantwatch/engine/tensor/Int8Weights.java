@@ -29,18 +29,10 @@ public final class Int8Weights extends ShapedWeights {
     @Override
     public void matvec(float[] x, float[] out, int from, int to) {
         int groups = cols / groupSize;
-        float[] xSums = zeroPoints == null ? null : groupSums(x);
+        float[] xSums = zeroPoints == null ? null : groupSums(x, groupSize);
         for (int r = from; r < to; r++) {
             out[r] = kernels.int8Row(q, r * cols, scales, r * groups, zeroPoints, xSums, x, cols, groupSize);
         }
-    }
-
-    private float[] groupSums(float[] x) {
-        float[] sums = new float[cols / groupSize];
-        for (int g = 0; g < sums.length; g++) {
-            sums[g] = kernels.sum(x, g * groupSize, groupSize);
-        }
-        return sums;
     }
 
     @Override

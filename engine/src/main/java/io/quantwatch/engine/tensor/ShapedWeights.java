@@ -12,6 +12,15 @@ abstract class ShapedWeights implements WeightMatrix {
         this.kernels = kernels;
     }
 
+    /** Σx per group of {@code groupSize}, once per product: the zero-point term of grouped integer formats. */
+    protected final float[] groupSums(float[] x, int groupSize) {
+        float[] sums = new float[cols / groupSize];
+        for (int g = 0; g < sums.length; g++) {
+            sums[g] = kernels.sum(x, g * groupSize, groupSize);
+        }
+        return sums;
+    }
+
     @Override
     public final int rows() {
         return rows;
