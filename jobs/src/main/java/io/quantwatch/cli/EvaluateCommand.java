@@ -47,7 +47,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream o = System.out;
-        List<EvaluationPrompt> list = EvaluationPrompt.read(prompts);
         List<String> recipes = new ArrayList<>();
         for (String r : candidates.split(";")) {
             // "reference" runs the reference against itself (an A/A check); the rest are recipes.
@@ -57,6 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 recipes.addAll(QuantRecipe.splitList(r));
             }
         }
+        List<EvaluationPrompt> list = EvaluationPrompt.read(prompts);
         LlamaModel reference = LlamaModel.load(model);
         o.printf("reference %s, %d prompts from %s, candidates: %s%n", model, list.size(), prompts, String.join(" | ", recipes));
         long t0 = System.nanoTime();

@@ -18,6 +18,21 @@ public final class QuantwatchCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new QuantwatchCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The configured command line. Bad input (a recipe, a prompt file, a model file) ends with its message
+     * and exit code 2 instead of a stack trace; anything else is a bug and keeps its trace.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new QuantwatchCommand()).setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof io.quantwatch.engine.gguf.GgufFormatException) {
+                cmd.getErr().println("quantwatch: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
     }
 }

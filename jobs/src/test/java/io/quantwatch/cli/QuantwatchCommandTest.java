@@ -13,7 +13,7 @@ class QuantwatchCommandTest {
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new QuantwatchCommand());
+        CommandLine cli = QuantwatchCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
@@ -32,5 +32,12 @@ class QuantwatchCommandTest {
         String[] r = run("bench", "engine", "--threads", "two");
         assertThat(r[0]).isNotEqualTo("0");
         assertThat(r[2]).contains("--threads").contains("two");
+    }
+
+    @Test
+    void aBadRecipeEndsWithItsMessageNotAStackTrace() {
+        String[] r = run("evaluate", "--candidates", "int8 sym; int9", "--prompts", "does-not-exist.jsonl");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).startsWith("quantwatch: unknown mode 'int9'").contains("int8, int4, nf4, fp8_e4m3").doesNotContain("\tat ");
     }
 }
