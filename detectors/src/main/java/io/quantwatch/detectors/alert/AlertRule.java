@@ -6,7 +6,8 @@ package io.quantwatch.detectors.alert;
  * threshold. Either needs at least {@code minSamples} behind it, and clears only once the value is
  * {@code hysteresis} back on the good side, so alerts do not flap.
  */
-public record AlertRule(String name, DriftMetric metric, Direction direction, double threshold, double hysteresis, long minSamples) {
+public record AlertRule(String name, DriftMetric metric, Direction direction, double threshold, double hysteresis, long minSamples)
+        implements java.io.Serializable {
 
     /** Which side of the threshold is bad. */
     public enum Direction { ABOVE, BELOW }

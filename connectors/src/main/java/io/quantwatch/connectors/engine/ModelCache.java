@@ -1,0 +1,52 @@
+package io.quantwatch.connectors.engine;
+
+import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.quant.QuantRecipe;
+import io.quantwatch.engine.quant.RecipeApplier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-JVM model cache: every shadow subtask in a task manager shares one immutable copy of the
+ * reference and of each quantized variant, loaded on first use. This is the project's one piece of
+ * static mutable state; models are immutable and never evicted (a job's model set is fixed).
+ */
+public final class ModelCache {
+    private static final Map<String, LlamaModel> MODELS = new ConcurrentHashMap<>();
+
+    private ModelCache() {
+    }
+
+    /** The reference model at {@code gguf}, memory-mapped once per JVM. */
+    public static LlamaModel reference(Path gguf) {
+        Path file = gguf.toAbsolutePath().normalize();
+        return MODELS.computeIfAbsent(file + "|reference", k -> {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("reference model file not found: " + file
+                        + " (set reference.model to a GGUF file; the bundled one is models/quantwatch-demo-f16.gguf)");
+            }
+            return LlamaModel.load(file);
+        });
+    }
+
+    /**
+     * The reference quantized with {@code recipe} (optimum-cli syntax), or the reference itself for
+     * {@code reference}: an identical candidate, useful as an A/A control.
+     */
+    public static LlamaModel candidate(Path gguf, String recipe) {
+        LlamaModel reference = reference(gguf);
+        if (isReference(recipe)) {
+            return reference;
+        }
+        QuantRecipe parsed = QuantRecipe.parse(recipe);
+        return MODELS.computeIfAbsent(gguf.toAbsolutePath().normalize() + "|" + parsed,
+                k -> RecipeApplier.apply(reference, parsed).model());
+    }
+
+    public static boolean isReference(String recipe) {
+        return recipe.trim().toLowerCase(Locale.ROOT).equals("reference");
+    }
+}

@@ -1,0 +1,35 @@
+package io.quantwatch.job;
+
+import io.quantwatch.schemas.ShadowRecord;
+import org.apache.flink.api.common.functions.AggregateFunction;
+
+/** Folds a window's shadow records into a {@link WindowAccumulator} incrementally (one accumulator per window and key, not a buffer of records). */
+public final class DriftAggregate implements AggregateFunction<ShadowRecord, WindowAccumulator, WindowAccumulator> {
+    private static final long serialVersionUID = 1L;
+
+    private final int keepWorst;
+
+    public DriftAggregate(int keepWorst) {
+        this.keepWorst = keepWorst;
+    }
+
+    @Override
+    public WindowAccumulator createAccumulator() {
+        return new WindowAccumulator(keepWorst);
+    }
+
+    @Override
+    public WindowAccumulator add(ShadowRecord value, WindowAccumulator acc) {
+        return acc.add(value);
+    }
+
+    @Override
+    public WindowAccumulator getResult(WindowAccumulator acc) {
+        return acc;
+    }
+
+    @Override
+    public WindowAccumulator merge(WindowAccumulator a, WindowAccumulator b) {
+        return a.merge(b);
+    }
+}

@@ -1,0 +1,124 @@
+package io.quantwatch.job;
+
+import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
+import io.quantwatch.connectors.kafka.RawPromptRecord;
+import io.quantwatch.connectors.kafka.RawPromptRecordDeserializer;
+import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.schemas.DeadLetter;
+import io.quantwatch.schemas.DivergentSample;
+import io.quantwatch.schemas.DriftAlert;
+import io.quantwatch.schemas.DriftMetrics;
+import io.quantwatch.schemas.ShadowRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Connects the topology to Kafka: the prompts source (records handed over undecoded) and one
+ * sink per output topic, every value in Avro single-object encoding, keyed so that one window
+ * key's history stays in one partition.
+ */
+public final class KafkaWiring {
+    /** Flink's one-hour default exceeds the broker's 15-minute maximum transaction timeout. */
+    private static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private KafkaWiring() {
+    }
+
+    /** The prompts stream; {@code stopAtLatest} makes it bounded at the offsets present at start (tests, replays). */
+    public static DataStream<RawPromptRecord> prompts(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
+        var builder = KafkaSource.<RawPromptRecord>builder()
+                .setBootstrapServers(c.kafka().bootstrapServers())
+                .setTopics(c.topics().prompts())
+                .setGroupId(c.kafka().groupId())
+                .setStartingOffsets(switch (c.kafka().startingOffsets()) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+                    default -> OffsetsInitializer.latest();
+                })
+                .setDeserializer(new RawPromptRecordDeserializer())
+                .setProperties(clientProperties(c));
+        if (stopAtLatest) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        // Event time comes from the decoded prompt, so watermarks are assigned after decoding.
+        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka: " + c.topics().prompts())
+                .uid("prompts-source");
+    }
+
+    /** Attaches every output to its topic and the meters to Micrometer. */
+    public static void publish(MonitorConfig c, MonitorTopology.Outputs out) {
+        out.deadLetters().sinkTo(sink(c, c.topics().deadLetters(), DeadLetter.class,
+                        d -> d.getKey() == null ? null : bytes(d.getKey())))
+                .name("kafka: " + c.topics().deadLetters()).uid("dead-letters-sink");
+        if (c.topics().shadowRecords() != null && !c.topics().shadowRecords().isBlank()) {
+            out.shadowRecords().sinkTo(sink(c, c.topics().shadowRecords(), ShadowRecord.class,
+                            r -> utf8(r.getModel() + "/" + r.getCandidate() + "/" + r.getTask() + "/" + r.getTenant())))
+                    .name("kafka: " + c.topics().shadowRecords()).uid("shadow-records-sink");
+        }
+        out.metrics().sinkTo(sink(c, c.topics().metrics(), DriftMetrics.class,
+                        m -> utf8(m.getModel() + "/" + m.getCandidate() + "/" + m.getTask() + "/" + m.getTenant())))
+                .name("kafka: " + c.topics().metrics()).uid("metrics-sink");
+        out.alerts().sinkTo(sink(c, c.topics().alerts(), DriftAlert.class,
+                        a -> utf8(a.getModel() + "/" + a.getCandidate() + "/" + a.getTask() + "/" + a.getTenant())))
+                .name("kafka: " + c.topics().alerts()).uid("alerts-sink");
+        out.samples().sinkTo(sink(c, c.topics().samples(), DivergentSample.class,
+                        s -> utf8(s.getModel() + "/" + s.getCandidate() + "/" + s.getTask() + "/" + s.getTenant())))
+                .name("kafka: " + c.topics().samples()).uid("samples-sink");
+        out.metrics().connect(out.alerts()).process(new PublishMeters(c.metrics().settings()))
+                .name("micrometer").uid("meters")
+                .sinkTo(new DiscardingSink<>()).name("meters done").uid("meters-sink");
+    }
+
+    private static <T extends SpecificRecord> KafkaSink<T> sink(MonitorConfig c, String topic, Class<T> type, SerializationSchema<T> key) {
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(c.kafka().bootstrapServers())
+                .setKafkaProducerConfig(clientProperties(c))
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(key)
+                        .setValueSerializationSchema(new AvroSingleObjectSerializer<>(type))
+                        .build());
+        switch (c.kafka().delivery()) {
+            case "exactly-once" -> {
+                builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(c.kafka().transactionalIdPrefix() + "-" + topic)
+                        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+            }
+            case "none" -> builder.setDeliveryGuarantee(DeliveryGuarantee.NONE);
+            default -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+        }
+        return builder.build();
+    }
+
+    private static Properties clientProperties(MonitorConfig c) {
+        Properties p = new Properties();
+        if (c.kafka().properties() != null) {
+            p.putAll(c.kafka().properties());
+        }
+        return p;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}

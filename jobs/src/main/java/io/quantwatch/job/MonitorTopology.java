@@ -1,0 +1,108 @@
+package io.quantwatch.job;
+
+import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.connectors.kafka.RawPromptRecord;
+import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.detectors.alert.AlertRule;
+import io.quantwatch.detectors.sampling.DeterministicSampler;
+import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.schemas.DeadLetter;
+import io.quantwatch.schemas.DivergentSample;
+import io.quantwatch.schemas.DriftAlert;
+import io.quantwatch.schemas.DriftMetrics;
+import io.quantwatch.schemas.PromptEvent;
+import io.quantwatch.schemas.ShadowRecord;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The monitor's dataflow, independent of where records come from and go to (Kafka in production,
+ * in-memory sources and collecting sinks in tests, a replay source in the benchmark):
+ * decode → sample → shadow → windows → metrics, alerts and samples.
+ */
+public final class MonitorTopology {
+    static final OutputTag<ShadowRecord> LATE = new OutputTag<>("late-shadow-records") {
+    };
+
+    /** Every stream the job publishes. */
+    public record Outputs(DataStream<DeadLetter> deadLetters, DataStream<ShadowRecord> shadowRecords,
+                          DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples) {
+    }
+
+    /** The windowed half: what the benchmark replays recorded shadow records through. */
+    public record WindowOutputs(DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples,
+                                DataStream<ShadowRecord> late) {
+    }
+
+    /** Window settings the windowed half needs. */
+    public record WindowSpec(Duration size, Duration slide, boolean rollup, int samplesPerWindow, boolean redact, int maxChars,
+                             List<AlertRule> rules) {
+        public static WindowSpec of(MonitorConfig c) {
+            return new WindowSpec(c.windows().size(), c.windows().slide(), c.windows().rollup(), c.samples().perWindow(),
+                    c.samples().redact(), c.samples().maxChars(), c.alertRules());
+        }
+    }
+
+    private MonitorTopology() {
+    }
+
+    public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw) {
+        MetricsSettings ms = c.metrics().settings();
+        SingleOutputStreamOperator<PromptEvent> decoded = raw.process(new DecodePrompts(ms))
+                .name("decode and validate").uid("decode");
+        DataStream<PromptEvent> timed = decoded.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<PromptEvent>forBoundedOutOfOrderness(c.windows().outOfOrderness())
+                        .withTimestampAssigner((e, ts) -> e.getEventTime().toEpochMilli())
+                        .withIdleness(c.windows().idleTimeout()))
+                .name("event time").uid("event-time");
+        SingleOutputStreamOperator<PromptEvent> sampled = timed
+                .keyBy(PromptEvent::getTenant, Types.STRING)
+                .process(new TenantSampler(new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
+                        c.reference().servedModel(), c.sampling().perTenantPerSecond(), c.sampling().burst(), ms))
+                .name("sample per tenant").uid("sample");
+        SingleOutputStreamOperator<ShadowRecord> shadowed = sampled
+                .rebalance()
+                .process(new ShadowPrompts(c.topics().prompts(), c.reference().model(), c.candidateRecipes(), c.engine().threads(),
+                        c.engine().maxTokens(), ms))
+                .setParallelism(c.engine().parallelism())
+                .name("shadow: reference + " + c.candidates().size() + " candidates").uid("shadow");
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodePrompts.DEAD_LETTERS)
+                .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS));
+        WindowOutputs w = windows(WindowSpec.of(c), shadowed);
+        return new Outputs(deadLetters, shadowed, w.metrics(), w.alerts(), w.samples());
+    }
+
+    public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {
+        TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
+        DataStream<ShadowRecord> keyed = spec.rollup()
+                ? records.flatMap(new RollupFanOut()).name("roll-up per candidate").uid("rollup") : records;
+        SingleOutputStreamOperator<DriftMetrics> metrics = keyed
+                .keyBy(r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType)
+                .window(assigner(spec))
+                .sideOutputLateData(LATE)
+                .aggregate(new DriftAggregate(spec.samplesPerWindow()), new EmitWindow(spec.redact(), spec.maxChars()),
+                        TypeInformation.of(WindowAccumulator.class), TypeInformation.of(WindowAccumulator.class),
+                        TypeInformation.of(DriftMetrics.class))
+                .name("drift windows").uid("windows");
+        DataStream<DriftAlert> alerts = metrics
+                .keyBy(m -> new WindowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant()), keyType)
+                .process(new AlertTransitions(spec.rules()))
+                .name("alert rules").uid("alerts");
+        return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), metrics.getSideOutput(LATE));
+    }
+
+    private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec spec) {
+        return spec.slide().equals(spec.size()) ? TumblingEventTimeWindows.of(spec.size())
+                : SlidingEventTimeWindows.of(spec.size(), spec.slide());
+    }
+}

@@ -1,0 +1,127 @@
+package io.quantwatch.job.config;
+
+import io.quantwatch.detectors.alert.AlertRule;
+import io.quantwatch.detectors.alert.DriftMetric;
+import io.quantwatch.engine.quant.QuantRecipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The checks behind {@link MonitorConfig#validate()}: one method per section, messages that name the field. */
+final class ConfigValidation {
+    private static final List<String> OFFSETS = List.of("earliest", "latest", "committed");
+    private static final List<String> DELIVERY = List.of("at-least-once", "exactly-once", "none");
+
+    private ConfigValidation() {
+    }
+
+    static void validate(MonitorConfig c) {
+        require(c.kafka() != null, "kafka", "missing section");
+        notBlank(c.kafka().bootstrapServers(), "kafka.bootstrap-servers", "host:port of at least one broker");
+        notBlank(c.kafka().groupId(), "kafka.group-id", "the consumer group of the monitor");
+        oneOf(c.kafka().startingOffsets(), OFFSETS, "kafka.starting-offsets");
+        oneOf(c.kafka().delivery(), DELIVERY, "kafka.delivery");
+        if (c.kafka().delivery().equals("exactly-once")) {
+            notBlank(c.kafka().transactionalIdPrefix(), "kafka.transactional-id-prefix", "required with exactly-once delivery");
+        }
+        var t = c.topics();
+        require(t != null, "topics", "missing section");
+        notBlank(t.prompts(), "topics.prompts", "topic name");
+        notBlank(t.deadLetters(), "topics.dead-letters", "topic name");
+        notBlank(t.metrics(), "topics.metrics", "topic name");
+        notBlank(t.alerts(), "topics.alerts", "topic name");
+        notBlank(t.samples(), "topics.samples", "topic name");
+        var s = c.sampling();
+        require(s.rate() > 0 && s.rate() <= 1, "sampling.rate", "must be in (0, 1] (a share of request ids), got " + s.rate());
+        require(s.perTenantPerSecond() > 0, "sampling.per-tenant-per-second", "must be > 0, got " + s.perTenantPerSecond());
+        require(s.burst() >= 1, "sampling.burst", "must be >= 1 (prompts a tenant may send at once), got " + s.burst());
+        notBlank(c.reference().model(), "reference.model", "path of the reference GGUF file");
+        require(Files.isRegularFile(Path.of(c.reference().model())), "reference.model",
+                "no such file: " + Path.of(c.reference().model()).toAbsolutePath() + " (the bundled model is models/quantwatch-demo-f16.gguf)");
+        notBlank(c.reference().servedModel(), "reference.served-model", "the served model name to shadow, or * for every prompt");
+        require(c.candidates() != null && !c.candidates().isEmpty(), "candidates", "configure at least one candidate pipeline");
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < c.candidates().size(); i++) {
+            var cand = c.candidates().get(i);
+            String at = "candidates[" + i + "]";
+            notBlank(cand.name(), at + ".name", "a unique name, e.g. int4-g128");
+            require(names.add(cand.name()), at + ".name", "'" + cand.name() + "' is used twice; candidate names must be unique");
+            require("engine".equals(cand.backend()), at + ".backend", "'" + cand.backend() + "' is not available; use engine");
+            notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
+            if (!cand.recipe().trim().equalsIgnoreCase("reference")) {
+                try {
+                    QuantRecipe.parse(cand.recipe());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(at + ".recipe", e.getMessage());
+                }
+            }
+        }
+        var e = c.engine();
+        require(e.threads() >= 1, "engine.threads", "must be >= 1, got " + e.threads());
+        require(e.parallelism() >= 1, "engine.parallelism", "must be >= 1, got " + e.parallelism());
+        require(e.maxTokens() >= 1, "engine.max-tokens", "must be >= 1, got " + e.maxTokens());
+        var w = c.windows();
+        positive(w.size(), "windows.size");
+        positive(w.slide(), "windows.slide");
+        require(w.slide().compareTo(w.size()) <= 0, "windows.slide", "must not exceed windows.size (" + w.size() + "), got " + w.slide());
+        require(w.size().toMillis() % w.slide().toMillis() == 0, "windows.slide", "must divide windows.size evenly");
+        require(w.outOfOrderness() != null && !w.outOfOrderness().isNegative(), "windows.out-of-orderness", "must be >= 0");
+        positive(w.idleTimeout(), "windows.idle-timeout");
+        c.alertRules();
+        require(c.samples().perWindow() >= 0, "samples.per-window", "must be >= 0, got " + c.samples().perWindow());
+        require(c.samples().maxChars() >= 16, "samples.max-chars", "must be >= 16, got " + c.samples().maxChars());
+        var p = c.metrics().prometheus();
+        require(p.port() >= 0 && p.port() <= 65535, "metrics.prometheus.port", "must be 0..65535 (0 picks a free port), got " + p.port());
+        notBlank(p.host(), "metrics.prometheus.host", "127.0.0.1 keeps the endpoint private; 0.0.0.0 exposes it");
+        if (c.metrics().otlp().enabled()) {
+            notBlank(c.metrics().otlp().url(), "metrics.otlp.url", "the OTLP/HTTP endpoint, e.g. http://collector:4318/v1/metrics");
+            positive(c.metrics().otlp().step(), "metrics.otlp.step");
+        }
+        positive(c.checkpointInterval(), "checkpoint-interval");
+    }
+
+    static AlertRule rule(MonitorConfig.Alerts.Rule r, String at) {
+        notBlank(r.name(), at + ".name", "a rule name");
+        DriftMetric metric;
+        try {
+            metric = DriftMetric.valueOf(r.metric().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (RuntimeException e) {
+            throw new ConfigException(at + ".metric", "'" + r.metric() + "' is not a metric; use one of "
+                    + Arrays.stream(DriftMetric.values()).map(m -> m.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+        }
+        AlertRule.Direction direction;
+        try {
+            direction = AlertRule.Direction.valueOf(r.direction().trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new ConfigException(at + ".direction", "'" + r.direction() + "': use above or below");
+        }
+        try {
+            return new AlertRule(r.name(), metric, direction, r.threshold(), r.hysteresis(), r.minSamples());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at, e.getMessage());
+        }
+    }
+
+    private static void require(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new ConfigException(field, problem);
+        }
+    }
+
+    private static void notBlank(String value, String field, String what) {
+        require(value != null && !value.isBlank(), field, "missing: " + what);
+    }
+
+    private static void oneOf(String value, List<String> allowed, String field) {
+        require(value != null && allowed.contains(value), field, "'" + value + "' is not one of " + allowed);
+    }
+
+    private static void positive(Duration d, String field) {
+        require(d != null && !d.isNegative() && !d.isZero(), field, "must be a positive duration such as 30s or 5min, got " + d);
+    }
+}

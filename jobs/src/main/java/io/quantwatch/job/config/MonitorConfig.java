@@ -1,0 +1,108 @@
+package io.quantwatch.job.config;
+
+import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.detectors.alert.AlertRule;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole monitor configuration, as read from YAML (kebab-case keys) over the bundled defaults.
+ * Serializable: the topology ships parts of it to the task managers. {@link #validate()} names the
+ * offending field in every message.
+ */
+public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Reference reference, List<Candidate> candidates,
+                            Engine engine, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
+                            Duration checkpointInterval) implements Serializable {
+
+    /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
+    public record Kafka(String bootstrapServers, String groupId, String startingOffsets, String delivery,
+                        String transactionalIdPrefix, Map<String, String> properties) implements Serializable {
+    }
+
+    /** Topic names. */
+    public record Topics(String prompts, String deadLetters, String shadowRecords, String metrics, String alerts,
+                         String samples) implements Serializable {
+    }
+
+    /** Which prompts are shadowed: a deterministic share of request ids, then at most this many per tenant per second. */
+    public record Sampling(double rate, String salt, double perTenantPerSecond, double burst) implements Serializable {
+    }
+
+    /** The full-precision reference; {@code servedModel} restricts shadowing to prompts for that model ({@code *}: all). */
+    public record Reference(String model, String servedModel) implements Serializable {
+    }
+
+    /** One quantized pipeline to compare with the reference. */
+    public record Candidate(String name, String backend, String recipe) implements Serializable {
+    }
+
+    /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
+    public record Engine(int threads, int parallelism, int maxTokens) implements Serializable {
+    }
+
+    /**
+     * Event-time windows: size, slide (equal to size for tumbling), tolerated disorder, idle-partition
+     * timeout, and whether each candidate also gets a roll-up window over all tasks and tenants.
+     */
+    public record Windows(Duration size, Duration slide, Duration outOfOrderness, Duration idleTimeout, boolean rollup)
+            implements Serializable {
+    }
+
+    /** Alert rules; the built-in defaults apply unless {@code useDefaults} is false. */
+    public record Alerts(boolean useDefaults, List<Rule> rules) implements Serializable {
+        /** One rule as written in YAML. */
+        public record Rule(String name, String metric, String direction, double threshold, double hysteresis, long minSamples)
+                implements Serializable {
+        }
+    }
+
+    /** Divergent examples kept per window and key, and whether texts are redacted. */
+    public record Samples(int perWindow, boolean redact, int maxChars) implements Serializable {
+    }
+
+    /** Prometheus scrape endpoint and optional OTLP push. */
+    public record Metrics(Prometheus prometheus, Otlp otlp) implements Serializable {
+        /** The scrape endpoint. */
+        public record Prometheus(boolean enabled, String host, int port) implements Serializable {
+        }
+
+        /** OTLP/HTTP push. */
+        public record Otlp(boolean enabled, String url, Duration step) implements Serializable {
+        }
+
+        public MetricsSettings settings() {
+            return new MetricsSettings(prometheus.enabled(), prometheus.host(), prometheus.port(),
+                    otlp.enabled() ? otlp.url() : null, otlp.step());
+        }
+    }
+
+    /** Candidate name → recipe, in configuration order. */
+    public Map<String, String> candidateRecipes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        candidates.forEach(c -> m.put(c.name(), c.recipe()));
+        return m;
+    }
+
+    /** The rules in force: defaults (unless switched off) followed by the configured ones; a configured rule replaces a default of the same name. */
+    public List<AlertRule> alertRules() {
+        Map<String, AlertRule> byName = new LinkedHashMap<>();
+        if (alerts.useDefaults()) {
+            AlertRule.defaults().forEach(r -> byName.put(r.name(), r));
+        }
+        for (int i = 0; i < alerts.rules().size(); i++) {
+            AlertRule r = ConfigValidation.rule(alerts.rules().get(i), "alerts.rules[" + i + "]");
+            byName.put(r.name(), r);
+        }
+        return new ArrayList<>(byName.values());
+    }
+
+    /** Checks every field; throws {@link ConfigException} naming the first bad one and the fix. */
+    public MonitorConfig validate() {
+        ConfigValidation.validate(this);
+        return this;
+    }
+}
