@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code quantwatch} command line: the root that dispatches to subcommands. */
 @Command(name = "quantwatch", mixinStandardHelpOptions = true, version = "quantwatch 0.1.0",
         description = "Live token-by-token drift monitoring of quantized LLM pipelines.",
-        subcommands = {EvaluateCommand.class, BenchCommand.class, ModelCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, EvaluateCommand.class, BenchCommand.class, ModelCommand.class})
 public final class QuantwatchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -28,7 +28,8 @@ public final class QuantwatchCommand implements Runnable {
     static CommandLine commandLine() {
         return new CommandLine(new QuantwatchCommand()).setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
-                    || ex instanceof io.quantwatch.engine.gguf.GgufFormatException) {
+                    || ex instanceof io.quantwatch.engine.gguf.GgufFormatException
+                    || ex instanceof io.quantwatch.job.config.ConfigException) {
                 cmd.getErr().println("quantwatch: " + ex.getMessage());
                 return 2;
             }

@@ -26,10 +26,14 @@ public final class MonitorJob {
     }
 
     /** Window accumulators hold a DDSketch: Java serialization (its own compact format) instead of Kryo's field walking. */
-    @SuppressWarnings("unchecked")
     public static void configureSerializers(StreamExecutionEnvironment env) {
+        configureSerializers(env.getConfig());
+    }
+
+    @SuppressWarnings("unchecked")
+    static void configureSerializers(org.apache.flink.api.common.ExecutionConfig config) {
         // The public SerializerConfig interface is read-only in Flink 2; the environment's instance is the Impl.
-        ((SerializerConfigImpl) env.getConfig().getSerializerConfig()).addDefaultKryoSerializer(WindowAccumulator.class,
+        ((SerializerConfigImpl) config.getSerializerConfig()).addDefaultKryoSerializer(WindowAccumulator.class,
                 (Class<? extends com.esotericsoftware.kryo.Serializer<?>>) (Class<?>) com.esotericsoftware.kryo.serializers.JavaSerializer.class);
     }
 

@@ -37,6 +37,7 @@ public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowReco
     private transient EngineShadowRunner runner;
     private transient Timer latency;
     private transient Counter rejected;
+    private transient Counter shadowed;
 
     public ShadowPrompts(String promptsTopic, String referenceModel, Map<String, String> candidates, int threads, int maxTokens, MetricsSettings metrics) {
         this.promptsTopic = promptsTopic;
@@ -53,6 +54,7 @@ public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowReco
         MeterRegistry r = JvmMeterRegistry.get(metrics).registry();
         latency = Timer.builder("quantwatch.shadow.latency").description("reference + all candidates for one prompt")
                 .publishPercentileHistogram().register(r);
+        shadowed = Counter.builder("quantwatch.shadowed").description("prompts compared with every candidate").register(r);
         rejected = Counter.builder("quantwatch.shadow.rejected").description("sampled prompts the models could not take").register(r);
     }
 
@@ -62,6 +64,7 @@ public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowReco
         ShadowOutcome outcome = runner.shadow(prompt);
         latency.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (outcome instanceof ShadowOutcome.Compared compared) {
+            shadowed.increment();
             for (ShadowOutcome.CandidateResult c : compared.results()) {
                 out.collect(ShadowRecordMapping.toAvro(prompt, c.candidate(), c.metrics(), c.referenceFinish(), c.candidateFinish(),
                         c.referenceText(), c.candidateText()));

@@ -20,7 +20,7 @@ public final class PiiRedactor implements Serializable {
 
     private static final List<Rule> RULES = List.of(
             new Rule(Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"), "[EMAIL]"),
-            new Rule(Pattern.compile("\\b[a-z][a-z0-9+.-]*://[^\\s/:@]+:[^\\s/@]+@"), "[CREDENTIALS]@"),
+            new Rule(Pattern.compile("(?<=://)[^\\s/:@]+:[^\\s/@]+@"), "[CREDENTIALS]@"),
             new Rule(Pattern.compile("\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b"), "[IP]"),
             // Card numbers and phone numbers: 7+ digits, possibly grouped by spaces, dots or dashes.
             new Rule(Pattern.compile("(?<![\\w.])\\+?\\d(?:[ .-]?\\d){6,}(?![\\w])"), "[NUMBER]"));

@@ -1,0 +1,22 @@
+package io.quantwatch.detectors.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DivergenceRankTest {
+
+    @Test
+    void brokenJsonOutranksAnyOtherDivergence() {
+        double broken = DivergenceRank.badness(true, false, 0.99, 0.0);
+        double worstOther = DivergenceRank.badness(false, false, 0.0, 1e9);
+        assertThat(broken).isGreaterThan(worstOther);
+    }
+
+    @Test
+    void earlierDivergenceAndMoreKlRankHigherAndIdenticalIsZero() {
+        assertThat(DivergenceRank.badness(false, false, 0.1, 0.01)).isGreaterThan(DivergenceRank.badness(false, false, 0.9, 0.01));
+        assertThat(DivergenceRank.badness(false, false, 0.5, 0.5)).isGreaterThan(DivergenceRank.badness(false, false, 0.5, 0.01));
+        assertThat(DivergenceRank.badness(false, true, 1.0, 0.0)).isZero();
+    }
+}

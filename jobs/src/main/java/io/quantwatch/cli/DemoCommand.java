@@ -1,0 +1,160 @@
+package io.quantwatch.cli;
+
+import io.quantwatch.connectors.metrics.JvmMeterRegistry;
+import io.quantwatch.embedded.DemoTraffic;
+import io.quantwatch.embedded.EmbeddedKafka;
+import io.quantwatch.embedded.LiveTable;
+import io.quantwatch.job.MonitorJob;
+import io.quantwatch.job.config.ConfigLoader;
+import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.schemas.PromptEvent;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quantwatch demo}: everything in one JVM — a KRaft Kafka broker, demo traffic from the
+ * bundled model's task families (with some malformed records), the monitor on a Flink MiniCluster
+ * with the F16 reference and four candidates, and a live table; stops on Ctrl-C or {@code --duration}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the monitor on an embedded Kafka broker and Flink MiniCluster with demo traffic and a live table.")
+public final class DemoCommand implements Runnable {
+    private static final List<String> DEMO_SETTINGS = List.of(
+            "sampling.rate=0.5",
+            "sampling.per-tenant-per-second=2",
+            "engine.max-tokens=64",
+            "windows.size=60s",
+            "windows.slide=20s",
+            "windows.out-of-orderness=2s",
+            "kafka.starting-offsets=earliest");
+
+    @Option(names = "--duration", description = "Stop after this long (e.g. 90s, 5min); default: until Ctrl-C.")
+    String duration;
+
+    @Option(names = "--rate", defaultValue = "2", description = "Prompts produced per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--refresh", defaultValue = "5s", description = "Live table refresh (default: ${DEFAULT-VALUE}).")
+    String refresh;
+
+    @Option(names = "--config", description = "YAML file over the demo settings (the broker address is always the embedded one).")
+    Path config;
+
+    @Option(names = "--set", description = "Override one setting, e.g. --set sampling.rate=1 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public void run() {
+        Duration stopAfter = duration == null ? null : TimeUtils.parseDuration(duration);
+        Duration every = TimeUtils.parseDuration(refresh);
+        if (!(rate > 0 && rate <= 1000)) {
+            throw new IllegalArgumentException("--rate must be in (0, 1000] prompts per second, got " + rate);
+        }
+        PrintStream out = System.out;
+        out.println("quantwatch demo: starting an in-process Kafka broker (KRaft) ...");
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        List<String> settings = new ArrayList<>(DEMO_SETTINGS);
+        settings.addAll(overrides);
+        settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
+        MonitorConfig c = ConfigLoader.load(config, settings);
+        var t = c.topics();
+        kafka.createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
+        JvmMeterRegistry meters = JvmMeterRegistry.get(c.metrics().settings());
+        out.printf("broker %s · topics %s → %s, %s, %s, %s · Prometheus %s%n", kafka.bootstrapServers(), t.prompts(), t.metrics(),
+                t.alerts(), t.samples(), t.deadLetters(), meters.scrapeUrl() == null ? "off" : meters.scrapeUrl());
+        out.printf("reference %s (F16) · candidates %s · windows %s · sampling %.0f %% of ids, ≤ %.1f/s per tenant%n",
+                c.reference().model(), c.candidateRecipes(), c.windows().size(), c.sampling().rate() * 100,
+                c.sampling().perTenantPerSecond());
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "quantwatch-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), t.prompts(), stop), "quantwatch-demo-traffic");
+        producer.setDaemon(true);
+        JobClient job = null;
+        try {
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+            job = MonitorJob.start(env, c);
+            producer.start();
+            out.printf("job %s running on a Flink MiniCluster; producing %.1f prompts/s; Ctrl-C stops.%n", job.getJobID(), rate);
+            try (LiveTable table = new LiveTable(kafka.bootstrapServers(), t.metrics(), t.alerts(), meters.registry(),
+                    new ArrayList<>(c.candidateRecipes().keySet()), out)) {
+                Instant end = stopAfter == null ? Instant.MAX : Instant.now().plus(stopAfter);
+                while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS) && Instant.now().isBefore(end)) {
+                    if (job.getJobStatus().get().isGloballyTerminalState()) {
+                        out.println("the job stopped: " + job.getJobStatus().get());
+                        break;
+                    }
+                    table.refresh();
+                }
+                table.refresh();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the demo failed: " + e.getMessage(), e);
+        } finally {
+            stop.countDown();
+            out.println("quantwatch demo: stopping ...");
+            if (job != null) {
+                try {
+                    job.cancel().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    out.println("could not cancel the job cleanly: " + e.getMessage());
+                }
+            }
+            kafka.close();
+            JvmMeterRegistry.shutdown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running.
+            }
+            out.println("quantwatch demo: stopped.");
+        }
+    }
+
+    /** Demo traffic at {@code rate} prompts per second, stamped with the current time; every 25th record malformed. */
+    private void produce(String bootstrap, String topic, CountDownLatch stop) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        DemoTraffic traffic = new DemoTraffic(System.currentTimeMillis(), 160);
+        long periodNanos = (long) (1e9 / rate);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long next = System.nanoTime();
+            for (int i = 0; stop.getCount() > 0; i++) {
+                PromptEvent e = traffic.next(Instant.now());
+                byte[] key = e.getRequestId().getBytes(StandardCharsets.UTF_8);
+                byte[] value = i % 25 == 24 ? DemoTraffic.malformed(i / 25, e) : DemoTraffic.encode(e, i % 5 == 0);
+                producer.send(new ProducerRecord<>(topic, key, value));
+                next += periodNanos;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0 && stop.await(sleep, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

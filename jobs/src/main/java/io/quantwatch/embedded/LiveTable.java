@@ -1,0 +1,100 @@
+package io.quantwatch.embedded;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.quantwatch.job.RollupFanOut;
+import io.quantwatch.schemas.AlertState;
+import io.quantwatch.schemas.DriftAlert;
+import io.quantwatch.schemas.DriftMetrics;
+import io.quantwatch.schemas.RateStat;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The demo's terminal view: progress counters from this JVM's meters, the latest closed roll-up
+ * window of every candidate (read back from the drift-metrics topic), and alert transitions
+ * (from drift-alerts). Printed every refresh; one block per refresh so it also reads well in a log.
+ */
+public final class LiveTable implements AutoCloseable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final TopicReader<DriftMetrics> metrics;
+    private final TopicReader<DriftAlert> alerts;
+    private final MeterRegistry registry;
+    private final PrintStream out;
+    private final List<String> candidates;
+    private final Map<String, DriftMetrics> latest = new TreeMap<>();
+    private final List<DriftAlert> alertLog = new ArrayList<>();
+    private final Instant started = Instant.now();
+
+    public LiveTable(String bootstrapServers, String metricsTopic, String alertsTopic, MeterRegistry registry, List<String> candidates,
+                     PrintStream out) {
+        this.metrics = new TopicReader<>(bootstrapServers, metricsTopic, DriftMetrics.class);
+        this.alerts = new TopicReader<>(bootstrapServers, alertsTopic, DriftAlert.class);
+        this.registry = registry;
+        this.candidates = candidates;
+        this.out = out;
+    }
+
+    /** Reads what arrived and prints one block. */
+    public void refresh() {
+        for (DriftMetrics m : metrics.poll(Duration.ofMillis(200))) {
+            if (m.getTask().equals(RollupFanOut.ALL)) {
+                latest.merge(m.getCandidate(), m, (a, b) -> b.getWindowEnd().isAfter(a.getWindowEnd()) ? b : a);
+            }
+        }
+        alertLog.addAll(alerts.poll(Duration.ofMillis(100)));
+        long up = Duration.between(started, Instant.now()).toSeconds();
+        long sampled = count("quantwatch.sampling", "decision", "sampled");
+        long shadowed = (long) Search.in(registry).name("quantwatch.shadowed").counters().stream().mapToDouble(c -> c.count()).sum();
+        out.printf("%n── quantwatch demo · %ds · prompts %d · dead letters %d · not sampled %d · rate-limited %d · sampled %d · shadowed %d%n",
+                up, count("quantwatch.prompts", "outcome", "valid"), count("quantwatch.prompts", "outcome", "dead_letter"),
+                count("quantwatch.sampling", "decision", "not_sampled"), count("quantwatch.sampling", "decision", "rate_limited"),
+                sampled, shadowed);
+        out.printf("%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s  %s%n", "candidate", "window", "prompts", "same%",
+                "top1%", "KL", "PPL%", "JSON%", "broke%", "early%", "late%", "verdict");
+        for (String c : candidates) {
+            DriftMetrics m = latest.get(c);
+            if (m == null) {
+                out.printf("%-16s %8s%n", c, "(waiting for the first window)");
+                continue;
+            }
+            out.printf("%-16s %8s %7d %7s %7s %8.5f %+8.2f %7s %7s %7s %7s  %s%n", c, TIME.format(m.getWindowEnd()), m.getPrompts(),
+                    pct(m.getIdentical()), pct(m.getSameTop1()), m.getMeanKl(), (m.getPerplexityRatio() - 1) * 100,
+                    pct(m.getJsonValid()), pct(m.getJsonBroken()), pct(m.getEosEarly()), pct(m.getEosLate()), m.getVerdict());
+        }
+        int from = Math.max(0, alertLog.size() - 5);
+        for (DriftAlert a : alertLog.subList(from, alertLog.size())) {
+            out.printf("  %s %-8s %-18s %s/%s/%s value %.4f (threshold %.4f, %d samples)%n",
+                    a.getState() == AlertState.FIRING ? "🔴" : "🟢", a.getState(), a.getRule(), a.getCandidate(), a.getTask(),
+                    a.getTenant(), a.getValue(), a.getThreshold(), a.getSamples());
+        }
+        out.flush();
+    }
+
+    /** Candidates that have shown at least one window. */
+    public int candidatesWithWindows() {
+        return latest.size();
+    }
+
+    private long count(String name, String tag, String value) {
+        return (long) Search.in(registry).name(name).tag(tag, value).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static String pct(RateStat r) {
+        return r.getTrials() == 0 ? "-" : String.format("%.1f", r.getValue() * 100);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+        alerts.close();
+    }
+}

@@ -1,0 +1,62 @@
+package io.quantwatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
+import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.detectors.alert.AlertRule;
+import io.quantwatch.detectors.alert.DriftMetric;
+import io.quantwatch.detectors.alert.Verdict;
+import io.quantwatch.detectors.window.DriftSummary;
+import io.quantwatch.detectors.window.Rate;
+import io.quantwatch.schemas.AlertState;
+import io.quantwatch.schemas.DriftAlert;
+import io.quantwatch.schemas.DriftMetrics;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Alert transitions: one FIRING, silence while it stays bad, one RESOLVED after hysteresis, and state only while firing. */
+class AlertTransitionsHarnessTest {
+    private static final AlertRule JSON = new AlertRule("json-broken", DriftMetric.JSON_BROKEN_RATE, AlertRule.Direction.ABOVE,
+            0.02, 0.01, 50);
+    private static final WindowKey KEY = new WindowKey("m", "int4", "tool_call", "acme");
+
+    private static DriftMetrics window(long end, long broken, long jsonPrompts) {
+        Rate r = new Rate(broken, jsonPrompts);
+        DriftSummary s = new DriftSummary(jsonPrompts, r, r, 0, 0, 0, 0, 1, 0, false, 1, 0, r, r, Map.of(), 1, r, r, 0,
+                Map.of(), r, r, r);
+        return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
+    }
+
+    @Test
+    void firesOnceResolvesOnceAndHoldsStateOnlyWhileFiring() throws Exception {
+        var fn = new AlertTransitions(List.of(JSON));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), DriftMetricsMapping::key,
+                TypeInformation.of(WindowKey.class))) {
+            h.open();
+            h.processElement(window(60_000, 0, 200), 0);        // healthy
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+
+            h.processElement(window(120_000, 30, 200), 0);      // 15 % broken: confidently above 2 %
+            h.processElement(window(180_000, 25, 200), 0);      // still bad: no repeat
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+                assertThat(a.getState()).isEqualTo(AlertState.FIRING);
+                assertThat(a.getRule()).isEqualTo("json-broken");
+                assertThat(a.getLower()).isGreaterThan(0.02);
+            });
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+
+            h.processElement(window(240_000, 0, 10), 0);        // too few samples to judge: stays firing
+            h.processElement(window(300_000, 1, 400), 0);       // 0.25 %: below threshold − hysteresis
+            List<DriftAlert> out = h.extractOutputValues();
+            assertThat(out).extracting(DriftAlert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers() + h.numProcessingTimeTimers()).isZero();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.quantwatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.detectors.sampling.DeterministicSampler;
+import io.quantwatch.schemas.PromptEvent;
+import java.time.Instant;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The sampler operator: deterministic sample, per-tenant rate, and no state left for idle tenants. */
+class TenantSamplerHarnessTest {
+
+    private static PromptEvent prompt(String id, String tenant, String model) {
+        return PromptEvent.newBuilder().setRequestId(id).setTenant(tenant).setModel(model).setPrompt("hi")
+                .setEventTime(Instant.EPOCH).build();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, PromptEvent, PromptEvent> harness(double rate, String model)
+            throws Exception {
+        TenantSampler fn = new TenantSampler(new DeterministicSampler(rate, ""), model, 1.0, 3, MetricsSettings.disabled());
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), PromptEvent::getTenant, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    @Test
+    void eachTenantGetsItsBurstThenItsRateAndIdleTenantsKeepNoState() throws Exception {
+        try (var h = harness(1.0, "*")) {
+            h.setProcessingTime(0);
+            for (int i = 0; i < 5; i++) {
+                h.processElement(prompt("a" + i, "acme", "m"), 0);
+                h.processElement(prompt("g" + i, "globex", "m"), 0);
+            }
+            assertThat(h.extractOutputValues()).extracting(PromptEvent::getRequestId)
+                    .containsExactly("a0", "g0", "a1", "g1", "a2", "g2");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(4); // bucket + cleanup time, per tenant
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(2);
+
+            h.setProcessingTime(1000); // one token back for each tenant; their timers are not due yet
+            h.processElement(prompt("a5", "acme", "m"), 0);
+            assertThat(h.extractOutputValues()).extracting(PromptEvent::getRequestId).last().isEqualTo("a5");
+
+            h.setProcessingTime(10_000); // both buckets full again: state and timers gone
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void promptsOutsideTheSampleOrForAnotherModelPassNothingAndKeepNoState() throws Exception {
+        DeterministicSampler sampler = new DeterministicSampler(0.5, "");
+        try (var h = harness(0.5, "served-a")) {
+            int expected = 0;
+            for (int i = 0; i < 40; i++) {
+                h.processElement(prompt("r" + i, "t" + i, "served-a"), 0); // one per tenant: never rate-limited
+                h.processElement(prompt("x" + i, "t" + i, "served-b"), 0);
+                expected += sampler.sampled("r" + i) ? 1 : 0;
+            }
+            assertThat(h.extractOutputValues()).hasSize(expected).allMatch(p -> p.getModel().equals("served-a"))
+                    .allMatch(p -> sampler.sampled(p.getRequestId()));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * expected);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.quantwatch.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantwatch.detectors.alert.AlertRule;
+import io.quantwatch.detectors.alert.DriftMetric;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final String MODEL = "reference.model=" + Path.of(System.getProperty("quantwatch.root", "."))
+            .resolve("models/quantwatch-demo-f16.gguf");
+
+    @Test
+    void theDefaultsAreAValidConfigurationWithFourCandidates() {
+        MonitorConfig c = ConfigLoader.load(null, List.of(MODEL));
+        assertThat(c.candidateRecipes()).containsKeys("int8-sym", "int4-sym-g128", "int4-sym-cw", "nf4");
+        assertThat(c.windows().size()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.metrics().prometheus().host()).isEqualTo("127.0.0.1");
+        assertThat(c.samples().redact()).isTrue();
+        assertThat(c.alertRules()).extracting(AlertRule::name).contains("json-broken", "perplexity-up-5pct");
+    }
+
+    @Test
+    void aFileOverridesOnlyTheKeysItNamesAndSetOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("qw.yaml");
+        Files.writeString(file, """
+                kafka:
+                  bootstrap-servers: broker-1:9092,broker-2:9092
+                sampling:
+                  rate: 0.2
+                windows:
+                  size: 5min
+                  slide: 1min
+                alerts:
+                  rules:
+                    - {name: json-broken, metric: json-broken-rate, direction: above, threshold: 0.05, hysteresis: 0.01, min-samples: 100}
+                """);
+        MonitorConfig c = ConfigLoader.load(file, List.of(MODEL, "sampling.rate=0.3"));
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9092");
+        assertThat(c.kafka().groupId()).isEqualTo("quantwatch");
+        assertThat(c.sampling().rate()).isEqualTo(0.3);
+        assertThat(c.windows().slide()).isEqualTo(Duration.ofMinutes(1));
+        AlertRule json = c.alertRules().stream().filter(r -> r.name().equals("json-broken")).findFirst().orElseThrow();
+        assertThat(json.threshold()).isEqualTo(0.05);
+        assertThat(json.metric()).isEqualTo(DriftMetric.JSON_BROKEN_RATE);
+        assertThat(c.alertRules().stream().filter(r -> r.name().equals("json-broken"))).hasSize(1);
+    }
+
+    @Test
+    void aMisspeltKeyIsAnErrorThatNamesWhereAndListsTheKnownKeys() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rte=0.1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("sampling.rte: unknown key")
+                .hasMessageContaining("rate");
+    }
+
+    @Test
+    void badValuesNameTheFieldAndTheFix() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rate=1.5")))
+                .hasMessageStartingWith("sampling.rate: must be in (0, 1]");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.size=ten minutes")))
+                .hasMessageStartingWith("windows.size:").hasMessageContaining("30s");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.slide=7s")))
+                .hasMessageStartingWith("windows.slide: must divide windows.size");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "kafka.delivery=twice")))
+                .hasMessageStartingWith("kafka.delivery: 'twice' is not one of");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("reference.model=/nope/model.gguf")))
+                .hasMessageStartingWith("reference.model: no such file");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rate")))
+                .hasMessageContaining("expected key.path=value");
+    }
+
+    @Test
+    void candidatesAreCheckedOneByOne() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
+                "candidates=[{name: a, backend: engine, recipe: int8 sym}, {name: a, backend: engine, recipe: nf4}]")))
+                .hasMessageStartingWith("candidates[1].name: 'a' is used twice");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: engine, recipe: int5}]")))
+                .hasMessageStartingWith("candidates[0].recipe:");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: tpu, recipe: nf4}]")))
+                .hasMessageStartingWith("candidates[0].backend: 'tpu' is not available");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[]")))
+                .hasMessageStartingWith("candidates: configure at least one");
+    }
+
+    @Test
+    void alertRulesNameTheirBadField() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
+                "alerts.rules=[{name: r, metric: jsn, direction: above, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
+                .hasMessageStartingWith("alerts.rules[0].metric: 'jsn' is not a metric").hasMessageContaining("json-broken-rate");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
+                "alerts.rules=[{name: r, metric: mean-kl, direction: up, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
+                .hasMessageStartingWith("alerts.rules[0].direction");
+    }
+}
