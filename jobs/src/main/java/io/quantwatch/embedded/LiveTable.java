@@ -2,7 +2,7 @@ package io.quantwatch.embedded;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
-import io.quantwatch.job.RollupFanOut;
+import io.quantwatch.job.RollupWindow;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
@@ -46,7 +46,7 @@ public final class LiveTable implements AutoCloseable {
     /** Reads what arrived and prints one block. */
     public void refresh() {
         for (DriftMetrics m : metrics.poll(Duration.ofMillis(200))) {
-            if (m.getTask().equals(RollupFanOut.ALL)) {
+            if (m.getTask().equals(RollupWindow.ALL)) {
                 latest.merge(m.getCandidate(), m, (a, b) -> b.getWindowEnd().isAfter(a.getWindowEnd()) ? b : a);
             }
         }

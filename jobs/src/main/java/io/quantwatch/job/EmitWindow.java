@@ -1,7 +1,6 @@
 package io.quantwatch.job;
 
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.review.PiiRedactor;
 import io.quantwatch.detectors.window.DriftSummary;
@@ -9,16 +8,15 @@ import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.ShadowRecord;
 import java.time.Instant;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns a closed window into its {@link DriftMetrics} (with the recipe verdict) and its worst
- * divergent examples, redacted unless configured otherwise, on a side output.
+ * Turns a closed window into its {@link DriftMetrics} (with the recipe verdict) and, for per-key
+ * windows, its worst divergent examples, redacted unless configured otherwise, on a side output.
  */
-public final class EmitWindow extends ProcessWindowFunction<WindowAccumulator, DriftMetrics, WindowKey, TimeWindow> {
+public final class EmitWindow extends ProcessFunction<KeyedWindow, DriftMetrics> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DivergentSample> SAMPLES = new OutputTag<>("divergent-samples") {
@@ -33,13 +31,13 @@ public final class EmitWindow extends ProcessWindowFunction<WindowAccumulator, D
     }
 
     @Override
-    public void process(WindowKey key, Context ctx, Iterable<WindowAccumulator> elements, Collector<DriftMetrics> out) {
-        WindowAccumulator acc = elements.iterator().next();
-        DriftSummary summary = acc.drift().summary();
-        TimeWindow w = ctx.window();
-        out.collect(DriftMetricsMapping.toAvro(key, w.getStart(), w.getEnd(), summary, Verdict.of(summary, Verdict.Policy.defaults())));
-        for (ShadowRecord r : acc.worst()) {
-            ctx.output(SAMPLES, sample(r, w.getEnd()));
+    public void processElement(KeyedWindow w, Context ctx, Collector<DriftMetrics> out) {
+        DriftSummary summary = w.accumulator().drift().summary();
+        out.collect(DriftMetricsMapping.toAvro(w.key(), w.start(), w.end(), summary, Verdict.of(summary, Verdict.Policy.defaults())));
+        if (!w.key().task().equals(RollupWindow.ALL)) { // roll-up windows would repeat the per-key samples
+            for (ShadowRecord r : w.accumulator().worst()) {
+                ctx.output(SAMPLES, sample(r, w.end()));
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package io.quantwatch.job;
 
 import io.quantwatch.job.config.MonitorConfig;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -20,21 +19,8 @@ public final class MonitorJob {
     /** Builds the job graph on {@code env} (checkpointing and serializers included) without starting it. */
     public static void define(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
         env.enableCheckpointing(c.checkpointInterval().toMillis());
-        configureSerializers(env);
         MonitorTopology.Outputs out = MonitorTopology.build(c, KafkaWiring.prompts(env, c, stopAtLatest));
         KafkaWiring.publish(c, out);
-    }
-
-    /** Window accumulators hold a DDSketch: Java serialization (its own compact format) instead of Kryo's field walking. */
-    public static void configureSerializers(StreamExecutionEnvironment env) {
-        configureSerializers(env.getConfig());
-    }
-
-    @SuppressWarnings("unchecked")
-    static void configureSerializers(org.apache.flink.api.common.ExecutionConfig config) {
-        // The public SerializerConfig interface is read-only in Flink 2; the environment's instance is the Impl.
-        ((SerializerConfigImpl) config.getSerializerConfig()).addDefaultKryoSerializer(WindowAccumulator.class,
-                (Class<? extends com.esotericsoftware.kryo.Serializer<?>>) (Class<?>) com.esotericsoftware.kryo.serializers.JavaSerializer.class);
     }
 
     public static JobExecutionResult execute(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) throws Exception {

@@ -84,21 +84,33 @@ public final class MonitorTopology {
 
     public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {
         TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
-        DataStream<ShadowRecord> keyed = spec.rollup()
-                ? records.flatMap(new RollupFanOut()).name("roll-up per candidate").uid("rollup") : records;
-        SingleOutputStreamOperator<DriftMetrics> metrics = keyed
+        TypeInformation<KeyedWindow> windowType = TypeInformation.of(KeyedWindow.class);
+        SingleOutputStreamOperator<KeyedWindow> perKey = records
                 .keyBy(r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType)
                 .window(assigner(spec))
                 .sideOutputLateData(LATE)
-                .aggregate(new DriftAggregate(spec.samplesPerWindow()), new EmitWindow(spec.redact(), spec.maxChars()),
-                        TypeInformation.of(WindowAccumulator.class), TypeInformation.of(WindowAccumulator.class),
-                        TypeInformation.of(DriftMetrics.class))
+                .aggregate(new DriftAggregate(spec.samplesPerWindow()), new CloseWindow(),
+                        TypeInformation.of(WindowAccumulator.class), TypeInformation.of(WindowAccumulator.class), windowType)
                 .name("drift windows").uid("windows");
+        DataStream<KeyedWindow> closed = perKey;
+        if (spec.rollup()) {
+            // Every per-key window of one interval ends at the same instant, a multiple of the slide:
+            // a tumbling window of the slide's length gathers exactly them.
+            DataStream<KeyedWindow> rollup = perKey
+                    .keyBy(RollupWindow::rollupKey, keyType)
+                    .window(TumblingEventTimeWindows.of(spec.slide()))
+                    .reduce(new RollupWindow.Merge(), new RollupWindow.Label(), windowType)
+                    .name("roll-up per candidate").uid("rollup");
+            closed = perKey.union(rollup);
+        }
+        SingleOutputStreamOperator<DriftMetrics> metrics = closed
+                .process(new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(DriftMetrics.class))
+                .name("window summaries").uid("summaries");
         DataStream<DriftAlert> alerts = metrics
                 .keyBy(m -> new WindowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant()), keyType)
                 .process(new AlertTransitions(spec.rules()))
                 .name("alert rules").uid("alerts");
-        return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), metrics.getSideOutput(LATE));
+        return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE));
     }
 
     private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec spec) {

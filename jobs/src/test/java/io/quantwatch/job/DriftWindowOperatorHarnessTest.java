@@ -16,6 +16,7 @@ import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,13 +26,13 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The drift window operator as the job builds it: one DriftMetrics per key when the watermark
- * passes the window end, the worst examples redacted on the side output, accumulators that survive
+ * The drift window operator as the job builds it: one closed window per key when the watermark
+ * passes the window end, summarized into DriftMetrics with the worst examples redacted, accumulators that survive
  * a checkpoint and restore, and no state or timers left once windows have fired.
  */
 class DriftWindowOperatorHarnessTest {
@@ -53,16 +54,15 @@ class DriftWindowOperatorHarnessTest {
         return ShadowRecordMapping.toAvro(p, "int4", m, FinishReason.EOS, FinishReason.EOS, "same", candText);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, ShadowRecord, DriftMetrics> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, ShadowRecord, KeyedWindow> harness() throws Exception {
         ExecutionConfig config = new ExecutionConfig();
-        MonitorJob.configureSerializers(config);
         TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
         var builder = new WindowOperatorBuilder<ShadowRecord, WindowKey, TimeWindow>(
                 TumblingEventTimeWindows.of(Duration.ofMinutes(1)), EventTimeTrigger.create(), config,
                 TypeInformation.of(ShadowRecord.class),
                 r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType);
-        OneInputStreamOperator<ShadowRecord, DriftMetrics> op = builder.aggregate(new DriftAggregate(1),
-                new EmitWindow(true, 200), TypeInformation.of(WindowAccumulator.class));
+        OneInputStreamOperator<ShadowRecord, KeyedWindow> op = builder.aggregate(new DriftAggregate(1), new CloseWindow(),
+                TypeInformation.of(WindowAccumulator.class));
         return new KeyedOneInputStreamOperatorTestHarness<>(op,
                 r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType, 1, 1, 0);
     }
@@ -85,14 +85,22 @@ class DriftWindowOperatorHarnessTest {
             h.processElement(record("a3", "acme", 4_000, true), 4_000);
             h.processElement(record("a4", "acme", 70_000, false), 70_000); // next window
             h.processWatermark(60_000);
-            List<DriftMetrics> out = h.extractOutputValues();
-            assertThat(out).hasSize(2);
+            List<KeyedWindow> closed = h.extractOutputValues();
+            assertThat(closed).hasSize(2);
+            List<DriftMetrics> out = new ArrayList<>();
+            List<DivergentSample> samples = new ArrayList<>();
+            try (var emit = ProcessFunctionTestHarnesses.forProcessFunction(new EmitWindow(true, 200))) {
+                for (KeyedWindow w : closed) {
+                    emit.processElement(w, w.end() - 1);
+                }
+                out.addAll(emit.extractOutputValues());
+                emit.getSideOutput(EmitWindow.SAMPLES).forEach(r -> samples.add(r.getValue()));
+            }
             DriftMetrics acme = out.stream().filter(m -> m.getTenant().equals("acme")).findFirst().orElseThrow();
             assertThat(acme.getPrompts()).isEqualTo(3);
             assertThat(acme.getIdentical().getHits()).isEqualTo(1);
             assertThat(acme.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(60_000));
             assertThat(DriftMetricsMapping.toSummary(acme).meanKl()).isGreaterThan(0.0);
-            List<DivergentSample> samples = h.getSideOutput(EmitWindow.SAMPLES).stream().map(StreamRecord::getValue).toList();
             assertThat(samples).singleElement().satisfies(s -> {
                 assertThat(s.getTenant()).isEqualTo("acme");
                 assertThat(s.getCandidateText()).isEqualTo("write to [EMAIL]");
