@@ -44,7 +44,9 @@ public final class DemoCommand implements Runnable {
             "windows.size=60s",
             "windows.slide=20s",
             "windows.out-of-orderness=2s",
-            "kafka.starting-offsets=earliest");
+            "kafka.starting-offsets=earliest",
+            // Besides the defaults: page when more than 10 % of answers change (confidently), so the demo shows alerts.
+            "alerts.rules=[{name: answers-changed, metric: identical-rate, direction: below, threshold: 0.9, hysteresis: 0.03, min-samples: 30}]");
 
     @Option(names = "--duration", description = "Stop after this long (e.g. 90s, 5min); default: until Ctrl-C.")
     String duration;
@@ -81,11 +83,21 @@ public final class DemoCommand implements Runnable {
         out.printf("broker %s · topics %s → %s, %s, %s, %s · Prometheus %s%n", kafka.bootstrapServers(), t.prompts(), t.metrics(),
                 t.alerts(), t.samples(), t.deadLetters(), meters.scrapeUrl() == null ? "off" : meters.scrapeUrl());
         out.printf("reference %s (F16) · candidates %s · windows %s · sampling %.0f %% of ids, ≤ %.1f/s per tenant%n",
-                c.reference().model(), c.candidateRecipes(), c.windows().size(), c.sampling().rate() * 100,
+                c.reference().model(), c.candidateRecipes(), TimeUtils.formatWithHighestUnit(c.windows().size()) + " every "
+                        + TimeUtils.formatWithHighestUnit(c.windows().slide()), c.sampling().rate() * 100,
                 c.sampling().perTenantPerSecond());
 
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "quantwatch-demo-shutdown");
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has cancelled the job and closed the broker.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "quantwatch-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), t.prompts(), stop), "quantwatch-demo-traffic");
         producer.setDaemon(true);
@@ -131,6 +143,7 @@ public final class DemoCommand implements Runnable {
                 // Ctrl-C: the hook is running.
             }
             out.println("quantwatch demo: stopped.");
+            stopped.countDown();
         }
     }
 

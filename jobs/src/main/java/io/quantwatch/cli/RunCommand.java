@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the drift monitor against a Kafka cluster.")
 public final class RunCommand implements Runnable {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", description = "YAML configuration (keys you leave out keep their defaults).")
     Path config;
 
@@ -33,7 +36,8 @@ public final class RunCommand implements Runnable {
     public void run() {
         MonitorConfig c = ConfigLoader.load(config, overrides);
         if (printConfig) {
-            System.out.println(c);
+            spec.commandLine().getOut().print(ConfigLoader.toYaml(c));
+            spec.commandLine().getOut().flush();
             return;
         }
         try {

@@ -40,4 +40,20 @@ class QuantwatchCommandTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).startsWith("quantwatch: unknown mode 'int9'").contains("int8, int4, nf4, fp8_e4m3").doesNotContain("\tat ");
     }
+
+    @Test
+    void aBadConfigurationStopsRunAtStartNamingTheField() {
+        String[] r = run("run", "--set", "sampling.rate=2");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).startsWith("quantwatch: sampling.rate: must be in (0, 1]").doesNotContain("\tat ");
+    }
+
+    @Test
+    void theExampleDeploymentConfigurationIsValid() {
+        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("quantwatch.root", "."));
+        String[] r = run("run", "--config", root.resolve("deploy/quantwatch.yaml").toString(),
+                "--set", "reference.model=" + root.resolve("models/quantwatch-demo-f16.gguf"), "--print-config");
+        assertThat(r[2]).isEmpty();
+        assertThat(r[0]).isEqualTo("0");
+    }
 }

@@ -35,7 +35,13 @@ public final class ConfigLoader {
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationText()));
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationText())
+                    .addSerializer(Duration.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(Duration.class) {
+                        @Override
+                        public String valueToString(Object value) {
+                            return TimeUtils.formatWithHighestUnit((Duration) value);
+                        }
+                    }));
 
     private ConfigLoader() {
     }
@@ -67,6 +73,17 @@ public final class ConfigLoader {
         return bind(tree).validate();
     }
 
+    /** The configuration as YAML, in the file format (what {@code run --print-config} shows). */
+    public static String toYaml(MonitorConfig config) {
+        try {
+            ObjectNode tree = YAML.valueToTree(config);
+            tree.remove("candidate-recipes"); // derived views, not settings
+            return YAML.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot print the configuration", e);
+        }
+    }
+
     static ObjectNode defaults() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream("/quantwatch-defaults.yaml")) {
             return (ObjectNode) YAML.readTree(in);
@@ -95,7 +112,11 @@ public final class ConfigLoader {
         if (eq <= 0) {
             throw new ConfigException("--set " + override, "expected key.path=value, e.g. sampling.rate=0.2");
         }
-        String[] keys = override.substring(0, eq).trim().split("\\.");
+        // Dots separate levels; "\\." keeps a dot inside a key (Kafka client properties: kafka.properties.sasl\\.mechanism=...).
+        String[] keys = override.substring(0, eq).trim().split("(?<!\\\\)\\.");
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = keys[i].replace("\\.", ".");
+        }
         JsonNode value;
         try {
             value = YAML.readTree(override.substring(eq + 1).isEmpty() ? "\"\"" : override.substring(eq + 1));

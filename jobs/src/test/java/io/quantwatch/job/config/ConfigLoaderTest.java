@@ -53,6 +53,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kafkaClientPropertiesWithDotsCanBeSetFromTheCommandLine() {
+        MonitorConfig c = ConfigLoader.load(null, List.of(MODEL, "kafka.properties.security\\.protocol=SASL_SSL"));
+        assertThat(c.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
     void aMisspeltKeyIsAnErrorThatNamesWhereAndListsTheKnownKeys() {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rte=0.1")))
                 .isInstanceOf(ConfigException.class)
