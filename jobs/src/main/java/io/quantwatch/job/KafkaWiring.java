@@ -65,17 +65,17 @@ public final class KafkaWiring {
                 .name("kafka: " + c.topics().deadLetters()).uid("dead-letters-sink");
         if (c.topics().shadowRecords() != null && !c.topics().shadowRecords().isBlank()) {
             out.shadowRecords().sinkTo(sink(c, c.topics().shadowRecords(), ShadowRecord.class,
-                            r -> utf8(r.getModel() + "/" + r.getCandidate() + "/" + r.getTask() + "/" + r.getTenant())))
+                            r -> windowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant())))
                     .name("kafka: " + c.topics().shadowRecords()).uid("shadow-records-sink");
         }
         out.metrics().sinkTo(sink(c, c.topics().metrics(), DriftMetrics.class,
-                        m -> utf8(m.getModel() + "/" + m.getCandidate() + "/" + m.getTask() + "/" + m.getTenant())))
+                        m -> windowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant())))
                 .name("kafka: " + c.topics().metrics()).uid("metrics-sink");
         out.alerts().sinkTo(sink(c, c.topics().alerts(), DriftAlert.class,
-                        a -> utf8(a.getModel() + "/" + a.getCandidate() + "/" + a.getTask() + "/" + a.getTenant())))
+                        a -> windowKey(a.getModel(), a.getCandidate(), a.getTask(), a.getTenant())))
                 .name("kafka: " + c.topics().alerts()).uid("alerts-sink");
         out.samples().sinkTo(sink(c, c.topics().samples(), DivergentSample.class,
-                        s -> utf8(s.getModel() + "/" + s.getCandidate() + "/" + s.getTask() + "/" + s.getTenant())))
+                        s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant())))
                 .name("kafka: " + c.topics().samples()).uid("samples-sink");
         out.metrics().connect(out.alerts()).process(new PublishMeters(c.metrics().settings()))
                 .name("micrometer").uid("meters")
@@ -111,8 +111,9 @@ public final class KafkaWiring {
         return p;
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /** The Kafka key of every output about one window key: {@code model/candidate/task/tenant}. */
+    private static byte[] windowKey(String model, String candidate, String task, String tenant) {
+        return (model + "/" + candidate + "/" + task + "/" + tenant).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(ByteBuffer b) {

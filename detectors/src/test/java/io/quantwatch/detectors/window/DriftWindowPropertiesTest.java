@@ -3,12 +3,7 @@ package io.quantwatch.detectors.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.quantwatch.detectors.DecodeOutput;
-import io.quantwatch.detectors.FinishReason;
-import io.quantwatch.detectors.RequestContext;
-import io.quantwatch.detectors.ShadowComparison;
-import io.quantwatch.detectors.ShadowMetrics;
-import io.quantwatch.detectors.TeacherForcedScores;
+import io.quantwatch.detectors.RandomShadowComparisons;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -22,37 +17,10 @@ import net.jqwik.api.constraints.Size;
 
 /** Window merges are associative and commutative, and survive serialization, whatever the metrics. */
 class DriftWindowPropertiesTest {
-    private static final ShadowComparison COMPARISON = new ShadowComparison();
-    private static final String[] TEXTS = {"{\"a\": 1}", "{\"a\": 1,}", "{\"a\": [1", "Sure! {\"a\": 1}", "One. Two.", ""};
-
-    static ShadowMetrics randomMetrics(Random r) {
-        int n = 1 + r.nextInt(20);
-        int[] ref = r.ints(n, 0, 6).toArray();
-        int[] cand = r.ints(1 + r.nextInt(20), 0, 6).toArray();
-        double[] kl = r.doubles(n, 0, 2).toArray();
-        boolean[] same = new boolean[n];
-        double[] dp = new double[n];
-        double[] refLp = new double[n];
-        double[] candLp = new double[n];
-        int[][] top = new int[n][];
-        for (int i = 0; i < n; i++) {
-            same[i] = r.nextBoolean();
-            dp[i] = r.nextDouble() - 0.5;
-            refLp[i] = -r.nextDouble();
-            candLp[i] = -r.nextDouble() * 2;
-            top[i] = r.ints(10, 0, 8).toArray();
-        }
-        FinishReason[] reasons = FinishReason.values();
-        return COMPARISON.compare(new RequestContext(r.nextBoolean(), null, r.nextBoolean() ? 2 : null),
-                new DecodeOutput(ref, TEXTS[r.nextInt(TEXTS.length)], reasons[r.nextInt(3)], List.of()),
-                new DecodeOutput(cand, TEXTS[r.nextInt(TEXTS.length)], reasons[r.nextInt(3)], List.of()),
-                new TeacherForcedScores(kl, same, dp, refLp, candLp, top, false));
-    }
-
     static DriftWindow window(List<Long> seeds) {
         DriftWindow w = new DriftWindow();
         for (long s : seeds) {
-            w.add(randomMetrics(new Random(s)));
+            w.add(RandomShadowComparisons.next(new Random(s)).metrics());
         }
         return w;
     }
