@@ -1,7 +1,9 @@
 package io.quantwatch.cli;
 
-import io.quantwatch.connectors.engine.EngineShadowRunner;
-import io.quantwatch.connectors.engine.ShadowOutcome;
+import io.quantwatch.connectors.engine.EnginePipelines;
+import io.quantwatch.connectors.shadow.ShadowOutcome;
+import io.quantwatch.connectors.shadow.ShadowRunner;
+import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.embedded.DemoTraffic;
@@ -103,14 +105,14 @@ public final class StreamBenchCommand implements Callable<Integer> {
     }
 
     private List<ShadowRecord> record() {
-        Map<String, String> candidates = new LinkedHashMap<>();
-        candidates.put("int8-sym", "int8 sym");
-        candidates.put("int4-sym-g128", "int4 sym group=128");
-        candidates.put("int4-sym-cw", "int4 sym group=-1");
-        candidates.put("nf4", "nf4");
+        Map<String, ShadowPipelines> candidates = new LinkedHashMap<>();
+        candidates.put("int8-sym", EnginePipelines.pair(model, "int8 sym", 2));
+        candidates.put("int4-sym-g128", EnginePipelines.pair(model, "int4 sym group=128", 2));
+        candidates.put("int4-sym-cw", EnginePipelines.pair(model, "int4 sym group=-1", 2));
+        candidates.put("nf4", EnginePipelines.pair(model, "nf4", 2));
         List<ShadowRecord> out = new ArrayList<>();
         DemoTraffic traffic = new DemoTraffic(3, 64);
-        try (EngineShadowRunner runner = new EngineShadowRunner(model, candidates, 2, 64)) {
+        try (ShadowRunner runner = new ShadowRunner(candidates, 64)) {
             for (int i = 0; i < prompts; i++) {
                 PromptEvent p = traffic.next(Instant.now());
                 if (runner.shadow(p) instanceof ShadowOutcome.Compared c) {

@@ -72,8 +72,7 @@ public final class MonitorTopology {
                 .name("sample per tenant").uid("sample");
         SingleOutputStreamOperator<ShadowRecord> shadowed = sampled
                 .rebalance()
-                .process(new ShadowPrompts(c.topics().prompts(), c.reference().model(), c.candidateRecipes(), c.engine().threads(),
-                        c.engine().maxTokens(), ms))
+                .process(new ShadowPrompts(c))
                 .setParallelism(c.engine().parallelism())
                 .name("shadow: reference + " + c.candidates().size() + " candidates").uid("shadow");
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodePrompts.DEAD_LETTERS)

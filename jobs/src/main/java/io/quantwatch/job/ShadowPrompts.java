@@ -3,8 +3,9 @@ package io.quantwatch.job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quantwatch.connectors.engine.EngineShadowRunner;
-import io.quantwatch.connectors.engine.ShadowOutcome;
+import io.quantwatch.connectors.shadow.ShadowOutcome;
+import io.quantwatch.connectors.shadow.ShadowRunner;
+import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
@@ -13,9 +14,6 @@ import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -28,32 +26,27 @@ import org.apache.flink.util.Collector;
 public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowRecord> {
     private static final long serialVersionUID = 1L;
 
-    private final String promptsTopic;
-    private final String referenceModel;
-    private final LinkedHashMap<String, String> candidates;
-    private final int threads;
-    private final int maxTokens;
+    private final MonitorConfig config;
     private final MetricsSettings metrics;
-    private transient EngineShadowRunner runner;
+    private transient ShadowRunner runner;
     private transient Timer latency;
     private transient Counter rejected;
     private transient Counter shadowed;
+    private transient Counter skipped;
 
-    public ShadowPrompts(String promptsTopic, String referenceModel, Map<String, String> candidates, int threads, int maxTokens, MetricsSettings metrics) {
-        this.promptsTopic = promptsTopic;
-        this.referenceModel = referenceModel;
-        this.candidates = new LinkedHashMap<>(candidates);
-        this.threads = threads;
-        this.maxTokens = maxTokens;
-        this.metrics = metrics;
+    public ShadowPrompts(MonitorConfig config) {
+        this.config = config;
+        this.metrics = config.metrics().settings();
     }
 
     @Override
     public void open(OpenContext context) {
-        runner = new EngineShadowRunner(Path.of(referenceModel), candidates, threads, maxTokens);
+        runner = new ShadowRunner(PipelineAssembly.pairs(config), config.engine().maxTokens());
         MeterRegistry r = JvmMeterRegistry.get(metrics).registry();
         latency = Timer.builder("quantwatch.shadow.latency").description("reference + all candidates for one prompt")
                 .publishPercentileHistogram().register(r);
+        skipped = Counter.builder("quantwatch.shadow.skipped").description("candidate comparisons skipped (e.g. prompt over the NPU's static length)")
+                .register(r);
         shadowed = Counter.builder("quantwatch.shadowed").description("prompts compared with every candidate").register(r);
         rejected = Counter.builder("quantwatch.shadow.rejected").description("sampled prompts the models could not take").register(r);
     }
@@ -65,6 +58,7 @@ public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowReco
         latency.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (outcome instanceof ShadowOutcome.Compared compared) {
             shadowed.increment();
+            compared.skipped().forEach(k -> skipped.increment());
             for (ShadowOutcome.CandidateResult c : compared.results()) {
                 out.collect(ShadowRecordMapping.toAvro(prompt, c.candidate(), c.metrics(), c.referenceFinish(), c.candidateFinish(),
                         c.referenceText(), c.candidateText()));
@@ -74,7 +68,7 @@ public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowReco
             // The prompt is re-encoded (Avro single-object); partition and offset are no longer known here.
             byte[] bytes = toBytes(prompt);
             ctx.output(DecodePrompts.DEAD_LETTERS, DecodePrompts.deadLetter(
-                    new RawPromptRecord(promptsTopic, -1, -1, prompt.getEventTime().toEpochMilli(),
+                    new RawPromptRecord(config.topics().prompts(), -1, -1, prompt.getEventTime().toEpochMilli(),
                             prompt.getRequestId().getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes),
                     r.reason(), r.errorKind()));
         }

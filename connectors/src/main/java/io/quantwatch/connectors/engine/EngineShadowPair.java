@@ -4,6 +4,7 @@ import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.TeacherForcedScores;
 import io.quantwatch.detectors.TopToken;
+import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.engine.generate.GenerationTrace;
 import io.quantwatch.engine.generate.GreedyDecoder;
 import io.quantwatch.engine.generate.PairedScorer;
@@ -12,13 +13,14 @@ import io.quantwatch.engine.model.InferenceSession;
 import io.quantwatch.engine.model.LlamaModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The engine behind the detectors' inputs: a reference and a candidate model in one JVM, each with
  * its own session, so that the candidate can be teacher-forced on the reference's tokens with exact
  * full-vocabulary KL. Not thread-safe (sessions are per request); models may be shared.
  */
-public final class EngineShadowPair implements AutoCloseable {
+public final class EngineShadowPair implements ShadowPipelines {
     /** Alternatives kept per step: enough for the rare-token detector's top-10. */
     public static final int TOP_K = 10;
 
@@ -38,20 +40,39 @@ public final class EngineShadowPair implements AutoCloseable {
         this.scorer = new PairedScorer(referenceSession, candidateSession);
     }
 
+    @Override
+    public String referenceKey() {
+        return "engine:" + System.identityHashCode(reference);
+    }
+
+    @Override
+    public Optional<String> cannotTake(int[] promptTokens, int maxTokens) {
+        return Optional.empty(); // the context check is the runner's; the engine has no other limit
+    }
+
+    @Override
+    public int contextLength() {
+        return reference.config().contextLength();
+    }
+
     /** Prompt text to token ids, BOS first, with the reference's tokenizer (both share it). */
+    @Override
     public int[] encodePrompt(String prompt) {
         return reference.tokenizer().encode(prompt, true);
     }
 
+    @Override
     public DecodeOutput generateReference(int[] prompt, int maxTokens, List<String> stops) {
         return toDecodeOutput(referenceDecoder.generate(prompt, maxTokens, stops));
     }
 
+    @Override
     public DecodeOutput generateCandidate(int[] prompt, int maxTokens, List<String> stops) {
         return toDecodeOutput(candidateDecoder.generate(prompt, maxTokens, stops));
     }
 
     /** The candidate teacher-forced on the reference's tokens: exact KL at every position. */
+    @Override
     public TeacherForcedScores teacherForce(int[] prompt, int[] referenceTokens) {
         PairedScorer.Comparison c = scorer.compare(prompt, referenceTokens, TOP_K);
         return new TeacherForcedScores(c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(),

@@ -74,34 +74,15 @@ public final class PairedScorer {
             candLogits = candidate.forward(t);
         }
         int n = continuation.length;
-        double[] kl = new double[n];
-        boolean[] same = new boolean[n];
-        double[] dp = new double[n];
-        double[] refLp = new double[n];
-        double[] candLp = new double[n];
-        int[][] candTop = new int[n][];
+        PositionwiseDivergence divergence = new PositionwiseDivergence(n, topK);
         for (int i = 0; i < n; i++) {
-            double refZ = LogitStats.logSumExp(refLogits);
-            double candZ = LogitStats.logSumExp(candLogits);
-            double sum = 0;
-            for (int v = 0; v < refLogits.length; v++) {
-                double lp = refLogits[v] - refZ;
-                double lq = candLogits[v] - candZ;
-                sum += Math.exp(lp) * (lp - lq);
-            }
-            kl[i] = Math.max(0, sum); // rounding can leave a tiny negative for identical distributions
-            same[i] = LogitStats.argmax(refLogits) == LogitStats.argmax(candLogits);
             int tok = continuation[i];
-            refLp[i] = refLogits[tok] - refZ;
-            candLp[i] = candLogits[tok] - candZ;
-            dp[i] = Math.exp(candLp[i]) - Math.exp(refLp[i]);
-            candTop[i] = topK == 0 ? new int[0]
-                    : java.util.Arrays.stream(LogitStats.topK(candLogits, topK, candZ)).mapToInt(TokenLogprob::token).toArray();
+            divergence.add(i, refLogits, candLogits, tok);
             if (i + 1 < n) {
                 refLogits = reference.forward(tok);
                 candLogits = candidate.forward(tok);
             }
         }
-        return new Comparison(kl, same, dp, refLp, candLp, candTop);
+        return divergence.result();
     }
 }

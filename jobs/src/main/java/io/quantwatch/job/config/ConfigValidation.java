@@ -1,5 +1,8 @@
 package io.quantwatch.job.config;
 
+import io.quantwatch.connectors.openvino.NpuSettings;
+import io.quantwatch.connectors.openvino.OpenVinoPipelines;
+import io.quantwatch.connectors.openvino.OpenVinoUnavailableException;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
 import io.quantwatch.engine.quant.QuantRecipe;
@@ -13,7 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The checks behind {@link MonitorConfig#validate()}: one method per section, messages that name the field. */
-final class ConfigValidation {
+public final class ConfigValidation {
     private static final List<String> OFFSETS = List.of("earliest", "latest", "committed");
     private static final List<String> DELIVERY = List.of("at-least-once", "exactly-once", "none");
 
@@ -40,25 +43,32 @@ final class ConfigValidation {
         require(s.rate() > 0 && s.rate() <= 1, "sampling.rate", "must be in (0, 1] (a share of request ids), got " + s.rate());
         require(s.perTenantPerSecond() > 0, "sampling.per-tenant-per-second", "must be > 0, got " + s.perTenantPerSecond());
         require(s.burst() >= 1, "sampling.burst", "must be >= 1 (prompts a tenant may send at once), got " + s.burst());
-        notBlank(c.reference().model(), "reference.model", "path of the reference GGUF file");
-        require(Files.isRegularFile(Path.of(c.reference().model())), "reference.model",
-                "no such file: " + Path.of(c.reference().model()).toAbsolutePath() + " (the bundled model is models/quantwatch-demo-f16.gguf)");
         notBlank(c.reference().servedModel(), "reference.served-model", "the served model name to shadow, or * for every prompt");
         require(c.candidates() != null && !c.candidates().isEmpty(), "candidates", "configure at least one candidate pipeline");
+        if (c.candidates().stream().anyMatch(cand -> "engine".equals(cand.backend()))) {
+            notBlank(c.reference().model(), "reference.model", "path of the reference GGUF file");
+            require(Files.isRegularFile(Path.of(c.reference().model())), "reference.model",
+                    "no such file: " + Path.of(c.reference().model()).toAbsolutePath() + " (the bundled model is models/quantwatch-demo-f16.gguf)");
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.candidates().size(); i++) {
             var cand = c.candidates().get(i);
             String at = "candidates[" + i + "]";
             notBlank(cand.name(), at + ".name", "a unique name, e.g. int4-g128");
             require(names.add(cand.name()), at + ".name", "'" + cand.name() + "' is used twice; candidate names must be unique");
-            require("engine".equals(cand.backend()), at + ".backend", "'" + cand.backend() + "' is not available; use engine");
-            notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
-            if (!cand.recipe().trim().equalsIgnoreCase("reference")) {
-                try {
-                    QuantRecipe.parse(cand.recipe());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(at + ".recipe", e.getMessage());
+            require("engine".equals(cand.backend()) || "openvino".equals(cand.backend()), at + ".backend",
+                    "'" + cand.backend() + "' is not available; use engine or openvino");
+            if ("engine".equals(cand.backend())) {
+                notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
+                if (!cand.recipe().trim().equalsIgnoreCase("reference")) {
+                    try {
+                        QuantRecipe.parse(cand.recipe());
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(at + ".recipe", e.getMessage());
+                    }
                 }
+            } else {
+                openvinoCandidate(c, cand, at);
             }
         }
         var e = c.engine();
@@ -83,6 +93,34 @@ final class ConfigValidation {
             positive(c.metrics().otlp().step(), "metrics.otlp.step");
         }
         positive(c.checkpointInterval(), "checkpoint-interval");
+    }
+
+    private static final java.util.regex.Pattern DEVICE = java.util.regex.Pattern.compile("(CPU|GPU|NPU)(\\.\\d+)?");
+
+    /** An openvino candidate: device, NPU settings, and the folder checks that need no OpenVINO library (asymmetric INT4 on NPU). */
+    private static void openvinoCandidate(MonitorConfig c, MonitorConfig.Candidate cand, String at) {
+        notBlank(c.reference().openvinoDir(), "reference.openvino-dir", "the FP16 OpenVINO export the openvino candidates are compared with");
+        notBlank(cand.modelDir(), at + ".model-dir", "the candidate's optimum-cli export folder");
+        require(cand.device() != null && DEVICE.matcher(cand.device()).matches(), at + ".device",
+                "'" + cand.device() + "': use CPU, GPU or NPU (optionally with an index, e.g. GPU.1)");
+        require(c.reference().openvinoDevice() != null && DEVICE.matcher(c.reference().openvinoDevice()).matches(),
+                "reference.openvino-device", "'" + c.reference().openvinoDevice() + "': use CPU, GPU or NPU");
+        if (cand.npu() != null) {
+            require(cand.npu().maxPromptLen() >= 1, at + ".npu.max-prompt-len", "must be >= 1, got " + cand.npu().maxPromptLen());
+            require(cand.npu().minResponseLen() >= 1, at + ".npu.min-response-len", "must be >= 1, got " + cand.npu().minResponseLen());
+        }
+        try {
+            OpenVinoPipelines.checkFolders(openvinoSide(c.reference().openvinoDir(), c.reference().openvinoDevice(), null),
+                    openvinoSide(cand.modelDir(), cand.device(), cand.npu()));
+        } catch (OpenVinoUnavailableException e) {
+            throw new ConfigException(at + ".model-dir", e.getMessage());
+        }
+    }
+
+    /** One side of an openvino pair; an NPU without explicit settings gets OpenVINO GenAI's defaults (1024 / 128). */
+    public static OpenVinoPipelines.Side openvinoSide(String dir, String device, MonitorConfig.Npu npu) {
+        NpuSettings settings = npu == null ? new NpuSettings(1024, 128) : new NpuSettings(npu.maxPromptLen(), npu.minResponseLen());
+        return new OpenVinoPipelines.Side(Path.of(dir), device, settings);
     }
 
     static AlertRule rule(MonitorConfig.Alerts.Rule r, String at) {

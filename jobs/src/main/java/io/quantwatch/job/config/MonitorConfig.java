@@ -15,7 +15,7 @@ import java.util.Map;
  * offending field in every message.
  */
 public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Reference reference, List<Candidate> candidates,
-                            Engine engine, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
+                            Engine engine, OpenVino openvino, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
                             Duration checkpointInterval) implements Serializable {
 
     /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
@@ -32,12 +32,27 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
     public record Sampling(double rate, String salt, double perTenantPerSecond, double burst) implements Serializable {
     }
 
-    /** The full-precision reference; {@code servedModel} restricts shadowing to prompts for that model ({@code *}: all). */
-    public record Reference(String model, String servedModel) implements Serializable {
+    /**
+     * The full-precision reference: a GGUF file for engine candidates, an FP16 OpenVINO export (on
+     * {@code openvinoDevice}, usually CPU) for openvino candidates; {@code servedModel} restricts
+     * shadowing to prompts for that model ({@code *}: all).
+     */
+    public record Reference(String model, String servedModel, String openvinoDir, String openvinoDevice) implements Serializable {
     }
 
-    /** One quantized pipeline to compare with the reference. */
-    public record Candidate(String name, String backend, String recipe) implements Serializable {
+    /**
+     * One quantized pipeline to compare with the reference: {@code engine} with a {@code recipe}, or
+     * {@code openvino} with an export folder, a device and, for NPU, the NPUW static lengths.
+     */
+    public record Candidate(String name, String backend, String recipe, String modelDir, String device, Npu npu) implements Serializable {
+    }
+
+    /** NPUW static shapes an LLM is compiled with for an NPU. */
+    public record Npu(int maxPromptLen, int minResponseLen) implements Serializable {
+    }
+
+    /** Where the OpenVINO C library is; empty: OPENVINO_LIB, then the archive and pip locations. */
+    public record OpenVino(String library) implements Serializable {
     }
 
     /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */

@@ -3,6 +3,7 @@ package io.quantwatch.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quantwatch.connectors.openvino.StubOpenVino;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
 import java.nio.file.Files;
@@ -93,6 +94,29 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("candidates[0].backend: 'tpu' is not available");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[]")))
                 .hasMessageStartingWith("candidates: configure at least one");
+    }
+
+    @Test
+    void anOpenVinoNpuCandidateWithAsymmetricInt4IsRefusedAtStartWithTheReason(@TempDir Path dir) {
+        Path ref = StubOpenVino.folder(dir.resolve("fp16"), 0, StubOpenVino.Weights.FP16);
+        Path asym = StubOpenVino.folder(dir.resolve("int4-asym"), 0.5, StubOpenVino.Weights.INT4_ASYM);
+        Path sym = StubOpenVino.folder(dir.resolve("int4-sym"), 0.5, StubOpenVino.Weights.INT4_SYM);
+        String refDir = "reference.openvino-dir=" + ref;
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(refDir,
+                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + asym + "', device: NPU}]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("candidates[0].model-dir: ")
+                .hasMessageContaining("asymmetric INT4").hasMessageContaining("--sym");
+        MonitorConfig ok = ConfigLoader.load(null, List.of(refDir,
+                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + sym + "', device: NPU, npu: {max-prompt-len: 512, min-response-len: 64}},"
+                        + " {name: cpu-int4-asym, backend: openvino, model-dir: '" + asym + "', device: CPU}]"));
+        assertThat(ok.candidates()).extracting(MonitorConfig.Candidate::device).containsExactly("NPU", "CPU");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(
+                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + sym + "', device: NPU}]")))
+                .hasMessageStartingWith("reference.openvino-dir: missing");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(refDir,
+                "candidates=[{name: x, backend: openvino, model-dir: '" + sym + "', device: TPU}]")))
+                .hasMessageStartingWith("candidates[0].device: 'TPU': use CPU, GPU or NPU");
     }
 
     @Test

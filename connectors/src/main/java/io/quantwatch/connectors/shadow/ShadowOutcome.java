@@ -1,4 +1,4 @@
-package io.quantwatch.connectors.engine;
+package io.quantwatch.connectors.shadow;
 
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.ShadowMetrics;
@@ -12,8 +12,12 @@ public sealed interface ShadowOutcome {
                            String referenceText, String candidateText) {
     }
 
-    /** Every candidate compared. */
-    record Compared(List<CandidateResult> results) implements ShadowOutcome {
+    /** A candidate that could not take this prompt (e.g. longer than its NPU's static prompt length): counted, not fatal. */
+    record Skipped(String candidate, String reason) {
+    }
+
+    /** Every candidate that could take the prompt compared; the others skipped with the reason. */
+    record Compared(List<CandidateResult> results, List<Skipped> skipped) implements ShadowOutcome {
     }
 
     /** The prompt cannot be shadowed (for example longer than the context); the reason names the fix. */

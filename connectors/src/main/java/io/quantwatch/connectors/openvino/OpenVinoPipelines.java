@@ -1,0 +1,91 @@
+package io.quantwatch.connectors.openvino;
+
+import io.quantwatch.detectors.port.ShadowPipelines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds openvino pipeline pairs, checking at start what would otherwise fail later: folders
+ * complete, one tokenizer for both, no asymmetric 4-bit weights on an NPU, the device present.
+ * The loaded library, its core, compiled models and tokenizers are cached per JVM (like the
+ * engine's {@code ModelCache}): compiling an LLM for an NPU takes minutes and every shadow subtask
+ * of a task manager shares one.
+ */
+public final class OpenVinoPipelines {
+    private static final Map<String, OpenVinoRuntime> RUNTIMES = new ConcurrentHashMap<>();
+    private static final Map<String, OpenVinoRuntime.Core> CORES = new ConcurrentHashMap<>();
+    private static final Map<String, StatefulLlm> COMPILED = new ConcurrentHashMap<>();
+    private static final Map<String, HfTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
+
+    private OpenVinoPipelines() {
+    }
+
+    /** What the checks need to know about one side: its folder, device and (for NPU) its static lengths. */
+    public record Side(Path folder, String device, NpuSettings npu) {
+    }
+
+    /**
+     * Checks that need no OpenVINO library (configuration time): the candidate folder is complete and
+     * not asymmetric 4-bit when it targets an NPU. Throws with the reason.
+     */
+    public static void checkFolders(Side reference, Side candidate) {
+        OpenVinoModelFolder ref = OpenVinoModelFolder.open(reference.folder());
+        OpenVinoModelFolder cand = OpenVinoModelFolder.open(candidate.folder());
+        if (isNpu(candidate.device())) {
+            IrWeightFormat w = IrWeightFormat.read(cand.xml());
+            if (w.asymmetric4Bit()) {
+                throw new OpenVinoUnavailableException(cand.xml() + " holds asymmetric INT4 weights (" + w.u4ZeroPoints()
+                        + " layers with per-group u4 zero points); NPU plugins run symmetric 4-bit only: re-export with "
+                        + "`optimum-cli export openvino --weight-format int4 --sym …`, or run this candidate on CPU or GPU");
+            }
+        }
+        try {
+            if (Files.mismatch(ref.tokenizer(), cand.tokenizer()) != -1) {
+                throw new OpenVinoUnavailableException("the reference (" + ref.tokenizer() + ") and the candidate (" + cand.tokenizer()
+                        + ") have different tokenizer.json files: token-by-token comparison needs the same tokenizer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ready pair: checks, loads the library, verifies the devices and compiles both models (cached per JVM). */
+    public static ShadowPipelines pair(String library, Side reference, Side candidate) {
+        checkFolders(reference, candidate);
+        OpenVinoRuntime runtime = RUNTIMES.computeIfAbsent(library == null ? "" : library, OpenVinoRuntime::locateAndLoad);
+        OpenVinoRuntime.Core core = CORES.computeIfAbsent(runtime.library().toString(), k -> runtime.newCore());
+        List<String> devices = core.availableDevices();
+        for (Side s : List.of(reference, candidate)) {
+            if (devices.stream().noneMatch(d -> d.equals(s.device()) || d.startsWith(s.device() + "."))) {
+                throw new OpenVinoUnavailableException("device " + s.device() + " is not present; OpenVINO sees " + devices
+                        + (isNpu(s.device()) ? " (an NPU needs the Intel NPU driver; check /dev/accel)" : ""));
+            }
+        }
+        OpenVinoModelFolder refFolder = OpenVinoModelFolder.open(reference.folder());
+        StatefulLlm ref = compiled(core, refFolder, reference);
+        StatefulLlm cand = compiled(core, OpenVinoModelFolder.open(candidate.folder()), candidate);
+        HfTokenizer tokenizer = TOKENIZERS.computeIfAbsent(refFolder.tokenizer().toAbsolutePath().toString(),
+                k -> new HfTokenizer(refFolder.tokenizer()));
+        return new OpenVinoShadowPair("openvino:" + reference.folder().toAbsolutePath() + "@" + reference.device(), ref, cand, tokenizer,
+                refFolder, isNpu(candidate.device()) ? candidate.npu() : null);
+    }
+
+    private static StatefulLlm compiled(OpenVinoRuntime.Core core, OpenVinoModelFolder folder, Side side) {
+        Map<String, String> props = isNpu(side.device()) && side.npu() != null ? side.npu().properties() : Map.of();
+        String key = folder.xml().toAbsolutePath() + "@" + side.device() + props;
+        return COMPILED.computeIfAbsent(key, k -> {
+            try (OpenVinoRuntime.Model model = core.readModel(folder.xml())) {
+                return new StatefulLlm(core.compile(model, side.device(), props));
+            }
+        });
+    }
+
+    static boolean isNpu(String device) {
+        return device != null && (device.equals("NPU") || device.startsWith("NPU."));
+    }
+}

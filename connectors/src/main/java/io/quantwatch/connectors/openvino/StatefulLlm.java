@@ -1,0 +1,62 @@
+package io.quantwatch.connectors.openvino;
+
+import java.util.Arrays;
+
+/**
+ * A stateful LLM IR compiled for one device ({@code input_ids}, {@code attention_mask},
+ * {@code position_ids}, {@code beam_idx} in; {@code logits} out; the KV cache lives in the infer
+ * request). Each {@link Session} is a new infer request, so every prompt starts from empty state.
+ */
+public final class StatefulLlm {
+    private final OpenVinoRuntime.CompiledModel compiled;
+
+    public StatefulLlm(OpenVinoRuntime.CompiledModel compiled) {
+        this.compiled = compiled;
+    }
+
+    public Session newSession() {
+        return new Session(compiled.newRequest());
+    }
+
+    /** One sequence: tokens fed so far and the request holding their state. */
+    public static final class Session implements AutoCloseable {
+        private final InferRequest request;
+        private long past;
+
+        Session(InferRequest request) {
+            this.request = request;
+        }
+
+        /** Appends {@code tokens} and returns the logits for each of them, shape [1, n, vocab] (close it before the next feed). */
+        public OutputTensor feed(int[] tokens) {
+            int n = tokens.length;
+            if (n == 0) {
+                throw new IllegalArgumentException("feed at least one token");
+            }
+            long[] ids = Arrays.stream(tokens).asLongStream().toArray();
+            long[] mask = new long[(int) (past + n)];
+            Arrays.fill(mask, 1L);
+            long[] positions = new long[n];
+            for (int i = 0; i < n; i++) {
+                positions[i] = past + i;
+            }
+            request.setI64("input_ids", new long[] {1, n}, ids);
+            request.setI64("attention_mask", new long[] {1, past + n}, mask);
+            request.setI64("position_ids", new long[] {1, n}, positions);
+            request.setI32("beam_idx", new long[] {1}, new int[] {0});
+            request.infer();
+            past += n;
+            return request.output("logits");
+        }
+
+        /** Tokens in the state. */
+        public long length() {
+            return past;
+        }
+
+        @Override
+        public void close() {
+            request.close();
+        }
+    }
+}
