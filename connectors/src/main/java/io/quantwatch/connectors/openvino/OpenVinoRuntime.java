@@ -52,13 +52,17 @@ public final class OpenVinoRuntime {
             return;
         }
         String detail = null;
-        Pointer message = c.ov_get_last_err_msg();
-        if (message != null) {
-            try {
-                detail = message.getString(0, StandardCharsets.UTF_8.name());
-            } finally {
-                c.ov_free(message);
+        try {
+            Pointer message = c.ov_get_last_err_msg();
+            if (message != null) {
+                try {
+                    detail = message.getString(0, StandardCharsets.UTF_8.name());
+                } finally {
+                    c.ov_free(message);
+                }
             }
+        } catch (UnsatisfiedLinkError before2024) {
+            detail = "(this OpenVINO predates ov_get_last_err_msg, 2024.0; only the status is known)";
         }
         throw new OpenVinoException(function, status, c.ov_get_error_info(status), detail);
     }
