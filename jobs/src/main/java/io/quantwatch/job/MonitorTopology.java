@@ -46,10 +46,10 @@ public final class MonitorTopology {
 
     /** Window settings the windowed half needs. */
     public record WindowSpec(Duration size, Duration slide, boolean rollup, int samplesPerWindow, boolean redact, int maxChars,
-                             List<AlertRule> rules) {
+                             List<AlertRule> rules, int staleAfterWindows) {
         public static WindowSpec of(MonitorConfig c) {
             return new WindowSpec(c.windows().size(), c.windows().slide(), c.windows().rollup(), c.samples().perWindow(),
-                    c.samples().redact(), c.samples().maxChars(), c.alertRules());
+                    c.samples().redact(), c.samples().maxChars(), c.alertRules(), c.alerts().staleAfterWindows());
         }
     }
 
@@ -107,7 +107,7 @@ public final class MonitorTopology {
                 .name("window summaries").uid("summaries");
         DataStream<DriftAlert> alerts = metrics
                 .keyBy(m -> new WindowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant()), keyType)
-                .process(new AlertTransitions(spec.rules()))
+                .process(new AlertTransitions(spec.rules(), spec.staleAfterWindows() * spec.slide().toMillis()))
                 .name("alert rules").uid("alerts");
         return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE));
     }

@@ -32,12 +32,37 @@ class AlertTransitionsHarnessTest {
         return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
 
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, DriftMetrics, DriftAlert> harness() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertTransitions(List.of(JSON), 180_000)),
+                DriftMetricsMapping::key, TypeInformation.of(WindowKey.class));
+        h.open();
+        return h;
+    }
+
+    @Test
+    void aFiringKeyThatGoesSilentResolvesForLackOfDataAndLeavesNothingBehind() throws Exception {
+        try (var h = harness()) {
+            h.processElement(window(120_000, 30, 200), 0);
+            h.processWatermark(299_999);                         // 3 windows of silence not yet over
+            assertThat(h.extractOutputValues()).hasSize(1);
+            h.processWatermark(300_000);
+            List<DriftAlert> out = h.extractOutputValues();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1)).satisfies(a -> {
+                assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+                assertThat(a.getSamples()).isZero();
+                assertThat(a.getValue()).isNaN();
+                assertThat(a.getTenant()).isEqualTo("acme");
+                assertThat(a.getWindowEnd().toEpochMilli()).isEqualTo(300_000);
+            });
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
     @Test
     void firesOnceResolvesOnceAndHoldsStateOnlyWhileFiring() throws Exception {
-        var fn = new AlertTransitions(List.of(JSON));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), DriftMetricsMapping::key,
-                TypeInformation.of(WindowKey.class))) {
-            h.open();
+        try (var h = harness()) {
             h.processElement(window(60_000, 0, 200), 0);        // healthy
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -49,7 +74,8 @@ class AlertTransitionsHarnessTest {
                 assertThat(a.getRule()).isEqualTo("json-broken");
                 assertThat(a.getLower()).isGreaterThan(0.02);
             });
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // the firing rule, the staleness timer's time, the last window
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             h.processElement(window(240_000, 0, 10), 0);        // too few samples to judge: stays firing
             h.processElement(window(300_000, 1, 400), 0);       // 0.25 %: below threshold − hysteresis

@@ -83,6 +83,7 @@ public final class ConfigValidation {
         require(w.outOfOrderness() != null && !w.outOfOrderness().isNegative(), "windows.out-of-orderness", "must be >= 0");
         positive(w.idleTimeout(), "windows.idle-timeout");
         c.alertRules();
+        require(c.alerts().staleAfterWindows() >= 1, "alerts.stale-after-windows", "must be >= 1, got " + c.alerts().staleAfterWindows());
         require(c.samples().perWindow() >= 0, "samples.per-window", "must be >= 0, got " + c.samples().perWindow());
         require(c.samples().maxChars() >= 16, "samples.max-chars", "must be >= 16, got " + c.samples().maxChars());
         var p = c.metrics().prometheus();

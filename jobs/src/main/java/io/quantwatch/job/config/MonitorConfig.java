@@ -67,8 +67,11 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
             implements Serializable {
     }
 
-    /** Alert rules; the built-in defaults apply unless {@code useDefaults} is false. */
-    public record Alerts(boolean useDefaults, List<Rule> rules) implements Serializable {
+    /**
+     * Alert rules; the built-in defaults apply unless {@code useDefaults} is false. A firing alert
+     * whose key produces no window for {@code staleAfterWindows} slides resolves (no data).
+     */
+    public record Alerts(boolean useDefaults, List<Rule> rules, int staleAfterWindows) implements Serializable {
         /** One rule as written in YAML. */
         public record Rule(String name, String metric, String direction, double threshold, double hysteresis, long minSamples)
                 implements Serializable {
