@@ -7,7 +7,6 @@ import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.embedded.DemoTraffic;
-import io.quantwatch.job.MonitorJob;
 import io.quantwatch.job.MonitorTopology;
 import io.quantwatch.job.ReplayShadowRecords;
 import io.quantwatch.schemas.PromptEvent;
