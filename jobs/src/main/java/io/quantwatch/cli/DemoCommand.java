@@ -109,7 +109,7 @@ public final class DemoCommand implements Runnable {
             job = MonitorJob.start(env, c);
             producer.start();
             out.printf("job %s running on a Flink MiniCluster; producing %.1f prompts/s; Ctrl-C stops.%n", job.getJobID(), rate);
-            try (LiveTable table = new LiveTable(kafka.bootstrapServers(), t.metrics(), t.alerts(), meters.registry(),
+            try (LiveTable table = new LiveTable(kafka.bootstrapServers(), t.metrics(), t.alerts(), t.samples(), meters.registry(),
                     new ArrayList<>(c.candidateRecipes().keySet()), out)) {
                 Instant end = stopAfter == null ? Instant.MAX : Instant.now().plus(stopAfter);
                 while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS) && Instant.now().isBefore(end)) {

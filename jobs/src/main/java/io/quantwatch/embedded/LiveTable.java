@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.quantwatch.job.RollupWindow;
 import io.quantwatch.schemas.AlertState;
+import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.RateStat;
@@ -19,14 +20,16 @@ import java.util.TreeMap;
 
 /**
  * The demo's terminal view: progress counters from this JVM's meters, the latest closed roll-up
- * window of every candidate (read back from the drift-metrics topic), and alert transitions
- * (from drift-alerts). Printed every refresh; one block per refresh so it also reads well in a log.
+ * window of every candidate (read back from the drift-metrics topic), alert transitions (from
+ * drift-alerts) and the worst recent divergent example (from drift-samples, redacted). Printed every refresh; one block per refresh so it also reads well in a log.
  */
 public final class LiveTable implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final TopicReader<DriftMetrics> metrics;
     private final TopicReader<DriftAlert> alerts;
+    private final TopicReader<DivergentSample> samples;
+    private DivergentSample latestSample;
     private final MeterRegistry registry;
     private final PrintStream out;
     private final List<String> candidates;
@@ -34,10 +37,11 @@ public final class LiveTable implements AutoCloseable {
     private final List<DriftAlert> alertLog = new ArrayList<>();
     private final Instant started = Instant.now();
 
-    public LiveTable(String bootstrapServers, String metricsTopic, String alertsTopic, MeterRegistry registry, List<String> candidates,
-                     PrintStream out) {
+    public LiveTable(String bootstrapServers, String metricsTopic, String alertsTopic, String samplesTopic, MeterRegistry registry,
+                     List<String> candidates, PrintStream out) {
         this.metrics = new TopicReader<>(bootstrapServers, metricsTopic, DriftMetrics.class);
         this.alerts = new TopicReader<>(bootstrapServers, alertsTopic, DriftAlert.class);
+        this.samples = new TopicReader<>(bootstrapServers, samplesTopic, DivergentSample.class);
         this.registry = registry;
         this.candidates = candidates;
         this.out = out;
@@ -51,6 +55,13 @@ public final class LiveTable implements AutoCloseable {
             }
         }
         alertLog.addAll(alerts.poll(Duration.ofMillis(100)));
+        for (DivergentSample d : samples.poll(Duration.ofMillis(100))) {
+            // The worst example of the newest window seen.
+            if (latestSample == null || d.getWindowEnd().isAfter(latestSample.getWindowEnd())
+                    || (d.getWindowEnd().equals(latestSample.getWindowEnd()) && d.getBadness() > latestSample.getBadness())) {
+                latestSample = d;
+            }
+        }
         long up = Duration.between(started, Instant.now()).toSeconds();
         long sampled = count("quantwatch.sampling", "decision", "sampled");
         long shadowed = (long) Search.in(registry).name("quantwatch.shadowed").counters().stream().mapToDouble(c -> c.count()).sum();
@@ -76,7 +87,18 @@ public final class LiveTable implements AutoCloseable {
                     a.getState() == AlertState.FIRING ? "🔴" : "🟢", a.getState(), a.getRule(), a.getCandidate(), a.getTask(),
                     a.getTenant(), a.getValue(), a.getThreshold(), a.getSamples());
         }
+        if (latestSample != null) {
+            DivergentSample d = latestSample;
+            out.printf("  worst recent sample: %s %s/%s %s, first divergence at token %d, JSON %s%n    reference: %s%n    candidate: %s%n",
+                    d.getCandidate(), d.getTask(), d.getTenant(), d.getRequestId(), d.getFirstDivergentToken(), d.getCandidateJson(),
+                    oneLine(d.getReferenceText()), oneLine(d.getCandidateText()));
+        }
         out.flush();
+    }
+
+    private static String oneLine(String text) {
+        String flat = text.replace('\n', ' ').strip();
+        return flat.length() <= 110 ? flat : flat.substring(0, 110) + "…";
     }
 
     /** Candidates that have shown at least one window. */
@@ -96,5 +118,6 @@ public final class LiveTable implements AutoCloseable {
     public void close() {
         metrics.close();
         alerts.close();
+        samples.close();
     }
 }
