@@ -20,7 +20,7 @@ final class PipelineAssembly {
             for (MonitorConfig.Candidate cand : c.candidates()) {
                 pairs.put(cand.name(), switch (cand.backend()) {
                     case "engine" -> EnginePipelines.pair(Path.of(c.reference().model()), cand.recipe(), c.engine().threads());
-                    case "openvino" -> OpenVinoPipelines.pair(c.openvino().library(),
+                    case "openvino" -> OpenVinoPipelines.pair(c.openvino().library(), ConfigValidation.binding(c),
                             ConfigValidation.openvinoSide(c.reference().openvinoDir(), c.reference().openvinoDevice(), null),
                             ConfigValidation.openvinoSide(cand.modelDir(), cand.device(), cand.npu()));
                     default -> throw new IllegalArgumentException("candidate " + cand.name() + ": unknown backend " + cand.backend());

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OpenVinoPipelines {
     private static final Map<String, OpenVinoRuntime> RUNTIMES = new ConcurrentHashMap<>();
     private static final Map<String, OpenVinoRuntime.Core> CORES = new ConcurrentHashMap<>();
-    private static final Map<String, StatefulLlm> COMPILED = new ConcurrentHashMap<>();
+    private static final Map<String, CompiledLlm> COMPILED = new ConcurrentHashMap<>();
+    private static final Map<String, Object> BINDING_CORES = new ConcurrentHashMap<>();
     private static final Map<String, HfTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
 
     private OpenVinoPipelines() {
@@ -54,9 +55,32 @@ public final class OpenVinoPipelines {
         }
     }
 
-    /** A ready pair: checks, loads the library, verifies the devices and compiles both models (cached per JVM). */
+    /** Which binding runs OpenVINO: the C API through JNA, the openvino_contrib Java bindings, or the latter when present. */
+    public enum Binding { AUTO, C_API, JAVA }
+
+    /** As {@link #pair(String, Binding, Side, Side)} with {@link Binding#AUTO}. */
     public static ShadowPipelines pair(String library, Side reference, Side candidate) {
+        return pair(library, Binding.AUTO, reference, candidate);
+    }
+
+    /** A ready pair: checks, loads the binding, verifies the devices and compiles both models (cached per JVM). */
+    public static ShadowPipelines pair(String library, Binding binding, Side reference, Side candidate) {
         checkFolders(reference, candidate);
+        boolean java = binding == Binding.JAVA || (binding == Binding.AUTO && JavaBindingsLlm.available());
+        if (binding == Binding.JAVA && !JavaBindingsLlm.available()) {
+            throw new OpenVinoUnavailableException("openvino.binding is java but " + JavaBindingsLlm.CORE_CLASS + " is not on the classpath: "
+                    + "add the openvino_contrib java_api jar, or use c-api");
+        }
+        if (java) {
+            Object core = BINDING_CORES.computeIfAbsent("core", k -> JavaBindingsLlm.newCore());
+            OpenVinoModelFolder refFolder = OpenVinoModelFolder.open(reference.folder());
+            CompiledLlm ref = COMPILED.computeIfAbsent("java:" + key(refFolder, reference),
+                    k -> JavaBindingsLlm.compile(core, refFolder.xml(), reference.device(), properties(reference)));
+            OpenVinoModelFolder candFolder = OpenVinoModelFolder.open(candidate.folder());
+            CompiledLlm cand = COMPILED.computeIfAbsent("java:" + key(candFolder, candidate),
+                    k -> JavaBindingsLlm.compile(core, candFolder.xml(), candidate.device(), properties(candidate)));
+            return pairOf(refFolder, reference, ref, cand, candidate);
+        }
         OpenVinoRuntime runtime = RUNTIMES.computeIfAbsent(library == null ? "" : library, OpenVinoRuntime::locateAndLoad);
         OpenVinoRuntime.Core core = CORES.computeIfAbsent(runtime.library().toString(), k -> runtime.newCore());
         List<String> devices = core.availableDevices();
@@ -67,18 +91,29 @@ public final class OpenVinoPipelines {
             }
         }
         OpenVinoModelFolder refFolder = OpenVinoModelFolder.open(reference.folder());
-        StatefulLlm ref = compiled(core, refFolder, reference);
-        StatefulLlm cand = compiled(core, OpenVinoModelFolder.open(candidate.folder()), candidate);
+        CompiledLlm ref = compiled(core, refFolder, reference);
+        CompiledLlm cand = compiled(core, OpenVinoModelFolder.open(candidate.folder()), candidate);
+        return pairOf(refFolder, reference, ref, cand, candidate);
+    }
+
+    private static ShadowPipelines pairOf(OpenVinoModelFolder refFolder, Side reference, CompiledLlm ref, CompiledLlm cand, Side candidate) {
         HfTokenizer tokenizer = TOKENIZERS.computeIfAbsent(refFolder.tokenizer().toAbsolutePath().toString(),
                 k -> new HfTokenizer(refFolder.tokenizer()));
         return new OpenVinoShadowPair("openvino:" + reference.folder().toAbsolutePath() + "@" + reference.device(), ref, cand, tokenizer,
                 refFolder, isNpu(candidate.device()) ? candidate.npu() : null);
     }
 
-    private static StatefulLlm compiled(OpenVinoRuntime.Core core, OpenVinoModelFolder folder, Side side) {
-        Map<String, String> props = isNpu(side.device()) && side.npu() != null ? side.npu().properties() : Map.of();
-        String key = folder.xml().toAbsolutePath() + "@" + side.device() + props;
-        return COMPILED.computeIfAbsent(key, k -> {
+    private static Map<String, String> properties(Side side) {
+        return isNpu(side.device()) && side.npu() != null ? side.npu().properties() : Map.of();
+    }
+
+    private static String key(OpenVinoModelFolder folder, Side side) {
+        return folder.xml().toAbsolutePath() + "@" + side.device() + properties(side);
+    }
+
+    private static CompiledLlm compiled(OpenVinoRuntime.Core core, OpenVinoModelFolder folder, Side side) {
+        Map<String, String> props = properties(side);
+        return COMPILED.computeIfAbsent("c:" + key(folder, side), k -> {
             try (OpenVinoRuntime.Model model = core.readModel(folder.xml())) {
                 return new StatefulLlm(core.compile(model, side.device(), props));
             }

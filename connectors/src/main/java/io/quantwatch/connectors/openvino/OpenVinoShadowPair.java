@@ -24,15 +24,15 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
     private static final int TOP_K = 10;
 
     private final String referenceKey;
-    private final StatefulLlm reference;
-    private final StatefulLlm candidate;
+    private final CompiledLlm reference;
+    private final CompiledLlm candidate;
     private final HfTokenizer tokenizer;
     private final int[] eos;
     private final int contextLength;
     private final NpuSettings candidateNpu;
 
     /** @param candidateNpu the candidate's NPU settings, or null when it does not run on an NPU */
-    public OpenVinoShadowPair(String referenceKey, StatefulLlm reference, StatefulLlm candidate, HfTokenizer tokenizer,
+    public OpenVinoShadowPair(String referenceKey, CompiledLlm reference, CompiledLlm candidate, HfTokenizer tokenizer,
                               OpenVinoModelFolder folder, NpuSettings candidateNpu) {
         this.referenceKey = referenceKey;
         this.reference = reference;
@@ -77,12 +77,12 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
         return generate(candidate, prompt, maxTokens, stops);
     }
 
-    private DecodeOutput generate(StatefulLlm llm, int[] prompt, int maxTokens, List<String> stops) {
+    private DecodeOutput generate(CompiledLlm llm, int[] prompt, int maxTokens, List<String> stops) {
         int[] out = new int[maxTokens];
         int n = 0;
         List<TopToken[]> steps = new ArrayList<>();
         FinishReason finish = FinishReason.MAX_TOKENS;
-        try (StatefulLlm.Session s = llm.newSession()) {
+        try (CompiledLlm.Session s = llm.newSession()) {
             float[] logits = lastRow(s.feed(prompt), prompt.length);
             while (n < maxTokens) {
                 int next = LogitStats.argmax(logits);
@@ -110,10 +110,9 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
         return new DecodeOutput(tokens, tokenizer.decode(tokens), finish, steps);
     }
 
-    private static float[] lastRow(OutputTensor logits, int fed) {
+    private static float[] lastRow(CompiledLlm.Logits logits, int fed) {
         try (logits) {
-            long[] shape = logits.shape();
-            return logits.row(fed - 1, new float[(int) shape[shape.length - 1]]);
+            return logits.row(fed - 1, new float[logits.vocab()]);
         }
     }
 
@@ -134,11 +133,10 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
         System.arraycopy(referenceTokens, 0, fed, prompt.length, Math.max(0, n - 1));
         PositionwiseDivergence divergence = new PositionwiseDivergence(n, TOP_K);
         if (n > 0) {
-            try (StatefulLlm.Session rs = reference.newSession(); StatefulLlm.Session cs = candidate.newSession();
-                 OutputTensor refLogits = rs.feed(fed); OutputTensor candLogits = cs.feed(fed)) {
-                int vocab = (int) refLogits.shape()[2];
-                float[] r = new float[vocab];
-                float[] c = new float[(int) candLogits.shape()[2]];
+            try (CompiledLlm.Session rs = reference.newSession(); CompiledLlm.Session cs = candidate.newSession();
+                 CompiledLlm.Logits refLogits = rs.feed(fed); CompiledLlm.Logits candLogits = cs.feed(fed)) {
+                float[] r = new float[refLogits.vocab()];
+                float[] c = new float[candLogits.vocab()];
                 for (int i = 0; i < n; i++) {
                     int row = prompt.length - 1 + i;
                     divergence.add(i, refLogits.row(row, r), candLogits.row(row, c), referenceTokens[i]);

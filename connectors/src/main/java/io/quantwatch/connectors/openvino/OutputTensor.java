@@ -4,7 +4,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
 /** An f32 output tensor of an infer request, read row by row without copying it whole. */
-public final class OutputTensor extends NativeObject {
+public final class OutputTensor extends NativeObject implements CompiledLlm.Logits {
     private final long[] shape;
     private final Pointer data;
 
@@ -32,7 +32,18 @@ public final class OutputTensor extends NativeObject {
         return shape.clone();
     }
 
+    @Override
+    public int rows() {
+        return (int) shape[shape.length - 2];
+    }
+
+    @Override
+    public int vocab() {
+        return (int) shape[shape.length - 1];
+    }
+
     /** Row {@code row} of the last dimension (e.g. one position's logits) into {@code into}. */
+    @Override
     public float[] row(int row, float[] into) {
         handle(); // fails once closed
         int width = (int) shape[shape.length - 1];

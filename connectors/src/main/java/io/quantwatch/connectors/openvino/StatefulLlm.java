@@ -3,23 +3,25 @@ package io.quantwatch.connectors.openvino;
 import java.util.Arrays;
 
 /**
- * A stateful LLM IR compiled for one device ({@code input_ids}, {@code attention_mask},
- * {@code position_ids}, {@code beam_idx} in; {@code logits} out; the KV cache lives in the infer
- * request). Each {@link Session} is a new infer request, so every prompt starts from empty state.
+ * A stateful LLM IR compiled for one device through the C API ({@code input_ids},
+ * {@code attention_mask}, {@code position_ids}, {@code beam_idx} in; {@code logits} out; the KV cache
+ * lives in the infer request). Each {@link Session} is a new infer request, so every prompt starts
+ * from empty state.
  */
-public final class StatefulLlm {
+public final class StatefulLlm implements CompiledLlm {
     private final OpenVinoRuntime.CompiledModel compiled;
 
     public StatefulLlm(OpenVinoRuntime.CompiledModel compiled) {
         this.compiled = compiled;
     }
 
+    @Override
     public Session newSession() {
         return new Session(compiled.newRequest());
     }
 
     /** One sequence: tokens fed so far and the request holding their state. */
-    public static final class Session implements AutoCloseable {
+    public static final class Session implements CompiledLlm.Session {
         private final InferRequest request;
         private long past;
 
@@ -28,6 +30,7 @@ public final class StatefulLlm {
         }
 
         /** Appends {@code tokens} and returns the logits for each of them, shape [1, n, vocab] (close it before the next feed). */
+        @Override
         public OutputTensor feed(int[] tokens) {
             int n = tokens.length;
             if (n == 0) {

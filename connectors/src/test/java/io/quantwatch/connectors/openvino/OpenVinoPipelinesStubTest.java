@@ -44,8 +44,8 @@ class OpenVinoPipelinesStubTest {
     @Test
     void anIdenticalCandidateAgreesExactlyAndAPerturbedOneDrifts() {
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        ShadowPipelines same = OpenVinoPipelines.pair(LIB, ref, side("same", 0, StubOpenVino.Weights.FP16, "GPU"));
-        ShadowPipelines drift = OpenVinoPipelines.pair(LIB, ref, side("int4", 1.5, StubOpenVino.Weights.INT4_SYM, "GPU"));
+        ShadowPipelines same = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("same", 0, StubOpenVino.Weights.FP16, "GPU"));
+        ShadowPipelines drift = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("int4", 1.5, StubOpenVino.Weights.INT4_SYM, "GPU"));
         int[] prompt = same.encodePrompt("the weather in paris is");
         assertThat(prompt).containsExactly(2, 3, 5, 6, 7, 8);
 
@@ -66,7 +66,7 @@ class OpenVinoPipelinesStubTest {
     @Test
     void theNpuCandidateIsCompiledWithNpuwPropertiesAndLongPromptsAreSkippedNotFatal() {
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        ShadowPipelines npu = OpenVinoPipelines.pair(LIB, ref, side("npu", 0.7, StubOpenVino.Weights.INT4_SYM, "NPU"));
+        ShadowPipelines npu = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("npu", 0.7, StubOpenVino.Weights.INT4_SYM, "NPU"));
         assertThat(STUB.stub_last_compile_properties())
                 .isEqualTo("NPU_USE_NPUW=YES;NPUW_LLM=YES;NPUW_LLM_MAX_PROMPT_LEN=16;NPUW_LLM_MIN_RESPONSE_LEN=8");
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
@@ -100,7 +100,7 @@ class OpenVinoPipelinesStubTest {
     void startUpErrorsSayWhatToDo() throws Exception {
         STUB.stub_set_devices("CPU");
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        assertThatThrownBy(() -> OpenVinoPipelines.pair(LIB, ref, side("npu", 0.5, StubOpenVino.Weights.INT4_SYM, "NPU")))
+        assertThatThrownBy(() -> OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("npu", 0.5, StubOpenVino.Weights.INT4_SYM, "NPU")))
                 .hasMessageContaining("device NPU is not present; OpenVINO sees [CPU]").hasMessageContaining("NPU driver");
         Side broken = side("broken", 0.5, StubOpenVino.Weights.INT4_SYM, "CPU");
         Files.delete(broken.folder().resolve("tokenizer.json"));

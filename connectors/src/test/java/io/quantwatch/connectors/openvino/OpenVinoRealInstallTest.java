@@ -26,7 +26,7 @@ class OpenVinoRealInstallTest {
     @Test
     void realOpenVinoOnCpuAgreesWithItselfExactly() {
         Side cpu = new Side(MODEL, "CPU", null);
-        ShadowPipelines pair = OpenVinoPipelines.pair(null, cpu, cpu);
+        ShadowPipelines pair = OpenVinoPipelines.pair(null, OpenVinoPipelines.Binding.C_API, cpu, cpu);
         int[] prompt = pair.encodePrompt("Write one sentence about the weather in Paris.");
         DecodeOutput ref = pair.generateReference(prompt, 32, List.of());
         DecodeOutput cand = pair.generateCandidate(prompt, 32, List.of());
@@ -41,7 +41,7 @@ class OpenVinoRealInstallTest {
     void anInt4ExportOnTheNpuIsComparedWithTheFp16ReferenceOnCpu() {
         Side cpu = new Side(MODEL, "CPU", null);
         Side npu = new Side(Path.of(System.getenv("OPENVINO_TEST_NPU_MODEL")), "NPU", new NpuSettings(1024, 128));
-        ShadowPipelines pair = OpenVinoPipelines.pair(null, cpu, npu);
+        ShadowPipelines pair = OpenVinoPipelines.pair(null, OpenVinoPipelines.Binding.C_API, cpu, npu);
         int[] prompt = pair.encodePrompt("Return a JSON object with the keys city and temperature for Paris.");
         DecodeOutput ref = pair.generateReference(prompt, 64, List.of());
         TeacherForcedScores s = pair.teacherForce(prompt, ref.tokens());

@@ -100,6 +100,7 @@ public final class ConfigValidation {
 
     /** An openvino candidate: device, NPU settings, and the folder checks that need no OpenVINO library (asymmetric INT4 on NPU). */
     private static void openvinoCandidate(MonitorConfig c, MonitorConfig.Candidate cand, String at) {
+        oneOf(c.openvino().binding(), List.of("auto", "c-api", "java"), "openvino.binding");
         notBlank(c.reference().openvinoDir(), "reference.openvino-dir", "the FP16 OpenVINO export the openvino candidates are compared with");
         notBlank(cand.modelDir(), at + ".model-dir", "the candidate's optimum-cli export folder");
         require(cand.device() != null && DEVICE.matcher(cand.device()).matches(), at + ".device",
@@ -116,6 +117,15 @@ public final class ConfigValidation {
         } catch (OpenVinoUnavailableException e) {
             throw new ConfigException(at + ".model-dir", e.getMessage());
         }
+    }
+
+    /** The binding named in the configuration. */
+    public static OpenVinoPipelines.Binding binding(MonitorConfig c) {
+        return switch (c.openvino().binding()) {
+            case "c-api" -> OpenVinoPipelines.Binding.C_API;
+            case "java" -> OpenVinoPipelines.Binding.JAVA;
+            default -> OpenVinoPipelines.Binding.AUTO;
+        };
     }
 
     /** One side of an openvino pair; an NPU without explicit settings gets OpenVINO GenAI's defaults (1024 / 128). */

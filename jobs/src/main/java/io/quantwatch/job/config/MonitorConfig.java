@@ -51,8 +51,12 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
     public record Npu(int maxPromptLen, int minResponseLen) implements Serializable {
     }
 
-    /** Where the OpenVINO C library is; empty: OPENVINO_LIB, then the archive and pip locations. */
-    public record OpenVino(String library) implements Serializable {
+    /**
+     * How OpenVINO is reached: {@code binding} {@code auto} (the openvino_contrib Java bindings when on
+     * the classpath, else the C API), {@code c-api} or {@code java}; {@code library} is the C library
+     * (empty: OPENVINO_LIB, then the archive and pip locations).
+     */
+    public record OpenVino(String library, String binding) implements Serializable {
     }
 
     /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
