@@ -92,16 +92,11 @@ final class JavaBindingsLlm implements CompiledLlm {
 
         @Override
         public Logits feed(int[] tokens) {
+            StatefulInputs in = StatefulInputs.next(past, tokens);
             int n = tokens.length;
-            long[] mask = new long[(int) (past + n)];
-            Arrays.fill(mask, 1L);
-            long[] positions = new long[n];
-            for (int i = 0; i < n; i++) {
-                positions[i] = past + i;
-            }
-            set("input_ids", tensor(new int[] {1, n}, Arrays.stream(tokens).asLongStream().toArray()));
-            set("attention_mask", tensor(new int[] {1, (int) (past + n)}, mask));
-            set("position_ids", tensor(new int[] {1, n}, positions));
+            set("input_ids", tensor(new int[] {1, n}, in.ids()));
+            set("attention_mask", tensor(new int[] {1, (int) (past + n)}, in.mask()));
+            set("position_ids", tensor(new int[] {1, n}, in.positions()));
             set("beam_idx", tensor(new int[] {1}, new int[] {0}));
             call(request, method(request.getClass(), "infer"));
             past += n;

@@ -1,7 +1,5 @@
 package io.quantwatch.connectors.openvino;
 
-import java.util.Arrays;
-
 /**
  * A stateful LLM IR compiled for one device through the C API ({@code input_ids},
  * {@code attention_mask}, {@code position_ids}, {@code beam_idx} in; {@code logits} out; the KV cache
@@ -32,20 +30,11 @@ public final class StatefulLlm implements CompiledLlm {
         /** Appends {@code tokens} and returns the logits for each of them, shape [1, n, vocab] (close it before the next feed). */
         @Override
         public OutputTensor feed(int[] tokens) {
+            StatefulInputs in = StatefulInputs.next(past, tokens);
             int n = tokens.length;
-            if (n == 0) {
-                throw new IllegalArgumentException("feed at least one token");
-            }
-            long[] ids = Arrays.stream(tokens).asLongStream().toArray();
-            long[] mask = new long[(int) (past + n)];
-            Arrays.fill(mask, 1L);
-            long[] positions = new long[n];
-            for (int i = 0; i < n; i++) {
-                positions[i] = past + i;
-            }
-            request.setI64("input_ids", new long[] {1, n}, ids);
-            request.setI64("attention_mask", new long[] {1, past + n}, mask);
-            request.setI64("position_ids", new long[] {1, n}, positions);
+            request.setI64("input_ids", new long[] {1, n}, in.ids());
+            request.setI64("attention_mask", new long[] {1, past + n}, in.mask());
+            request.setI64("position_ids", new long[] {1, n}, in.positions());
             request.setI32("beam_idx", new long[] {1}, new int[] {0});
             request.infer();
             past += n;
