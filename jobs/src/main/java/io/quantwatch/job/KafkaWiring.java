@@ -77,6 +77,8 @@ public final class KafkaWiring {
         out.samples().sinkTo(sink(c, c.topics().samples(), DivergentSample.class,
                         s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant())))
                 .name("kafka: " + c.topics().samples()).uid("samples-sink");
+        out.late().process(new CountLateRecords(c.metrics().settings())).name("count late records").uid("late")
+                .sinkTo(new DiscardingSink<>()).name("late done").uid("late-sink");
         out.metrics().connect(out.alerts()).process(new PublishMeters(c.metrics().settings()))
                 .name("micrometer").uid("meters")
                 .sinkTo(new DiscardingSink<>()).name("meters done").uid("meters-sink");

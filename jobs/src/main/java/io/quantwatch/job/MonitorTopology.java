@@ -36,7 +36,8 @@ public final class MonitorTopology {
 
     /** Every stream the job publishes. */
     public record Outputs(DataStream<DeadLetter> deadLetters, DataStream<ShadowRecord> shadowRecords,
-                          DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples) {
+                          DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples,
+                          DataStream<ShadowRecord> late) {
     }
 
     /** The windowed half: what the benchmark replays recorded shadow records through. */
@@ -78,7 +79,7 @@ public final class MonitorTopology {
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodePrompts.DEAD_LETTERS)
                 .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS));
         WindowOutputs w = windows(WindowSpec.of(c), shadowed);
-        return new Outputs(deadLetters, shadowed, w.metrics(), w.alerts(), w.samples());
+        return new Outputs(deadLetters, shadowed, w.metrics(), w.alerts(), w.samples(), w.late());
     }
 
     public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {
