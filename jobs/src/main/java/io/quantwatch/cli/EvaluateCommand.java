@@ -1,5 +1,6 @@
 package io.quantwatch.cli;
 
+import io.quantwatch.connectors.engine.ModelCache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quantwatch.detectors.window.DriftSummary;
@@ -50,7 +51,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<String> recipes = new ArrayList<>();
         for (String r : candidates.split(";")) {
             // "reference" runs the reference against itself (an A/A check); the rest are recipes.
-            if (r.strip().equalsIgnoreCase("reference")) {
+            if (ModelCache.isReference(r)) {
                 recipes.add("reference");
             } else {
                 recipes.addAll(QuantRecipe.splitList(r));

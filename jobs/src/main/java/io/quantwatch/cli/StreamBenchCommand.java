@@ -1,23 +1,21 @@
 package io.quantwatch.cli;
 
-import io.quantwatch.connectors.engine.EnginePipelines;
+import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.connectors.shadow.ShadowRunner;
-import io.quantwatch.detectors.port.ShadowPipelines;
-import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.job.MonitorTopology;
+import io.quantwatch.job.PipelineAssembly;
 import io.quantwatch.job.ReplayShadowRecords;
+import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -56,7 +54,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<ShadowRecord> recorded = record();
-        System.out.printf("recorded %d shadow records from %d prompts × 4 candidates (real inference)%n", recorded.size(), prompts);
+        System.out.printf("recorded %d shadow records from %d prompts × the default candidates (real inference)%n", recorded.size(), prompts);
         System.out.printf("replaying %,d records per job, parallelism %d, 1-minute tumbling windows, 12 tenants, 1 ms apart%n%n",
                 records, parallelism);
         System.out.printf("%-44s %12s %10s%n", "job", "records/s", "seconds");
@@ -104,14 +102,11 @@ public final class StreamBenchCommand implements Callable<Integer> {
     }
 
     private List<ShadowRecord> record() {
-        Map<String, ShadowPipelines> candidates = new LinkedHashMap<>();
-        candidates.put("int8-sym", EnginePipelines.pair(model, "int8 sym", 2));
-        candidates.put("int4-sym-g128", EnginePipelines.pair(model, "int4 sym group=128", 2));
-        candidates.put("int4-sym-cw", EnginePipelines.pair(model, "int4 sym group=-1", 2));
-        candidates.put("nf4", EnginePipelines.pair(model, "nf4", 2));
+        // The default configuration's four candidates, as the demo runs them.
+        var config = ConfigLoader.load(null, List.of("reference.model=" + model, "engine.threads=2", "metrics.prometheus.enabled=false"));
         List<ShadowRecord> out = new ArrayList<>();
         DemoTraffic traffic = new DemoTraffic(3, 64);
-        try (ShadowRunner runner = new ShadowRunner(candidates, 64)) {
+        try (ShadowRunner runner = new ShadowRunner(PipelineAssembly.pairs(config), 64)) {
             for (int i = 0; i < prompts; i++) {
                 PromptEvent p = traffic.next(Instant.now());
                 if (runner.shadow(p) instanceof ShadowOutcome.Compared c) {

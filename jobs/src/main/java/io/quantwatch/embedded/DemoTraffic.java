@@ -2,6 +2,7 @@ package io.quantwatch.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
 import io.quantwatch.demomodel.HeldOutEvaluation;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
@@ -9,9 +10,6 @@ import io.quantwatch.tasks.Check;
 import io.quantwatch.tasks.TaskExample;
 import io.quantwatch.tasks.TaskFamily;
 import io.quantwatch.tasks.TaskGenerator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,6 +27,7 @@ public final class DemoTraffic {
     public static final String MODEL = "quantwatch-demo";
     private static final List<String> TENANTS = List.of("acme", "globex", "initech");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AvroSingleObjectSerializer<PromptEvent> AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private final TaskGenerator tasks;
     private final Random random;
@@ -75,14 +74,7 @@ public final class DemoTraffic {
             }
             return n.toString().getBytes(StandardCharsets.UTF_8);
         }
-        try {
-            ByteBuffer b = e.toByteBuffer();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return AVRO.serialize(e);
     }
 
     /** Malformed record number {@code i} (five kinds, cycling), built around {@code valid}. */

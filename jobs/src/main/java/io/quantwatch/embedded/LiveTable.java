@@ -64,7 +64,7 @@ public final class LiveTable implements AutoCloseable {
         }
         long up = Duration.between(started, Instant.now()).toSeconds();
         long sampled = count("quantwatch.sampling", "decision", "sampled");
-        long shadowed = (long) Search.in(registry).name("quantwatch.shadowed").counters().stream().mapToDouble(c -> c.count()).sum();
+        long shadowed = count(Search.in(registry).name("quantwatch.shadowed"));
         out.printf("%n── quantwatch demo · %ds · prompts %d · dead letters %d · not sampled %d · rate-limited %d · sampled %d · shadowed %d%n",
                 up, count("quantwatch.prompts", "outcome", "valid"), count("quantwatch.prompts", "outcome", "dead_letter"),
                 count("quantwatch.sampling", "decision", "not_sampled"), count("quantwatch.sampling", "decision", "rate_limited"),
@@ -107,7 +107,11 @@ public final class LiveTable implements AutoCloseable {
     }
 
     private long count(String name, String tag, String value) {
-        return (long) Search.in(registry).name(name).tag(tag, value).counters().stream().mapToDouble(c -> c.count()).sum();
+        return count(Search.in(registry).name(name).tag(tag, value));
+    }
+
+    private static long count(Search search) {
+        return (long) search.counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static String pct(RateStat r) {

@@ -1,6 +1,7 @@
 package io.quantwatch.evaluate;
 
 import io.quantwatch.connectors.engine.EngineShadowPair;
+import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
@@ -52,7 +53,7 @@ public final class OfflineEvaluation {
         List<CandidateReport> reports = new ArrayList<>();
         for (String recipe : recipes) {
             long t0 = System.nanoTime();
-            LlamaModel candidate = recipe.equalsIgnoreCase("reference") ? reference
+            LlamaModel candidate = ModelCache.isReference(recipe) ? reference
                     : RecipeApplier.apply(reference, QuantRecipe.parse(recipe)).model();
             DriftWindow window = new DriftWindow();
             List<Example> examples = new ArrayList<>();

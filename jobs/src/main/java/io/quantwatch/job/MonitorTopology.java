@@ -1,5 +1,6 @@
 package io.quantwatch.job;
 
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.MetricsSettings;
@@ -107,7 +108,7 @@ public final class MonitorTopology {
                 .process(new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(DriftMetrics.class))
                 .name("window summaries").uid("summaries");
         DataStream<DriftAlert> alerts = metrics
-                .keyBy(m -> new WindowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant()), keyType)
+                .keyBy(DriftMetricsMapping::key, keyType)
                 .process(new AlertTransitions(spec.rules(), spec.staleAfterWindows() * spec.slide().toMillis()))
                 .name("alert rules").uid("alerts");
         return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE));

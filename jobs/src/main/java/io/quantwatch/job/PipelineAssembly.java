@@ -3,26 +3,24 @@ package io.quantwatch.job;
 import io.quantwatch.connectors.engine.EnginePipelines;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.detectors.port.ShadowPipelines;
-import io.quantwatch.job.config.ConfigValidation;
 import io.quantwatch.job.config.MonitorConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds, on a task manager, the pipeline pair of every configured candidate from its backend settings. */
-final class PipelineAssembly {
+public final class PipelineAssembly {
     private PipelineAssembly() {
     }
 
-    static Map<String, ShadowPipelines> pairs(MonitorConfig c) {
+    public static Map<String, ShadowPipelines> pairs(MonitorConfig c) {
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
         try {
             for (MonitorConfig.Candidate cand : c.candidates()) {
                 pairs.put(cand.name(), switch (cand.backend()) {
                     case "engine" -> EnginePipelines.pair(Path.of(c.reference().model()), cand.recipe(), c.engine().threads());
-                    case "openvino" -> OpenVinoPipelines.pair(c.openvino().library(), ConfigValidation.binding(c),
-                            ConfigValidation.openvinoSide(c.reference().openvinoDir(), c.reference().openvinoDevice(), null),
-                            ConfigValidation.openvinoSide(cand.modelDir(), cand.device(), cand.npu()));
+                    case "openvino" -> OpenVinoPipelines.pair(c.openvino().library(), c.openvino().bindingKind(),
+                            c.reference().openvinoSide(), cand.openvinoSide());
                     default -> throw new IllegalArgumentException("candidate " + cand.name() + ": unknown backend " + cand.backend());
                 });
             }

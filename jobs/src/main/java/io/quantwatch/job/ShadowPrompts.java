@@ -3,6 +3,7 @@ package io.quantwatch.job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
@@ -12,7 +13,6 @@ import io.quantwatch.connectors.shadow.ShadowRunner;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
-import java.nio.ByteBuffer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -24,6 +24,7 @@ import org.apache.flink.util.Collector;
  */
 public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowRecord> {
     private static final long serialVersionUID = 1L;
+    private static final AvroSingleObjectSerializer<PromptEvent> PROMPT_BYTES = new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private final MonitorConfig config;
     private final MetricsSettings metrics;
@@ -65,22 +66,11 @@ public final class ShadowPrompts extends ProcessFunction<PromptEvent, ShadowReco
         } else if (outcome instanceof ShadowOutcome.Rejected r) {
             rejected.increment();
             // The prompt is re-encoded (Avro single-object); partition and offset are no longer known here.
-            byte[] bytes = toBytes(prompt);
+            byte[] bytes = PROMPT_BYTES.serialize(prompt);
             ctx.output(DecodePrompts.DEAD_LETTERS, DecodePrompts.deadLetter(
                     new RawPromptRecord(config.topics().prompts(), -1, -1, prompt.getEventTime().toEpochMilli(),
                             prompt.getRequestId().getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes),
                     r.reason(), r.errorKind()));
-        }
-    }
-
-    private static byte[] toBytes(PromptEvent prompt) {
-        try {
-            ByteBuffer b = prompt.toByteBuffer();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

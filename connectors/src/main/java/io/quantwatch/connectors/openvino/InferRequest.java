@@ -15,7 +15,7 @@ public final class InferRequest extends NativeObject {
     private final Map<String, HostTensor> inputs = new HashMap<>();
 
     InferRequest(OpenVinoRuntime rt, Pointer handle) {
-        super(rt, handle, "infer request");
+        super(rt, handle, "infer request", OpenVinoC::ov_infer_request_free);
     }
 
     public void setI64(String name, long[] shape, long[] values) {
@@ -63,8 +63,7 @@ public final class InferRequest extends NativeObject {
     }
 
     @Override
-    protected void free(Pointer p) {
-        runtime().c().ov_infer_request_free(p);
+    protected void afterFree() {
         inputs.values().forEach(HostTensor::close);
         inputs.clear();
     }
@@ -75,13 +74,8 @@ public final class InferRequest extends NativeObject {
         private final Memory data;
 
         HostTensor(OpenVinoRuntime rt, Pointer handle, Memory data) {
-            super(rt, handle, "tensor");
+            super(rt, handle, "tensor", OpenVinoC::ov_tensor_free);
             this.data = data;
-        }
-
-        @Override
-        protected void free(Pointer p) {
-            runtime().c().ov_tensor_free(p);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.quantwatch.connectors.openvino;
 
 import com.sun.jna.Pointer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * An object the OpenVINO C API allocated: used only while open, freed exactly once by
@@ -11,15 +12,18 @@ public abstract class NativeObject implements AutoCloseable {
     private final OpenVinoRuntime runtime;
     private final Pointer handle;
     private final String kind;
+    private final BiConsumer<OpenVinoC, Pointer> free;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    protected NativeObject(OpenVinoRuntime runtime, Pointer handle, String kind) {
+    /** @param free the C API function that releases this kind of object, e.g. {@code OpenVinoC::ov_model_free} */
+    protected NativeObject(OpenVinoRuntime runtime, Pointer handle, String kind, BiConsumer<OpenVinoC, Pointer> free) {
         if (handle == null) {
             throw new OpenVinoException("creating a " + kind, -15, "UNKNOWN_C_ERROR", "the call succeeded but returned no object");
         }
         this.runtime = runtime;
         this.handle = handle;
         this.kind = kind;
+        this.free = free;
     }
 
     protected final OpenVinoRuntime runtime() {
@@ -33,13 +37,15 @@ public abstract class NativeObject implements AutoCloseable {
         return handle;
     }
 
-    /** Releases the native object through its C API free function. */
-    protected abstract void free(Pointer p);
+    /** Runs once, after the native object is freed: release what depended on it. */
+    protected void afterFree() {
+    }
 
     @Override
     public final void close() {
         if (closed.compareAndSet(false, true)) {
-            free(handle);
+            free.accept(runtime.c(), handle);
+            afterFree();
         }
     }
 }

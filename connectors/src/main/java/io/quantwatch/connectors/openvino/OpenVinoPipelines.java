@@ -30,11 +30,15 @@ public final class OpenVinoPipelines {
     public record Side(Path folder, String device, NpuSettings npu) {
     }
 
+    /** Both export folders of a pair, opened and checked. */
+    public record Folders(OpenVinoModelFolder reference, OpenVinoModelFolder candidate) {
+    }
+
     /**
-     * Checks that need no OpenVINO library (configuration time): the candidate folder is complete and
-     * not asymmetric 4-bit when it targets an NPU. Throws with the reason.
+     * Checks that need no OpenVINO library (configuration time): both folders are complete, share one
+     * tokenizer, and the candidate is not asymmetric 4-bit when it targets an NPU. Throws with the reason.
      */
-    public static void checkFolders(Side reference, Side candidate) {
+    public static Folders checkFolders(Side reference, Side candidate) {
         OpenVinoModelFolder ref = OpenVinoModelFolder.open(reference.folder());
         OpenVinoModelFolder cand = OpenVinoModelFolder.open(candidate.folder());
         if (isNpu(candidate.device())) {
@@ -53,6 +57,7 @@ public final class OpenVinoPipelines {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new Folders(ref, cand);
     }
 
     /** Which binding runs OpenVINO: the C API through JNA, the openvino_contrib Java bindings, or the latter when present. */
@@ -65,22 +70,35 @@ public final class OpenVinoPipelines {
 
     /** A ready pair: checks, loads the binding, verifies the devices and compiles both models (cached per JVM). */
     public static ShadowPipelines pair(String library, Binding binding, Side reference, Side candidate) {
-        checkFolders(reference, candidate);
-        boolean java = binding == Binding.JAVA || (binding == Binding.AUTO && JavaBindingsLlm.available());
+        Folders folders = checkFolders(reference, candidate);
         if (binding == Binding.JAVA && !JavaBindingsLlm.available()) {
             throw new OpenVinoUnavailableException("openvino.binding is java but " + JavaBindingsLlm.CORE_CLASS + " is not on the classpath: "
                     + "add the openvino_contrib java_api jar, or use c-api");
         }
-        if (java) {
-            Object core = BINDING_CORES.computeIfAbsent("core", k -> JavaBindingsLlm.newCore());
-            OpenVinoModelFolder refFolder = OpenVinoModelFolder.open(reference.folder());
-            CompiledLlm ref = COMPILED.computeIfAbsent("java:" + key(refFolder, reference),
-                    k -> JavaBindingsLlm.compile(core, refFolder.xml(), reference.device(), properties(reference)));
-            OpenVinoModelFolder candFolder = OpenVinoModelFolder.open(candidate.folder());
-            CompiledLlm cand = COMPILED.computeIfAbsent("java:" + key(candFolder, candidate),
-                    k -> JavaBindingsLlm.compile(core, candFolder.xml(), candidate.device(), properties(candidate)));
-            return pairOf(refFolder, reference, ref, cand, candidate);
-        }
+        boolean java = binding == Binding.JAVA || (binding == Binding.AUTO && JavaBindingsLlm.available());
+        Compiler compiler = java ? javaBindings() : cApi(library, reference, candidate);
+        CompiledLlm ref = compiler.compile(folders.reference(), reference);
+        CompiledLlm cand = compiler.compile(folders.candidate(), candidate);
+        OpenVinoModelFolder refFolder = folders.reference();
+        HfTokenizer tokenizer = TOKENIZERS.computeIfAbsent(refFolder.tokenizer().toAbsolutePath().toString(),
+                k -> new HfTokenizer(refFolder.tokenizer()));
+        return new OpenVinoShadowPair("openvino:" + reference.folder().toAbsolutePath() + "@" + reference.device(), ref, cand, tokenizer,
+                refFolder, isNpu(candidate.device()) ? candidate.npu() : null);
+    }
+
+    /** Compiles one side's model with one binding (through the per-JVM cache). */
+    private interface Compiler {
+        CompiledLlm compile(OpenVinoModelFolder folder, Side side);
+    }
+
+    private static Compiler javaBindings() {
+        Object core = BINDING_CORES.computeIfAbsent("core", k -> JavaBindingsLlm.newCore());
+        return (folder, side) -> COMPILED.computeIfAbsent("java:" + key(folder, side),
+                k -> JavaBindingsLlm.compile(core, folder.xml(), side.device(), properties(side)));
+    }
+
+    /** The C API binding, after checking that both devices are present. */
+    private static Compiler cApi(String library, Side reference, Side candidate) {
         OpenVinoRuntime runtime = RUNTIMES.computeIfAbsent(library == null ? "" : library, OpenVinoRuntime::locateAndLoad);
         OpenVinoRuntime.Core core = CORES.computeIfAbsent(runtime.library().toString(), k -> runtime.newCore());
         List<String> devices = core.availableDevices();
@@ -90,17 +108,11 @@ public final class OpenVinoPipelines {
                         + (isNpu(s.device()) ? " (an NPU needs the Intel NPU driver; check /dev/accel)" : ""));
             }
         }
-        OpenVinoModelFolder refFolder = OpenVinoModelFolder.open(reference.folder());
-        CompiledLlm ref = compiled(core, refFolder, reference);
-        CompiledLlm cand = compiled(core, OpenVinoModelFolder.open(candidate.folder()), candidate);
-        return pairOf(refFolder, reference, ref, cand, candidate);
-    }
-
-    private static ShadowPipelines pairOf(OpenVinoModelFolder refFolder, Side reference, CompiledLlm ref, CompiledLlm cand, Side candidate) {
-        HfTokenizer tokenizer = TOKENIZERS.computeIfAbsent(refFolder.tokenizer().toAbsolutePath().toString(),
-                k -> new HfTokenizer(refFolder.tokenizer()));
-        return new OpenVinoShadowPair("openvino:" + reference.folder().toAbsolutePath() + "@" + reference.device(), ref, cand, tokenizer,
-                refFolder, isNpu(candidate.device()) ? candidate.npu() : null);
+        return (folder, side) -> COMPILED.computeIfAbsent("c:" + key(folder, side), k -> {
+            try (OpenVinoRuntime.Model model = core.readModel(folder.xml())) {
+                return new StatefulLlm(core.compile(model, side.device(), properties(side)));
+            }
+        });
     }
 
     private static Map<String, String> properties(Side side) {
@@ -109,15 +121,6 @@ public final class OpenVinoPipelines {
 
     private static String key(OpenVinoModelFolder folder, Side side) {
         return folder.xml().toAbsolutePath() + "@" + side.device() + properties(side);
-    }
-
-    private static CompiledLlm compiled(OpenVinoRuntime.Core core, OpenVinoModelFolder folder, Side side) {
-        Map<String, String> props = properties(side);
-        return COMPILED.computeIfAbsent("c:" + key(folder, side), k -> {
-            try (OpenVinoRuntime.Model model = core.readModel(folder.xml())) {
-                return new StatefulLlm(core.compile(model, side.device(), props));
-            }
-        });
     }
 
     static boolean isNpu(String device) {

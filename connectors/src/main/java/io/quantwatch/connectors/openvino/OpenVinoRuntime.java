@@ -77,12 +77,7 @@ public final class OpenVinoRuntime {
     /** {@code ov_core_t}: reads models, compiles them for a device, lists devices. */
     public static final class Core extends NativeObject {
         Core(OpenVinoRuntime rt, Pointer handle) {
-            super(rt, handle, "core");
-        }
-
-        @Override
-        protected void free(Pointer p) {
-            runtime().c().ov_core_free(p);
+            super(rt, handle, "core", OpenVinoC::ov_core_free);
         }
 
         public List<String> availableDevices() {
@@ -126,24 +121,14 @@ public final class OpenVinoRuntime {
     /** {@code ov_model_t}: a model read from IR; may be freed once compiled. */
     public static final class Model extends NativeObject {
         Model(OpenVinoRuntime rt, Pointer handle) {
-            super(rt, handle, "model");
-        }
-
-        @Override
-        protected void free(Pointer p) {
-            runtime().c().ov_model_free(p);
+            super(rt, handle, "model", OpenVinoC::ov_model_free);
         }
     }
 
     /** {@code ov_compiled_model_t}: a model compiled for one device; creates infer requests. */
     public static final class CompiledModel extends NativeObject {
         CompiledModel(OpenVinoRuntime rt, Pointer handle) {
-            super(rt, handle, "compiled model");
-        }
-
-        @Override
-        protected void free(Pointer p) {
-            runtime().c().ov_compiled_model_free(p);
+            super(rt, handle, "compiled model", OpenVinoC::ov_compiled_model_free);
         }
 
         /** A new infer request; for a stateful model it starts with empty state. */

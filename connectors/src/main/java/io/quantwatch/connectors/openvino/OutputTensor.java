@@ -9,7 +9,7 @@ public final class OutputTensor extends NativeObject implements CompiledLlm.Logi
     private final Pointer data;
 
     OutputTensor(OpenVinoRuntime rt, Pointer handle) {
-        super(rt, handle, "tensor");
+        super(rt, handle, "tensor", OpenVinoC::ov_tensor_free);
         OpenVinoC.Shape s = new OpenVinoC.Shape();
         try {
             rt.check(rt.c().ov_tensor_get_shape(handle, s), "ov_tensor_get_shape");
@@ -49,10 +49,5 @@ public final class OutputTensor extends NativeObject implements CompiledLlm.Logi
         int width = (int) shape[shape.length - 1];
         data.read((long) row * width * Float.BYTES, into, 0, width);
         return into;
-    }
-
-    @Override
-    protected void free(Pointer p) {
-        runtime().c().ov_tensor_free(p);
     }
 }

@@ -76,9 +76,7 @@ public final class ConfigLoader {
     /** The configuration as YAML, in the file format (what {@code run --print-config} shows). */
     public static String toYaml(MonitorConfig config) {
         try {
-            ObjectNode tree = YAML.valueToTree(config);
-            tree.remove("candidate-recipes"); // derived views, not settings
-            return YAML.writeValueAsString(tree);
+            return YAML.writeValueAsString(config); // records serialize their components only, not derived views
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot print the configuration", e);
         }

@@ -1,6 +1,6 @@
 package io.quantwatch.job.config;
 
-import io.quantwatch.connectors.openvino.NpuSettings;
+import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoUnavailableException;
 import io.quantwatch.detectors.alert.AlertRule;
@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The checks behind {@link MonitorConfig#validate()}: one method per section, messages that name the field. */
-public final class ConfigValidation {
+final class ConfigValidation {
     private static final List<String> OFFSETS = List.of("earliest", "latest", "committed");
     private static final List<String> DELIVERY = List.of("at-least-once", "exactly-once", "none");
 
@@ -60,7 +60,7 @@ public final class ConfigValidation {
                     "'" + cand.backend() + "' is not available; use engine or openvino");
             if ("engine".equals(cand.backend())) {
                 notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
-                if (!cand.recipe().trim().equalsIgnoreCase("reference")) {
+                if (!ModelCache.isReference(cand.recipe())) {
                     try {
                         QuantRecipe.parse(cand.recipe());
                     } catch (IllegalArgumentException e) {
@@ -112,26 +112,10 @@ public final class ConfigValidation {
             require(cand.npu().minResponseLen() >= 1, at + ".npu.min-response-len", "must be >= 1, got " + cand.npu().minResponseLen());
         }
         try {
-            OpenVinoPipelines.checkFolders(openvinoSide(c.reference().openvinoDir(), c.reference().openvinoDevice(), null),
-                    openvinoSide(cand.modelDir(), cand.device(), cand.npu()));
+            OpenVinoPipelines.checkFolders(c.reference().openvinoSide(), cand.openvinoSide());
         } catch (OpenVinoUnavailableException e) {
             throw new ConfigException(at + ".model-dir", e.getMessage());
         }
-    }
-
-    /** The binding named in the configuration. */
-    public static OpenVinoPipelines.Binding binding(MonitorConfig c) {
-        return switch (c.openvino().binding()) {
-            case "c-api" -> OpenVinoPipelines.Binding.C_API;
-            case "java" -> OpenVinoPipelines.Binding.JAVA;
-            default -> OpenVinoPipelines.Binding.AUTO;
-        };
-    }
-
-    /** One side of an openvino pair; an NPU without explicit settings gets OpenVINO GenAI's defaults (1024 / 128). */
-    public static OpenVinoPipelines.Side openvinoSide(String dir, String device, MonitorConfig.Npu npu) {
-        NpuSettings settings = npu == null ? new NpuSettings(1024, 128) : new NpuSettings(npu.maxPromptLen(), npu.minResponseLen());
-        return new OpenVinoPipelines.Side(Path.of(dir), device, settings);
     }
 
     static AlertRule rule(MonitorConfig.Alerts.Rule r, String at) {

@@ -1,8 +1,11 @@
 package io.quantwatch.job.config;
 
 import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.connectors.openvino.NpuSettings;
+import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.detectors.alert.AlertRule;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +41,10 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * shadowing to prompts for that model ({@code *}: all).
      */
     public record Reference(String model, String servedModel, String openvinoDir, String openvinoDevice) implements Serializable {
+        /** The reference side of every openvino pair. */
+        public OpenVinoPipelines.Side openvinoSide() {
+            return new OpenVinoPipelines.Side(Path.of(openvinoDir), openvinoDevice, Npu.settings(null));
+        }
     }
 
     /**
@@ -45,10 +52,18 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * {@code openvino} with an export folder, a device and, for NPU, the NPUW static lengths.
      */
     public record Candidate(String name, String backend, String recipe, String modelDir, String device, Npu npu) implements Serializable {
+        /** This candidate as the candidate side of an openvino pair. */
+        public OpenVinoPipelines.Side openvinoSide() {
+            return new OpenVinoPipelines.Side(Path.of(modelDir), device, Npu.settings(npu));
+        }
     }
 
     /** NPUW static shapes an LLM is compiled with for an NPU. */
     public record Npu(int maxPromptLen, int minResponseLen) implements Serializable {
+        /** The settings, or OpenVINO GenAI's defaults (1024 / 128) when none are configured. */
+        static NpuSettings settings(Npu npu) {
+            return npu == null ? new NpuSettings(1024, 128) : new NpuSettings(npu.maxPromptLen(), npu.minResponseLen());
+        }
     }
 
     /**
@@ -57,6 +72,14 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * (empty: OPENVINO_LIB, then the archive and pip locations).
      */
     public record OpenVino(String library, String binding) implements Serializable {
+        /** The binding named by {@code binding}. */
+        public OpenVinoPipelines.Binding bindingKind() {
+            return switch (binding) {
+                case "c-api" -> OpenVinoPipelines.Binding.C_API;
+                case "java" -> OpenVinoPipelines.Binding.JAVA;
+                default -> OpenVinoPipelines.Binding.AUTO;
+            };
+        }
     }
 
     /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
