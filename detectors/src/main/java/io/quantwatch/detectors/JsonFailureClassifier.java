@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +23,14 @@ import java.util.Set;
  * and thread-safe.
  */
 public final class JsonFailureClassifier {
+    /**
+     * Deepest nesting classified as JSON. Jackson's default (1 000) would throw on valid deep outputs; the
+     * streaming pass below is iterative, so depth costs only a small parser context per level.
+     */
+    static final int MAX_NESTING = 100_000;
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
             .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
@@ -107,6 +115,9 @@ public final class JsonFailureClassifier {
                 }
             } catch (IOException e) {
                 return JsonVerdict.of(JsonFailure.OTHER_SYNTAX, e.getMessage());
+            } catch (StackOverflowError e) {
+                // The schema validator recurses per level; a valid but very deep value cannot be checked against it.
+                return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema");
             }
         }
         return JsonVerdict.of(JsonFailure.NONE, "");
@@ -122,7 +133,11 @@ public final class JsonFailureClassifier {
     }
 
     private static JsonVerdict syntaxFailure(String json, JsonProcessingException e, boolean hitTokenLimit) {
-        String message = e.getOriginalMessage();
+        String message = String.valueOf(e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException) {
+            // Past a parser limit (nesting, number or string length); Jackson gives no location for these.
+            return JsonVerdict.of(hitTokenLimit ? JsonFailure.TRUNCATED : JsonFailure.OTHER_SYNTAX, message);
+        }
         if (message.contains("Duplicate field")) {
             return JsonVerdict.of(JsonFailure.DUPLICATE_KEY, message);
         }
@@ -143,6 +158,9 @@ public final class JsonFailureClassifier {
         }
         if (message.contains("Unexpected close marker")) {
             return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, message);
+        }
+        if (e.getLocation() == null) {
+            return JsonVerdict.of(JsonFailure.OTHER_SYNTAX, message);
         }
         int offset = (int) Math.min(json.length(), Math.max(0, e.getLocation().getCharOffset()));
         // Jackson reports the offending closer at or just before the offset; a comma before it is a trailing comma.

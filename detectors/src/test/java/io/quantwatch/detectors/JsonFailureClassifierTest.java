@@ -64,4 +64,26 @@ class JsonFailureClassifierTest {
         assertThat(v.parseable()).isTrue();
         assertThatThrownBy(() -> new JsonFailureClassifier("{not json")).hasMessageContaining("JSON Schema");
     }
+
+    @Test
+    void deepValidJsonIsValidAndACutOffDeepLoopIsTruncated() {
+        int depth = 5_000; // five times Jackson's default nesting limit
+        String deep = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+        assertThat(classifier.classify(deep, false).failure()).isEqualTo(JsonFailure.NONE);
+        assertThat(classifier.classify("[".repeat(depth) + "]".repeat(depth), false).failure()).isEqualTo(JsonFailure.NONE);
+        String loop = "{\"a\":".repeat(depth); // a quantized model looping until the token limit
+        assertThat(classifier.classify(loop, true).failure()).isEqualTo(JsonFailure.TRUNCATED);
+        assertThat(classifier.classify(loop, false).failure()).isEqualTo(JsonFailure.TRUNCATED);
+    }
+
+    @Test
+    void hostileOutputsPastTheParserLimitsAreClassifiedNotThrown() {
+        String tooDeep = "[".repeat(JsonFailureClassifier.MAX_NESTING + 10);
+        assertThat(classifier.classify(tooDeep, true).failure()).isEqualTo(JsonFailure.TRUNCATED);
+        assertThat(classifier.classify(tooDeep, false).failure()).isEqualTo(JsonFailure.OTHER_SYNTAX);
+        assertThat(classifier.classify("{\"n\": " + "9".repeat(5_000) + "}", false).failure()).isEqualTo(JsonFailure.OTHER_SYNTAX);
+        JsonFailureClassifier withSchema = new JsonFailureClassifier("{\"type\": \"object\"}");
+        String deep = "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000);
+        assertThat(withSchema.classify(deep, false).failure()).isIn(JsonFailure.NONE, JsonFailure.SCHEMA_MISMATCH);
+    }
 }

@@ -106,14 +106,11 @@ public final class StreamBenchCommand implements Callable<Integer> {
         var config = ConfigLoader.load(null, List.of("reference.model=" + model, "engine.threads=2", "metrics.prometheus.enabled=false"));
         List<ShadowRecord> out = new ArrayList<>();
         DemoTraffic traffic = new DemoTraffic(3, 64);
-        try (ShadowRunner runner = new ShadowRunner(PipelineAssembly.pairs(config), 64)) {
+        try (ShadowRunner runner = new ShadowRunner(PipelineAssembly.pairs(config), 64, config.shadow().timeout())) {
             for (int i = 0; i < prompts; i++) {
                 PromptEvent p = traffic.next(Instant.now());
-                if (runner.shadow(p) instanceof ShadowOutcome.Compared c) {
-                    for (var r : c.results()) {
-                        out.add(ShadowRecordMapping.toAvro(p, r.candidate(), r.metrics(), r.referenceFinish(), r.candidateFinish(),
-                                r.referenceText(), r.candidateText()));
-                    }
+                if (runner.shadow(p) instanceof ShadowOutcome.Shadowed s) {
+                    s.outcomes().forEach(o -> out.add(ShadowRecordMapping.toAvro(p, o)));
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.quantwatch.job;
 import io.micrometer.core.instrument.Counter;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.ShadowRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -29,6 +30,9 @@ public final class CountLateRecords extends ProcessFunction<ShadowRecord, Void> 
 
     @Override
     public void processElement(ShadowRecord r, Context ctx, Collector<Void> out) {
+        if (r.getOutcome() == ComparisonOutcome.SHED) {
+            return; // a shed prompt's tally, not a shadow record
+        }
         Counter.builder("quantwatch.late.records").tag("candidate", r.getCandidate())
                 .description("shadow records behind the watermark, missed by their window").register(registry).increment();
     }

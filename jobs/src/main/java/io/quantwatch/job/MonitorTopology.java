@@ -7,6 +7,7 @@ import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
@@ -59,6 +60,11 @@ public final class MonitorTopology {
     }
 
     public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw) {
+        return build(c, raw, PipelineAssembly.factory(c));
+    }
+
+    /** The dataflow with the shadow stage's pipelines from {@code pipelines} (tests inject slow, failing or hanging ones). */
+    public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw, ShadowPipelineFactory pipelines) {
         MetricsSettings ms = c.metrics().settings();
         SingleOutputStreamOperator<PromptEvent> decoded = raw.process(new DecodePrompts(ms))
                 .name("decode and validate").uid("decode");
@@ -74,13 +80,17 @@ public final class MonitorTopology {
                 .name("sample per tenant").uid("sample");
         SingleOutputStreamOperator<ShadowRecord> shadowed = sampled
                 .rebalance()
-                .process(new ShadowPrompts(c))
+                .transform("shadow: reference + " + c.candidates().size() + " candidates", TypeInformation.of(ShadowRecord.class),
+                        new ShadowStage(ShadowStage.Settings.of(c), pipelines))
                 .setParallelism(c.engine().parallelism())
-                .name("shadow: reference + " + c.candidates().size() + " candidates").uid("shadow");
+                .uid("shadow");
+        // Shed tallies feed the windows' offered counts; only real outcomes are published.
+        DataStream<ShadowRecord> published = shadowed.filter(r -> r.getOutcome() != ComparisonOutcome.SHED)
+                .setParallelism(c.engine().parallelism()).name("published shadow records").uid("published-shadow-records");
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodePrompts.DEAD_LETTERS)
                 .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS));
         WindowOutputs w = windows(WindowSpec.of(c), shadowed);
-        return new Outputs(deadLetters, shadowed, w.metrics(), w.alerts(), w.samples(), w.late());
+        return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late());
     }
 
     public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {

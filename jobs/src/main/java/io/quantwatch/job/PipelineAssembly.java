@@ -13,6 +13,11 @@ public final class PipelineAssembly {
     private PipelineAssembly() {
     }
 
+    /** The configured pipelines as a factory the shadow stage calls in {@code open()}. */
+    public static ShadowPipelineFactory factory(MonitorConfig c) {
+        return () -> pairs(c);
+    }
+
     public static Map<String, ShadowPipelines> pairs(MonitorConfig c) {
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
         try {

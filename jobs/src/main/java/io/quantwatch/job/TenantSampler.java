@@ -16,7 +16,7 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by tenant: keeps the prompts whose request id falls in the deterministic sample, then lets
  * at most {@code perSecond} of them through per tenant (token bucket, processing time) so one noisy
- * tenant cannot take the accelerator. A tenant's bucket is dropped once it has refilled, so idle
+ * tenant cannot crowd out the others; the shadow stage then bounds the total it takes on. A tenant's bucket is dropped once it has refilled, so idle
  * tenants hold no state.
  */
 public final class TenantSampler extends KeyedProcessFunction<String, PromptEvent, PromptEvent> {
@@ -29,7 +29,6 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
     private final MetricsSettings metrics;
     private transient ValueState<TokenBucket> bucket;
     private transient ValueState<Long> cleanupAt;
-    private transient Counter sampled;
     private transient Counter notSampled;
     private transient Counter rateLimited;
     private transient Counter otherModel;
@@ -47,13 +46,13 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
         bucket = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket", TokenBucket.class));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Long.class));
         MeterRegistry r = JvmMeterRegistry.get(metrics).registry();
-        sampled = decision(r, "sampled");
         notSampled = decision(r, "not_sampled");
         rateLimited = decision(r, "rate_limited");
         otherModel = decision(r, "other_model");
     }
 
-    private static Counter decision(MeterRegistry r, String decision) {
+    /** One value of the sampling-decision counter; the shadow stage adds admitted, over_capacity and late. */
+    static Counter decision(MeterRegistry r, String decision) {
         return Counter.builder("quantwatch.sampling").tag("decision", decision).description("valid prompts by sampling decision").register(r);
     }
 
@@ -77,8 +76,8 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
         }
         b = b.take();
         bucket.update(b);
-        sampled.increment();
-        out.collect(prompt);
+        out.collect(prompt); // counted by the shadow stage as admitted, over capacity or late
+
         Long previous = cleanupAt.value();
         if (previous != null) {
             ctx.timerService().deleteProcessingTimeTimer(previous);

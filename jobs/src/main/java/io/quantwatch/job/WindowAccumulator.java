@@ -40,9 +40,17 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
     }
 
     public WindowAccumulator add(ShadowRecord r) {
-        drift.add(ShadowRecordMapping.toMetrics(r));
-        if (keepWorst > 0) {
-            offer(r, badness(r));
+        switch (r.getOutcome()) {
+            case COMPARED -> {
+                drift.add(ShadowRecordMapping.toMetrics(r));
+                if (keepWorst > 0) {
+                    offer(r, badness(r));
+                }
+            }
+            case SHED -> drift.addShed();
+            case TIMEOUT -> drift.addNotCompared(true, false);
+            case ERROR -> drift.addNotCompared(false, true);
+            default -> drift.addNotCompared(false, false); // SKIPPED, or a symbol newer than this release
         }
         return this;
     }

@@ -9,6 +9,7 @@ import io.quantwatch.detectors.alert.DriftMetric;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
+import io.quantwatch.detectors.window.ShadowCoverage;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
@@ -28,7 +29,7 @@ class AlertTransitionsHarnessTest {
     private static DriftMetrics window(long end, long broken, long jsonPrompts) {
         Rate r = new Rate(broken, jsonPrompts);
         DriftSummary s = new DriftSummary(jsonPrompts, r, r, 0, 0, 0, 0, 1, 0, false, 1, 0, r, r, Map.of(), 1, r, r, 0,
-                Map.of(), r, r, r);
+                Map.of(), r, r, r, new ShadowCoverage(jsonPrompts, jsonPrompts, 0, 0));
         return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
 

@@ -68,6 +68,8 @@ class MonitorPipelineIntegrationTest {
                 "sampling.rate=" + RATE,
                 "sampling.per-tenant-per-second=1000",
                 "sampling.burst=1000",
+                // A bounded replay reads everything at once: a pinned capacity admits every sampled prompt.
+                "shadow.capacity-per-second=1000",
                 "candidates=[{name: identical, backend: engine, recipe: reference}, {name: int4-cw, backend: engine, recipe: 'int4 sym group=-1'}]",
                 "engine.max-tokens=32",
                 "windows.size=10min",
@@ -164,6 +166,13 @@ class MonitorPipelineIntegrationTest {
                     .mapToLong(DriftMetrics::getPrompts).sum();
             assertThat(perKey).as(candidate + " per (task, tenant)").isEqualTo(expected);
             assertThat(rollup).as(candidate + " roll-up").isEqualTo(expected);
+            assertThat(windows.stream().filter(w -> w.getCandidate().equals(candidate) && !w.getTask().equals("*")))
+                    .as("nothing shed, timed out or failed").allSatisfy(w -> {
+                        assertThat(w.getOffered()).isEqualTo(w.getPrompts());
+                        assertThat(w.getShadowed()).isEqualTo(w.getPrompts());
+                        assertThat(w.getTimeouts()).isZero();
+                        assertThat(w.getErrors()).isZero();
+                    });
         }
         Map<String, Long> tenants = windows.stream().filter(w -> !w.getTenant().equals("*"))
                 .collect(Collectors.groupingBy(DriftMetrics::getTenant, Collectors.counting()));

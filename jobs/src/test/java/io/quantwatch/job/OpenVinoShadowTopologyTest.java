@@ -55,7 +55,7 @@ class OpenVinoShadowTopologyTest {
                 "reference.openvino-dir=" + ref,
                 "candidates=[{name: npu-same, backend: openvino, model-dir: '" + same + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}},"
                         + " {name: npu-int4, backend: openvino, model-dir: '" + int4 + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}}]",
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
+                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000", "shadow.capacity-per-second=1000",
                 "engine.max-tokens=24", "windows.size=10min", "windows.slide=10min", "metrics.prometheus.enabled=false"));
         DemoTraffic traffic = new DemoTraffic(5, 24);
         List<RawPromptRecord> raw = new ArrayList<>();

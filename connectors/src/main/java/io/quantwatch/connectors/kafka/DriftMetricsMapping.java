@@ -5,6 +5,7 @@ import io.quantwatch.detectors.RepetitionDrift;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
+import io.quantwatch.detectors.window.ShadowCoverage;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.RateStat;
 import io.quantwatch.schemas.VerdictLevel;
@@ -50,6 +51,8 @@ public final class DriftMetricsMapping {
                 .setRareMissing(rate(s.rareTokenMissing()))
                 .setVerdict(VerdictLevel.valueOf(verdict.level().name()))
                 .setVerdictReasons(verdict.reasons())
+                .setOffered(s.coverage().offered()).setShadowed(s.coverage().shadowed())
+                .setTimeouts(s.coverage().timeouts()).setErrors(s.coverage().errors())
                 .build();
     }
 
@@ -62,7 +65,19 @@ public final class DriftMetricsMapping {
                 m.getKlP95(), m.getKlP99(), m.getPerplexityRatio(), m.getMeanDeltaP(), m.getApproximate(), m.getFdtRatioP50(),
                 m.getSdtRatioP50(), rate(m.getJsonValid()), rate(m.getJsonBroken()), Map.copyOf(failures),
                 m.getLengthRatioP50(), rate(m.getEosEarly()), rate(m.getEosLate()), m.getRepeatIncreaseP95(),
-                Map.copyOf(buckets), rate(m.getPreamble()), rate(m.getSentenceBroken()), rate(m.getRareMissing()));
+                Map.copyOf(buckets), rate(m.getPreamble()), rate(m.getSentenceBroken()), rate(m.getRareMissing()), coverage(m));
+    }
+
+    /** Coverage counts; windows published before they existed read as fully covered comparisons. */
+    private static ShadowCoverage coverage(DriftMetrics m) {
+        if (m.getOffered() == null) {
+            return new ShadowCoverage(m.getPrompts(), m.getPrompts(), 0, 0);
+        }
+        return new ShadowCoverage(m.getOffered(), orZero(m.getShadowed()), orZero(m.getTimeouts()), orZero(m.getErrors()));
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
     }
 
     public static WindowKey key(DriftMetrics m) {

@@ -8,8 +8,10 @@ import io.quantwatch.detectors.RareTokenLoss;
 import io.quantwatch.detectors.RepetitionDrift;
 import io.quantwatch.detectors.ShadowMetrics;
 import io.quantwatch.detectors.TokenDivergence;
+import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.Finish;
 import io.quantwatch.schemas.JsonFailure;
+import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 
@@ -64,6 +66,42 @@ public final class ShadowRecordMapping {
                 .setRareMissing(m.rareTokens().missingFromTop10())
                 .setReferenceText(referenceText)
                 .setCandidateText(candidateText)
+                .setOutcome(ComparisonOutcome.COMPARED)
+                .build();
+    }
+
+    /** One candidate's outcome for a shadowed prompt as its record: the comparison, or why there is none. */
+    public static ShadowRecord toAvro(PromptEvent prompt, ShadowOutcome.CandidateOutcome outcome) {
+        if (outcome instanceof ShadowOutcome.Compared c) {
+            return toAvro(prompt, c.candidate(), c.metrics(), c.referenceFinish(), c.candidateFinish(), c.referenceText(), c.candidateText());
+        }
+        if (outcome instanceof ShadowOutcome.Skipped k) {
+            return withoutComparison(prompt, k.candidate(), ComparisonOutcome.SKIPPED, k.reason());
+        }
+        if (outcome instanceof ShadowOutcome.TimedOut t) {
+            return withoutComparison(prompt, t.candidate(), ComparisonOutcome.TIMEOUT, t.stage().label() + ": " + t.reason());
+        }
+        ShadowOutcome.Failed f = (ShadowOutcome.Failed) outcome;
+        return withoutComparison(prompt, f.candidate(), ComparisonOutcome.ERROR, f.stage().label() + ": " + f.errorType() + ": " + f.message());
+    }
+
+    /** The window tally of a prompt shed for capacity: counts as offered for {@code candidate}; never published. */
+    public static ShadowRecord shed(PromptEvent prompt, String candidate) {
+        return withoutComparison(prompt, candidate, ComparisonOutcome.SHED, "shed: the shadow stage was at capacity");
+    }
+
+    /** A record whose figures are all zero; {@code detail} says why. */
+    private static ShadowRecord withoutComparison(PromptEvent prompt, String candidate, ComparisonOutcome outcome, String detail) {
+        return ShadowRecord.newBuilder()
+                .setRequestId(prompt.getRequestId()).setTenant(prompt.getTenant()).setModel(prompt.getModel()).setTask(prompt.getTask())
+                .setCandidate(candidate).setEventTime(prompt.getEventTime())
+                .setReferenceTokens(0).setCandidateTokens(0).setReferenceFinish(Finish.EOS).setCandidateFinish(Finish.EOS)
+                .setFirstDivergentToken(0).setDivergentTokens(0).setEditDistance(0).setPositionalAgreement(0)
+                .setPositions(0).setKlSum(0).setKlMax(0).setSameTop1(0).setDeltaPSum(0).setReferenceNll(0).setCandidateNll(0)
+                .setApproximate(false).setJsonExpected(false).setReferenceJson(JsonFailure.NONE).setCandidateJson(JsonFailure.NONE)
+                .setEosEarly(false).setEosLate(false).setReferenceRepeatRate(0).setCandidateRepeatRate(0).setPreambleAdded(false)
+                .setSentenceConstraint(false).setSentenceCountBroken(false).setRareMissing(0)
+                .setOutcome(outcome).setOutcomeDetail(detail)
                 .build();
     }
 

@@ -3,21 +3,57 @@ package io.quantwatch.connectors.shadow;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.ShadowMetrics;
 import java.util.List;
+import java.util.Locale;
 
-/** What shadowing one prompt produced: a comparison per candidate, or why the prompt could not be run. */
+/** What shadowing one prompt produced: an outcome per candidate, or why the prompt could not be run at all. */
 public sealed interface ShadowOutcome {
 
-    /** One candidate's comparison with the reference, with both texts for divergent-sample review. */
-    record CandidateResult(String candidate, ShadowMetrics metrics, FinishReason referenceFinish, FinishReason candidateFinish,
-                           String referenceText, String candidateText) {
+    /** Where a candidate's comparison stopped. */
+    enum Stage {
+        /** the reference decode the candidate is compared with */
+        REFERENCE,
+        /** the candidate's own greedy decode */
+        CANDIDATE,
+        /** the candidate teacher-forced on the reference's tokens */
+        TEACHER_FORCING,
+        /** the detectors comparing both */
+        DETECTORS;
+
+        /** The metric tag and dead-letter wording: lower case with underscores. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The dead letter's error class: a detector bug or a pipeline failure. */
+        public String errorClass() {
+            return this == DETECTORS ? "DETECTOR_ERROR" : "PIPELINE_ERROR";
+        }
     }
 
-    /** A candidate that could not take this prompt (e.g. longer than its NPU's static prompt length): counted, not fatal. */
-    record Skipped(String candidate, String reason) {
+    /** One candidate's part of a shadowed prompt. */
+    sealed interface CandidateOutcome {
+        String candidate();
     }
 
-    /** Every candidate that could take the prompt compared; the others skipped with the reason. */
-    record Compared(List<CandidateResult> results, List<Skipped> skipped) implements ShadowOutcome {
+    /** The candidate compared with the reference, with both texts for divergent-sample review. */
+    record Compared(String candidate, ShadowMetrics metrics, FinishReason referenceFinish, FinishReason candidateFinish,
+                    String referenceText, String candidateText) implements CandidateOutcome {
+    }
+
+    /** The candidate cannot take this prompt (e.g. longer than its NPU's static prompt length): counted, not fatal. */
+    record Skipped(String candidate, String reason) implements CandidateOutcome {
+    }
+
+    /** The candidate (or the reference it needs) missed {@code shadow.timeout} at {@code stage}. */
+    record TimedOut(String candidate, Stage stage, String reason) implements CandidateOutcome {
+    }
+
+    /** The candidate's pipeline or the detectors threw; {@code errorType} is the exception class. */
+    record Failed(String candidate, Stage stage, String errorType, String message) implements CandidateOutcome {
+    }
+
+    /** The prompt ran: one outcome per configured candidate, in configuration order. */
+    record Shadowed(List<CandidateOutcome> outcomes) implements ShadowOutcome {
     }
 
     /** The prompt cannot be shadowed (for example longer than the context); the reason names the fix. */

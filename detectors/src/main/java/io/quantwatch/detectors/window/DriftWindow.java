@@ -19,6 +19,11 @@ public final class DriftWindow implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private long prompts;
+    // Coverage counts; absent (0) in state written before they existed, which Java serialization allows.
+    private long offered;
+    private long shadowed;
+    private long timeouts;
+    private long errors;
     private Rate identical = Rate.EMPTY;
     private Rate sameTop1 = Rate.EMPTY;
     private long positions;
@@ -42,8 +47,11 @@ public final class DriftWindow implements Serializable {
     private transient QuantileSketch lengthRatio = new QuantileSketch();
     private transient QuantileSketch repeatIncrease = new QuantileSketch();
 
+    /** A comparison of one prompt: counted as offered, shadowed and compared. */
     public DriftWindow add(ShadowMetrics m) {
         prompts++;
+        offered++;
+        shadowed++;
         identical = identical.add(m.divergence().identical());
         var d = m.distribution();
         sameTop1 = sameTop1.merge(new Rate(d.sameTop1(), d.positions()));
@@ -76,8 +84,27 @@ public final class DriftWindow implements Serializable {
         return this;
     }
 
+    /** A prompt offered to the shadow stage and shed for capacity: it counts only as offered. */
+    public DriftWindow addShed() {
+        offered++;
+        return this;
+    }
+
+    /** A prompt shadowed without a comparison for this candidate: timed out, failed, or skipped (neither). */
+    public DriftWindow addNotCompared(boolean timedOut, boolean failed) {
+        offered++;
+        shadowed++;
+        timeouts += timedOut ? 1 : 0;
+        errors += failed ? 1 : 0;
+        return this;
+    }
+
     public DriftWindow merge(DriftWindow o) {
         prompts += o.prompts;
+        offered += o.offered;
+        shadowed += o.shadowed;
+        timeouts += o.timeouts;
+        errors += o.errors;
         identical = identical.merge(o.identical);
         sameTop1 = sameTop1.merge(o.sameTop1);
         positions += o.positions;
@@ -113,7 +140,8 @@ public final class DriftWindow implements Serializable {
                 promptKl.quantile(0.95), promptKl.quantile(0.99), n == 0 ? 1.0 : Math.exp((candidateNll - referenceNll) / n),
                 n == 0 ? 0 : deltaPSum / n, approximate, fdtRatio.quantile(0.5), sdtRatio.quantile(0.5), jsonValid, jsonBroken,
                 Map.copyOf(jsonFailures), lengthRatio.quantile(0.5), eosEarly, eosLate, repeatIncrease.quantile(0.95),
-                Map.copyOf(firstDivergence), preamble, sentenceBroken, rareMissing);
+                Map.copyOf(firstDivergence), preamble, sentenceBroken, rareMissing,
+                new ShadowCoverage(offered, shadowed, timeouts, errors));
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {

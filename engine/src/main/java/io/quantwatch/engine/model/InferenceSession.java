@@ -1,6 +1,7 @@
 package io.quantwatch.engine.model;
 
 import io.quantwatch.engine.tensor.RowParallelism;
+import java.util.concurrent.CancellationException;
 
 /**
  * Per-request state of one model: KV cache, activation buffers and matmul threads. Feed tokens
@@ -76,9 +77,13 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Feeds one token at the current position and returns the next-token logits. The returned
-     * array is reused by the next call.
+     * array is reused by the next call. An interrupted caller (a shadow deadline passed) stops here with a
+     * {@link CancellationException}; {@link #reset()} makes the session usable again.
      */
     public float[] forward(int token) {
+        if (Thread.interrupted()) {
+            throw new CancellationException("inference interrupted after " + position + " positions (deadline passed)");
+        }
         if (position >= capacity) {
             throw new IllegalStateException("sequence longer than the session's " + capacity + " positions");
         }

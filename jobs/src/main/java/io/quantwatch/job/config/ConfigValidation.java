@@ -75,6 +75,14 @@ final class ConfigValidation {
         require(e.threads() >= 1, "engine.threads", "must be >= 1, got " + e.threads());
         require(e.parallelism() >= 1, "engine.parallelism", "must be >= 1, got " + e.parallelism());
         require(e.maxTokens() >= 1, "engine.max-tokens", "must be >= 1, got " + e.maxTokens());
+        var sh = c.shadow();
+        require(sh != null, "shadow", "missing section");
+        positive(sh.maxDelay(), "shadow.max-delay");
+        positive(sh.timeout(), "shadow.timeout");
+        require(sh.timeout().compareTo(sh.maxDelay()) <= 0, "shadow.timeout",
+                "must not exceed shadow.max-delay (" + sh.maxDelay() + "): a prompt's work must fit the delay, got " + sh.timeout());
+        require(sh.capacityPerSecond() >= 0, "shadow.capacity-per-second",
+                "must be >= 0 (prompts per second one shadow subtask serves; 0 measures it), got " + sh.capacityPerSecond());
         var w = c.windows();
         positive(w.size(), "windows.size");
         positive(w.slide(), "windows.slide");

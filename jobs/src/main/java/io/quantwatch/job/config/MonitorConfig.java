@@ -18,7 +18,7 @@ import java.util.Map;
  * offending field in every message.
  */
 public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Reference reference, List<Candidate> candidates,
-                            Engine engine, OpenVino openvino, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
+                            Engine engine, Shadow shadow, OpenVino openvino, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
                             Duration checkpointInterval) implements Serializable {
 
     /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
@@ -87,6 +87,15 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
     }
 
     /**
+     * The shadow stage's load limits: it never holds more sampled prompts than it can finish within
+     * {@code maxDelay} (the rest are shed, uniformly per admission period); {@code timeout} bounds the
+     * reference decode and each candidate's comparison of one prompt; {@code capacityPerSecond} pins the
+     * prompts per second one shadow subtask serves (0: measured).
+     */
+    public record Shadow(Duration maxDelay, Duration timeout, double capacityPerSecond) implements Serializable {
+    }
+
+    /**
      * Event-time windows: size, slide (equal to size for tumbling), tolerated disorder, idle-partition
      * timeout, and whether each candidate also gets a roll-up window over all tasks and tenants.
      */
@@ -123,6 +132,19 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
             return new MetricsSettings(prometheus.enabled(), prometheus.host(), prometheus.port(),
                     otlp.enabled() ? otlp.url() : null, otlp.step());
         }
+    }
+
+    /**
+     * Length of an admission period: the window slide, split into equal parts no longer than
+     * {@code shadow.max-delay}, so periods never straddle a window boundary and a period's work fits the delay.
+     */
+    public long admissionPeriodMillis() {
+        long slide = windows.slide().toMillis();
+        long parts = Math.max(1, (slide + shadow.maxDelay().toMillis() - 1) / shadow.maxDelay().toMillis());
+        while (slide % parts != 0) {
+            parts++;
+        }
+        return slide / parts;
     }
 
     /** Candidate name → recipe, in configuration order. */
