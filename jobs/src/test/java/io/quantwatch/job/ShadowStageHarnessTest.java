@@ -1,0 +1,181 @@
+package io.quantwatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.search.Search;
+import io.quantwatch.connectors.metrics.JvmMeterRegistry;
+import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.connectors.shadow.ScriptedPipelines;
+import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
+import io.quantwatch.detectors.port.ShadowPipelines;
+import io.quantwatch.detectors.sampling.DeterministicSampler;
+import io.quantwatch.schemas.ComparisonOutcome;
+import io.quantwatch.schemas.PromptEvent;
+import io.quantwatch.schemas.ShadowRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admission step on its own: which prompts a closing period admits and sheds, the watermark held by
+ * admitted work only, a checkpoint taken mid-work that restores it, and no state or timers left afterwards.
+ */
+class ShadowStageHarnessTest {
+    private static final MetricsSettings METRICS = new MetricsSettings(true, "127.0.0.1", 0, null, Duration.ofSeconds(30));
+    private static final DeterministicSampler HASH = new DeterministicSampler(1.0, "");
+    /** 10 s periods, 10 s delay, a pinned capacity of 1 prompt/s: a period admits 10 minus what is still pending. */
+    private static final ShadowStage.Settings SETTINGS = new ShadowStage.Settings("prompts", METRICS, HASH, 10_000,
+            Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0, 16);
+
+    private static ShadowPipelineFactory pipelines(long sleepMillis) {
+        return () -> {
+            Map<String, ShadowPipelines> m = new LinkedHashMap<>();
+            m.put("a", new ScriptedPipelines(Script.sleeping(sleepMillis)));
+            m.put("b", new ScriptedPipelines(Script.healthy()));
+            return m;
+        };
+    }
+
+    private static OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> harness(ShadowStage stage, OperatorSubtaskState state)
+            throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord>(stage);
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        return h;
+    }
+
+    private static PromptEvent prompt(int i, long ts) {
+        return PromptEvent.newBuilder().setRequestId("req-" + i).setTenant("t" + (i % 3)).setModel("m").setPrompt("question " + i)
+                .setEventTime(Instant.ofEpochMilli(ts)).build();
+    }
+
+    /** Runs the mailbox until the stage has nothing admitted (results come back as mails). */
+    private static void drain(OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> h, ShadowStage stage) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (stage.pending() > 0 && System.nanoTime() < end) {
+            var mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
+            if (mail.isPresent()) {
+                mail.get().run();
+            } else {
+                Thread.sleep(5);
+            }
+        }
+        assertThat(stage.pending()).isZero();
+    }
+
+    private static List<ShadowRecord> records(OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> h, ComparisonOutcome outcome) {
+        return h.extractOutputValues().stream().filter(r -> r.getOutcome() == outcome).toList();
+    }
+
+    private static List<Long> watermarks(OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> h) {
+        return h.getOutput().stream().filter(o -> o instanceof Watermark).map(o -> ((Watermark) o).getTimestamp()).toList();
+    }
+
+    private static long count(String decision) {
+        return (long) Search.in(JvmMeterRegistry.get(METRICS).registry()).name("quantwatch.sampling").tag("decision", decision)
+                .counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void aClosingPeriodAdmitsItsSmallestHashesUpToTheBudgetAndShedsTheRest() throws Exception {
+        long shedBefore = count("over_capacity");
+        long lateBefore = count("late");
+        ShadowStage stage = new ShadowStage(SETTINGS, pipelines(0));
+        var h = harness(stage, null);
+        List<PromptEvent> offered = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            offered.add(prompt(i, i * 300L));
+            h.processElement(new StreamRecord<>(offered.get(i), i * 300L));
+        }
+        // At most 2 × what fits (20) is held per period: the 10 largest hashes are shed on arrival, as tallies per candidate.
+        assertThat(stage.held()).isEqualTo(20);
+        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(20);
+
+        h.processWatermark(9_999);
+        // The watermark stops just below the oldest admitted prompt until its result is out.
+        Set<String> expected = offered.stream().sorted(Comparator.comparingDouble(p -> HASH.fraction(p.getRequestId()))).limit(10)
+                .map(PromptEvent::getRequestId).collect(Collectors.toSet());
+        long oldestAdmitted = offered.stream().filter(p -> expected.contains(p.getRequestId()))
+                .mapToLong(p -> p.getEventTime().toEpochMilli()).min().orElseThrow();
+        assertThat(watermarks(h)).allSatisfy(w -> assertThat(w).isLessThan(oldestAdmitted));
+        drain(h, stage);
+
+        List<ShadowRecord> compared = records(h, ComparisonOutcome.COMPARED);
+        assertThat(compared).hasSize(20);
+        assertThat(compared.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet())).isEqualTo(expected);
+        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(40); // 20 prompts shed in all, × 2 candidates
+        assertThat(count("over_capacity") - shedBefore).isEqualTo(20);
+        assertThat(watermarks(h)).last().isEqualTo(9_999L);
+
+        h.processElement(new StreamRecord<>(prompt(99, 5_000), 5_000)); // its period was already admitted
+        assertThat(count("late") - lateBefore).isEqualTo(1);
+        assertThat(stage.held()).isZero();
+        assertThat(h.getProcessingTimeService().getNumActiveTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void aCheckpointMidWorkRestoresAdmittedAndHeldPromptsAndLeavesNothingBehind() throws Exception {
+        ShadowStage stage = new ShadowStage(SETTINGS, pipelines(300));
+        var h = harness(stage, null);
+        for (int i = 0; i < 5; i++) {
+            h.processElement(new StreamRecord<>(prompt(i, 1_000 + i), 1_000 + i));
+        }
+        for (int i = 5; i < 8; i++) {
+            h.processElement(new StreamRecord<>(prompt(i, 12_000 + i), 12_000 + i)); // next period, still open
+        }
+        h.processWatermark(10_500);
+        assertThat(stage.pending()).isEqualTo(5);
+        OperatorSubtaskState midWork = h.snapshot(1, 1);
+        h.close(); // the task fails before any result is out
+
+        ShadowStage restored = new ShadowStage(SETTINGS, pipelines(0));
+        var h2 = harness(restored, midWork);
+        assertThat(restored.pending()).isEqualTo(5);
+        assertThat(restored.held()).isEqualTo(3);
+        h2.processWatermark(19_999);
+        drain(h2, restored);
+        assertThat(records(h2, ComparisonOutcome.COMPARED)).hasSize(16).extracting(ShadowRecord::getRequestId)
+                .containsOnly("req-0", "req-1", "req-2", "req-3", "req-4", "req-5", "req-6", "req-7");
+        assertThat(watermarks(h2)).last().isEqualTo(19_999L);
+
+        OperatorSubtaskState after = h2.snapshot(2, 2);
+        h2.close();
+        ShadowStage empty = new ShadowStage(SETTINGS, pipelines(0));
+        var h3 = harness(empty, after);
+        assertThat(empty.pending()).isZero();
+        assertThat(empty.held()).isZero();
+        assertThat(h3.getProcessingTimeService().getNumActiveTimers()).isZero();
+        h3.close();
+    }
+
+    @Test
+    void idlenessIsForwardedOnlyOnceNothingIsHeld() throws Exception {
+        ShadowStage stage = new ShadowStage(SETTINGS, pipelines(200));
+        var h = harness(stage, null);
+        h.processElement(new StreamRecord<>(prompt(1, 500), 500));
+        h.processWatermark(9_999);
+        h.processWatermarkStatus(WatermarkStatus.IDLE);
+        assertThat(h.getOutput()).noneMatch(o -> o instanceof WatermarkStatus);
+        drain(h, stage);
+        assertThat(h.getOutput()).filteredOn(o -> o instanceof WatermarkStatus).containsExactly(WatermarkStatus.IDLE);
+        h.processWatermarkStatus(WatermarkStatus.ACTIVE);
+        assertThat(h.getOutput()).filteredOn(o -> o instanceof WatermarkStatus).containsExactly(WatermarkStatus.IDLE, WatermarkStatus.ACTIVE);
+        h.close();
+    }
+}
