@@ -190,13 +190,13 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         for (PeriodSample.Closed<PromptEvent> period : periods.closeUpTo(inputWatermark)) {
             int admissible = budget.admissible(admitted.size());
             List<PeriodSample.Held<PromptEvent>> byFraction = period.byFraction();
-            for (int i = 0; i < byFraction.size(); i++) {
-                if (i < admissible) {
-                    meters.admitted.increment();
-                    run(byFraction.get(i).item());
-                } else {
-                    shed(byFraction.get(i).item());
-                }
+            List<PeriodSample.Held<PromptEvent>> kept = new ArrayList<>(byFraction.subList(0, Math.min(admissible, byFraction.size())));
+            byFraction.subList(kept.size(), byFraction.size()).forEach(h -> shed(h.item()));
+            // Oldest first, so the held watermark advances while the period's batch runs.
+            kept.sort(java.util.Comparator.comparingLong(PeriodSample.Held::timestamp));
+            for (PeriodSample.Held<PromptEvent> h : kept) {
+                meters.admitted.increment();
+                run(h.item());
             }
         }
         advanceWatermark();
