@@ -68,6 +68,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        // Records carry the time the broker appended them: the demo and the overload benchmark read window
+        // freshness from it (Flink's sink would otherwise stamp each window with its own end).
+        p.put("log.message.timestamp.type", "LogAppendTime");
         KafkaConfig config = new KafkaConfig(p, false);
         try {
             new Formatter()

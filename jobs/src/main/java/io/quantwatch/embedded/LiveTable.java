@@ -1,7 +1,6 @@
 package io.quantwatch.embedded;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.quantwatch.job.RollupWindow;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DivergentSample;
@@ -19,7 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The demo's terminal view: progress counters from this JVM's meters, the latest closed roll-up
+ * The demo's terminal view: progress counters from this JVM's meters (offered, shadowed and shed prompts,
+ * and how long after its end the newest window came out), the latest closed roll-up
  * window of every candidate (read back from the drift-metrics topic), alert transitions (from
  * drift-alerts) and the worst recent divergent example (from drift-samples, redacted). Printed every refresh; one block per refresh so it also reads well in a log.
  */
@@ -30,28 +30,32 @@ public final class LiveTable implements AutoCloseable {
     private final TopicReader<DriftAlert> alerts;
     private final TopicReader<DivergentSample> samples;
     private DivergentSample latestSample;
-    private final MeterRegistry registry;
     private final PrintStream out;
     private final List<String> candidates;
     private final Map<String, DriftMetrics> latest = new TreeMap<>();
     private final List<DriftAlert> alertLog = new ArrayList<>();
     private final Instant started = Instant.now();
+    private final CounterTotals counters;
+    /** Emission wall clock minus window end of the newest roll-up window seen. */
+    private double freshnessSeconds = Double.NaN;
 
     public LiveTable(String bootstrapServers, String metricsTopic, String alertsTopic, String samplesTopic, MeterRegistry registry,
                      List<String> candidates, PrintStream out) {
         this.metrics = new TopicReader<>(bootstrapServers, metricsTopic, DriftMetrics.class);
         this.alerts = new TopicReader<>(bootstrapServers, alertsTopic, DriftAlert.class);
         this.samples = new TopicReader<>(bootstrapServers, samplesTopic, DivergentSample.class);
-        this.registry = registry;
+        this.counters = new CounterTotals(registry);
         this.candidates = candidates;
         this.out = out;
     }
 
     /** Reads what arrived and prints one block. */
     public void refresh() {
-        for (DriftMetrics m : metrics.poll(Duration.ofMillis(200))) {
+        for (TopicReader.Timed<DriftMetrics> t : metrics.pollTimed(Duration.ofMillis(200))) {
+            DriftMetrics m = t.value();
             if (m.getTask().equals(RollupWindow.ALL)) {
                 latest.merge(m.getCandidate(), m, (a, b) -> b.getWindowEnd().isAfter(a.getWindowEnd()) ? b : a);
+                freshnessSeconds = (t.emittedMillis() - m.getWindowEnd().toEpochMilli()) / 1000.0;
             }
         }
         alertLog.addAll(alerts.poll(Duration.ofMillis(100)));
@@ -63,12 +67,15 @@ public final class LiveTable implements AutoCloseable {
             }
         }
         long up = Duration.between(started, Instant.now()).toSeconds();
-        long sampled = count("quantwatch.sampling", "decision", "sampled");
-        long shadowed = count(Search.in(registry).name("quantwatch.shadowed"));
-        out.printf("%n── quantwatch demo · %ds · prompts %d · dead letters %d · not sampled %d · rate-limited %d · sampled %d · shadowed %d%n",
-                up, count("quantwatch.prompts", "outcome", "valid"), count("quantwatch.prompts", "outcome", "dead_letter"),
-                count("quantwatch.sampling", "decision", "not_sampled"), count("quantwatch.sampling", "decision", "rate_limited"),
-                sampled, shadowed);
+        out.printf("%n── quantwatch demo · %ds · prompts %d · dead letters %d · not sampled %d · rate-limited %d · offered %d · shadowed %d"
+                        + " · shed %d · timeouts %d · errors %d · window freshness %s%n",
+                up, counters.total("quantwatch.prompts", "outcome", "valid"), counters.total("quantwatch.prompts", "outcome", "dead_letter"),
+                counters.total("quantwatch.sampling", "decision", "not_sampled"), counters.total("quantwatch.sampling", "decision", "rate_limited"),
+                counters.total("quantwatch.sampling", "decision", "admitted") + counters.total("quantwatch.sampling", "decision", "over_capacity")
+                        + counters.total("quantwatch.sampling", "decision", "late"),
+                counters.total("quantwatch.shadowed"), counters.total("quantwatch.sampling", "decision", "over_capacity"),
+                counters.total("quantwatch.shadow.timeouts"), counters.total("quantwatch.shadow.errors"),
+                Double.isNaN(freshnessSeconds) ? "-" : String.format("%.0fs", freshnessSeconds));
         out.printf("%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s  %s%n", "candidate", "window", "prompts", "same%",
                 "top1%", "KL", "PPL%", "JSON%", "broke%", "early%", "late%", "verdict");
         for (String c : candidates) {
@@ -104,14 +111,6 @@ public final class LiveTable implements AutoCloseable {
     /** Candidates that have shown at least one window. */
     public int candidatesWithWindows() {
         return latest.size();
-    }
-
-    private long count(String name, String tag, String value) {
-        return count(Search.in(registry).name(name).tag(tag, value));
-    }
-
-    private static long count(Search search) {
-        return (long) search.counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static String pct(RateStat r) {

@@ -38,11 +38,20 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
         consumer.seekToBeginning(parts);
     }
 
+    /** A record with the time its producer (the job's sink) stamped on it: when it was emitted. */
+    public record Timed<T>(T value, long emittedMillis) {
+    }
+
     /** Records that arrived since the last call (waits at most {@code timeout}). */
     public List<T> poll(Duration timeout) {
-        List<T> out = new ArrayList<>();
+        return pollTimed(timeout).stream().map(Timed::value).toList();
+    }
+
+    /** Records that arrived since the last call, with their emission times. */
+    public List<Timed<T>> pollTimed(Duration timeout) {
+        List<Timed<T>> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-            out.add(decode(r.value()));
+            out.add(new Timed<>(decode(r.value()), r.timestamp()));
         }
         return out;
     }
