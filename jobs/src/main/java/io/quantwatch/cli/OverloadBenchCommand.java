@@ -3,6 +3,7 @@ package io.quantwatch.cli;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ShadowRunner;
 import io.quantwatch.embedded.CheckpointStats;
+import io.quantwatch.embedded.CheckpointWatch;
 import io.quantwatch.embedded.CounterTotals;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.embedded.EmbeddedKafka;
@@ -27,10 +28,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -60,7 +58,7 @@ public final class OverloadBenchCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--rate", defaultValue = "0",
-            description = "Prompts produced per second; 0 (default) offers 25 × the measured capacity, at least 30.")
+            description = "Prompts produced per second; 0 (default) offers 30 × the measured capacity, at least 30.")
     double rate;
 
     @Option(names = "--set", description = "Override one setting, e.g. --set shadow.max-delay=20s (repeatable).")
@@ -77,7 +75,8 @@ public final class OverloadBenchCommand implements Callable<Integer> {
         var t = c.topics();
         kafka.createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
         double estimate = estimateCapacity(c);
-        double offeredRate = rate > 0 ? rate : Math.max(30, Math.ceil(25 * estimate));
+        // 30×, not 20×: inside the job the candidates warm up further and run faster than this first estimate.
+        double offeredRate = rate > 0 ? rate : Math.max(30, Math.ceil(30 * estimate));
         long boundMillis = c.windows().size().plus(c.windows().slide()).plus(c.windows().outOfOrderness()).plus(c.shadow().maxDelay()).toMillis();
         System.out.printf("shadow capacity before the run (reference + %d candidates, 1 subtask): %.2f prompts/s; offering %.0f prompts/s (%.0f×)%n",
                 c.candidates().size(), estimate, offeredRate, offeredRate / estimate);
@@ -90,10 +89,7 @@ public final class OverloadBenchCommand implements Callable<Integer> {
         Path savepoints = Files.createTempDirectory("quantwatch-bench-savepoints");
         LocalFlinkEnvironment flink = LocalFlinkEnvironment.create(2, conf);
         JobClient job = MonitorJob.start(flink.env(), c);
-        AtomicReference<CheckpointStats> checkpoints = new AtomicReference<>();
-        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
-        poller.scheduleAtFixedRate(() -> CheckpointStats.read(flink.restUrl(), job.getJobID().toString()).ifPresent(checkpoints::set),
-                2, 2, TimeUnit.SECONDS);
+        CheckpointWatch checkpoints = new CheckpointWatch(flink.restUrl(), job.getJobID().toString());
         CountDownLatch stop = new CountDownLatch(1);
         Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), t.prompts(), offeredRate, stop), "bench-traffic");
         producer.setDaemon(true);
@@ -122,19 +118,19 @@ public final class OverloadBenchCommand implements Callable<Integer> {
                     heapStart = heap;
                 }
                 long[] now = readings(counters);
-                CheckpointStats cp = checkpoints.get();
+                CheckpointStats cp = checkpoints.latest();
                 System.out.printf("%6d %8d %8d %8d %8d %10s %10s %10s %7d %8s %8s %6s %9d%n", minute, now[0] - last[0], now[1] - last[1],
                         now[2] - last[2], now[3] - last[3], seconds(quantile(thisMinute, 0.5)), seconds(quantile(thisMinute, 0.99)),
                         seconds(quantile(thisMinute, 1.0)), thisMinute.size(), cp == null ? "-" : cp.completed(),
-                        cp == null ? "-" : cp.maxMillis() / 1000.0 + "s", cp == null ? "-" : cp.failed(), heap >> 20);
+                        cp == null ? "-" : cp.maxMillis() / 1000.0 + "s", checkpoints.failedWhileRunning(), heap >> 20);
                 last = now;
             }
             long heapEnd = heapAfterGc();
             double capacity = counters.gaugeMean("quantwatch.shadow.capacity"); // the stage's own measurement, before it closes
             stop.countDown();
             producer.join(5_000);
-            CheckpointStats cp = checkpoints.get();
-            poller.shutdownNow();
+            CheckpointStats cp = checkpoints.latest();
+            checkpoints.close();
             // Drain: the final watermark closes every period and window, so each prompt gets its decision.
             job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
             long[] end = readings(counters);
@@ -144,18 +140,20 @@ public final class OverloadBenchCommand implements Callable<Integer> {
                     end[0], end[1], end[2], end[3], counters.total("quantwatch.sampling", "decision", "late"),
                     counters.total("quantwatch.shadow.rejected"), counters.total("quantwatch.shadow.timeouts"),
                     counters.total("quantwatch.shadow.errors"));
-            System.out.printf("checkpoints: %s completed, %s failed, duration p50 %s ms, max %s ms (interval %s)%n",
-                    cp == null ? "-" : cp.completed(), cp == null ? "-" : cp.failed(), cp == null ? "-" : cp.p50Millis(),
-                    cp == null ? "-" : cp.maxMillis(), c.checkpointInterval());
+            System.out.printf("checkpoints: %s completed, %d failed or expired while running (%d failed to trigger while tasks"
+                            + " deployed), duration p50 %s ms, max %s ms (interval %s)%s%n",
+                    cp == null ? "-" : cp.completed(), checkpoints.failedWhileRunning(), checkpoints.failedAtStart(),
+                    cp == null ? "-" : cp.p50Millis(), cp == null ? "-" : cp.maxMillis(), c.checkpointInterval(),
+                    cp == null || cp.lastFailure().isEmpty() ? "" : "; last failure: " + cp.lastFailure());
             System.out.printf("heap after full GC: %d MB after minute 1, %d MB at the end%n", heapStart >> 20, heapEnd >> 20);
             System.out.println("accounting: " + accounting.detail());
             System.out.printf("overload: capacity_per_s=%.2f offered_per_s=%.1f freshness_p99_s=%.1f freshness_bound_s=%d checkpoints_failed=%s"
                             + " heap_growth=%.3f accounting=%s%n",
                     capacity, end[0] / seconds, quantile(freshness, 0.99), boundMillis / 1000,
-                    cp == null ? "unknown" : cp.failed(), (heapEnd - heapStart) / (double) heapStart, accounting.exact() ? "exact" : "BROKEN");
+                    cp == null ? "unknown" : String.valueOf(checkpoints.failedWhileRunning()), (heapEnd - heapStart) / (double) heapStart, accounting.exact() ? "exact" : "BROKEN");
         } finally {
             stop.countDown();
-            poller.shutdownNow();
+            checkpoints.close();
             try {
                 job.cancel().get(30, TimeUnit.SECONDS);
             } catch (Exception alreadyDone) {
@@ -171,10 +169,10 @@ public final class OverloadBenchCommand implements Callable<Integer> {
     private static double estimateCapacity(MonitorConfig c) {
         DemoTraffic traffic = new DemoTraffic(11, c.engine().maxTokens());
         try (ShadowRunner runner = new ShadowRunner(PipelineAssembly.pairs(c), c.engine().maxTokens(), c.shadow().timeout())) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 8; i++) {
                 runner.shadow(traffic.next(Instant.now())); // warm-up: JIT and model cache
             }
-            int n = 12;
+            int n = 16;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 runner.shadow(traffic.next(Instant.now()));

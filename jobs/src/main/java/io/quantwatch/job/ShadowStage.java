@@ -232,9 +232,15 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
                 outcome = runner.shadow(prompt);
             } catch (CancellationException closing) {
                 return;
+            } catch (RuntimeException | StackOverflowError bug) {
+                // The runner turns pipeline and detector failures into outcomes; whatever still escapes must not
+                // leave the prompt admitted forever (it would hold the watermark): every candidate gets the error.
+                outcome = new ShadowOutcome.Shadowed(candidates.stream().<ShadowOutcome.CandidateOutcome>map(c -> new ShadowOutcome.Failed(c,
+                        ShadowOutcome.Stage.REFERENCE, bug.getClass().getName(), String.valueOf(bug.getMessage()))).toList());
             }
             long took = System.nanoTime() - t0;
-            execute(() -> finished(id, prompt, outcome, took), "shadow result");
+            ShadowOutcome result = outcome;
+            execute(() -> finished(id, prompt, result, took), "shadow result");
         });
     }
 

@@ -44,6 +44,7 @@ class ShadowFaultIntegrationTest {
 
     @BeforeAll
     static void runWithFaultyCandidates() throws Exception {
+        JvmMeterRegistry.shutdown(); // a fresh registry for this class's counters
         config = ConfigLoader.load(null, List.of(
                 "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
                 "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",

@@ -91,6 +91,12 @@ class ShadowStageHarnessTest {
                 .counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
+    @org.junit.jupiter.api.BeforeAll
+    static void freshMeters() {
+        JvmMeterRegistry.shutdown();
+        JvmMeterRegistry.get(METRICS);
+    }
+
     @Test
     void aClosingPeriodAdmitsItsSmallestHashesUpToTheBudgetAndShedsTheRest() throws Exception {
         long shedBefore = count("over_capacity");

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.registry.otlp.OtlpConfig;
@@ -56,6 +57,10 @@ public final class JvmMeterRegistry {
             Map<String, String> props = Map.of("otlp.url", settings.otlpUrl(), "otlp.step", settings.otlpStep().toMillis() + "ms");
             OtlpConfig config = props::get;
             registry.add(new OtlpMeterRegistry(config, Clock.SYSTEM));
+        }
+        if (registry.getRegistries().isEmpty()) {
+            // A composite without members records nothing; keep counts in memory so the JVM can still read them.
+            registry.add(new SimpleMeterRegistry());
         }
     }
 

@@ -81,6 +81,22 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("reference.model: no such file");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rate")))
                 .hasMessageContaining("expected key.path=value");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "shadow.timeout=45s")))
+                .hasMessageStartingWith("shadow.timeout: must not exceed shadow.max-delay");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "shadow.max-delay=0s")))
+                .hasMessageStartingWith("shadow.max-delay: must be a positive duration");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "shadow.capacity-per-second=-2")))
+                .hasMessageStartingWith("shadow.capacity-per-second: must be >= 0");
+    }
+
+    @Test
+    void admissionPeriodsSplitTheSlideIntoPartsThatFitTheDelayAndNeverStraddleAWindow() {
+        assertThat(ConfigLoader.load(null, List.of(MODEL)).admissionPeriodMillis()).isEqualTo(30_000); // 60 s slide, 30 s delay
+        assertThat(ConfigLoader.load(null, List.of(MODEL, "windows.slide=20s")).admissionPeriodMillis()).isEqualTo(20_000);
+        assertThat(ConfigLoader.load(null, List.of(MODEL, "shadow.max-delay=25s", "shadow.timeout=10s")).admissionPeriodMillis())
+                .isEqualTo(20_000); // 60 s in 3 parts
+        assertThat(ConfigLoader.load(null, List.of(MODEL, "windows.size=70s", "windows.slide=70s", "shadow.max-delay=30s",
+                "shadow.timeout=10s")).admissionPeriodMillis()).isEqualTo(17_500); // 70 s splits into no 3 whole-millisecond parts: 4
     }
 
     @Test
