@@ -9,13 +9,11 @@ import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.PromptEvent;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -23,9 +21,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,7 +94,7 @@ public final class DemoCommand implements Runnable {
             }
         }, "quantwatch-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), t.prompts(), stop), "quantwatch-demo-traffic");
+        Thread producer = new Thread(() -> DemoTraffic.publishUntil(kafka.bootstrapServers(), t.prompts(), rate, stop), "quantwatch-demo-traffic");
         producer.setDaemon(true);
         JobClient job = null;
         try {
@@ -147,27 +142,4 @@ public final class DemoCommand implements Runnable {
         }
     }
 
-    /** Demo traffic at {@code rate} prompts per second, stamped with the current time; every 25th record malformed. */
-    private void produce(String bootstrap, String topic, CountDownLatch stop) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        DemoTraffic traffic = new DemoTraffic(System.currentTimeMillis(), 160);
-        long periodNanos = (long) (1e9 / rate);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            long next = System.nanoTime();
-            for (int i = 0; stop.getCount() > 0; i++) {
-                PromptEvent e = traffic.next(Instant.now());
-                byte[] key = e.getRequestId().getBytes(StandardCharsets.UTF_8);
-                byte[] value = i % 25 == 24 ? DemoTraffic.malformed(i / 25, e) : DemoTraffic.encode(e, i % 5 == 0);
-                producer.send(new ProducerRecord<>(topic, key, value));
-                next += periodNanos;
-                long sleep = next - System.nanoTime();
-                if (sleep > 0 && stop.await(sleep, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

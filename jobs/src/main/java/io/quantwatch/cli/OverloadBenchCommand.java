@@ -17,7 +17,6 @@ import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.ShadowRecord;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +32,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.util.TimeUtils;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -91,7 +86,7 @@ public final class OverloadBenchCommand implements Callable<Integer> {
         JobClient job = MonitorJob.start(flink.env(), c);
         CheckpointWatch checkpoints = new CheckpointWatch(flink.restUrl(), job.getJobID().toString());
         CountDownLatch stop = new CountDownLatch(1);
-        Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), t.prompts(), offeredRate, stop), "bench-traffic");
+        Thread producer = new Thread(() -> DemoTraffic.publishUntil(kafka.bootstrapServers(), t.prompts(), offeredRate, stop), "bench-traffic");
         producer.setDaemon(true);
         producer.start();
 
@@ -218,27 +213,6 @@ public final class OverloadBenchCommand implements Callable<Integer> {
                 valid, decided, records, candidates, shadowed, windowShadowed, perRecord, windowOffered, perRecord, candidates, shed));
     }
 
-    private static void produce(String bootstrap, String topic, double perSecond, CountDownLatch stop) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("linger.ms", "5");
-        DemoTraffic traffic = new DemoTraffic(System.currentTimeMillis(), 160);
-        long periodNanos = (long) (1e9 / perSecond);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            long next = System.nanoTime();
-            for (int i = 0; stop.getCount() > 0; i++) {
-                var e = traffic.next(Instant.now());
-                producer.send(new ProducerRecord<>(topic, e.getRequestId().getBytes(StandardCharsets.UTF_8), DemoTraffic.encode(e, i % 5 == 0)));
-                next += periodNanos;
-                long sleep = next - System.nanoTime();
-                if (sleep > 0 && stop.await(sleep, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static long heapAfterGc() {
         for (int i = 0; i < 3; i++) {

@@ -14,7 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Production-like prompt traffic for the demo and the integration tests: the bundled model's four
@@ -95,5 +101,32 @@ public final class DemoTraffic {
             }
             default -> Arrays.copyOf(avro, 14); // truncated body
         };
+    }
+
+    /**
+     * Produces demo traffic to {@code topic} at {@code perSecond}, stamped with the current time (one record in
+     * five as JSON, every 25th malformed), until {@code stop} opens. Runs on the calling thread.
+     */
+    public static void publishUntil(String bootstrap, String topic, double perSecond, CountDownLatch stop) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        DemoTraffic traffic = new DemoTraffic(System.currentTimeMillis(), 160);
+        long periodNanos = (long) (1e9 / perSecond);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long next = System.nanoTime();
+            for (int i = 0; stop.getCount() > 0; i++) {
+                PromptEvent e = traffic.next(Instant.now());
+                byte[] key = e.getRequestId().getBytes(StandardCharsets.UTF_8);
+                byte[] value = i % 25 == 24 ? malformed(i / 25, e) : encode(e, i % 5 == 0);
+                producer.send(new ProducerRecord<>(topic, key, value));
+                next += periodNanos;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0 && stop.await(sleep, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -164,7 +164,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             }
             long took = System.nanoTime() - t0;
             if (outcome instanceof ShadowOutcome.Shadowed s && s.outcomes().stream().anyMatch(o -> o instanceof ShadowOutcome.Compared)) {
-                execute(() -> budget.recordService(Duration.ofNanos(took)), "shadow warm-up");
+                execute(() -> budget.recordWarmUp(Duration.ofNanos(took)), "shadow warm-up");
             }
         });
     }

@@ -104,13 +104,14 @@ class ShadowStageHarnessTest {
         ShadowStage stage = new ShadowStage(SETTINGS, pipelines(0));
         var h = harness(stage, null);
         List<PromptEvent> offered = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            offered.add(prompt(i, i * 300L));
-            h.processElement(new StreamRecord<>(offered.get(i), i * 300L));
+        for (int i = 0; i < 120; i++) {
+            offered.add(prompt(i, i * 80L));
+            h.processElement(new StreamRecord<>(offered.get(i), i * 80L));
         }
-        // At most 2 × what fits (20) is held per period: the 10 largest hashes are shed on arrival, as tallies per candidate.
-        assertThat(stage.held()).isEqualTo(20);
-        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(20);
+        // At most 100 are held per period (4 × what fits, at least 100): the 20 largest hashes are shed on arrival,
+        // as one tally per candidate.
+        assertThat(stage.held()).isEqualTo(100);
+        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(40);
 
         h.processWatermark(9_999);
         // The watermark stops just below the oldest admitted prompt until its result is out.
@@ -124,8 +125,8 @@ class ShadowStageHarnessTest {
         List<ShadowRecord> compared = records(h, ComparisonOutcome.COMPARED);
         assertThat(compared).hasSize(20);
         assertThat(compared.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet())).isEqualTo(expected);
-        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(40); // 20 prompts shed in all, × 2 candidates
-        assertThat(count("over_capacity") - shedBefore).isEqualTo(20);
+        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(220); // 110 prompts shed in all, × 2 candidates
+        assertThat(count("over_capacity") - shedBefore).isEqualTo(110);
         assertThat(watermarks(h)).last().isEqualTo(9_999L);
 
         h.processElement(new StreamRecord<>(prompt(99, 5_000), 5_000)); // its period was already admitted

@@ -30,7 +30,21 @@ class AdmissionBudgetTest {
         }
         assertThat(b.secondsPerPrompt()).isBetween(0.5, 0.51);
         assertThat(b.admissible(0)).isBetween(58, 60);
-        assertThat(b.holdLimit(10_000)).isBetween(116, 120);
+        assertThat(b.holdLimit(10_000)).isBetween(232, 240);
+        assertThat(b.holdLimit(150)).isEqualTo(150);
+    }
+
+    @Test
+    void aColdWarmUpEstimateNeverStopsAdmissionAndTheFirstRealPromptReplacesIt() {
+        AdmissionBudget b = new AdmissionBudget(Duration.ofSeconds(30), 0);
+        b.recordWarmUp(Duration.ofSeconds(40)); // cold JIT and caches: slower than the delay itself
+        assertThat(b.admissible(0)).as("an idle stage still takes a probe").isEqualTo(1);
+        assertThat(b.admissible(1)).isZero();
+        b.recordService(Duration.ofMillis(500));
+        assertThat(b.secondsPerPrompt()).isEqualTo(0.5);
+        assertThat(b.admissible(0)).isEqualTo(60);
+        b.recordWarmUp(Duration.ofSeconds(40)); // a later warm-up (a restarted task) does not override measurements
+        assertThat(b.secondsPerPrompt()).isEqualTo(0.5);
     }
 
     @Test
