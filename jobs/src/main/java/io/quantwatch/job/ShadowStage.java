@@ -21,7 +21,9 @@ import io.quantwatch.schemas.ShadowRecord;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +154,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
      */
     private void warmUp() {
         PromptEvent probe = PromptEvent.newBuilder().setRequestId("quantwatch-warm-up").setTenant("quantwatch").setModel("quantwatch")
-                .setPrompt("User: Describe the weather today in two sentences.\nAssistant:").setEventTime(java.time.Instant.EPOCH)
+                .setPrompt("User: Describe the weather today in two sentences.\nAssistant:").setEventTime(Instant.EPOCH)
                 .setMaxTokens(settings.maxTokens()).build();
         worker.execute(() -> {
             long t0 = System.nanoTime();
@@ -160,7 +162,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             try {
                 outcome = runner.shadow(probe);
             } catch (RuntimeException e) {
-                return; // no estimate: the budget admits one prompt per period until a real one is measured
+                return; // no estimate: an idle stage admits one probe prompt per period until a real one is measured
             }
             long took = System.nanoTime() - t0;
             if (outcome instanceof ShadowOutcome.Shadowed s && s.outcomes().stream().anyMatch(o -> o instanceof ShadowOutcome.Compared)) {
@@ -193,7 +195,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             List<PeriodSample.Held<PromptEvent>> kept = new ArrayList<>(byFraction.subList(0, Math.min(admissible, byFraction.size())));
             byFraction.subList(kept.size(), byFraction.size()).forEach(h -> shed(h.item()));
             // Oldest first, so the held watermark advances while the period's batch runs.
-            kept.sort(java.util.Comparator.comparingLong(PeriodSample.Held::timestamp));
+            kept.sort(Comparator.comparingLong(PeriodSample.Held::timestamp));
             for (PeriodSample.Held<PromptEvent> h : kept) {
                 meters.admitted.increment();
                 run(h.item());
