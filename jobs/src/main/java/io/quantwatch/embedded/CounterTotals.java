@@ -11,23 +11,14 @@ public final class CounterTotals {
         this.registry = registry;
     }
 
-    /** The total of counter {@code name} over every tag combination. */
-    public long total(String name) {
-        return sum(Search.in(registry).name(name));
-    }
-
-    /** The total of counter {@code name} where {@code tag} is {@code value}. */
-    public long total(String name, String tag, String value) {
-        return sum(Search.in(registry).name(name).tag(tag, value));
+    /** The total of counter {@code name} over the series matching {@code tags} (key, value, key, value, …; none: all series). */
+    public long total(String name, String... tags) {
+        return Math.round(Search.in(registry).name(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum());
     }
 
     /** The current value of gauge {@code name} averaged over its series (NaN when there is none). */
     public double gaugeMean(String name) {
         return Search.in(registry).name(name).gauges().stream().mapToDouble(g -> g.value()).filter(v -> !Double.isNaN(v)).average()
                 .orElse(Double.NaN);
-    }
-
-    private static long sum(Search search) {
-        return Math.round(search.counters().stream().mapToDouble(c -> c.count()).sum());
     }
 }

@@ -2,12 +2,11 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
 import io.quantwatch.detectors.port.ShadowPipelines;
+import io.quantwatch.embedded.CounterTotals;
 import io.quantwatch.embedded.LocalFlinkEnvironment;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
@@ -38,8 +37,8 @@ class ShadowFaultIntegrationTest {
     private static final int HANG_AT = 20;
 
     private static MonitorConfig config;
-    private static final Map<String, Double> before = new LinkedHashMap<>();
-    private static final Map<String, Double> after = new LinkedHashMap<>();
+    private static final Map<String, Long> before = new LinkedHashMap<>();
+    private static final Map<String, Long> after = new LinkedHashMap<>();
     private static long stuckThreads;
 
     @BeforeAll
@@ -82,21 +81,17 @@ class ShadowFaultIntegrationTest {
         ScriptedPipelines.releaseHung();
     }
 
-    private static void counters(Map<String, Double> into) {
-        MeterRegistry r = JvmMeterRegistry.get(config.metrics().settings()).registry();
-        into.put("flaky/candidate", count(Search.in(r).name("quantwatch.shadow.errors").tag("candidate", "flaky").tag("stage", "candidate")));
-        into.put("bomb/detectors", count(Search.in(r).name("quantwatch.shadow.errors").tag("candidate", "bomb").tag("stage", "detectors")));
-        into.put("healthy/errors", count(Search.in(r).name("quantwatch.shadow.errors").tag("candidate", "healthy")));
-        into.put("stuck/timeouts", count(Search.in(r).name("quantwatch.shadow.timeouts").tag("candidate", "stuck")));
-        into.put("healthy/timeouts", count(Search.in(r).name("quantwatch.shadow.timeouts").tag("candidate", "healthy")));
-    }
-
-    private static double count(Search s) {
-        return s.counters().stream().mapToDouble(c -> c.count()).sum();
+    private static void counters(Map<String, Long> into) {
+        CounterTotals t = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry());
+        into.put("flaky/candidate", t.total("quantwatch.shadow.errors", "candidate", "flaky", "stage", "candidate"));
+        into.put("bomb/detectors", t.total("quantwatch.shadow.errors", "candidate", "bomb", "stage", "detectors"));
+        into.put("healthy/errors", t.total("quantwatch.shadow.errors", "candidate", "healthy"));
+        into.put("stuck/timeouts", t.total("quantwatch.shadow.timeouts", "candidate", "stuck"));
+        into.put("healthy/timeouts", t.total("quantwatch.shadow.timeouts", "candidate", "healthy"));
     }
 
     private static long delta(String key) {
-        return Math.round(after.get(key) - before.get(key));
+        return after.get(key) - before.get(key);
     }
 
     private static Map<Long, ShadowRecord> recordsOf(String candidate) {

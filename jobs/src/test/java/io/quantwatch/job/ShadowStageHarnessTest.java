@@ -2,13 +2,13 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.search.Search;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
+import io.quantwatch.embedded.CounterTotals;
 import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
@@ -87,8 +87,7 @@ class ShadowStageHarnessTest {
     }
 
     private static long count(String decision) {
-        return (long) Search.in(JvmMeterRegistry.get(METRICS).registry()).name("quantwatch.sampling").tag("decision", decision)
-                .counters().stream().mapToDouble(c -> c.count()).sum();
+        return new CounterTotals(JvmMeterRegistry.get(METRICS).registry()).total("quantwatch.sampling", "decision", decision);
     }
 
     @org.junit.jupiter.api.BeforeAll
