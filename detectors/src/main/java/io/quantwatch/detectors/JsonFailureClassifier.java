@@ -9,9 +9,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.util.Set;
@@ -34,19 +31,19 @@ public final class JsonFailureClassifier {
             .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
-    private final JsonSchema schema;
+    private final UntrustedJsonSchema schema;
 
     /** Without a schema: syntax and surroundings only. */
     public JsonFailureClassifier() {
         this.schema = null;
     }
 
-    /** With a JSON Schema (draft 2020-12) the output must also satisfy. */
+    /** With a request's JSON Schema (draft 2020-12, compiled as {@link UntrustedJsonSchema}) the output must also satisfy. */
     public JsonFailureClassifier(String jsonSchema) {
         try {
-            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(MAPPER.readTree(jsonSchema));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the JSON Schema is not valid JSON: " + e.getMessage(), e);
+            this.schema = UntrustedJsonSchema.compile(jsonSchema);
+        } catch (InvalidJsonSchemaException e) {
+            throw new IllegalArgumentException("the JSON Schema " + e.getMessage(), e);
         }
     }
 
@@ -118,6 +115,8 @@ public final class JsonFailureClassifier {
             } catch (StackOverflowError e) {
                 // The schema validator recurses per level; a valid but very deep value cannot be checked against it.
                 return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema");
+            } catch (UntrustedJsonSchema.RegexBudgetExceeded | com.networknt.schema.JsonSchemaException e) {
+                return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage());
             }
         }
         return JsonVerdict.of(JsonFailure.NONE, "");

@@ -1,8 +1,13 @@
 package io.quantwatch.connectors.kafka;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantwatch.detectors.InvalidJsonSchemaException;
+import io.quantwatch.detectors.UntrustedJsonSchema;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
 import java.io.IOException;
@@ -12,8 +17,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.message.MissingSchemaException;
 
@@ -26,13 +33,37 @@ import org.apache.avro.message.MissingSchemaException;
 public final class PromptRecordDecoder {
     /** Longest generation a prompt may ask for; larger requests are almost always a unit mistake. */
     public static final int MAX_TOKENS_LIMIT = 8192;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest record accepted: no model context holds more, and its dead letter must still fit a default producer. */
+    public static final int MAX_RECORD_BYTES = 512 * 1024;
+    /** Deepest JSON record: a json_schema object ({@value UntrustedJsonSchema#MAX_DEPTH} levels) inside the prompt object. */
+    static final int MAX_JSON_DEPTH = UntrustedJsonSchema.MAX_DEPTH + 2;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a second "tenant" must not silently win
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+            .build());
+    private static final int SCHEMA_CACHE_SIZE = 256;
+
+    /** Verdicts on request schemas by their text ("" = usable): most requests share a few. */
+    private final Map<String, String> schemaVerdicts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > SCHEMA_CACHE_SIZE;
+        }
+    };
     private static final String JSON_SHAPE = "{\"request_id\", \"tenant\", \"model\", \"prompt\", \"event_time\"} required; "
             + "\"task\", \"response_format\" (text|json), \"json_schema\", \"sentences\", \"max_tokens\", \"stop\" optional";
+
+    static {
+        AvroLimits.install();
+    }
 
     public DecodedPrompt decode(byte[] value) {
         if (value == null || value.length == 0) {
             return new DecodedPrompt.Invalid("empty record value: send a PromptEvent (Avro single-object encoding) or a JSON object", "EMPTY");
+        }
+        if (value.length > MAX_RECORD_BYTES) {
+            return new DecodedPrompt.Invalid("record is " + value.length + " bytes; at most " + MAX_RECORD_BYTES
+                    + " are accepted (no model context holds more): shorten the prompt", "RECORD_TOO_LARGE");
         }
         if (value.length >= 2 && (value[0] & 0xFF) == 0xC3 && value[1] == 0x01) {
             return decodeAvro(value);
@@ -64,8 +95,9 @@ public final class PromptRecordDecoder {
         try {
             n = JSON.readTree(new String(value, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            return new DecodedPrompt.Invalid("invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), "INVALID_JSON");
+            // Limit violations (nesting) carry no location.
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            return new DecodedPrompt.Invalid("invalid JSON" + where + ": " + e.getOriginalMessage(), "INVALID_JSON");
         }
         try {
             PromptEvent.Builder b = PromptEvent.newBuilder()
@@ -106,7 +138,7 @@ public final class PromptRecordDecoder {
     }
 
     /** Checks both encodings share: what the schema's types cannot say. */
-    private static DecodedPrompt validate(PromptEvent e) {
+    private DecodedPrompt validate(PromptEvent e) {
         if (e.getRequestId().isBlank()) {
             return new DecodedPrompt.Invalid("field 'request_id' is empty: give every request a unique id", "INVALID_FIELD");
         }
@@ -120,13 +152,22 @@ public final class PromptRecordDecoder {
             return new DecodedPrompt.Invalid("field 'sentences' must be at least 1, got " + e.getSentences(), "INVALID_FIELD");
         }
         if (e.getJsonSchema() != null) {
-            try {
-                JSON.readTree(e.getJsonSchema());
-            } catch (JsonProcessingException ex) {
-                return new DecodedPrompt.Invalid("field 'json_schema' is not valid JSON: " + ex.getOriginalMessage(), "INVALID_FIELD");
+            String problem = schemaVerdicts.computeIfAbsent(e.getJsonSchema(), PromptRecordDecoder::schemaProblem);
+            if (!problem.isEmpty()) {
+                return new DecodedPrompt.Invalid("field 'json_schema' " + problem, "INVALID_FIELD");
             }
         }
         return new DecodedPrompt.Valid(e);
+    }
+
+    /** Why a request schema cannot be used (it is compiled as untrusted: no fetching, bounded regexes), or "". */
+    private static String schemaProblem(String schema) {
+        try {
+            UntrustedJsonSchema.compile(schema);
+            return "";
+        } catch (InvalidJsonSchemaException ex) {
+            return ex.getMessage();
+        }
     }
 
     private static String requiredText(JsonNode n, String field) {
@@ -153,7 +194,7 @@ public final class PromptRecordDecoder {
         if (v == null || v.isNull()) {
             throw new FieldError("field 'event_time' is missing: give epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\"");
         }
-        if (v.isIntegralNumber() && v.asLong() >= 0) {
+        if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) { // 2^64 + 1 must not wrap to 1970
             return Instant.ofEpochMilli(v.asLong());
         }
         if (v.isTextual()) {

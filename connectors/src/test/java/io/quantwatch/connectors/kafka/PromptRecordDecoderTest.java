@@ -87,4 +87,61 @@ class PromptRecordDecoderTest {
         byte[] corrupt = {(byte) 0xC3, 0x01, 1, 2, 3};
         assertThat(invalid(decoder.decode(corrupt)).errorKind()).isIn("CORRUPT_AVRO", "UNKNOWN_SCHEMA");
     }
+
+    private static final String VALID = "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1";
+
+    private DecodedPrompt.Invalid decodeJson(String json) {
+        return invalid(decoder.decode(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void poisonJsonBecomesADeadLetterReasonNotAnException() {
+        assertThat(decodeJson(VALID + ",\"tenant\":\"other\"}").reason()).contains("Duplicate field 'tenant'");
+        String deepSchema = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
+        DecodedPrompt.Invalid deep = decodeJson(VALID + ",\"json_schema\":" + deepSchema + "}");
+        assertThat(deep.errorKind()).isEqualTo("INVALID_JSON");
+        assertThat(deep.reason()).contains("nesting depth");
+        assertThat(decodeJson(VALID.replace("\"event_time\":1", "\"event_time\":18446744073709551617") + "}").reason())
+                .startsWith("field 'event_time' must be epoch milliseconds");
+        byte[] huge = (VALID + ",\"task\":\"" + "x".repeat(PromptRecordDecoder.MAX_RECORD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(invalid(decoder.decode(huge)).errorKind()).isEqualTo("RECORD_TOO_LARGE");
+    }
+
+    @Test
+    void requestSchemasAreCheckedAsUntrustedInput() {
+        assertThat(decodeJson(VALID + ",\"json_schema\":{\"type\":\"string\",\"pattern\":\"([a-\"}}").reason())
+                .startsWith("field 'json_schema' pattern \"([a-\" is not a valid regular expression");
+        assertThat(decodeJson(VALID + ",\"json_schema\":{\"$ref\":\"http://127.0.0.1:18999/evil-schema.json\"}}").reason())
+                .startsWith("field 'json_schema' $ref").contains("only internal references");
+        assertThat(decodeJson(VALID + ",\"json_schema\":{\"type\":\"nonsense\"}}").reason())
+                .startsWith("field 'json_schema' is not a valid JSON Schema");
+        assertThat(decoder.decode((VALID + ",\"json_schema\":{\"type\":\"object\",\"required\":[\"tool\"]}}")
+                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(DecodedPrompt.Valid.class);
+    }
+
+    @Test
+    void avroHeadersClaimingHugeStringsOrArraysAreRefusedBeforeAllocating() throws Exception {
+        byte[] header = java.util.Arrays.copyOf(bytes(PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m")
+                .setPrompt("p").setEventTime(Instant.EPOCH).build().toByteBuffer()), 10); // C3 01 + fingerprint
+        for (boolean arrayBomb : new boolean[] {false, true}) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.write(header);
+            var enc = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
+            enc.writeString("r");
+            enc.writeString("t");
+            enc.writeString("m");
+            enc.writeString("task");
+            if (arrayBomb) {
+                enc.writeString("p");
+                enc.writeEnum(0);
+                enc.writeIndex(0); // json_schema null
+                enc.writeIndex(0); // sentences null
+                enc.writeInt(256);
+            }
+            enc.writeLong(Integer.MAX_VALUE - 8); // a string length, or an array block count, with nothing behind it
+            enc.flush();
+            DecodedPrompt.Invalid bad = invalid(decoder.decode(body.toByteArray()));
+            assertThat(bad.errorKind()).isEqualTo("CORRUPT_AVRO");
+        }
+    }
 }
