@@ -10,7 +10,11 @@ import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.PromptEvent;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -55,17 +59,40 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Prompt
         }
     }
 
-    /** A dead letter keeping the record's coordinates and original bytes. */
+    /** Value bytes kept in a dead letter: with key and reason it stays under a default producer's 1 MiB request limit. */
+    static final int MAX_VALUE_BYTES = 512 * 1024;
+    static final int MAX_KEY_BYTES = 16 * 1024;
+    static final int MAX_REASON_CHARS = 4 * 1024;
+
+    /**
+     * A dead letter keeping the record's coordinates and original bytes; bytes beyond what the dead-letter topic
+     * takes are cut (flagged, with the original length and SHA-256), so a 10 MB poison record cannot make the
+     * dead-letter sink fail the job.
+     */
     static DeadLetter deadLetter(RawPromptRecord raw, String reason, String errorKind) {
+        byte[] key = raw.key();
+        byte[] value = raw.value();
+        boolean truncated = (key != null && key.length > MAX_KEY_BYTES) || (value != null && value.length > MAX_VALUE_BYTES);
         return DeadLetter.newBuilder()
                 .setSourceTopic(raw.topic())
                 .setPartition(raw.partition())
                 .setOffset(raw.offset())
                 .setTimestamp(Instant.ofEpochMilli(raw.timestamp()))
-                .setKey(raw.key() == null ? null : ByteBuffer.wrap(raw.key()))
-                .setValue(raw.value() == null ? null : ByteBuffer.wrap(raw.value()))
-                .setReason(reason)
+                .setKey(key == null ? null : ByteBuffer.wrap(key.length > MAX_KEY_BYTES ? Arrays.copyOf(key, MAX_KEY_BYTES) : key))
+                .setValue(value == null ? null : ByteBuffer.wrap(value.length > MAX_VALUE_BYTES ? Arrays.copyOf(value, MAX_VALUE_BYTES) : value))
+                .setReason(reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "…" : reason)
                 .setErrorClass(errorKind)
+                .setTruncated(truncated)
+                .setValueLength(value == null ? null : (long) value.length)
+                .setValueSha256(value == null ? null : sha256(value))
                 .build();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime ships SHA-256", e);
+        }
     }
 }

@@ -41,4 +41,26 @@ class DecodePromptsHarnessTest {
             assertThat(dead.get(5).getErrorClass()).isEqualTo("EMPTY");
         }
     }
+
+    @Test
+    void aTenMegabyteRecordBecomesADeadLetterThatStillFitsTheTopic() throws Exception {
+        byte[] value = new byte[10 * 1024 * 1024];
+        java.util.Arrays.fill(value, (byte) '{');
+        try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new DecodePrompts(MetricsSettings.disabled())))) {
+            h.open();
+            h.processElement(new RawPromptRecord("prompts", 3, 42, 9, "k".repeat(100_000).getBytes(StandardCharsets.UTF_8), value), 9);
+            DeadLetter d = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream().map(StreamRecord::getValue).findFirst().orElseThrow();
+            assertThat(d.getErrorClass()).isEqualTo("RECORD_TOO_LARGE");
+            assertThat(d.getTruncated()).isTrue();
+            assertThat(d.getValue().remaining()).isEqualTo(DecodePrompts.MAX_VALUE_BYTES);
+            assertThat(d.getKey().remaining()).isEqualTo(DecodePrompts.MAX_KEY_BYTES);
+            assertThat(d.getValueLength()).isEqualTo(value.length);
+            assertThat(d.getValueSha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(value)));
+            assertThat(d.getPartition()).isEqualTo(3);
+            assertThat(d.getOffset()).isEqualTo(42);
+            // Under a default producer's max.request.size (1 MiB) with room for the Kafka key and headers.
+            assertThat(d.toByteBuffer().remaining()).isLessThan(600 * 1024);
+        }
+    }
 }
