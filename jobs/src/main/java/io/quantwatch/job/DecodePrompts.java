@@ -12,6 +12,7 @@ import io.quantwatch.schemas.PromptEvent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -31,12 +32,26 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Prompt
     };
 
     private final MetricsSettings metrics;
+    private final long maxSkewMillis;
+    private final long maxAgeMillis;
     private transient PromptRecordDecoder decoder;
     private transient Counter valid;
     private transient Counter invalid;
 
+    /** Accepting any event time (operator tests); the job passes its configured range. */
     public DecodePrompts(MetricsSettings metrics) {
+        this(metrics, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
+    }
+
+    /**
+     * @param maxSkew how far ahead of this task's clock an event time may be (a skewed client must not drag the
+     *                watermark, nor produce records a broker refuses)
+     * @param maxAge  how far behind it
+     */
+    public DecodePrompts(MetricsSettings metrics, Duration maxSkew, Duration maxAge) {
         this.metrics = metrics;
+        this.maxSkewMillis = maxSkew.toMillis();
+        this.maxAgeMillis = maxAge.toMillis();
     }
 
     @Override
@@ -51,6 +66,16 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Prompt
     public void processElement(RawPromptRecord raw, Context ctx, Collector<PromptEvent> out) {
         DecodedPrompt decoded = decoder.decode(raw.value());
         if (decoded instanceof DecodedPrompt.Valid v) {
+            long now = ctx.timerService().currentProcessingTime();
+            long eventTime = v.event().getEventTime().toEpochMilli();
+            if (eventTime - now > maxSkewMillis || now - eventTime > maxAgeMillis) {
+                invalid.increment();
+                ctx.output(DEAD_LETTERS, deadLetter(raw, "field 'event_time' " + v.event().getEventTime() + " is "
+                        + (eventTime > now ? Duration.ofMillis(eventTime - now) + " ahead of" : Duration.ofMillis(now - eventTime) + " behind")
+                        + " this monitor's clock; accepted: " + Duration.ofMillis(maxSkewMillis) + " ahead to " + Duration.ofMillis(maxAgeMillis)
+                        + " behind (windows.max-skew, windows.max-age): fix the producer's clock or stamp arrival time", "EVENT_TIME_OUT_OF_RANGE"));
+                return;
+            }
             valid.increment();
             out.collect(v.event());
         } else if (decoded instanceof DecodedPrompt.Invalid bad) {

@@ -66,7 +66,7 @@ public final class MonitorTopology {
     /** The dataflow with the shadow stage's pipelines from {@code pipelines} (tests inject slow, failing or hanging ones). */
     public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw, ShadowPipelineFactory pipelines) {
         MetricsSettings ms = c.metrics().settings();
-        SingleOutputStreamOperator<PromptEvent> decoded = raw.process(new DecodePrompts(ms))
+        SingleOutputStreamOperator<PromptEvent> decoded = raw.process(new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
                 .name("decode and validate").uid("decode");
         DataStream<PromptEvent> timed = decoded.assignTimestampsAndWatermarks(
                 WatermarkStrategy.<PromptEvent>forBoundedOutOfOrderness(c.windows().outOfOrderness())

@@ -63,4 +63,30 @@ class DecodePromptsHarnessTest {
             assertThat(d.toByteBuffer().remaining()).isLessThan(600 * 1024);
         }
     }
+
+    @Test
+    void eventTimesFarFromTheClockAreDeadLetteredNotAllowedToDragTheWatermark() throws Exception {
+        long now = Instant.parse("2026-11-28T12:00:00Z").toEpochMilli();
+        DemoTraffic traffic = new DemoTraffic(2, 64);
+        var decode = new DecodePrompts(MetricsSettings.disabled(), java.time.Duration.ofMinutes(5), java.time.Duration.ofDays(7));
+        try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(decode))) {
+            h.open();
+            h.setProcessingTime(now);
+            long[] offsets = {now + 2 * 3_600_000L, now + 240_000, now - 8 * 86_400_000L, now - 86_400_000L,
+                Instant.parse("2100-01-01T00:00:00Z").toEpochMilli()};
+            for (int i = 0; i < offsets.length; i++) {
+                PromptEvent e = traffic.next(Instant.ofEpochMilli(offsets[i]));
+                h.processElement(new RawPromptRecord("prompts", 0, i, now, null, DemoTraffic.encode(e, i % 2 == 0)), now);
+            }
+            assertThat(h.extractOutputValues()).extracting(p -> p.getEventTime().toEpochMilli()).containsExactly(offsets[1], offsets[3]);
+            List<DeadLetter> dead = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+            assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(0L, 2L, 4L);
+            assertThat(dead).allSatisfy(d -> {
+                assertThat(d.getErrorClass()).isEqualTo("EVENT_TIME_OUT_OF_RANGE");
+                assertThat(d.getReason()).startsWith("field 'event_time' ").contains("windows.max-skew");
+            });
+            assertThat(dead.get(0).getReason()).contains("PT2H ahead");
+            assertThat(dead.get(1).getReason()).contains("PT192H behind");
+        }
+    }
 }

@@ -84,7 +84,8 @@ class MonitorPipelineIntegrationTest {
         kafka.createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
 
         DemoTraffic traffic = new DemoTraffic(7, 32);
-        Instant base = Instant.parse("2026-11-27T10:00:00Z");
+        // Recent (within windows.max-age) and on a 10-minute boundary, so all prompts share one window.
+        Instant base = Instant.now().minus(java.time.Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         DeterministicSampler sampler = new DeterministicSampler(RATE, "");
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());

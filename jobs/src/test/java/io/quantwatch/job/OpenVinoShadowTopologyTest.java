@@ -60,7 +60,7 @@ class OpenVinoShadowTopologyTest {
         DemoTraffic traffic = new DemoTraffic(5, 24);
         List<RawPromptRecord> raw = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            PromptEvent e = traffic.next(Instant.parse("2026-11-27T10:00:00Z").plusSeconds(i));
+            PromptEvent e = traffic.next(Instant.now().minus(java.time.Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusSeconds(i));
             raw.add(new RawPromptRecord("prompts", 0, i, 0, null, DemoTraffic.encode(e, false)));
         }
         Configuration conf = new Configuration();

@@ -90,6 +90,11 @@ final class ConfigValidation {
         require(w.size().toMillis() % w.slide().toMillis() == 0, "windows.slide", "must divide windows.size evenly");
         require(w.outOfOrderness() != null && !w.outOfOrderness().isNegative(), "windows.out-of-orderness", "must be >= 0");
         positive(w.idleTimeout(), "windows.idle-timeout");
+        positive(w.maxSkew(), "windows.max-skew");
+        require(w.maxSkew().compareTo(Duration.ofHours(1)) < 0, "windows.max-skew",
+                "must be under 1h: brokers refuse timestamps more than an hour ahead by default (log.message.timestamp.after.max.ms), got "
+                        + w.maxSkew());
+        positive(w.maxAge(), "windows.max-age");
         c.alertRules();
         require(c.alerts().staleAfterWindows() >= 1, "alerts.stale-after-windows", "must be >= 1, got " + c.alerts().staleAfterWindows());
         require(c.samples().perWindow() >= 0, "samples.per-window", "must be >= 0, got " + c.samples().perWindow());

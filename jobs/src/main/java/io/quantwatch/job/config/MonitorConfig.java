@@ -99,8 +99,8 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * Event-time windows: size, slide (equal to size for tumbling), tolerated disorder, idle-partition
      * timeout, and whether each candidate also gets a roll-up window over all tasks and tenants.
      */
-    public record Windows(Duration size, Duration slide, Duration outOfOrderness, Duration idleTimeout, boolean rollup)
-            implements Serializable {
+    public record Windows(Duration size, Duration slide, Duration outOfOrderness, Duration idleTimeout, boolean rollup,
+                          Duration maxSkew, Duration maxAge) implements Serializable {
     }
 
     /**

@@ -85,6 +85,8 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("shadow.timeout: must not exceed shadow.max-delay");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "shadow.max-delay=0s")))
                 .hasMessageStartingWith("shadow.max-delay: must be a positive duration");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.max-skew=2h")))
+                .hasMessageStartingWith("windows.max-skew: must be under 1h");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "shadow.capacity-per-second=-2")))
                 .hasMessageStartingWith("shadow.capacity-per-second: must be >= 0");
     }
