@@ -87,6 +87,10 @@ public final class PromptRecordDecoder {
                     + "): produce with the PromptEvent schema from quantwatch-schemas, or upgrade the monitor", "UNKNOWN_SCHEMA");
         } catch (AvroRuntimeException | IOException e) { // includes BadHeaderException
             return new DecodedPrompt.Invalid("corrupt Avro PromptEvent: " + e.getMessage(), "CORRUPT_AVRO");
+        } catch (RuntimeException e) {
+            // Corrupt bodies surface as whatever the reader meets first (an enum index out of bounds, a length past
+            // the VM's array limit): all of them mean the bytes are not a PromptEvent. Found by PromptRecordDecoderFuzzTest.
+            return new DecodedPrompt.Invalid("corrupt Avro PromptEvent (" + e.getClass().getSimpleName() + "): " + e.getMessage(), "CORRUPT_AVRO");
         }
     }
 
