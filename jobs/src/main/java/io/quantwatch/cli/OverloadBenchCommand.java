@@ -191,6 +191,7 @@ public final class OverloadBenchCommand implements Callable<Integer> {
     private static Accounting account(MonitorConfig c, String bootstrap, CounterTotals m) {
         long valid = m.total("quantwatch.prompts", "outcome", "valid");
         long decided = m.total("quantwatch.sampling", "decision", "other_model") + m.total("quantwatch.sampling", "decision", "not_sampled")
+                + m.total("quantwatch.sampling", "decision", "duplicate")
                 + m.total("quantwatch.sampling", "decision", "rate_limited") + m.total("quantwatch.sampling", "decision", "over_capacity")
                 + m.total("quantwatch.sampling", "decision", "late") + m.total("quantwatch.shadowed") + m.total("quantwatch.shadow.rejected");
         long records;

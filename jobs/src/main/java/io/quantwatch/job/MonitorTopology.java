@@ -76,7 +76,7 @@ public final class MonitorTopology {
         SingleOutputStreamOperator<PromptEvent> sampled = timed
                 .keyBy(PromptEvent::getTenant, Types.STRING)
                 .process(new TenantSampler(new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
-                        c.reference().servedModel(), c.sampling().perTenantPerSecond(), c.sampling().burst(), ms))
+                        c.reference().servedModel(), c.sampling().perTenantPerSecond(), c.sampling().burst(), c.sampling().dedupHorizon(), ms))
                 .name("sample per tenant").uid("sample");
         SingleOutputStreamOperator<ShadowRecord> shadowed = sampled
                 .rebalance()

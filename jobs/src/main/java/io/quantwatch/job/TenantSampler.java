@@ -7,16 +7,22 @@ import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.detectors.sampling.TokenBucket;
 import io.quantwatch.schemas.PromptEvent;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Keyed by tenant: keeps the prompts whose request id falls in the deterministic sample, then lets
  * at most {@code perSecond} of them through per tenant (token bucket, processing time) so one noisy
- * tenant cannot crowd out the others; the shadow stage then bounds the total it takes on. A tenant's bucket is dropped once it has refilled, so idle
+ * tenant cannot crowd out the others; the shadow stage then bounds the total it takes on. A sampled request
+ * id seen again within the dedup horizon (a producer's retry) is counted as a duplicate and not shadowed again. A tenant's bucket is dropped once it has refilled, so idle
  * tenants hold no state.
  */
 public final class TenantSampler extends KeyedProcessFunction<String, PromptEvent, PromptEvent> {
@@ -27,13 +33,24 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
     private final double perSecond;
     private final double burst;
     private final MetricsSettings metrics;
+    private final Duration dedupHorizon;
     private transient ValueState<TokenBucket> bucket;
+    /** Sampled request ids of this tenant seen within the horizon (TTL state): producer retries are shadowed once. */
+    private transient MapState<String, Boolean> seen;
+    private transient Counter duplicate;
     private transient ValueState<Long> cleanupAt;
     private transient Counter notSampled;
     private transient Counter rateLimited;
     private transient Counter otherModel;
 
     public TenantSampler(DeterministicSampler sampler, String servedModel, double perSecond, double burst, MetricsSettings metrics) {
+        this(sampler, servedModel, perSecond, burst, Duration.ZERO, metrics);
+    }
+
+    /** @param dedupHorizon how long a sampled request id is remembered (zero: not at all) */
+    public TenantSampler(DeterministicSampler sampler, String servedModel, double perSecond, double burst, Duration dedupHorizon,
+                         MetricsSettings metrics) {
+        this.dedupHorizon = dedupHorizon;
         this.sampler = sampler;
         this.servedModel = servedModel;
         this.perSecond = perSecond;
@@ -45,10 +62,17 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
     public void open(OpenContext context) {
         bucket = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket", TokenBucket.class));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Long.class));
+        if (!dedupHorizon.isZero()) {
+            MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("seen-request-ids", Types.STRING, Types.BOOLEAN);
+            d.enableTimeToLive(StateTtlConfig.newBuilder(dedupHorizon).updateTtlOnCreateAndWrite().neverReturnExpired()
+                    .cleanupIncrementally(10, false).build());
+            seen = getRuntimeContext().getMapState(d);
+        }
         MeterRegistry r = JvmMeterRegistry.get(metrics).registry();
         notSampled = decision(r, "not_sampled");
         rateLimited = decision(r, "rate_limited");
         otherModel = decision(r, "other_model");
+        duplicate = decision(r, "duplicate");
     }
 
     /** One value of the sampling-decision counter; the shadow stage adds admitted, over_capacity and late. */
@@ -65,6 +89,13 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
         if (!sampler.sampled(prompt.getRequestId())) {
             notSampled.increment();
             return;
+        }
+        if (seen != null) {
+            if (seen.contains(prompt.getRequestId())) {
+                duplicate.increment(); // an at-least-once producer's retry: it must not weigh twice in a window
+                return;
+            }
+            seen.put(prompt.getRequestId(), Boolean.TRUE);
         }
         long now = ctx.timerService().currentProcessingTime();
         TokenBucket b = bucket.value();

@@ -81,7 +81,7 @@ class ShadowOverloadIntegrationTest {
         CounterTotals t = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry());
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("valid", t.total("quantwatch.prompts", "outcome", "valid"));
-        for (String d : List.of("other_model", "not_sampled", "rate_limited", "over_capacity", "late", "admitted")) {
+        for (String d : List.of("other_model", "not_sampled", "duplicate", "rate_limited", "over_capacity", "late", "admitted")) {
             m.put(d, t.total("quantwatch.sampling", "decision", d));
         }
         m.put("shadowed", t.total("quantwatch.shadowed"));
@@ -106,7 +106,7 @@ class ShadowOverloadIntegrationTest {
     @Test
     void everyPromptIsAccountedForExactly() {
         assertThat(delta("valid")).isEqualTo(SECONDS * PER_SECOND);
-        assertThat(delta("other_model") + delta("not_sampled") + delta("rate_limited") + delta("over_capacity") + delta("late")
+        assertThat(delta("other_model") + delta("not_sampled") + delta("duplicate") + delta("rate_limited") + delta("over_capacity") + delta("late")
                 + delta("shadowed") + delta("rejected")).isEqualTo(delta("valid"));
         assertThat(delta("admitted")).isEqualTo(delta("shadowed") + delta("rejected"));
         List<ShadowRecord> published = CollectingSink.values("overload-records");

@@ -65,4 +65,24 @@ class TenantSamplerHarnessTest {
             assertThat(h.numKeyedStateEntries()).isEqualTo(2 * expected);
         }
     }
+
+    @Test
+    void aRetriedRequestIdIsShadowedOnceWithinTheHorizonAndAgainAfterIt() throws Exception {
+        TenantSampler fn = new TenantSampler(new DeterministicSampler(1.0, ""), "*", 1000, 1000, java.time.Duration.ofMinutes(10),
+                MetricsSettings.disabled());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), PromptEvent::getTenant, Types.STRING)) {
+            h.open();
+            h.setStateTtlProcessingTime(0);
+            for (int i = 0; i < 3; i++) { // an at-least-once producer retrying
+                h.processElement(prompt("r1", "acme", "m"), 0);
+            }
+            h.processElement(prompt("r1", "globex", "m"), 0); // ids are per tenant
+            h.processElement(prompt("r2", "acme", "m"), 0);
+            assertThat(h.extractOutputValues()).extracting(p -> p.getTenant() + "/" + p.getRequestId())
+                    .containsExactly("acme/r1", "globex/r1", "acme/r2");
+            h.setStateTtlProcessingTime(java.time.Duration.ofMinutes(10).toMillis() + 1);
+            h.processElement(prompt("r1", "acme", "m"), 0);
+            assertThat(h.extractOutputValues()).extracting(PromptEvent::getRequestId).last().isEqualTo("r1");
+        }
+    }
 }

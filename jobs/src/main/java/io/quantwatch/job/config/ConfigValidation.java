@@ -43,6 +43,8 @@ final class ConfigValidation {
         require(s.rate() > 0 && s.rate() <= 1, "sampling.rate", "must be in (0, 1] (a share of request ids), got " + s.rate());
         require(s.perTenantPerSecond() > 0, "sampling.per-tenant-per-second", "must be > 0, got " + s.perTenantPerSecond());
         require(s.burst() >= 1, "sampling.burst", "must be >= 1 (prompts a tenant may send at once), got " + s.burst());
+        require(s.dedupHorizon() != null && !s.dedupHorizon().isNegative(), "sampling.dedup-horizon",
+                "must be a duration >= 0 such as 10min (0s remembers no request ids), got " + s.dedupHorizon());
         notBlank(c.reference().servedModel(), "reference.served-model", "the served model name to shadow, or * for every prompt");
         require(c.candidates() != null && !c.candidates().isEmpty(), "candidates", "configure at least one candidate pipeline");
         if (c.candidates().stream().anyMatch(cand -> "engine".equals(cand.backend()))) {

@@ -31,8 +31,11 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
                          String samples) implements Serializable {
     }
 
-    /** Which prompts are shadowed: a deterministic share of request ids, then at most this many per tenant per second. */
-    public record Sampling(double rate, String salt, double perTenantPerSecond, double burst) implements Serializable {
+    /**
+     * Which prompts are shadowed: a deterministic share of request ids, then at most this many per tenant per second;
+     * a sampled request id seen again within {@code dedupHorizon} (a producer's retry) is not shadowed twice.
+     */
+    public record Sampling(double rate, String salt, double perTenantPerSecond, double burst, Duration dedupHorizon) implements Serializable {
     }
 
     /**
