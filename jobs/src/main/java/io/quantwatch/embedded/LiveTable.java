@@ -76,6 +76,10 @@ public final class LiveTable implements AutoCloseable {
                 counters.total("quantwatch.shadowed"), counters.total("quantwatch.sampling", "decision", "over_capacity"),
                 counters.total("quantwatch.shadow.timeouts"), counters.total("quantwatch.shadow.errors"),
                 Double.isNaN(freshnessSeconds) ? "-" : String.format("%.0fs", freshnessSeconds));
+        long restarts = counters.total("quantwatch.task.restarts");
+        if (restarts > 0) {
+            out.printf("  ⚠ the job restarted %d time(s) after a failure: see the log above%n", restarts);
+        }
         out.printf("%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s  %s%n", "candidate", "window", "prompts", "same%",
                 "top1%", "KL", "PPL%", "JSON%", "broke%", "early%", "late%", "verdict");
         for (String c : candidates) {

@@ -88,7 +88,8 @@ public final class MonitorTopology {
         DataStream<ShadowRecord> published = shadowed.filter(r -> r.getOutcome() != ComparisonOutcome.SHED)
                 .setParallelism(c.engine().parallelism()).name("published shadow records").uid("published-shadow-records");
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodePrompts.DEAD_LETTERS)
-                .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS));
+                .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS))
+                .process(new ReportDeadLetters(ms)).name("report dead letters").uid("report-dead-letters");
         WindowOutputs w = windows(WindowSpec.of(c), shadowed);
         return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late());
     }
