@@ -7,7 +7,6 @@ import io.quantwatch.embedded.LiveTable;
 import io.quantwatch.job.MonitorJob;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
-import io.quantwatch.schemas.PromptEvent;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
