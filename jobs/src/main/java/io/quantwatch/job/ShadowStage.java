@@ -256,6 +256,9 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     }
 
     private void finished(long id, PromptEvent prompt, ShadowOutcome outcome, long tookNanos) {
+        if (prompt.getMaxTokens() > settings.maxTokens()) {
+            meters.maxTokensCapped.increment(); // compared on the first engine.max-tokens tokens only
+        }
         admitted.remove(id);
         admittedTimes.computeIfPresent(eventTime(prompt), (t, n) -> n == 1 ? null : n - 1);
         budget.recordService(Duration.ofNanos(tookNanos));
@@ -361,6 +364,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         final Counter shadowed;
         final Counter rejected;
         final Counter skipped;
+        final Counter maxTokensCapped;
         final Timer latency;
         final AtomicLong pending = new AtomicLong();
         final AtomicLong held = new AtomicLong();
@@ -376,6 +380,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             rejected = Counter.builder("quantwatch.shadow.rejected").description("admitted prompts the reference could not take").register(r);
             skipped = Counter.builder("quantwatch.shadow.skipped")
                     .description("candidate comparisons skipped (e.g. prompt over the NPU's static length)").register(r);
+            maxTokensCapped = Counter.builder("quantwatch.shadow.max.tokens.capped")
+                    .description("shadowed prompts that asked for more tokens than engine.max-tokens (compared on the capped decode)").register(r);
             latency = Timer.builder("quantwatch.shadow.latency").description("reference + all candidates for one prompt")
                     .publishPercentileHistogram().register(r);
             gauges.add(Gauge.builder("quantwatch.shadow.pending", pending, AtomicLong::get).tag("subtask", subtask)

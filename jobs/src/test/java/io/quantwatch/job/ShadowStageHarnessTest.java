@@ -128,6 +128,8 @@ class ShadowStageHarnessTest {
         assertThat(count("over_capacity") - shedBefore).isEqualTo(110);
         assertThat(watermarks(h)).last().isEqualTo(9_999L);
 
+        assertThat(new CounterTotals(JvmMeterRegistry.get(METRICS).registry()).total("quantwatch.shadow.max.tokens.capped"))
+                .as("prompts ask for 256 tokens, the stage caps at 16").isGreaterThanOrEqualTo(10);
         h.processElement(new StreamRecord<>(prompt(99, 5_000), 5_000)); // its period was already admitted
         assertThat(count("late") - lateBefore).isEqualTo(1);
         assertThat(stage.held()).isZero();
