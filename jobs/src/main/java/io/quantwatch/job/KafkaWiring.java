@@ -79,6 +79,8 @@ public final class KafkaWiring {
                 .name("kafka: " + c.topics().samples()).uid("samples-sink");
         out.late().process(new CountLateRecords(c.metrics().settings())).name("count late records").uid("late")
                 .sinkTo(new DiscardingSink<>()).name("late done").uid("late-sink");
+        out.lateWindows().process(new CountLateWindows(c.metrics().settings())).name("count late windows").uid("late-windows")
+                .sinkTo(new DiscardingSink<>()).name("late windows done").uid("late-windows-sink");
         out.metrics().connect(out.alerts()).process(new PublishMeters(c.metrics().settings()))
                 .name("micrometer").uid("meters")
                 .sinkTo(new DiscardingSink<>()).name("meters done").uid("meters-sink");

@@ -35,16 +35,18 @@ import org.apache.flink.util.OutputTag;
 public final class MonitorTopology {
     static final OutputTag<ShadowRecord> LATE = new OutputTag<>("late-shadow-records") {
     };
+    static final OutputTag<KeyedWindow> LATE_WINDOWS = new OutputTag<>("late-per-key-windows") {
+    };
 
     /** Every stream the job publishes. */
     public record Outputs(DataStream<DeadLetter> deadLetters, DataStream<ShadowRecord> shadowRecords,
                           DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples,
-                          DataStream<ShadowRecord> late) {
+                          DataStream<ShadowRecord> late, DataStream<KeyedWindow> lateWindows) {
     }
 
     /** The windowed half: what the benchmark replays recorded shadow records through. */
     public record WindowOutputs(DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples,
-                                DataStream<ShadowRecord> late) {
+                                DataStream<ShadowRecord> late, DataStream<KeyedWindow> lateWindows) {
     }
 
     /** Window settings the windowed half needs. */
@@ -91,7 +93,7 @@ public final class MonitorTopology {
                 .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS))
                 .process(new ReportDeadLetters(ms)).name("report dead letters").uid("report-dead-letters");
         WindowOutputs w = windows(WindowSpec.of(c), shadowed);
-        return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late());
+        return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late(), w.lateWindows());
     }
 
     public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {
@@ -105,14 +107,18 @@ public final class MonitorTopology {
                         TypeInformation.of(WindowAccumulator.class), TypeInformation.of(WindowAccumulator.class), windowType)
                 .name("drift windows").uid("windows");
         DataStream<KeyedWindow> closed = perKey;
+        DataStream<KeyedWindow> lateWindows = null;
         if (spec.rollup()) {
             // Every per-key window of one interval ends at the same instant, a multiple of the slide:
-            // a tumbling window of the slide's length gathers exactly them.
-            DataStream<KeyedWindow> rollup = perKey
+            // a tumbling window of the slide's length gathers exactly them. One that comes after its roll-up
+            // fired is counted, never silently dropped.
+            SingleOutputStreamOperator<KeyedWindow> rollup = perKey
                     .keyBy(RollupWindow::rollupKey, keyType)
                     .window(TumblingEventTimeWindows.of(spec.slide()))
+                    .sideOutputLateData(LATE_WINDOWS)
                     .reduce(new RollupWindow.Merge(), new RollupWindow.Label(), windowType)
                     .name("roll-up per candidate").uid("rollup");
+            lateWindows = rollup.getSideOutput(LATE_WINDOWS);
             closed = perKey.union(rollup);
         }
         SingleOutputStreamOperator<DriftMetrics> metrics = closed
@@ -122,7 +128,8 @@ public final class MonitorTopology {
                 .keyBy(DriftMetricsMapping::key, keyType)
                 .process(new AlertTransitions(spec.rules(), spec.staleAfterWindows() * spec.slide().toMillis()))
                 .name("alert rules").uid("alerts");
-        return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE));
+        return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE),
+                lateWindows == null ? perKey.getSideOutput(LATE_WINDOWS) : lateWindows); // without roll-up: an empty stream
     }
 
     private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec spec) {
