@@ -3,9 +3,18 @@ package io.quantwatch.cli;
 import io.quantwatch.job.MonitorJob;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.job.CheckpointResume;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +41,9 @@ public final class RunCommand implements Runnable {
     @Option(names = "--print-config", description = "Print the effective configuration and exit.")
     boolean printConfig;
 
+    @Option(names = "--from-savepoint", description = "Restore this savepoint or checkpoint; default: the newest one under checkpoint-dir.")
+    String fromSavepoint;
+
     @Override
     public void run() {
         MonitorConfig c = ConfigLoader.load(config, overrides);
@@ -40,10 +52,49 @@ public final class RunCommand implements Runnable {
             spec.commandLine().getOut().flush();
             return;
         }
+        boolean durable = c.checkpointDir() != null && !c.checkpointDir().isBlank();
+        Configuration conf = new Configuration();
+        Optional<String> restore = fromSavepoint != null ? Optional.of(fromSavepoint)
+                : durable ? CheckpointResume.latest(c.checkpointDir()).map(Path::toString) : Optional.empty();
+        restore.ifPresent(path -> {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
+            System.err.println("quantwatch run: resuming from " + path);
+        });
         try {
-            MonitorJob.execute(StreamExecutionEnvironment.getExecutionEnvironment(), c, untilEnd);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            if (env instanceof LocalStreamEnvironment && durable && !untilEnd) {
+                runLocallyUntilStopped(env, c);
+            } else {
+                MonitorJob.execute(env, c, untilEnd);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("the monitor job failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** On this JVM's MiniCluster: Ctrl-C or SIGTERM stops the job with a savepoint, from which the next start resumes. */
+    private static void runLocallyUntilStopped(StreamExecutionEnvironment env, MonitorConfig c) throws Exception {
+        JobClient job = MonitorJob.start(env, c);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                String path = job.stopWithSavepoint(false, MonitorJob.savepointDir(c), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+                System.err.println("quantwatch run: stopped with savepoint " + path + " (the next start resumes from it)");
+            } catch (Exception e) {
+                System.err.println("quantwatch run: could not take a savepoint (" + e.getMessage() + "); the next start resumes from the"
+                        + " newest checkpoint under " + c.checkpointDir());
+            } finally {
+                stopped.countDown();
+            }
+        }, "quantwatch-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            job.getJobExecutionResult().get();
+        } catch (Exception e) {
+            if (stopped.getCount() == 0) {
+                return; // stopped by the hook
+            }
+            throw e;
         }
     }
 }

@@ -2,6 +2,9 @@ package io.quantwatch.job;
 
 import io.quantwatch.job.config.MonitorConfig;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -19,8 +22,21 @@ public final class MonitorJob {
     /** Builds the job graph on {@code env} (checkpointing and serializers included) without starting it. */
     public static void define(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
         env.enableCheckpointing(c.checkpointInterval().toMillis());
+        if (c.checkpointDir() != null && !c.checkpointDir().isBlank()) {
+            Configuration storage = new Configuration();
+            storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
+            storage.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepointDir(c));
+            // Kept when the job is cancelled or fails for good, so the next start resumes from them.
+            storage.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            env.configure(storage, MonitorJob.class.getClassLoader());
+        }
         MonitorTopology.Outputs out = MonitorTopology.build(c, KafkaWiring.prompts(env, c, stopAtLatest));
         KafkaWiring.publish(c, out);
+    }
+
+    /** Where savepoints go: {@code savepoints} under the checkpoint directory. */
+    public static String savepointDir(MonitorConfig c) {
+        return c.checkpointDir().replaceAll("/+$", "") + "/savepoints";
     }
 
     public static JobExecutionResult execute(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) throws Exception {

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Reference reference, List<Candidate> candidates,
                             Engine engine, Shadow shadow, OpenVino openvino, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
-                            Duration checkpointInterval) implements Serializable {
+                            Duration checkpointInterval, String checkpointDir) implements Serializable {
 
     /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
     public record Kafka(String bootstrapServers, String groupId, String startingOffsets, String delivery,
