@@ -78,7 +78,7 @@ public final class UntrustedJsonSchema {
         }
     }
 
-    /** The output's violations; a regex that exceeds its step budget counts as a violation of that pattern. */
+    /** The output's violations; throws {@link RegexBudgetExceeded} when a pattern exceeds its step budget. */
     public Set<ValidationMessage> validate(JsonNode value) {
         return schema.validate(value);
     }

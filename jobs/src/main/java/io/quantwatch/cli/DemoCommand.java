@@ -72,7 +72,7 @@ public final class DemoCommand implements Runnable {
         settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
         MonitorConfig c = ConfigLoader.load(config, settings);
         var t = c.topics();
-        kafka.createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
+        kafka.createTopics(t);
         JvmMeterRegistry meters = JvmMeterRegistry.get(c.metrics().settings());
         out.printf("broker %s · topics %s → %s, %s, %s, %s · Prometheus %s%n", kafka.bootstrapServers(), t.prompts(), t.metrics(),
                 t.alerts(), t.samples(), t.deadLetters(), meters.scrapeUrl() == null ? "off" : meters.scrapeUrl());

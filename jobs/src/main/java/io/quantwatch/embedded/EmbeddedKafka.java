@@ -1,5 +1,6 @@
 package io.quantwatch.embedded;
 
+import io.quantwatch.job.config.MonitorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -96,6 +97,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Creates topics (1 partition, replication 1) if they do not exist yet. */
+    /** Every topic the monitor reads or writes. */
+    public void createTopics(MonitorConfig.Topics t) {
+        createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
+    }
+
     public void createTopics(String... names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> topics = Stream.of(names).filter(n -> n != null && !n.isBlank())

@@ -77,9 +77,9 @@ public final class KafkaWiring {
         out.samples().sinkTo(sink(c, c.topics().samples(), DivergentSample.class,
                         s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant())))
                 .name("kafka: " + c.topics().samples()).uid("samples-sink");
-        out.late().process(new CountLateRecords(c.metrics().settings())).name("count late records").uid("late")
+        out.late().process(CountLate.records(c.metrics().settings())).name("count late records").uid("late")
                 .sinkTo(new DiscardingSink<>()).name("late done").uid("late-sink");
-        out.lateWindows().process(new CountLateWindows(c.metrics().settings())).name("count late windows").uid("late-windows")
+        out.lateWindows().process(CountLate.windows(c.metrics().settings())).name("count late windows").uid("late-windows")
                 .sinkTo(new DiscardingSink<>()).name("late windows done").uid("late-windows-sink");
         out.metrics().connect(out.alerts()).process(new PublishMeters(c.metrics().settings()))
                 .name("micrometer").uid("meters")

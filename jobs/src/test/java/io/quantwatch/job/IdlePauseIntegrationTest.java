@@ -86,8 +86,8 @@ class IdlePauseIntegrationTest {
         var raw = env.fromSequence(0, BURSTS * PER_BURST - 1).setParallelism(1).map(new Bursts()).setParallelism(1);
         MonitorTopology.Outputs out = MonitorTopology.build(config, raw, pipelines);
         out.metrics().sinkTo(new CollectingSink<>("pause-metrics"));
-        out.late().process(new CountLateRecords(config.metrics().settings())).sinkTo(new CollectingSink<>("pause-late"));
-        out.lateWindows().process(new CountLateWindows(config.metrics().settings())).sinkTo(new CollectingSink<>("pause-late-windows"));
+        out.late().process(CountLate.records(config.metrics().settings())).sinkTo(new CollectingSink<>("pause-late"));
+        out.lateWindows().process(CountLate.windows(config.metrics().settings())).sinkTo(new CollectingSink<>("pause-late-windows"));
         env.execute("pauses");
         CounterTotals counters = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry());
         late = counters.total("quantwatch.late.records") + counters.total("quantwatch.late.windows");

@@ -81,7 +81,7 @@ class MonitorPipelineIntegrationTest {
                 "metrics.prometheus.port=0",
                 "checkpoint-interval=1s"));
         var t = config.topics();
-        kafka.createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
+        kafka.createTopics(t);
 
         DemoTraffic traffic = new DemoTraffic(7, 32);
         // Recent (within windows.max-age) and on a 10-minute boundary, so all prompts share one window.

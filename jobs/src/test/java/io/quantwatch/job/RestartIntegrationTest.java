@@ -59,7 +59,7 @@ class RestartIntegrationTest {
                 "windows.size=1h", "windows.slide=1h", "shadow.capacity-per-second=1000",
                 "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=1s", "checkpoint-dir=" + dir.toUri()));
         var t = config.topics();
-        kafka.createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
+        kafka.createTopics(t);
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS); // one window for both runs
 
         // Prompt i at base + 3i s. 30 s admission periods run once the watermark (newest event − 5 s) passes them: the

@@ -41,6 +41,8 @@ public final class ShadowRunner implements AutoCloseable {
 
     private final Map<String, ShadowPipelines> pairs;
     private final Map<String, CandidateLane> lanes = new LinkedHashMap<>();
+    /** Candidates grouped by the reference they share, in configuration order. */
+    private final List<List<String>> byReference;
     private final ShadowComparison comparison = new ShadowComparison();
     private final int maxTokensCap;
     private final long timeoutNanos;
@@ -58,13 +60,16 @@ public final class ShadowRunner implements AutoCloseable {
         this.maxTokensCap = maxTokensCap;
         this.timeoutNanos = timeout.toNanos();
         pairs.keySet().forEach(name -> lanes.put(name, new CandidateLane(name)));
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        pairs.forEach((name, pair) -> groups.computeIfAbsent(pair.referenceKey(), k -> new ArrayList<>()).add(name));
+        this.byReference = List.copyOf(groups.values());
     }
 
     public ShadowOutcome shadow(PromptEvent prompt) {
         RequestContext request = new RequestContext(prompt.getResponseFormat() == ResponseFormat.JSON || prompt.getJsonSchema() != null,
                 prompt.getJsonSchema(), prompt.getSentences());
         Map<String, CandidateOutcome> outcomes = new LinkedHashMap<>();
-        for (List<String> group : byReference()) {
+        for (List<String> group : byReference) {
             ShadowPipelines first = pairs.get(group.get(0));
             int[] tokens;
             try {
@@ -184,13 +189,6 @@ public final class ShadowRunner implements AutoCloseable {
         String message = String.valueOf(e.getMessage());
         return new Failed(candidate, stage, e.getClass().getName(),
                 message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message);
-    }
-
-    /** Candidates grouped by the reference they share, in configuration order. */
-    private List<List<String>> byReference() {
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        pairs.forEach((name, pair) -> groups.computeIfAbsent(pair.referenceKey(), k -> new ArrayList<>()).add(name));
-        return new ArrayList<>(groups.values());
     }
 
     /** Stops every lane; a pipeline whose thread is still stuck is left open rather than freed under it. */

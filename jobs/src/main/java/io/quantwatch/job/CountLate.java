@@ -1,0 +1,59 @@
+package io.quantwatch.job;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quantwatch.connectors.metrics.JvmMeterRegistry;
+import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.schemas.ComparisonOutcome;
+import io.quantwatch.schemas.ShadowRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Counts what reached a window operator after its window had fired, per candidate: shadow records that missed
+ * their per-key window ({@code quantwatch_late_records_total}; still on the shadow-records topic), and per-key
+ * windows that missed their candidate roll-up ({@code quantwatch_late_windows_total}).
+ */
+public final class CountLate<T> extends ProcessFunction<T, Void> {
+    private static final long serialVersionUID = 1L;
+
+    private final String meter;
+    private final String description;
+    private final MetricsSettings settings;
+    /** The candidate to count under, or null for what is not counted. */
+    private final KeySelector<T, String> candidate;
+    private transient MeterRegistry registry;
+
+    private CountLate(String meter, String description, MetricsSettings settings, KeySelector<T, String> candidate) {
+        this.meter = meter;
+        this.description = description;
+        this.settings = settings;
+        this.candidate = candidate;
+    }
+
+    /** Late shadow records; a shed prompt's tally is not a shadow record and is not counted. */
+    public static CountLate<ShadowRecord> records(MetricsSettings settings) {
+        return new CountLate<>("quantwatch.late.records", "shadow records behind the watermark, missed by their window", settings,
+                r -> r.getOutcome() == ComparisonOutcome.SHED ? null : r.getCandidate());
+    }
+
+    /** Per-key windows that reached the roll-up after it fired. */
+    public static CountLate<KeyedWindow> windows(MetricsSettings settings) {
+        return new CountLate<>("quantwatch.late.windows", "per-key windows that missed their roll-up", settings, w -> w.key().candidate());
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        registry = JvmMeterRegistry.get(settings).registry();
+    }
+
+    @Override
+    public void processElement(T value, Context ctx, Collector<Void> out) throws Exception {
+        String c = candidate.getKey(value);
+        if (c != null) {
+            Counter.builder(meter).tag("candidate", c).description(description).register(registry).increment();
+        }
+    }
+}
