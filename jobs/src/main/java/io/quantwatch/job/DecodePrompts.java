@@ -8,7 +8,6 @@ import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.schemas.DeadLetter;
-import io.quantwatch.schemas.PromptEvent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,7 +24,7 @@ import org.apache.flink.util.OutputTag;
  * Decodes and validates each prompts-topic record: valid prompts go on, anything else goes to the
  * dead-letter side output whole (original key and bytes, topic, partition, offset) with the reason.
  */
-public final class DecodePrompts extends ProcessFunction<RawPromptRecord, PromptEvent> {
+public final class DecodePrompts extends ProcessFunction<RawPromptRecord, SourcedPrompt> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
@@ -63,7 +62,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Prompt
     }
 
     @Override
-    public void processElement(RawPromptRecord raw, Context ctx, Collector<PromptEvent> out) {
+    public void processElement(RawPromptRecord raw, Context ctx, Collector<SourcedPrompt> out) {
         DecodedPrompt decoded = decoder.decode(raw.value());
         if (decoded instanceof DecodedPrompt.Valid v) {
             long now = ctx.timerService().currentProcessingTime();
@@ -77,7 +76,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Prompt
                 return;
             }
             valid.increment();
-            out.collect(v.event());
+            out.collect(new SourcedPrompt(v.event(), raw));
         } else if (decoded instanceof DecodedPrompt.Invalid bad) {
             invalid.increment();
             ctx.output(DEAD_LETTERS, deadLetter(raw, bad.reason(), bad.errorKind()));

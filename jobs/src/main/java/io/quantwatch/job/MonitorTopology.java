@@ -12,7 +12,6 @@ import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.time.Duration;
 import java.util.List;
@@ -68,15 +67,15 @@ public final class MonitorTopology {
     /** The dataflow with the shadow stage's pipelines from {@code pipelines} (tests inject slow, failing or hanging ones). */
     public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw, ShadowPipelineFactory pipelines) {
         MetricsSettings ms = c.metrics().settings();
-        SingleOutputStreamOperator<PromptEvent> decoded = raw.process(new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
+        SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
                 .name("decode and validate").uid("decode");
-        DataStream<PromptEvent> timed = decoded.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<PromptEvent>forBoundedOutOfOrderness(c.windows().outOfOrderness())
-                        .withTimestampAssigner((e, ts) -> e.getEventTime().toEpochMilli())
+        DataStream<SourcedPrompt> timed = decoded.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<SourcedPrompt>forBoundedOutOfOrderness(c.windows().outOfOrderness())
+                        .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
                         .withIdleness(c.windows().idleTimeout()))
                 .name("event time").uid("event-time");
-        SingleOutputStreamOperator<PromptEvent> sampled = timed
-                .keyBy(PromptEvent::getTenant, Types.STRING)
+        SingleOutputStreamOperator<SourcedPrompt> sampled = timed
+                .keyBy(p -> p.event().getTenant(), Types.STRING)
                 .process(new TenantSampler(new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
                         c.reference().servedModel(), c.sampling().perTenantPerSecond(), c.sampling().burst(), c.sampling().dedupHorizon(), ms))
                 .name("sample per tenant").uid("sample");

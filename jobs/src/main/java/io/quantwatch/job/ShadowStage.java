@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -56,7 +57,7 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * the oldest prompt still queued or running, so no result is late and neither event time nor checkpoint
  * barriers ever queue behind more than {@code max-delay} of work: the input is never back-pressured.
  */
-public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> implements OneInputStreamOperator<PromptEvent, ShadowRecord> {
+public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> implements OneInputStreamOperator<SourcedPrompt, ShadowRecord> {
     private static final long serialVersionUID = 1L;
     /** Held prompts per open period, whatever the budget says: bounds memory before the first measurement. */
     static final int MAX_HELD_PER_PERIOD = 10_000;
@@ -79,20 +80,20 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     private transient ShadowRunner runner;
     private transient ExecutorService worker;
     private transient List<String> candidates;
-    private transient PeriodSample<PromptEvent> periods;
+    private transient PeriodSample<SourcedPrompt> periods;
     private transient AdmissionBudget budget;
     /** Admitted prompts queued or running, by admission number; their event times hold the watermark. */
-    private transient Map<Long, PromptEvent> admitted;
+    private transient Map<Long, SourcedPrompt> admitted;
     private transient TreeMap<Long, Integer> admittedTimes;
     private transient long nextAdmission;
     private transient long inputWatermark;
     private transient long outputWatermark;
     private transient boolean inputIdle;
     private transient boolean idleForwarded;
-    private transient ListState<PromptEvent> heldState;
-    private transient ListState<PromptEvent> admittedState;
-    private transient List<PromptEvent> restoredHeld;
-    private transient List<PromptEvent> restoredAdmitted;
+    private transient ListState<SourcedPrompt> heldState;
+    private transient ListState<SourcedPrompt> admittedState;
+    private transient List<SourcedPrompt> restoredHeld;
+    private transient List<SourcedPrompt> restoredAdmitted;
     private transient Meters meters;
 
     public ShadowStage(Settings settings, ShadowPipelineFactory pipelines) {
@@ -109,16 +110,31 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        // Avro's own serializer (schema evolution), never Kryo: a savepoint survives a PromptEvent schema change.
-        heldState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held-prompts", new AvroTypeInfo<>(PromptEvent.class)));
-        admittedState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("admitted-prompts", new AvroTypeInfo<>(PromptEvent.class)));
+        // Flink's POJO serializer for the record (Avro's own for the event inside): versioned, evolvable, never Kryo.
+        TypeInformation<SourcedPrompt> type = TypeInformation.of(SourcedPrompt.class);
+        heldState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held-sourced-prompts", type));
+        admittedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("admitted-sourced-prompts", type));
         restoredHeld = new ArrayList<>();
         restoredAdmitted = new ArrayList<>();
         if (context.isRestored()) {
             heldState.get().forEach(restoredHeld::add);
             admittedState.get().forEach(restoredAdmitted::add);
+            restoreLegacy(context, "held-prompts", restoredHeld);
+            restoreLegacy(context, "admitted-prompts", restoredAdmitted);
         }
+    }
+
+    /**
+     * Savepoints from before prompts carried their source kept bare events: they are restored with unknown
+     * coordinates (partition and offset −1) and re-encoded bytes, then the old state is emptied.
+     */
+    private void restoreLegacy(StateInitializationContext context, String name, List<SourcedPrompt> into) throws Exception {
+        ListState<PromptEvent> legacy = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(name, new AvroTypeInfo<>(PromptEvent.class)));
+        for (PromptEvent e : legacy.get()) {
+            into.add(new SourcedPrompt(e, new RawPromptRecord(settings.promptsTopic(), -1, -1, e.getEventTime().toEpochMilli(),
+                    e.getRequestId().getBytes(StandardCharsets.UTF_8), PROMPT_BYTES.serialize(e))));
+        }
+        legacy.clear();
     }
 
     @Override
@@ -172,8 +188,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     }
 
     @Override
-    public void processElement(StreamRecord<PromptEvent> element) {
-        PromptEvent prompt = element.getValue();
+    public void processElement(StreamRecord<SourcedPrompt> element) {
+        SourcedPrompt prompt = element.getValue();
         if (periods.closed(eventTime(prompt), inputWatermark)) {
             meters.late.increment(); // its period was already admitted; its windows are closing
             return;
@@ -181,22 +197,22 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         hold(prompt);
     }
 
-    private void hold(PromptEvent prompt) {
-        periods.offer(eventTime(prompt), settings.sampler().fraction(prompt.getRequestId()), prompt,
+    private void hold(SourcedPrompt prompt) {
+        periods.offer(eventTime(prompt), settings.sampler().fraction(prompt.event().getRequestId()), prompt,
                 budget.holdLimit(MAX_HELD_PER_PERIOD)).ifPresent(this::shed);
     }
 
     @Override
     public void processWatermark(Watermark mark) {
         inputWatermark = mark.getTimestamp();
-        for (PeriodSample.Closed<PromptEvent> period : periods.closeUpTo(inputWatermark)) {
+        for (PeriodSample.Closed<SourcedPrompt> period : periods.closeUpTo(inputWatermark)) {
             int admissible = budget.admissible(admitted.size());
-            List<PeriodSample.Held<PromptEvent>> byFraction = period.byFraction();
-            List<PeriodSample.Held<PromptEvent>> kept = new ArrayList<>(byFraction.subList(0, Math.min(admissible, byFraction.size())));
+            List<PeriodSample.Held<SourcedPrompt>> byFraction = period.byFraction();
+            List<PeriodSample.Held<SourcedPrompt>> kept = new ArrayList<>(byFraction.subList(0, Math.min(admissible, byFraction.size())));
             byFraction.subList(kept.size(), byFraction.size()).forEach(h -> shed(h.item()));
             // Oldest first, so the held watermark advances while the period's batch runs.
             kept.sort(Comparator.comparingLong(PeriodSample.Held::timestamp));
-            for (PeriodSample.Held<PromptEvent> h : kept) {
+            for (PeriodSample.Held<SourcedPrompt> h : kept) {
                 meters.admitted.increment();
                 run(h.item());
             }
@@ -215,15 +231,15 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     }
 
     /** Counted as over capacity, and tallied as offered in each candidate's window. */
-    private void shed(PromptEvent prompt) {
+    private void shed(SourcedPrompt prompt) {
         meters.overCapacity.increment();
         for (String c : candidates) {
-            output.collect(new StreamRecord<>(ShadowRecordMapping.shed(prompt, c), eventTime(prompt)));
+            output.collect(new StreamRecord<>(ShadowRecordMapping.shed(prompt.event(), c), eventTime(prompt)));
         }
     }
 
     /** Queues one admitted prompt on the worker; its result comes back through the mailbox. */
-    private void run(PromptEvent prompt) {
+    private void run(SourcedPrompt prompt) {
         long id = nextAdmission++;
         admitted.put(id, prompt);
         admittedTimes.merge(eventTime(prompt), 1, Integer::sum);
@@ -231,7 +247,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             long t0 = System.nanoTime();
             ShadowOutcome outcome;
             try {
-                outcome = runner.shadow(prompt);
+                outcome = runner.shadow(prompt.event());
             } catch (CancellationException closing) {
                 return;
             } catch (RuntimeException | StackOverflowError bug) {
@@ -255,8 +271,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         }
     }
 
-    private void finished(long id, PromptEvent prompt, ShadowOutcome outcome, long tookNanos) {
-        if (prompt.getMaxTokens() > settings.maxTokens()) {
+    private void finished(long id, SourcedPrompt prompt, ShadowOutcome outcome, long tookNanos) {
+        if (prompt.event().getMaxTokens() > settings.maxTokens()) {
             meters.maxTokensCapped.increment(); // compared on the first engine.max-tokens tokens only
         }
         admitted.remove(id);
@@ -279,18 +295,15 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
                     deadLetter(prompt, "candidate " + f.candidate() + " failed at " + f.stage().label() + ": " + f.errorType() + ": "
                             + f.message(), f.stage().errorClass());
                 }
-                output.collect(new StreamRecord<>(ShadowRecordMapping.toAvro(prompt, o), ts));
+                output.collect(new StreamRecord<>(ShadowRecordMapping.toAvro(prompt.event(), o), ts));
             }
         }
         advanceWatermark();
     }
 
-    private void deadLetter(PromptEvent prompt, String reason, String errorClass) {
-        // The prompt is re-encoded (Avro single-object); partition and offset are no longer known here.
-        byte[] bytes = PROMPT_BYTES.serialize(prompt);
-        output.collect(DecodePrompts.DEAD_LETTERS, new StreamRecord<>(DecodePrompts.deadLetter(
-                new RawPromptRecord(settings.promptsTopic(), -1, -1, eventTime(prompt),
-                        prompt.getRequestId().getBytes(StandardCharsets.UTF_8), bytes), reason, errorClass), eventTime(prompt)));
+    /** The original record (coordinates, key and bytes) with the reason, as if decoding had refused it. */
+    private void deadLetter(SourcedPrompt prompt, String reason, String errorClass) {
+        output.collect(DecodePrompts.DEAD_LETTERS, new StreamRecord<>(DecodePrompts.deadLetter(prompt.source(), reason, errorClass), eventTime(prompt)));
     }
 
     /** Forwards the input watermark, held just below the oldest admitted prompt still queued or running. */
@@ -341,8 +354,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         super.close();
     }
 
-    private static long eventTime(PromptEvent p) {
-        return p.getEventTime().toEpochMilli();
+    private static long eventTime(SourcedPrompt p) {
+        return p.eventTimeMillis();
     }
 
     /** Prompts held in open periods (for tests). */

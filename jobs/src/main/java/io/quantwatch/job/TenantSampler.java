@@ -25,7 +25,7 @@ import org.apache.flink.util.Collector;
  * id seen again within the dedup horizon (a producer's retry) is counted as a duplicate and not shadowed again. A tenant's bucket is dropped once it has refilled, so idle
  * tenants hold no state.
  */
-public final class TenantSampler extends KeyedProcessFunction<String, PromptEvent, PromptEvent> {
+public final class TenantSampler extends KeyedProcessFunction<String, SourcedPrompt, SourcedPrompt> {
     private static final long serialVersionUID = 1L;
 
     private final DeterministicSampler sampler;
@@ -81,7 +81,8 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
     }
 
     @Override
-    public void processElement(PromptEvent prompt, Context ctx, Collector<PromptEvent> out) throws Exception {
+    public void processElement(SourcedPrompt sourced, Context ctx, Collector<SourcedPrompt> out) throws Exception {
+        PromptEvent prompt = sourced.event();
         if (!"*".equals(servedModel) && !servedModel.equals(prompt.getModel())) {
             otherModel.increment();
             return;
@@ -107,7 +108,7 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
         }
         b = b.take();
         bucket.update(b);
-        out.collect(prompt); // counted by the shadow stage as admitted, over capacity or late
+        out.collect(sourced); // counted by the shadow stage as admitted, over capacity or late
 
         Long previous = cleanupAt.value();
         if (previous != null) {
@@ -119,7 +120,7 @@ public final class TenantSampler extends KeyedProcessFunction<String, PromptEven
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PromptEvent> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SourcedPrompt> out) {
         // The bucket has refilled: a full bucket is what a missing one means, so drop the state.
         bucket.clear();
         cleanupAt.clear();

@@ -30,7 +30,8 @@ class DecodePromptsHarnessTest {
                         DemoTraffic.malformed(i, e)), 7);
             }
             h.processElement(new RawPromptRecord("prompts", 1, 200, 8, null, null), 8); // tombstone
-            assertThat(h.extractOutputValues()).hasSize(2).allSatisfy(p -> assertThat(p).isEqualTo(e));
+            assertThat(h.extractOutputValues()).hasSize(2).allSatisfy(p -> assertThat(p.event()).isEqualTo(e));
+            assertThat(h.extractOutputValues()).extracting(p -> p.source().offset()).containsExactly(10L, 11L);
             List<DeadLetter> dead = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
             assertThat(dead).hasSize(6);
             assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(100L, 101L, 102L, 103L, 104L, 200L);
@@ -78,7 +79,7 @@ class DecodePromptsHarnessTest {
                 PromptEvent e = traffic.next(Instant.ofEpochMilli(offsets[i]));
                 h.processElement(new RawPromptRecord("prompts", 0, i, now, null, DemoTraffic.encode(e, i % 2 == 0)), now);
             }
-            assertThat(h.extractOutputValues()).extracting(p -> p.getEventTime().toEpochMilli()).containsExactly(offsets[1], offsets[3]);
+            assertThat(h.extractOutputValues()).extracting(SourcedPrompt::eventTimeMillis).containsExactly(offsets[1], offsets[3]);
             List<DeadLetter> dead = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
             assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(0L, 2L, 4L);
             assertThat(dead).allSatisfy(d -> {

@@ -2,6 +2,8 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
+import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
@@ -10,8 +12,10 @@ import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.embedded.CounterTotals;
 import io.quantwatch.schemas.ComparisonOutcome;
+import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
@@ -34,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * admitted work only, a checkpoint taken mid-work that restores it, and no state or timers left afterwards.
  */
 class ShadowStageHarnessTest {
+    private static final AvroSingleObjectSerializer<PromptEvent> BYTES = new AvroSingleObjectSerializer<>(PromptEvent.class);
     private static final MetricsSettings METRICS = new MetricsSettings(true, "127.0.0.1", 0, null, Duration.ofSeconds(30));
     private static final DeterministicSampler HASH = new DeterministicSampler(1.0, "");
     /** 10 s periods, 10 s delay, a pinned capacity of 1 prompt/s: a period admits 10 minus what is still pending. */
@@ -49,9 +60,9 @@ class ShadowStageHarnessTest {
         };
     }
 
-    private static OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> harness(ShadowStage stage, OperatorSubtaskState state)
+    private static OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> harness(ShadowStage stage, OperatorSubtaskState state)
             throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord>(stage);
+        var h = new OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord>(stage);
         if (state != null) {
             h.initializeState(state);
         }
@@ -59,13 +70,24 @@ class ShadowStageHarnessTest {
         return h;
     }
 
-    private static PromptEvent prompt(int i, long ts) {
-        return PromptEvent.newBuilder().setRequestId("req-" + i).setTenant("t" + (i % 3)).setModel("m").setPrompt("question " + i)
+    private static PromptEvent event(int i, long ts, String text) {
+        return PromptEvent.newBuilder().setRequestId("req-" + i).setTenant("t" + (i % 3)).setModel("m").setPrompt(text)
                 .setEventTime(Instant.ofEpochMilli(ts)).build();
     }
 
+    /** Prompt i as read from partition 2 at offset 1000 + i. */
+    private static SourcedPrompt prompt(int i, long ts, String text) {
+        PromptEvent e = event(i, ts, text);
+        return new SourcedPrompt(e, new RawPromptRecord("prompts", 2, 1_000 + i, ts, ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                BYTES.serialize(e)));
+    }
+
+    private static SourcedPrompt prompt(int i, long ts) {
+        return prompt(i, ts, "question " + i);
+    }
+
     /** Runs the mailbox until the stage has nothing admitted (results come back as mails). */
-    private static void drain(OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> h, ShadowStage stage) throws Exception {
+    private static void drain(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ShadowStage stage) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (stage.pending() > 0 && System.nanoTime() < end) {
             var mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
@@ -78,11 +100,11 @@ class ShadowStageHarnessTest {
         assertThat(stage.pending()).isZero();
     }
 
-    private static List<ShadowRecord> records(OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> h, ComparisonOutcome outcome) {
+    private static List<ShadowRecord> records(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ComparisonOutcome outcome) {
         return h.extractOutputValues().stream().filter(r -> r.getOutcome() == outcome).toList();
     }
 
-    private static List<Long> watermarks(OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord> h) {
+    private static List<Long> watermarks(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h) {
         return h.getOutput().stream().filter(o -> o instanceof Watermark).map(o -> ((Watermark) o).getTimestamp()).toList();
     }
 
@@ -102,7 +124,7 @@ class ShadowStageHarnessTest {
         long lateBefore = count("late");
         ShadowStage stage = new ShadowStage(SETTINGS, pipelines(0));
         var h = harness(stage, null);
-        List<PromptEvent> offered = new ArrayList<>();
+        List<SourcedPrompt> offered = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
             offered.add(prompt(i, i * 80L));
             h.processElement(new StreamRecord<>(offered.get(i), i * 80L));
@@ -114,10 +136,10 @@ class ShadowStageHarnessTest {
 
         h.processWatermark(9_999);
         // The watermark stops just below the oldest admitted prompt until its result is out.
-        Set<String> expected = offered.stream().sorted(Comparator.comparingDouble(p -> HASH.fraction(p.getRequestId()))).limit(10)
-                .map(PromptEvent::getRequestId).collect(Collectors.toSet());
-        long oldestAdmitted = offered.stream().filter(p -> expected.contains(p.getRequestId()))
-                .mapToLong(p -> p.getEventTime().toEpochMilli()).min().orElseThrow();
+        Set<String> expected = offered.stream().map(SourcedPrompt::event).sorted(Comparator.comparingDouble(p -> HASH.fraction(p.getRequestId())))
+                .limit(10).map(PromptEvent::getRequestId).collect(Collectors.toSet());
+        long oldestAdmitted = offered.stream().filter(p -> expected.contains(p.event().getRequestId()))
+                .mapToLong(SourcedPrompt::eventTimeMillis).min().orElseThrow();
         assertThat(watermarks(h)).allSatisfy(w -> assertThat(w).isLessThan(oldestAdmitted));
         drain(h, stage);
 
@@ -185,5 +207,77 @@ class ShadowStageHarnessTest {
         h.processWatermarkStatus(WatermarkStatus.ACTIVE);
         assertThat(h.getOutput()).filteredOn(o -> o instanceof WatermarkStatus).containsExactly(WatermarkStatus.IDLE, WatermarkStatus.ACTIVE);
         h.close();
+    }
+
+    @Test
+    void promptsRefusedOrFailedAfterDecodingAreDeadLetteredWithTheirOriginalRecord() throws Exception {
+        ShadowStage stage = new ShadowStage(SETTINGS, () -> {
+            Map<String, ShadowPipelines> m = new LinkedHashMap<>();
+            m.put("a", new ScriptedPipelines(new Script(0, true, false, false)));
+            return m;
+        });
+        var h = harness(stage, null);
+        SourcedPrompt tooLong = prompt(1, 100, "word ".repeat(600)); // the scripted context is 512 tokens
+        SourcedPrompt failing = prompt(2, 200, "please " + ScriptedPipelines.FAIL);
+        h.processElement(new StreamRecord<>(tooLong, 100));
+        h.processElement(new StreamRecord<>(failing, 200));
+        h.processWatermark(9_999);
+        drain(h, stage);
+
+        List<DeadLetter> dead = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+        assertThat(dead).extracting(DeadLetter::getErrorClass).containsExactlyInAnyOrder("PROMPT_TOO_LONG", "PIPELINE_ERROR");
+        for (DeadLetter d : dead) {
+            SourcedPrompt original = d.getErrorClass().equals("PROMPT_TOO_LONG") ? tooLong : failing;
+            assertThat(d.getSourceTopic()).isEqualTo("prompts");
+            assertThat(d.getPartition()).isEqualTo(2);
+            assertThat(d.getOffset()).isEqualTo(original.source().offset());
+            assertThat(d.getKey().array()).isEqualTo(original.source().key());
+            assertThat(d.getValue().array()).isEqualTo(original.source().value());
+            assertThat(d.getTruncated()).isFalse();
+        }
+        h.close();
+    }
+
+    /** The shadow stage's state before prompts carried their source: bare Avro events under the old names. */
+    private static final class LegacyShadowState extends AbstractStreamOperator<ShadowRecord> implements OneInputStreamOperator<PromptEvent, ShadowRecord> {
+        private transient ListState<PromptEvent> held;
+
+        @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            held = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held-prompts", new AvroTypeInfo<>(PromptEvent.class)));
+            context.getOperatorStateStore().getListState(new ListStateDescriptor<>("admitted-prompts", new AvroTypeInfo<>(PromptEvent.class)));
+        }
+
+        @Override
+        public void processElement(StreamRecord<PromptEvent> element) throws Exception {
+            held.add(element.getValue());
+        }
+    }
+
+    @Test
+    void aSavepointFromBeforePromptsCarriedTheirSourceIsRestoredAndShadowed() throws Exception {
+        OperatorSubtaskState legacy;
+        try (var old = new OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord>(new LegacyShadowState())) {
+            old.open();
+            for (int i = 0; i < 3; i++) {
+                old.processElement(new StreamRecord<>(event(i, 1_000 + i, "question " + i), 1_000 + i));
+            }
+            legacy = old.snapshot(1, 1);
+        }
+        ShadowStage stage = new ShadowStage(SETTINGS, pipelines(0));
+        var h = harness(stage, legacy);
+        assertThat(stage.held()).isEqualTo(3);
+        h.processWatermark(9_999);
+        drain(h, stage);
+        assertThat(records(h, ComparisonOutcome.COMPARED)).extracting(ShadowRecord::getRequestId)
+                .containsOnly("req-0", "req-1", "req-2").hasSize(6);
+        OperatorSubtaskState after = h.snapshot(2, 2);
+        h.close();
+
+        ShadowStage again = new ShadowStage(SETTINGS, pipelines(0));
+        var h2 = harness(again, after);
+        assertThat(again.held()).as("the legacy state is emptied once read").isZero();
+        h2.close();
     }
 }
