@@ -96,16 +96,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Creates topics (1 partition, replication 1) if they do not exist yet. */
-    /** Every topic the monitor reads or writes. */
+    /** Every topic the monitor reads or writes, one partition each. */
     public void createTopics(MonitorConfig.Topics t) {
         createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
     }
 
+    /** Creates topics (1 partition, replication 1) if they do not exist yet. */
     public void createTopics(String... names) {
+        createTopics(1, names);
+    }
+
+    /** Creates topics with {@code partitions} partitions (replication 1) if they do not exist yet. */
+    public void createTopics(int partitions, String... names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> topics = Stream.of(names).filter(n -> n != null && !n.isBlank())
-                    .map(n -> new NewTopic(n, 1, (short) 1)).toList();
+                    .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
             try {
                 admin.createTopics(topics).all().get();
             } catch (ExecutionException e) {

@@ -69,8 +69,9 @@ public final class MonitorTopology {
         MetricsSettings ms = c.metrics().settings();
         SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
                 .name("decode and validate").uid("decode");
+        Duration outOfOrderness = c.windows().outOfOrderness();
         DataStream<SourcedPrompt> timed = decoded.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<SourcedPrompt>forBoundedOutOfOrderness(c.windows().outOfOrderness())
+                WatermarkStrategy.<SourcedPrompt>forGenerator(ctx -> new WallClockBoundedWatermarks<>(outOfOrderness, System::currentTimeMillis))
                         .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
                         .withIdleness(c.windows().idleTimeout()))
                 .name("event time").uid("event-time");

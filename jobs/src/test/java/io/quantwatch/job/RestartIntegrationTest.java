@@ -60,7 +60,8 @@ class RestartIntegrationTest {
                 "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=1s", "checkpoint-dir=" + dir.toUri()));
         var t = config.topics();
         kafka.createTopics(t);
-        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS); // one window for both runs
+        // One window for both runs, all event times behind the clock (the watermark never runs ahead of it).
+        Instant base = Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.HOURS);
 
         // Prompt i at base + 3i s. 30 s admission periods run once the watermark (newest event − 5 s) passes them: the
         // first run shadows prompts 0–9 and stops holding 10–14 in state; the second run shadows up to 19, the drain the rest.
