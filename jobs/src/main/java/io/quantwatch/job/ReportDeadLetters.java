@@ -39,9 +39,11 @@ public final class ReportDeadLetters extends ProcessFunction<DeadLetter, DeadLet
         lastLogged = new HashMap<>();
         unlogged = new HashMap<>();
         int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
+        // Registered at 0 on the first attempt, so an alert on it sees a series before the first restart.
+        Counter restarts = Counter.builder("quantwatch.task.restarts").description("job restarts after a failure, seen by the dead-letter task")
+                .register(registry);
         if (attempt > 0) {
-            Counter.builder("quantwatch.task.restarts").description("job restarts after a failure, seen by the dead-letter task")
-                    .register(registry).increment();
+            restarts.increment();
             LOG.error("quantwatch: the job restarted after a failure (attempt {}); see the Flink log for the cause", attempt);
         }
     }

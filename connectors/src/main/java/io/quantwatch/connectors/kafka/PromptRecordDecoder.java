@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantwatch.detectors.InvalidJsonSchemaException;
@@ -98,8 +99,10 @@ public final class PromptRecordDecoder {
         JsonNode n;
         try {
             n = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+        } catch (StreamConstraintsException e) {
+            return new DecodedPrompt.Invalid("invalid JSON: nested deeper than " + MAX_JSON_DEPTH
+                    + " levels (in json_schema or any other field): flatten the structure", "INVALID_JSON");
         } catch (JsonProcessingException e) {
-            // Limit violations (nesting) carry no location.
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             return new DecodedPrompt.Invalid("invalid JSON" + where + ": " + e.getOriginalMessage(), "INVALID_JSON");
         }

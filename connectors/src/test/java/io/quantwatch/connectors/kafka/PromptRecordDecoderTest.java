@@ -100,7 +100,7 @@ class PromptRecordDecoderTest {
         String deepSchema = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
         DecodedPrompt.Invalid deep = decodeJson(VALID + ",\"json_schema\":" + deepSchema + "}");
         assertThat(deep.errorKind()).isEqualTo("INVALID_JSON");
-        assertThat(deep.reason()).contains("nesting depth");
+        assertThat(deep.reason()).contains("nested deeper than 66 levels").contains("json_schema").contains("flatten");
         assertThat(decodeJson(VALID.replace("\"event_time\":1", "\"event_time\":18446744073709551617") + "}").reason())
                 .startsWith("field 'event_time' must be epoch milliseconds");
         byte[] huge = (VALID + ",\"task\":\"" + "x".repeat(PromptRecordDecoder.MAX_RECORD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
