@@ -1,12 +1,7 @@
 package io.quantwatch.detectors;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.ValidationMessage;
@@ -14,22 +9,17 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Classifies a model's JSON output with a real parser (Jackson's streaming parser with strict
- * duplicate detection): valid, or which failure — trailing comma, unbalanced brackets, truncation,
- * text around the JSON or its code fence, invalid escape, duplicate key, schema mismatch. Immutable
- * and thread-safe.
+ * Classifies a model's JSON output from structure, not from parser messages: {@link JsonSpanSearch} picks the
+ * document among the plausible starts (so brackets in prose or a think block are not taken for it), and the
+ * {@link JsonScanner}'s stop — complete, cut off in a given state, or broken by a given problem — decides the class:
+ * valid, trailing comma, unbalanced brackets, truncation, text around the JSON or its code fence, invalid escape,
+ * duplicate key, schema mismatch. Rules in docs/metrics.md. Immutable and thread-safe.
  */
 public final class JsonFailureClassifier {
-    /**
-     * Deepest nesting classified as JSON. Jackson's default (1 000) would throw on valid deep outputs; the
-     * streaming pass below is iterative, so depth costs only a small parser context per level.
-     */
-    static final int MAX_NESTING = 100_000;
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-            .build();
-    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+    /** Only for schema checks: the scanner has already accepted the text, so Jackson's limits are raised. */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000).build())
+            .build());
 
     private final UntrustedJsonSchema schema;
 
@@ -52,134 +42,102 @@ public final class JsonFailureClassifier {
      * @param hitTokenLimit true when the decode ran out of tokens, which makes an unfinished value a truncation
      */
     public JsonVerdict classify(String output, boolean hitTokenLimit) {
-        String text = output == null ? "" : output.strip();
+        String text = output == null ? "" : output;
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1); // a byte-order mark is encoding, not prose
+        }
+        text = text.strip();
         if (text.isEmpty()) {
             return JsonVerdict.of(JsonFailure.EMPTY, "empty output");
         }
-        String body = text;
-        boolean proseOutside = false;
-        int fence = text.indexOf("```");
-        if (fence >= 0) {
-            int lineEnd = text.indexOf('\n', fence);
-            int contentStart = lineEnd < 0 ? text.length() : lineEnd + 1;
-            int close = text.indexOf("```", contentStart);
-            body = close < 0 ? text.substring(contentStart) : text.substring(contentStart, close);
-            proseOutside = !text.substring(0, fence).isBlank() || (close >= 0 && !text.substring(close + 3).isBlank());
-            if (close < 0) {
-                hitTokenLimit = true; // an unclosed fence means the answer was cut off
+        JsonSpanSearch.Found found = JsonSpanSearch.find(text);
+        if (found == null) {
+            return scalarOrNoJson(text);
+        }
+        JsonScanner.Scan scan = found.scan();
+        boolean unclosedFence = CodeFence.opensUnclosed(text, scan.start());
+        switch (scan.stop()) {
+            case ENDED -> {
+                // A number at the very end has no terminator: it may itself be cut ("0" of "0.93"), so it counts as a cut.
+                boolean endsInNumber = Character.isDigit(text.charAt(text.length() - 1));
+                if (hitTokenLimit || unclosedFence || endsInNumber || scan.where() != JsonScanner.Where.COMMA_OR_END) {
+                    return JsonVerdict.of(JsonFailure.TRUNCATED, "ends " + (endsInNumber && scan.where() == JsonScanner.Where.COMMA_OR_END ? "right after a number" : scan.where().description())
+                            + (hitTokenLimit ? " (token limit)" : ""));
+                }
+                return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "every value finished, " + scan.depth() + " closing bracket(s) missing");
+            }
+            case ERROR -> {
+                return syntaxFailure(text, scan);
+            }
+            default -> {
+                return complete(text, scan);
             }
         }
-        int start = firstBracket(body);
-        if (start < 0) {
-            return JsonVerdict.of(JsonFailure.NO_JSON, "no '{' or '[' in the output");
+    }
+
+    private JsonVerdict complete(String text, JsonScanner.Scan scan) {
+        String after = text.substring(scan.position());
+        String afterTrim = after.stripLeading();
+        if (!afterTrim.isEmpty() && (afterTrim.charAt(0) == '}' || afterTrim.charAt(0) == ']')) {
+            return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "extra '" + afterTrim.charAt(0) + "' after the JSON value");
         }
-        proseOutside |= !body.substring(0, start).isBlank();
-        String json = body.substring(start);
-        int end;
-        try (JsonParser p = FACTORY.createParser(json)) {
-            int depth = 0;
-            JsonToken t;
-            do {
-                t = p.nextToken();
-                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                    depth++;
-                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    depth--;
+        String before = CodeFence.stripOpening(text.substring(0, scan.start()));
+        String rest = CodeFence.stripClosing(after);
+        if (!before.isBlank() || !rest.isBlank()) {
+            return JsonVerdict.of(JsonFailure.TEXT_OUTSIDE_JSON, !before.isBlank() ? "text before the JSON: " + abbreviate(before.strip())
+                    : "text after the JSON: " + abbreviate(rest.strip()));
+        }
+        return checkSchema(text.substring(scan.start(), scan.position()));
+    }
+
+    /** No object or array: a bare scalar is valid only when the request's schema allows one (see docs/metrics.md). */
+    private JsonVerdict scalarOrNoJson(String text) {
+        String body = CodeFence.unwrap(text).strip();
+        if (!body.isEmpty()) {
+            JsonScanner.Scan scan = new JsonScanner(body).scan(0);
+            if (scan.stop() == JsonScanner.Stop.COMPLETE && scan.scalar() && scan.position() == body.length()) {
+                if (schema == null) {
+                    return JsonVerdict.of(JsonFailure.NO_JSON, "a bare scalar, not an object or array (the request has no schema allowing one)");
                 }
-            } while (depth > 0);
-            end = (int) p.currentLocation().getCharOffset();
-        } catch (JsonProcessingException e) {
-            return syntaxFailure(json, e, hitTokenLimit);
+                return checkSchema(body);
+            }
+        }
+        return JsonVerdict.of(JsonFailure.NO_JSON, "no JSON object or array in the output");
+    }
+
+    private JsonVerdict checkSchema(String json) {
+        if (schema == null) {
+            return JsonVerdict.of(JsonFailure.NONE, "");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            Set<ValidationMessage> errors = schema.validate(node);
+            if (!errors.isEmpty()) {
+                return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, errors.iterator().next().getMessage());
+            }
         } catch (IOException e) {
-            return JsonVerdict.of(JsonFailure.OTHER_SYNTAX, e.getMessage());
-        }
-        String rest = json.substring(Math.min(end, json.length())).strip();
-        if (!rest.isEmpty()) {
-            if (rest.charAt(0) == '}' || rest.charAt(0) == ']') {
-                return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "extra '" + rest.charAt(0) + "' after the JSON value");
-            }
-            return JsonVerdict.of(JsonFailure.TEXT_OUTSIDE_JSON, "text after the JSON: " + abbreviate(rest));
-        }
-        if (proseOutside) {
-            return JsonVerdict.of(JsonFailure.TEXT_OUTSIDE_JSON, fence >= 0 ? "text around the code fence" : "text before the JSON");
-        }
-        if (schema != null) {
-            try {
-                JsonNode node = MAPPER.readTree(json);
-                Set<ValidationMessage> errors = schema.validate(node);
-                if (!errors.isEmpty()) {
-                    return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, errors.iterator().next().getMessage());
-                }
-            } catch (IOException e) {
-                return JsonVerdict.of(JsonFailure.OTHER_SYNTAX, e.getMessage());
-            } catch (StackOverflowError e) {
-                // The schema validator recurses per level; a valid but very deep value cannot be checked against it.
-                return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema");
-            } catch (UntrustedJsonSchema.RegexBudgetExceeded | com.networknt.schema.JsonSchemaException e) {
-                return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage());
-            }
+            // Valid JSON past Jackson's limits (e.g. a number of thousands of digits): it cannot be checked.
+            return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // The schema validator recurses per level; a valid but very deep value cannot be checked against it.
+            return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema");
+        } catch (UntrustedJsonSchema.RegexBudgetExceeded | com.networknt.schema.JsonSchemaException e) {
+            return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage());
         }
         return JsonVerdict.of(JsonFailure.NONE, "");
     }
 
-    private static int firstBracket(String s) {
-        int brace = s.indexOf('{');
-        int bracket = s.indexOf('[');
-        if (brace < 0) {
-            return bracket;
-        }
-        return bracket < 0 ? brace : Math.min(brace, bracket);
-    }
-
-    private static JsonVerdict syntaxFailure(String json, JsonProcessingException e, boolean hitTokenLimit) {
-        String message = String.valueOf(e.getOriginalMessage());
-        if (e instanceof StreamConstraintsException) {
-            // Past a parser limit (nesting, number or string length); Jackson gives no location for these.
-            return JsonVerdict.of(hitTokenLimit ? JsonFailure.TRUNCATED : JsonFailure.OTHER_SYNTAX, message);
-        }
-        if (message.contains("Duplicate field")) {
-            return JsonVerdict.of(JsonFailure.DUPLICATE_KEY, message);
-        }
-        if (message.contains("Unrecognized character escape") || message.contains("Illegal unquoted character")) {
-            return JsonVerdict.of(JsonFailure.INVALID_ESCAPE, message);
-        }
-        if (e instanceof JsonEOFException || message.contains("end-of-input")) {
-            if (hitTokenLimit) {
-                return JsonVerdict.of(JsonFailure.TRUNCATED, "cut off by the token limit");
-            }
-            char last = lastNonSpace(json, json.length());
-            boolean valueComplete = last == '}' || last == ']' || last == '"' || Character.isDigit(last) || last == 'e' || last == 'l';
-            boolean insideString = message.contains("VALUE_STRING") || message.contains("String value") || message.contains("name");
-            if (valueComplete && !insideString) {
-                return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "missing closing bracket at the end");
-            }
-            return JsonVerdict.of(JsonFailure.TRUNCATED, "ends inside a value");
-        }
-        if (message.contains("Unexpected close marker")) {
-            return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, message);
-        }
-        if (e.getLocation() == null) {
-            return JsonVerdict.of(JsonFailure.OTHER_SYNTAX, message);
-        }
-        int offset = (int) Math.min(json.length(), Math.max(0, e.getLocation().getCharOffset()));
-        // Jackson reports the offending closer at or just before the offset; a comma before it is a trailing comma.
-        for (int i = Math.min(offset, json.length() - 1); i >= Math.max(0, offset - 2); i--) {
-            char c = json.charAt(i);
-            if ((c == '}' || c == ']') && lastNonSpace(json, i) == ',') {
-                return JsonVerdict.of(JsonFailure.TRAILING_COMMA, "comma before '" + c + "'");
-            }
-        }
-        return JsonVerdict.of(JsonFailure.OTHER_SYNTAX, message);
-    }
-
-    /** The last non-whitespace character before index {@code end}, or 0. */
-    private static char lastNonSpace(String s, int end) {
-        for (int i = end - 1; i >= 0; i--) {
-            if (!Character.isWhitespace(s.charAt(i))) {
-                return s.charAt(i);
-            }
-        }
-        return 0;
+    private static JsonVerdict syntaxFailure(String text, JsonScanner.Scan scan) {
+        String at = " at character " + scan.position() + " ('" + abbreviate(text.substring(scan.position(), Math.min(text.length(), scan.position() + 12))) + "')";
+        return switch (scan.problem()) {
+            case TRAILING_COMMA -> JsonVerdict.of(JsonFailure.TRAILING_COMMA, "comma before a closing bracket" + at);
+            case MISMATCHED_CLOSER -> JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "closing bracket does not match the open one" + at);
+            case BAD_ESCAPE -> JsonVerdict.of(JsonFailure.INVALID_ESCAPE, "backslash escape JSON does not allow" + at);
+            case CONTROL_CHARACTER -> JsonVerdict.of(JsonFailure.INVALID_ESCAPE, "raw control character inside a string" + at);
+            case DUPLICATE_KEY -> JsonVerdict.of(JsonFailure.DUPLICATE_KEY, "key repeated in one object" + at);
+            default -> JsonVerdict.of(JsonFailure.OTHER_SYNTAX, scan.problem().name().toLowerCase().replace('_', ' ')
+                    + " (expecting " + scan.where().name().toLowerCase().replace('_', ' ') + ")" + at);
+        };
     }
 
     private static String abbreviate(String s) {

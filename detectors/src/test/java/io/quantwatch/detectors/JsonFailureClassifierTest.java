@@ -77,11 +77,12 @@ class JsonFailureClassifierTest {
     }
 
     @Test
-    void hostileOutputsPastTheParserLimitsAreClassifiedNotThrown() {
-        String tooDeep = "[".repeat(JsonFailureClassifier.MAX_NESTING + 10);
+    void hostileOutputsAreClassifiedNotThrown() {
+        String tooDeep = "[".repeat(200_000);
         assertThat(classifier.classify(tooDeep, true).failure()).isEqualTo(JsonFailure.TRUNCATED);
-        assertThat(classifier.classify(tooDeep, false).failure()).isEqualTo(JsonFailure.OTHER_SYNTAX);
-        assertThat(classifier.classify("{\"n\": " + "9".repeat(5_000) + "}", false).failure()).isEqualTo(JsonFailure.OTHER_SYNTAX);
+        assertThat(classifier.classify(tooDeep, false).failure()).isEqualTo(JsonFailure.TRUNCATED);
+        // RFC 8259 sets no limit on a number's digits.
+        assertThat(classifier.classify("{\"n\": " + "9".repeat(5_000) + "}", false).failure()).isEqualTo(JsonFailure.NONE);
         JsonFailureClassifier withSchema = new JsonFailureClassifier("{\"type\": \"object\"}");
         String deep = "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000);
         assertThat(withSchema.classify(deep, false).failure()).isIn(JsonFailure.NONE, JsonFailure.SCHEMA_MISMATCH);
