@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.util.Set;
@@ -83,11 +84,12 @@ public final class JsonFailureClassifier {
         }
         String before = CodeFence.stripOpening(text.substring(0, scan.start()));
         String rest = CodeFence.stripClosing(after);
+        String document = text.substring(scan.start(), scan.position());
         if (!before.isBlank() || !rest.isBlank()) {
-            return JsonVerdict.of(JsonFailure.TEXT_OUTSIDE_JSON, !before.isBlank() ? "text before the JSON: " + abbreviate(before.strip())
-                    : "text after the JSON: " + abbreviate(rest.strip()));
+            return new JsonVerdict(JsonFailure.TEXT_OUTSIDE_JSON, !before.isBlank() ? "text before the JSON: " + abbreviate(before.strip())
+                    : "text after the JSON: " + abbreviate(rest.strip()), document);
         }
-        return checkSchema(text.substring(scan.start(), scan.position()));
+        return checkSchema(document);
     }
 
     /** No object or array: a bare scalar is valid only when the request's schema allows one (see docs/metrics.md). */
@@ -105,26 +107,27 @@ public final class JsonFailureClassifier {
         return JsonVerdict.of(JsonFailure.NO_JSON, "no JSON object or array in the output");
     }
 
+    /** {@code json} is a whole document the scanner accepted; the verdict carries it. */
     private JsonVerdict checkSchema(String json) {
         if (schema == null) {
-            return JsonVerdict.of(JsonFailure.NONE, "");
+            return new JsonVerdict(JsonFailure.NONE, "", json);
         }
         try {
             JsonNode node = MAPPER.readTree(json);
             Set<ValidationMessage> errors = schema.validate(node);
             if (!errors.isEmpty()) {
-                return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, errors.iterator().next().getMessage());
+                return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, errors.iterator().next().getMessage(), json);
             }
         } catch (IOException e) {
             // Valid JSON past Jackson's limits (e.g. a number of thousands of digits): it cannot be checked.
-            return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage());
+            return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage(), json);
         } catch (StackOverflowError e) {
             // The schema validator recurses per level; a valid but very deep value cannot be checked against it.
-            return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema");
-        } catch (UntrustedJsonSchema.RegexBudgetExceeded | com.networknt.schema.JsonSchemaException e) {
-            return JsonVerdict.of(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage());
+            return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema", json);
+        } catch (UntrustedJsonSchema.RegexBudgetExceeded | JsonSchemaException e) {
+            return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage(), json);
         }
-        return JsonVerdict.of(JsonFailure.NONE, "");
+        return new JsonVerdict(JsonFailure.NONE, "", json);
     }
 
     private static JsonVerdict syntaxFailure(String text, JsonScanner.Scan scan) {

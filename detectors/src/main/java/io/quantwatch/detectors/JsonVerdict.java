@@ -1,7 +1,14 @@
 package io.quantwatch.detectors;
 
-/** The classifier's finding on one output: the failure class (NONE when valid) and a human-readable detail. */
-public record JsonVerdict(JsonFailure failure, String detail) {
+/**
+ * The classifier's finding on one output: the failure class (NONE when valid), a human-readable detail, and the
+ * JSON document's text when one parsed (with prose around it or against the schema too), else null.
+ */
+public record JsonVerdict(JsonFailure failure, String detail, String document) {
+
+    public JsonVerdict(JsonFailure failure, String detail) {
+        this(failure, detail, null);
+    }
 
     public boolean valid() {
         return failure == JsonFailure.NONE;
@@ -13,6 +20,6 @@ public record JsonVerdict(JsonFailure failure, String detail) {
     }
 
     static JsonVerdict of(JsonFailure failure, String detail) {
-        return new JsonVerdict(failure, detail);
+        return new JsonVerdict(failure, detail, null);
     }
 }

@@ -30,6 +30,7 @@ public final class ShadowComparison {
                 LengthDrift.of(reference.tokens().length, reference.finish(), candidate.tokens().length, candidate.finish()),
                 RepetitionDrift.of(reference.tokens(), candidate.tokens(), divergence),
                 InstructionSlips.of(reference.text(), candidate.text(), request.requiredSentences()),
-                RareTokenLoss.of(reference.tokens(), forced.candidateTopIds()));
+                RareTokenLoss.of(reference.tokens(), forced.candidateTopIds()),
+                JsonTreeDrift.of(refJson.document(), candJson.document()));
     }
 }

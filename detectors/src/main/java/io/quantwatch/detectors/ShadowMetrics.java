@@ -6,7 +6,8 @@ package io.quantwatch.detectors;
  */
 public record ShadowMetrics(TokenDivergence divergence, double positionalAgreement, DistributionDrift distribution,
                             boolean jsonExpected, JsonVerdict referenceJson, JsonVerdict candidateJson,
-                            LengthDrift length, RepetitionDrift repetition, InstructionSlips slips, RareTokenLoss rareTokens) {
+                            LengthDrift length, RepetitionDrift repetition, InstructionSlips slips, RareTokenLoss rareTokens,
+                            JsonTreeDrift tree) {
 
     /** JSON was expected and the reference produced valid JSON but the candidate did not: the failure operators alert on. */
     public boolean jsonBroken() {

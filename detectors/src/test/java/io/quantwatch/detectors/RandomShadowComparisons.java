@@ -11,7 +11,9 @@ import java.util.Random;
 public final class RandomShadowComparisons {
     private static final ShadowComparison COMPARISON = new ShadowComparison();
     private static final String[] TEXTS = {"{\"a\": 1}", "{\"a\": 1,}", "{\"a\": [1", "Sure! {\"a\": 1}", "One. Two.", "",
-        "x y x y x y x y"};
+        "x y x y x y x y", "{\"name\": \"route\", \"arguments\": {\"points\": [[-51.51, -111.91]], \"fast\": true}}",
+        "{\"name\": \"route\", \"arguments\": {\"points\": [[-51.51, 101.91]], \"fast\": true}}",
+        "{\"name\": \"track\", \"arguments\": {\"number\": \"1Z999AA1\"}}"};
 
     /** One comparison with the outputs it came from. */
     public record Sample(ShadowMetrics metrics, DecodeOutput reference, DecodeOutput candidate) {

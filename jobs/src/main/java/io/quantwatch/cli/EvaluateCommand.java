@@ -4,6 +4,7 @@ import io.quantwatch.connectors.engine.ModelCache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quantwatch.detectors.window.DriftSummary;
+import io.quantwatch.detectors.window.Rate;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.evaluate.OfflineEvaluation;
 import io.quantwatch.engine.model.LlamaModel;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,17 +67,18 @@ public final class EvaluateCommand implements Callable<Integer> {
                 EvaluateCommand::progress);
         System.err.print("\r" + " ".repeat(100) + "\r");
         o.println();
-        o.printf("%-24s %6s %7s %7s %8s %8s %8s %7s %7s %7s %7s %7s %7s  %s%n", "candidate", "same%", "FDTr50", "SDTr50",
-                "KL", "KLp95", "PPL%", "top1%", "JSON%", "broke%", "early%", "late%", "rare%", "verdict");
+        o.printf("%-24s %6s %7s %7s %8s %8s %8s %7s %7s %7s %7s %7s %7s %7s %7s %7s  %s%n", "candidate", "same%", "FDTr50", "SDTr50",
+                "KL", "KLp95", "PPL%", "top1%", "JSON%", "broke%", "early%", "late%", "rare%", "tool%", "args%", "value%", "verdict");
         for (OfflineEvaluation.CandidateReport r : reports) {
             DriftSummary s = r.summary();
-            o.printf("%-24s %6.1f %7.3f %7.3f %8.4f %8.4f %+8.2f %7.1f %7.1f %7.1f %7.1f %7.1f %7.2f  %s%s%n", r.recipe(),
-                    pct(s.identical().value()), s.fdtRatioP50(), s.sdtRatioP50(), s.meanKl(), s.klP95(), (s.perplexityRatio() - 1) * 100,
-                    pct(s.sameTop1().value()), pct(s.jsonValid().value()), pct(s.jsonBroken().value()), pct(s.eosEarly().value()),
-                    pct(s.eosLate().value()), pct(s.rareTokenMissing().value()), r.verdict().level(),
+            o.printf("%-24s %6s %7.3f %7.3f %8.4f %8.4f %+8.2f %7s %7s %7s %7s %7s %7s %7s %7s %7s  %s%s%n", r.recipe(),
+                    pct(s.identical()), s.fdtRatioP50(), s.sdtRatioP50(), s.meanKl(), s.klP95(), (s.perplexityRatio() - 1) * 100,
+                    pct(s.sameTop1()), pct(s.jsonValid()), pct(s.jsonBroken()), pct(s.eosEarly()), pct(s.eosLate()),
+                    pct(s.rareTokenMissing()), pct(s.toolChanged()), pct(s.argumentsChanged()), pct(s.valueChanged()), r.verdict().level(),
                     s.approximate() ? " (approx.)" : "");
         }
-        o.printf("%n(%.0f s; rates are %% of prompts except top1 and rare, which are %% of reference positions)%n",
+        o.printf("%n(%.0f s; rates are %% of prompts except top1 and rare, which are %% of reference positions; JSON%% and broke%% of"
+                        + " prompts expecting JSON; tool%%, args%% and value%% of prompts whose two outputs both parsed as JSON; — where none did)%n",
                 (System.nanoTime() - t0) / 1e9);
         for (OfflineEvaluation.CandidateReport r : reports) {
             if (r.worst().isEmpty()) {
@@ -94,8 +97,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double pct(double v) {
-        return v * 100;
+    /** A rate in percent, or — when it had no trials (no prompt expected JSON, say), never NaN. */
+    private static String pct(Rate r) {
+        return r.trials() == 0 ? "—" : String.format(Locale.ROOT, "%.1f", r.value() * 100);
     }
 
     private static String abbreviate(String s) {
@@ -114,18 +118,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("report.json").toFile(), reports);
         List<String> csv = new ArrayList<>();
         csv.add("candidate,prompts,identical_rate,fdt_ratio_p50,sdt_ratio_p50,mean_kl,kl_p95,perplexity_ratio,same_top1_rate,"
-                + "json_valid_rate,json_broken_rate,eos_early_rate,eos_late_rate,rare_missing_rate,verdict,approximate");
+                + "json_valid_rate,json_broken_rate,eos_early_rate,eos_late_rate,rare_missing_rate,tool_changed_rate,arguments_changed_rate,"
+                + "value_changed_rate,verdict,approximate");
         for (OfflineEvaluation.CandidateReport r : reports) {
             DriftSummary s = r.summary();
             csv.add(String.join(",", "\"" + r.recipe() + "\"", Long.toString(s.prompts()), d(s.identical().value()), d(s.fdtRatioP50()),
                     d(s.sdtRatioP50()), d(s.meanKl()), d(s.klP95()), d(s.perplexityRatio()), d(s.sameTop1().value()),
                     d(s.jsonValid().value()), d(s.jsonBroken().value()), d(s.eosEarly().value()), d(s.eosLate().value()),
-                    d(s.rareTokenMissing().value()), r.verdict().level().name(), Boolean.toString(s.approximate())));
+                    d(s.rareTokenMissing().value()), d(s.toolChanged().value()), d(s.argumentsChanged().value()), d(s.valueChanged().value()),
+                    r.verdict().level().name(), Boolean.toString(s.approximate())));
         }
         Files.write(out.resolve("report.csv"), csv);
     }
 
     private static String d(double v) {
-        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6f", v);
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
     }
 }

@@ -80,17 +80,18 @@ public final class LiveTable implements AutoCloseable {
         if (restarts > 0) {
             out.printf("  ⚠ the job restarted %d time(s) after a failure: see the log above%n", restarts);
         }
-        out.printf("%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s  %s%n", "candidate", "window", "prompts", "same%",
-                "top1%", "KL", "PPL%", "JSON%", "broke%", "early%", "late%", "verdict");
+        out.printf("%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s %7s %7s %7s  %s%n", "candidate", "window", "prompts", "same%",
+                "top1%", "KL", "PPL%", "JSON%", "broke%", "tool%", "args%", "value%", "early%", "late%", "verdict");
         for (String c : candidates) {
             DriftMetrics m = latest.get(c);
             if (m == null) {
                 out.printf("%-16s %8s%n", c, "(waiting for the first window)");
                 continue;
             }
-            out.printf("%-16s %8s %7d %7s %7s %8.5f %+8.2f %7s %7s %7s %7s  %s%n", c, TIME.format(m.getWindowEnd()), m.getPrompts(),
+            out.printf("%-16s %8s %7d %7s %7s %8.5f %+8.2f %7s %7s %7s %7s %7s %7s %7s  %s%n", c, TIME.format(m.getWindowEnd()), m.getPrompts(),
                     pct(m.getIdentical()), pct(m.getSameTop1()), m.getMeanKl(), (m.getPerplexityRatio() - 1) * 100,
-                    pct(m.getJsonValid()), pct(m.getJsonBroken()), pct(m.getEosEarly()), pct(m.getEosLate()), m.getVerdict());
+                    pct(m.getJsonValid()), pct(m.getJsonBroken()), pct(m.getToolChanged()), pct(m.getArgumentsChanged()),
+                    pct(m.getValueChanged()), pct(m.getEosEarly()), pct(m.getEosLate()), m.getVerdict());
         }
         int from = Math.max(0, alertLog.size() - 5);
         for (DriftAlert a : alertLog.subList(from, alertLog.size())) {
@@ -117,8 +118,9 @@ public final class LiveTable implements AutoCloseable {
         return latest.size();
     }
 
+    /** A rate in percent; - without trials (or from a window written before the rate existed). */
     private static String pct(RateStat r) {
-        return r.getTrials() == 0 ? "-" : String.format("%.1f", r.getValue() * 100);
+        return r == null || r.getTrials() == 0 ? "-" : String.format("%.1f", r.getValue() * 100);
     }
 
     @Override

@@ -29,7 +29,7 @@ class AlertTransitionsHarnessTest {
     private static DriftMetrics window(long end, long broken, long jsonPrompts) {
         Rate r = new Rate(broken, jsonPrompts);
         DriftSummary s = new DriftSummary(jsonPrompts, r, r, 0, 0, 0, 0, 1, 0, false, 1, 0, r, r, Map.of(), 1, r, r, 0,
-                Map.of(), r, r, r, new ShadowCoverage(jsonPrompts, jsonPrompts, 0, 0));
+                Map.of(), r, r, r, r, r, r, new ShadowCoverage(jsonPrompts, jsonPrompts, 0, 0));
         return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
 

@@ -53,6 +53,7 @@ public final class DriftMetricsMapping {
                 .setVerdictReasons(verdict.reasons())
                 .setOffered(s.coverage().offered()).setShadowed(s.coverage().shadowed())
                 .setTimeouts(s.coverage().timeouts()).setErrors(s.coverage().errors())
+                .setToolChanged(rate(s.toolChanged())).setArgumentsChanged(rate(s.argumentsChanged())).setValueChanged(rate(s.valueChanged()))
                 .build();
     }
 
@@ -65,7 +66,8 @@ public final class DriftMetricsMapping {
                 m.getKlP95(), m.getKlP99(), m.getPerplexityRatio(), m.getMeanDeltaP(), m.getApproximate(), m.getFdtRatioP50(),
                 m.getSdtRatioP50(), rate(m.getJsonValid()), rate(m.getJsonBroken()), Map.copyOf(failures),
                 m.getLengthRatioP50(), rate(m.getEosEarly()), rate(m.getEosLate()), m.getRepeatIncreaseP95(),
-                Map.copyOf(buckets), rate(m.getPreamble()), rate(m.getSentenceBroken()), rate(m.getRareMissing()), coverage(m));
+                Map.copyOf(buckets), rate(m.getPreamble()), rate(m.getSentenceBroken()), rate(m.getRareMissing()),
+                orEmpty(m.getToolChanged()), orEmpty(m.getArgumentsChanged()), orEmpty(m.getValueChanged()), coverage(m));
     }
 
     /** Coverage counts; windows published before they existed read as fully covered comparisons. */
@@ -91,5 +93,10 @@ public final class DriftMetricsMapping {
 
     private static Rate rate(RateStat r) {
         return new Rate(r.getHits(), r.getTrials());
+    }
+
+    /** Windows published before a rate existed read as no trials. */
+    private static Rate orEmpty(RateStat r) {
+        return r == null ? Rate.EMPTY : rate(r);
     }
 }

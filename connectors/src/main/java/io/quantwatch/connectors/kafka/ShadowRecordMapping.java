@@ -2,6 +2,7 @@ package io.quantwatch.connectors.kafka;
 
 import io.quantwatch.detectors.DistributionDrift;
 import io.quantwatch.detectors.InstructionSlips;
+import io.quantwatch.detectors.JsonTreeDrift;
 import io.quantwatch.detectors.JsonVerdict;
 import io.quantwatch.detectors.LengthDrift;
 import io.quantwatch.detectors.RareTokenLoss;
@@ -11,6 +12,7 @@ import io.quantwatch.detectors.TokenDivergence;
 import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.Finish;
 import io.quantwatch.schemas.JsonFailure;
+import io.quantwatch.schemas.JsonTreeChange;
 import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
@@ -67,6 +69,7 @@ public final class ShadowRecordMapping {
                 .setReferenceText(referenceText)
                 .setCandidateText(candidateText)
                 .setOutcome(ComparisonOutcome.COMPARED)
+                .setJsonTree(tree(m.tree()))
                 .build();
     }
 
@@ -117,7 +120,18 @@ public final class ShadowRecordMapping {
                 new RepetitionDrift(r.getReferenceRepeatRate(), r.getCandidateRepeatRate(),
                         RepetitionDrift.DivergenceBucket.of(d.firstDivergentToken(), d.identical())),
                 new InstructionSlips(r.getPreambleAdded(), r.getSentenceConstraint(), r.getSentenceCountBroken(), -1),
-                new RareTokenLoss(r.getPositions(), r.getRareMissing()));
+                new RareTokenLoss(r.getPositions(), r.getRareMissing()), tree(r.getJsonTree()));
+    }
+
+    private static JsonTreeChange tree(JsonTreeDrift t) {
+        return !t.compared() ? null : new JsonTreeChange(t.toolChanged(), t.keysAdded(), t.keysRemoved(), t.leaves(), t.numbersChanged(),
+                t.stringsChanged(), t.booleansChanged(), t.typesChanged(), t.maxNumberRelativeError());
+    }
+
+    private static JsonTreeDrift tree(JsonTreeChange t) {
+        return t == null ? JsonTreeDrift.NOT_COMPARED : new JsonTreeDrift(true, t.getToolChanged(), t.getKeysAdded(), t.getKeysRemoved(),
+                t.getLeaves(), t.getNumbersChanged(), t.getStringsChanged(), t.getBooleansChanged(), t.getTypesChanged(),
+                t.getMaxNumberRelativeError());
     }
 
     private static JsonVerdict verdict(JsonFailure f) {

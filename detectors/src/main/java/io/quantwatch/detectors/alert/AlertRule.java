@@ -31,6 +31,10 @@ public record AlertRule(String name, DriftMetric metric, Direction direction, do
                 new AlertRule("perplexity-up-5pct", DriftMetric.PERPLEXITY_RATIO, Direction.ABOVE, 1.05, 0.01, 50),
                 new AlertRule("eos-early", DriftMetric.EOS_EARLY_RATE, Direction.ABOVE, 0.05, 0.02, 50),
                 new AlertRule("eos-late", DriftMetric.EOS_LATE_RATE, Direction.ABOVE, 0.05, 0.02, 50),
-                new AlertRule("same-top1-low", DriftMetric.SAME_TOP1_RATE, Direction.BELOW, 0.90, 0.02, 500));
+                new AlertRule("same-top1-low", DriftMetric.SAME_TOP1_RATE, Direction.BELOW, 0.90, 0.02, 500),
+                // Valid JSON that says something else: an agent calling another tool, or with other arguments or values.
+                new AlertRule("tool-changed", DriftMetric.TOOL_CHANGED_RATE, Direction.ABOVE, 0.02, 0.01, 50),
+                new AlertRule("arguments-changed", DriftMetric.ARGUMENTS_CHANGED_RATE, Direction.ABOVE, 0.05, 0.02, 50),
+                new AlertRule("value-changed", DriftMetric.VALUE_CHANGED_RATE, Direction.ABOVE, 0.10, 0.03, 50));
     }
 }

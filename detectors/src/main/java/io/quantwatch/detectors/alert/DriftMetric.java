@@ -14,6 +14,9 @@ public enum DriftMetric {
     PREAMBLE_RATE(true),
     SENTENCE_BROKEN_RATE(true),
     RARE_TOKEN_MISSING_RATE(true),
+    TOOL_CHANGED_RATE(true),
+    ARGUMENTS_CHANGED_RATE(true),
+    VALUE_CHANGED_RATE(true),
     MEAN_KL(false),
     PERPLEXITY_RATIO(false);
 
@@ -39,6 +42,9 @@ public enum DriftMetric {
             case PREAMBLE_RATE -> s.preamble();
             case SENTENCE_BROKEN_RATE -> s.sentenceBroken();
             case RARE_TOKEN_MISSING_RATE -> s.rareTokenMissing();
+            case TOOL_CHANGED_RATE -> s.toolChanged();
+            case ARGUMENTS_CHANGED_RATE -> s.argumentsChanged();
+            case VALUE_CHANGED_RATE -> s.valueChanged();
             case MEAN_KL, PERPLEXITY_RATIO -> null;
         };
     }

@@ -41,6 +41,10 @@ public final class DriftWindow implements Serializable {
     private Rate preamble = Rate.EMPTY;
     private Rate sentenceBroken = Rate.EMPTY;
     private Rate rareMissing = Rate.EMPTY;
+    // Among prompts whose outputs both parsed as JSON; null in state written before they existed (see readObject).
+    private Rate toolChanged = Rate.EMPTY;
+    private Rate argumentsChanged = Rate.EMPTY;
+    private Rate valueChanged = Rate.EMPTY;
     private transient QuantileSketch promptKl = new QuantileSketch();
     private transient QuantileSketch fdtRatio = new QuantileSketch();
     private transient QuantileSketch sdtRatio = new QuantileSketch();
@@ -81,6 +85,11 @@ public final class DriftWindow implements Serializable {
             sentenceBroken = sentenceBroken.add(m.slips().sentenceCountBroken());
         }
         rareMissing = rareMissing.merge(new Rate(m.rareTokens().missingFromTop10(), m.rareTokens().positions()));
+        if (m.tree().compared()) {
+            toolChanged = toolChanged.add(m.tree().toolChanged());
+            argumentsChanged = argumentsChanged.add(m.tree().argumentsChanged());
+            valueChanged = valueChanged.add(m.tree().valueChanged());
+        }
         return this;
     }
 
@@ -122,6 +131,9 @@ public final class DriftWindow implements Serializable {
         preamble = preamble.merge(o.preamble);
         sentenceBroken = sentenceBroken.merge(o.sentenceBroken);
         rareMissing = rareMissing.merge(o.rareMissing);
+        toolChanged = toolChanged.merge(o.toolChanged);
+        argumentsChanged = argumentsChanged.merge(o.argumentsChanged);
+        valueChanged = valueChanged.merge(o.valueChanged);
         promptKl.merge(o.promptKl);
         fdtRatio.merge(o.fdtRatio);
         sdtRatio.merge(o.sdtRatio);
@@ -140,7 +152,7 @@ public final class DriftWindow implements Serializable {
                 promptKl.quantile(0.95), promptKl.quantile(0.99), n == 0 ? 1.0 : Math.exp((candidateNll - referenceNll) / n),
                 n == 0 ? 0 : deltaPSum / n, approximate, fdtRatio.quantile(0.5), sdtRatio.quantile(0.5), jsonValid, jsonBroken,
                 Map.copyOf(jsonFailures), lengthRatio.quantile(0.5), eosEarly, eosLate, repeatIncrease.quantile(0.95),
-                Map.copyOf(firstDivergence), preamble, sentenceBroken, rareMissing,
+                Map.copyOf(firstDivergence), preamble, sentenceBroken, rareMissing, toolChanged, argumentsChanged, valueChanged,
                 new ShadowCoverage(offered, shadowed, timeouts, errors));
     }
 
@@ -155,6 +167,9 @@ public final class DriftWindow implements Serializable {
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
+        toolChanged = toolChanged == null ? Rate.EMPTY : toolChanged;
+        argumentsChanged = argumentsChanged == null ? Rate.EMPTY : argumentsChanged;
+        valueChanged = valueChanged == null ? Rate.EMPTY : valueChanged;
         QuantileSketch[] s = new QuantileSketch[5];
         for (int i = 0; i < s.length; i++) {
             byte[] b = new byte[in.readInt()];

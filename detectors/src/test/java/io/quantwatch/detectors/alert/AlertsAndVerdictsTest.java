@@ -15,7 +15,7 @@ class AlertsAndVerdictsTest {
 
     static DriftSummary window(long prompts, Rate jsonBroken, double pplRatio, Rate sameTop1) {
         return new DriftSummary(prompts, Rate.EMPTY, sameTop1, 0.01, 0, 0, 0, pplRatio, 0, false, 1, 0, Rate.EMPTY,
-                jsonBroken, Map.of(), 1, Rate.EMPTY, Rate.EMPTY, 0, Map.of(), Rate.EMPTY, Rate.EMPTY, Rate.EMPTY,
+                jsonBroken, Map.of(), 1, Rate.EMPTY, Rate.EMPTY, 0, Map.of(), Rate.EMPTY, Rate.EMPTY, Rate.EMPTY, Rate.EMPTY, Rate.EMPTY, Rate.EMPTY,
                 new ShadowCoverage(prompts, prompts, 0, 0));
     }
 
