@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code quantwatch bench}: benchmarks that print their figures side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures printed, never asserted).",
-        subcommands = {EngineBenchCommand.class, StreamBenchCommand.class, OverloadBenchCommand.class, JsonBenchCommand.class})
+        subcommands = {EngineBenchCommand.class, StreamBenchCommand.class, OverloadBenchCommand.class, JsonBenchCommand.class,
+            DetectionBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

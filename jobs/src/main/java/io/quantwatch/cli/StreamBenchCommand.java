@@ -3,6 +3,7 @@ package io.quantwatch.cli;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.connectors.shadow.ShadowRunner;
+import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.job.MonitorTopology;
@@ -85,7 +86,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             replay.sinkTo(new DiscardingSink<>());
         } else {
             var spec = new MonitorTopology.WindowSpec(Duration.ofMinutes(1), Duration.ofMinutes(1), mode == Mode.WINDOWS_ROLLUP, 3,
-                    true, 2000, AlertRule.defaults(), 3);
+                    true, 2000, AlertRule.defaults(), 3, AlertMethod.CUSUM, 5, mode != Mode.WINDOWS_ROLLUP);
             MonitorTopology.WindowOutputs out = MonitorTopology.windows(spec, replay);
             out.metrics().sinkTo(new DiscardingSink<>());
             out.alerts().sinkTo(new DiscardingSink<>());

@@ -43,11 +43,21 @@ public final class OfflineEvaluation {
     public record CandidateReport(String recipe, DriftSummary summary, Verdict verdict, List<Example> worst, double seconds) {
     }
 
+    /** Told about every compared prompt (the detection benchmark records them). */
+    public interface Listener {
+        void compared(String recipe, EvaluationPrompt prompt, DecodeOutput reference, DecodeOutput candidate, ShadowMetrics metrics);
+    }
+
     private OfflineEvaluation() {
     }
 
     public static List<CandidateReport> run(LlamaModel reference, List<String> recipes, List<EvaluationPrompt> prompts,
                                             int threads, int worstCount, Progress progress) {
+        return run(reference, recipes, prompts, threads, worstCount, progress, (recipe, p, ref, cand, m) -> { });
+    }
+
+    public static List<CandidateReport> run(LlamaModel reference, List<String> recipes, List<EvaluationPrompt> prompts,
+                                            int threads, int worstCount, Progress progress, Listener listener) {
         ShadowComparison comparison = new ShadowComparison();
         List<DecodeOutput> referenceOutputs = new ArrayList<>();
         List<CandidateReport> reports = new ArrayList<>();
@@ -70,6 +80,7 @@ public final class OfflineEvaluation {
                     TeacherForcedScores forced = pair.teacherForce(promptTokens, ref.tokens());
                     ShadowMetrics m = comparison.compare(new RequestContext(p.jsonRequested() || p.jsonSchemaText() != null, p.jsonSchemaText(), p.sentences()), ref, cand, forced);
                     window.add(m);
+                    listener.compared(recipe, p, ref, cand, m);
                     if (!m.divergence().identical()) {
                         int fdt = m.divergence().firstDivergentToken();
                         examples.add(new Example(p, m, mark(reference, ref.tokens(), fdt), mark(reference, cand.tokens(), fdt)));

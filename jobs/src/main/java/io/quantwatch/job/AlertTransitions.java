@@ -3,8 +3,10 @@ package io.quantwatch.job;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.detectors.alert.AlertEvaluator;
+import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.AlertTransition;
+import io.quantwatch.detectors.alert.SequentialRateTest;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DriftAlert;
@@ -17,27 +19,40 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Keyed by window key: evaluates every alert rule on each closed window and emits FIRING and
- * RESOLVED transitions only (hysteresis and minimum samples live in the rules). A firing key that
+ * RESOLVED transitions only — per window (Wilson test, hysteresis and minimum samples in the rules) or, for rate rules
+ * under {@code alerts.method: cusum}, with a CUSUM score per rule carried from window to window. A firing key that
  * stops producing windows (traffic gone, candidate removed) resolves after {@code staleAfterMillis}
  * of event time with {@code samples = 0} and NaN values, as Prometheus resolves an alert whose
- * series disappears. State holds only the rules currently firing and that one timer, so a healthy
- * key keeps no state at all.
+ * series disappears. State holds the rules currently firing, that one timer and non-zero CUSUM scores, so a
+ * healthy key keeps little or no state.
  */
 public final class AlertTransitions extends KeyedProcessFunction<WindowKey, DriftMetrics, DriftAlert> {
     private static final long serialVersionUID = 1L;
 
     private final ArrayList<AlertRule> rules;
     private final long staleAfterMillis;
+    private final AlertMethod method;
+    private final double cusumThreshold;
     private transient MapState<String, Boolean> firing;
+    /** CUSUM scores by rule; a rule at 0 keeps no entry. */
+    private transient MapState<String, Double> scores;
     private transient ValueState<Long> staleAt;
     private transient ValueState<DriftMetrics> lastWindow;
 
+    /** One Wilson test per window (tests of the per-window behaviour). */
     public AlertTransitions(List<AlertRule> rules, long staleAfterMillis) {
+        this(rules, staleAfterMillis, AlertMethod.WINDOW, 1);
+    }
+
+    public AlertTransitions(List<AlertRule> rules, long staleAfterMillis, AlertMethod method, double cusumThreshold) {
+        this.method = method;
+        this.cusumThreshold = cusumThreshold;
         if (staleAfterMillis <= 0) {
             throw new IllegalArgumentException("staleAfterMillis must be > 0, got " + staleAfterMillis);
         }
@@ -48,6 +63,7 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     @Override
     public void open(OpenContext context) {
         firing = getRuntimeContext().getMapState(new MapStateDescriptor<>("firing", String.class, Boolean.class));
+        scores = getRuntimeContext().getMapState(new MapStateDescriptor<>("cusum-scores", Types.STRING, Types.DOUBLE));
         staleAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stale-at", Long.class));
         lastWindow = getRuntimeContext().getState(new ValueStateDescriptor<>("last-window", DriftMetrics.class));
     }
@@ -57,7 +73,19 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         DriftSummary summary = DriftMetricsMapping.toSummary(window);
         for (AlertRule rule : rules) {
             boolean wasFiring = firing.contains(rule.name());
-            Optional<AlertTransition> t = AlertEvaluator.evaluate(rule, wasFiring, summary);
+            Optional<AlertTransition> t;
+            if (method == AlertMethod.CUSUM) {
+                Double before = scores.get(rule.name());
+                SequentialRateTest.Step step = SequentialRateTest.step(rule, wasFiring, before == null ? 0 : before, summary, cusumThreshold);
+                if (step.score() == 0) {
+                    scores.remove(rule.name());
+                } else {
+                    scores.put(rule.name(), step.score());
+                }
+                t = step.transition();
+            } else {
+                t = AlertEvaluator.evaluate(rule, wasFiring, summary);
+            }
             if (t.isEmpty()) {
                 continue;
             }
@@ -94,6 +122,7 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
             }
         }
         firing.clear();
+        scores.clear();
         staleAt.clear();
         lastWindow.clear();
     }

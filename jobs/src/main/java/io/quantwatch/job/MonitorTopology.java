@@ -4,6 +4,7 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.job.config.MonitorConfig;
@@ -50,10 +51,11 @@ public final class MonitorTopology {
 
     /** Window settings the windowed half needs. */
     public record WindowSpec(Duration size, Duration slide, boolean rollup, int samplesPerWindow, boolean redact, int maxChars,
-                             List<AlertRule> rules, int staleAfterWindows) {
+                             List<AlertRule> rules, int staleAfterWindows, AlertMethod alertMethod, double cusumThreshold, boolean perKeyAlerts) {
         public static WindowSpec of(MonitorConfig c) {
             return new WindowSpec(c.windows().size(), c.windows().slide(), c.windows().rollup(), c.samples().perWindow(),
-                    c.samples().redact(), c.samples().maxChars(), c.alertRules(), c.alerts().staleAfterWindows());
+                    c.samples().redact(), c.samples().maxChars(), c.alertRules(), c.alerts().staleAfterWindows(), c.alertMethod(),
+                    c.alerts().cusumThreshold(), c.alerts().perKey() || !c.windows().rollup());
         }
     }
 
@@ -124,9 +126,13 @@ public final class MonitorTopology {
         SingleOutputStreamOperator<DriftMetrics> metrics = closed
                 .process(new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(DriftMetrics.class))
                 .name("window summaries").uid("summaries");
+        boolean alertPerKey = spec.perKeyAlerts();
+        // By default alerts watch each candidate's roll-up only: fewer tests, so fewer false alarms (bench detection).
         DataStream<DriftAlert> alerts = metrics
+                .filter(m -> alertPerKey || RollupWindow.ALL.equals(m.getTask())).name("alerted windows").uid("alerted-windows")
                 .keyBy(DriftMetricsMapping::key, keyType)
-                .process(new AlertTransitions(spec.rules(), spec.staleAfterWindows() * spec.slide().toMillis()))
+                .process(new AlertTransitions(spec.rules(), spec.staleAfterWindows() * spec.slide().toMillis(), spec.alertMethod(),
+                        spec.cusumThreshold()))
                 .name("alert rules").uid("alerts");
         return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE),
                 lateWindows == null ? perKey.getSideOutput(LATE_WINDOWS) : lateWindows); // without roll-up: an empty stream

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
 import io.quantwatch.detectors.alert.Verdict;
@@ -84,6 +85,31 @@ class AlertTransitionsHarnessTest {
             assertThat(out).extracting(DriftAlert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers() + h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void underCusumSmallBadWindowsAddUpToOneFiringAndGoodOnesResolveIt() throws Exception {
+        var fn = new AlertTransitions(List.of(JSON), 180_000, AlertMethod.CUSUM, 5);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), DriftMetricsMapping::key,
+                TypeInformation.of(WindowKey.class))) {
+            h.open();
+            h.processElement(window(60_000, 0, 100), 0);         // healthy: the score stays at 0, no state
+            assertThat(h.numKeyedStateEntries()).isZero();
+            // 2 of 30 broken per window (6.7 %): each alone is too small for a Wilson test at 50 samples, together they page.
+            long end = 120_000;
+            while (h.extractOutputValues().isEmpty() && end < 1_200_000) {
+                h.processElement(window(end, 2, 30), 0);
+                end += 60_000;
+            }
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> assertThat(a.getState()).isEqualTo(AlertState.FIRING));
+            assertThat(end).as("paged within a few windows").isLessThanOrEqualTo(420_000);
+            for (int i = 0; i < 20 && h.extractOutputValues().size() == 1; i++, end += 60_000) {
+                h.processElement(window(end, 0, 100), 0);        // healthy again
+            }
+            assertThat(h.extractOutputValues()).extracting(DriftAlert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
         }
     }
 }

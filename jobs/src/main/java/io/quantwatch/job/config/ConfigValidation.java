@@ -99,6 +99,10 @@ final class ConfigValidation {
         positive(w.maxAge(), "windows.max-age");
         c.alertRules();
         require(c.alerts().staleAfterWindows() >= 1, "alerts.stale-after-windows", "must be >= 1, got " + c.alerts().staleAfterWindows());
+        c.alertMethod();
+        require(c.alerts().cusumThreshold() > 0, "alerts.cusum-threshold", "must be > 0 (nats of evidence), got " + c.alerts().cusumThreshold());
+        require(c.alerts().perKey() || w.rollup(), "alerts.per-key",
+                "must be true when windows.rollup is false: without roll-ups, per-key windows are the only ones alerts can watch");
         require(c.samples().perWindow() >= 0, "samples.per-window", "must be >= 0, got " + c.samples().perWindow());
         require(c.samples().maxChars() >= 16, "samples.max-chars", "must be >= 16, got " + c.samples().maxChars());
         var p = c.metrics().prometheus();

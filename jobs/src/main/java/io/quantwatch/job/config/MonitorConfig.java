@@ -3,6 +3,7 @@ package io.quantwatch.job.config;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.openvino.NpuSettings;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
+import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,7 +112,8 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * Alert rules; the built-in defaults apply unless {@code useDefaults} is false. A firing alert
      * whose key produces no window for {@code staleAfterWindows} slides resolves (no data).
      */
-    public record Alerts(boolean useDefaults, List<Rule> rules, int staleAfterWindows) implements Serializable {
+    public record Alerts(boolean useDefaults, List<Rule> rules, int staleAfterWindows, String method, double cusumThreshold,
+                         boolean perKey) implements Serializable {
         /** One rule as written in YAML. */
         public record Rule(String name, String metric, String direction, double threshold, double hysteresis, long minSamples)
                 implements Serializable {
@@ -158,6 +161,16 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
     }
 
     /** The rules in force: defaults (unless switched off) followed by the configured ones; a configured rule replaces a default of the same name. */
+    /** How rate rules decide: {@code alerts.method}, refused with the field path when unknown. */
+    public AlertMethod alertMethod() {
+        try {
+            return AlertMethod.valueOf(alerts.method().trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new ConfigException("alerts.method", "'" + alerts.method() + "': use cusum (evidence adds up over windows) or window"
+                    + " (one Wilson test per window)");
+        }
+    }
+
     public List<AlertRule> alertRules() {
         Map<String, AlertRule> byName = new LinkedHashMap<>();
         if (alerts.useDefaults()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantwatch.connectors.openvino.StubOpenVino;
+import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
 import java.nio.file.Files;
@@ -145,5 +146,16 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
                 "alerts.rules=[{name: r, metric: mean-kl, direction: up, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
                 .hasMessageStartingWith("alerts.rules[0].direction");
+    }
+
+    @Test
+    void alertMethodDefaultsToCusumOnRollUpsAndRefusesUnknownValues() {
+        MonitorConfig c = ConfigLoader.load(null, List.of(MODEL));
+        assertThat(c.alertMethod()).isEqualTo(AlertMethod.CUSUM);
+        assertThat(c.alerts().perKey()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "alerts.method=sprt")))
+                .hasMessageStartingWith("alerts.method: 'sprt': use cusum");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.rollup=false")))
+                .hasMessageStartingWith("alerts.per-key: must be true when windows.rollup is false");
     }
 }
