@@ -3,6 +3,7 @@ package io.quantwatch.cli;
 import io.quantwatch.connectors.engine.ModelCache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
 import io.quantwatch.evaluate.EvaluationPrompt;
@@ -80,6 +81,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         o.printf("%n(%.0f s; rates are %% of prompts except top1 and rare, which are %% of reference positions; JSON%% and broke%% of"
                         + " prompts expecting JSON; tool%%, args%% and value%% of prompts whose two outputs both parsed as JSON; — where none did)%n",
                 (System.nanoTime() - t0) / 1e9);
+        o.printf("%nverdict by task (structured and constrained outputs weigh; free text through perplexity only):%n");
+        for (OfflineEvaluation.CandidateReport r : reports) {
+            o.printf("  %-24s %s%n", r.recipe(), String.join("  ", r.verdictByTask().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().level()).toList()));
+            r.verdictByTask().forEach((task, v) -> {
+                if (v.level() != Verdict.Level.SAFE) {
+                    o.printf("    %s: %s%n", task, String.join("; ", v.reasons()));
+                }
+            });
+        }
         for (OfflineEvaluation.CandidateReport r : reports) {
             if (r.worst().isEmpty()) {
                 continue;

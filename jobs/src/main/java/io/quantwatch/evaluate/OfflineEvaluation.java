@@ -16,7 +16,10 @@ import io.quantwatch.engine.quant.RecipeApplier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The offline counterpart of the stream: every prompt through the reference once and through each
@@ -40,7 +43,8 @@ public final class OfflineEvaluation {
     }
 
     /** One candidate's results. */
-    public record CandidateReport(String recipe, DriftSummary summary, Verdict verdict, List<Example> worst, double seconds) {
+    public record CandidateReport(String recipe, DriftSummary summary, Verdict verdict, Map<String, Verdict> verdictByTask, List<Example> worst,
+                                  double seconds) {
     }
 
     /** Told about every compared prompt (the detection benchmark records them). */
@@ -66,6 +70,7 @@ public final class OfflineEvaluation {
             LlamaModel candidate = ModelCache.isReference(recipe) ? reference
                     : RecipeApplier.apply(reference, QuantRecipe.parse(recipe)).model();
             DriftWindow window = new DriftWindow();
+            Map<String, DriftWindow> byTask = new TreeMap<>();
             List<Example> examples = new ArrayList<>();
             try (EngineShadowPair pair = new EngineShadowPair(reference, candidate, threads, reference.config().contextLength())) {
                 for (int i = 0; i < prompts.size(); i++) {
@@ -80,6 +85,7 @@ public final class OfflineEvaluation {
                     TeacherForcedScores forced = pair.teacherForce(promptTokens, ref.tokens());
                     ShadowMetrics m = comparison.compare(new RequestContext(p.jsonRequested() || p.jsonSchemaText() != null, p.jsonSchemaText(), p.sentences()), ref, cand, forced);
                     window.add(m);
+                    byTask.computeIfAbsent(p.task(), t -> new DriftWindow()).add(m);
                     listener.compared(recipe, p, ref, cand, m);
                     if (!m.divergence().identical()) {
                         int fdt = m.divergence().firstDivergentToken();
@@ -90,7 +96,9 @@ public final class OfflineEvaluation {
             }
             examples.sort(Comparator.comparingDouble(Example::badness).reversed());
             DriftSummary summary = window.summary();
-            reports.add(new CandidateReport(recipe, summary, Verdict.of(summary, Verdict.Policy.defaults()),
+            Map<String, Verdict> verdicts = new LinkedHashMap<>();
+            byTask.forEach((task, w) -> verdicts.put(task, Verdict.of(w.summary(), Verdict.Policy.defaults())));
+            reports.add(new CandidateReport(recipe, summary, Verdict.of(summary, Verdict.Policy.defaults()), verdicts,
                     List.copyOf(examples.subList(0, Math.min(worstCount, examples.size()))), (System.nanoTime() - t0) / 1e9));
         }
         return reports;

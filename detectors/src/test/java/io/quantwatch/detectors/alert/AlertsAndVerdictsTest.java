@@ -75,4 +75,39 @@ class AlertsAndVerdictsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AlertRule("x", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 1, -1, 5))
                 .hasMessageContaining("rule 'x'").hasMessageContaining("hysteresis");
     }
+
+    /** A window with the structural signals given and everything else neutral. */
+    static DriftSummary structured(long prompts, Rate identical, Rate jsonBroken, Rate valueChanged, Rate sentenceBroken) {
+        Rate e = Rate.EMPTY;
+        return new DriftSummary(prompts, identical, e, 0.01, 0, 0, 0, 1.004, 0, false, 1, 0, e, jsonBroken, Map.of(), 1, e, e, 0, Map.of(),
+                e, sentenceBroken, e, e, e, valueChanged, new ShadowCoverage(prompts, prompts, 0, 0));
+    }
+
+    @Test
+    void freeTextThatDivergesIsSafeButSaysSoAndChangedValuesInToolCallsStop() {
+        Verdict.Policy p = Verdict.Policy.defaults();
+        // Over half the answers changed, all of them free text: structured outputs clean, perplexity INT8-like.
+        Verdict benign = Verdict.of(structured(100, new Rate(45, 100), new Rate(0, 40), new Rate(0, 40), new Rate(0, 30)), p);
+        assertThat(benign.level()).isEqualTo(Verdict.Level.SAFE);
+        assertThat(benign.reasons().get(0)).contains("55 % of answers differ").contains("structured outputs clean");
+        // The same perplexity, but tool calls with changed argument values: what an agent acts on.
+        Verdict values = Verdict.of(structured(100, new Rate(45, 100), new Rate(0, 40), new Rate(12, 40), new Rate(0, 30)), p);
+        assertThat(values.level()).isEqualTo(Verdict.Level.STOP_AND_RECONSIDER);
+        assertThat(values.reasons()).anySatisfy(r -> assertThat(r).startsWith("argument values changed in 30.0 % of parsed JSON answers"));
+        // A broken sentence count in constrained replies that is not yet confident: WATCH, and the reason says why.
+        Verdict sentences = Verdict.of(structured(100, new Rate(80, 100), new Rate(0, 40), new Rate(0, 40), new Rate(2, 30)), p);
+        assertThat(sentences.level()).isEqualTo(Verdict.Level.WATCH);
+        assertThat(sentences.reasons()).anySatisfy(r -> assertThat(r).contains("sentence count broken").contains("not yet confident"));
+    }
+
+    @Test
+    void aConfidentStructuralBreachStopsEvenWithFewPromptsAndTooFewPromptsSayWhatIsMissing() {
+        Verdict.Policy p = Verdict.Policy.defaults();
+        Verdict few = Verdict.of(structured(20, new Rate(10, 20), new Rate(8, 12), Rate.EMPTY, Rate.EMPTY), p);
+        assertThat(few.level()).isEqualTo(Verdict.Level.STOP_AND_RECONSIDER);
+        assertThat(few.reasons().get(0)).startsWith("JSON broken in 66.7 % of JSON answers (8/12");
+        Verdict waiting = Verdict.of(structured(20, new Rate(20, 20), new Rate(0, 12), Rate.EMPTY, Rate.EMPTY), p);
+        assertThat(waiting.level()).isEqualTo(Verdict.Level.INSUFFICIENT_DATA);
+        assertThat(waiting.reasons().get(0)).contains("20 prompts, 30 needed");
+    }
 }
