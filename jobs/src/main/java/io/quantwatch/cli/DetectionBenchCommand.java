@@ -67,7 +67,7 @@ public final class DetectionBenchCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "CUSUM", description = "Rate rules: WINDOW (a Wilson test per window) or CUSUM (default: ${DEFAULT-VALUE}).")
     AlertMethod method;
 
-    @Option(names = "--cusum-threshold", defaultValue = "5", description = "CUSUM decision threshold (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cusum-threshold", defaultValue = "6", description = "CUSUM decision threshold (default: ${DEFAULT-VALUE}).")
     double cusumThreshold;
 
     @Option(names = "--per-key", description = "Alert on each (task, tenant) key too, not only on each candidate's roll-up (alerts.per-key).")

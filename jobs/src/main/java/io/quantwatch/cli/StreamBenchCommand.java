@@ -86,7 +86,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             replay.sinkTo(new DiscardingSink<>());
         } else {
             var spec = new MonitorTopology.WindowSpec(Duration.ofMinutes(1), Duration.ofMinutes(1), mode == Mode.WINDOWS_ROLLUP, 3,
-                    true, 2000, AlertRule.defaults(), 3, AlertMethod.CUSUM, 5, mode != Mode.WINDOWS_ROLLUP);
+                    true, 2000, AlertRule.defaults(), 3, AlertMethod.CUSUM, 6, mode != Mode.WINDOWS_ROLLUP);
             MonitorTopology.WindowOutputs out = MonitorTopology.windows(spec, replay);
             out.metrics().sinkTo(new DiscardingSink<>());
             out.alerts().sinkTo(new DiscardingSink<>());

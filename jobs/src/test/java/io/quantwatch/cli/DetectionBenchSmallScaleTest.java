@@ -23,7 +23,7 @@ class DetectionBenchSmallScaleTest {
     private static final List<String> CANDIDATES = List.of("int8-sym", "int4-sym-g128", "int4-sym-cw", "nf4");
 
     private static long aaFirings(List<Measured> baseline, AlertMethod method, boolean perKey) {
-        var sim = new DetectionSimulation(new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), perKey, method, 5),
+        var sim = new DetectionSimulation(new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), perKey, method, 6),
                 baseline, 42);
         for (int w = 0; w < 60; w++) {
             sim.step(Injection.NONE); // standing alerts settle
@@ -49,7 +49,7 @@ class DetectionBenchSmallScaleTest {
         List<Measured> baseline = DetectionBenchCommand.load();
         for (int trial = 0; trial < 10; trial++) {
             var sim = new DetectionSimulation(new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), false,
-                    AlertMethod.CUSUM, 5), baseline, 100 + trial);
+                    AlertMethod.CUSUM, 6), baseline, 100 + trial);
             int windows = 0;
             boolean paged = false;
             while (!paged && windows++ < 30) {
