@@ -3,11 +3,13 @@ package io.quantwatch.evaluate;
 import io.quantwatch.connectors.engine.EngineShadowPair;
 import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.detectors.DecodeOutput;
+import io.quantwatch.detectors.JsonTreeDrift;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
 import io.quantwatch.detectors.ShadowMetrics;
 import io.quantwatch.detectors.TeacherForcedScores;
 import io.quantwatch.detectors.alert.Verdict;
+import io.quantwatch.detectors.review.DivergenceRank;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.DriftWindow;
 import io.quantwatch.engine.model.LlamaModel;
@@ -35,10 +37,11 @@ public final class OfflineEvaluation {
 
     /** One compared prompt, with both texts marked where they first diverge. */
     public record Example(EvaluationPrompt prompt, ShadowMetrics metrics, String referenceMarked, String candidateMarked) {
-        /** Badness used to rank the worst examples: broken JSON first, then earliest divergence, then KL. */
+        /** Badness used to rank the worst examples, as the stream ranks its divergent samples. */
         double badness() {
-            return (metrics.jsonBroken() ? 1000 : 0) + (1 - metrics.divergence().firstDivergenceRatio()) * 10
-                    + metrics.distribution().meanKl();
+            JsonTreeDrift tree = metrics.tree();
+            return DivergenceRank.badness(metrics.jsonBroken(), tree.toolChanged() || tree.argumentsChanged() || tree.valueChanged(),
+                    metrics.divergence().identical(), metrics.divergence().firstDivergenceRatio(), metrics.distribution().meanKl());
         }
     }
 

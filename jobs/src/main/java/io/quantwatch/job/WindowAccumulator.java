@@ -118,6 +118,9 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
         boolean identical = r.getFirstDivergentToken() == r.getReferenceTokens() && r.getReferenceTokens() == r.getCandidateTokens();
         double fdtRatio = r.getReferenceTokens() == 0 ? 1.0 : (double) r.getFirstDivergentToken() / r.getReferenceTokens();
         double meanKl = r.getPositions() == 0 ? 0.0 : r.getKlSum() / r.getPositions();
-        return DivergenceRank.badness(broken, identical, fdtRatio, meanKl);
+        var tree = r.getJsonTree();
+        boolean changed = tree != null && (tree.getToolChanged() || tree.getKeysAdded() + tree.getKeysRemoved() > 0
+                || tree.getNumbersChanged() + tree.getStringsChanged() + tree.getBooleansChanged() + tree.getTypesChanged() > 0);
+        return DivergenceRank.badness(broken, changed, identical, fdtRatio, meanKl);
     }
 }
