@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,7 +121,7 @@ class RunCommandSigtermIntegrationTest {
         return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
-    private static void await(java.util.function.BooleanSupplier done, Process p) throws InterruptedException {
+    private static void await(BooleanSupplier done, Process p) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!done.getAsBoolean() && p.isAlive() && System.nanoTime() < end) {
             Thread.sleep(500);
