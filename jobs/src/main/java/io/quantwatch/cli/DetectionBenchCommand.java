@@ -70,6 +70,9 @@ public final class DetectionBenchCommand implements Callable<Integer> {
     @Option(names = "--cusum-threshold", defaultValue = "6", description = "CUSUM decision threshold (default: ${DEFAULT-VALUE}).")
     double cusumThreshold;
 
+    @Option(names = "--window-seconds", defaultValue = "60", description = "Window length (tumbling; windows.size = slide) (default: ${DEFAULT-VALUE}).")
+    int windowSeconds;
+
     @Option(names = "--per-key", description = "Alert on each (task, tenant) key too, not only on each candidate's roll-up (alerts.per-key).")
     boolean perKey;
 
@@ -87,12 +90,12 @@ public final class DetectionBenchCommand implements Callable<Integer> {
         List<AlertRule> rules = AlertRule.defaults();
         out.printf("baseline: %d per-prompt records measured on the bundled model (INT8 sym vs F16), JSON broken set to %.0f %%;%n",
                 baseline.size(), Injection.BASELINE_JSON_BROKEN * 100);
-        out.printf("traffic: %d candidates x 4 tasks x 3 tenants + a roll-up per candidate, one-minute tumbling windows, %d default rules,"
-                + " rate rules decided by %s, alerts on %s%n%n", CANDIDATES.size(), rules.size(),
+        out.printf("traffic: %d candidates x 4 tasks x 3 tenants + a roll-up per candidate, tumbling windows, %d default rules,"
+                + " rate rules decided by %s, alerts on %s, %d-second windows%n%n", CANDIDATES.size(), rules.size(),
                 method == AlertMethod.CUSUM ? "a CUSUM (threshold " + fmt(cusumThreshold) + ")" : "one Wilson test per window",
-                perKey ? "every key and roll-up" : "roll-ups only");
+                perKey ? "every key and roll-up" : "roll-ups only", windowSeconds);
         Map<String, Double> summary = new LinkedHashMap<>();
-        out.printf("A/A: FIRING transitions per 1 000 windows, summed over all keys (%d windows per rate, after a first hour whose FIRINGs"
+        out.printf("A/A: FIRING transitions per 1 000 windows, summed over all keys (%d windows per rate, after 60 windows whose FIRINGs"
                 + " are counted apart as standing alerts)%n", windows);
         out.printf("%-22s%s%n", "rule", Arrays.stream(rates).mapToObj(r -> String.format("%12s", fmt(r) + "/s")).reduce("", String::concat));
         Map<String, double[]> perRule = new TreeMap<>();
@@ -100,7 +103,7 @@ public final class DetectionBenchCommand implements Callable<Integer> {
         long[] standing = new long[rates.length];
         for (int i = 0; i < rates.length; i++) {
             DetectionSimulation sim = new DetectionSimulation(settings(rates[i], rules), baseline, seed + i);
-            // The first hour settles standing alerts (keys whose measured baseline already breaches a threshold).
+            // The first 60 windows settle standing alerts (keys whose measured baseline already breaches a threshold).
             for (int w = 0; w < BURN_IN; w++) {
                 standing[i] += sim.step(Injection.NONE).size();
             }
@@ -116,7 +119,7 @@ public final class DetectionBenchCommand implements Callable<Integer> {
         }
         perRule.forEach((rule, v) -> out.printf("%-22s%s%n", rule, Arrays.stream(v).mapToObj(x -> String.format("%12.1f", x)).reduce("", String::concat)));
         out.printf("%-22s%s%n", "all rules", Arrays.stream(totals).mapToObj(x -> String.format("%12.1f", x)).reduce("", String::concat));
-        out.printf("%-22s%s%n%n", "(standing, 1st hour)", Arrays.stream(standing).mapToObj(x -> String.format("%12d", x)).reduce("", String::concat));
+        out.printf("%-22s%s%n%n", "(standing, 60 windows)", Arrays.stream(standing).mapToObj(x -> String.format("%12d", x)).reduce("", String::concat));
         summary.put("aa_firing_per_1000_windows", Arrays.stream(totals).max().orElse(0));
 
         out.printf("Injected into one candidate after 5 healthy windows: sampled prompts and minutes to its first FIRING of a rule%n"
@@ -138,7 +141,7 @@ public final class DetectionBenchCommand implements Callable<Integer> {
                         sim.step(Injection.NONE);
                     }
                     prompts[t] = Long.MAX_VALUE;
-                    minutes[t] = Integer.MAX_VALUE;
+                    minutes[t] = Integer.MAX_VALUE; // in windows until printed
                     for (int w = 1; w <= horizon; w++) {
                         var hit = sim.step(injection).stream()
                                 .filter(f -> f.candidate().equals(CANDIDATES.get(0)) && watching.get(injection).contains(f.rule())).findFirst();
@@ -154,7 +157,7 @@ public final class DetectionBenchCommand implements Callable<Integer> {
                 Arrays.sort(minutes);
                 long p95 = prompts[(int) Math.ceil(0.95 * trials) - 1];
                 out.printf("%-18s %6s/s %7d/%-2d %12s %12s %10s %10s%n", injection.label(), fmt(rates[i]), detected, trials,
-                        count(prompts[trials / 2]), count(p95), count(minutes[trials / 2]), count(minutes[(int) Math.ceil(0.95 * trials) - 1]));
+                        count(prompts[trials / 2]), count(p95), minutes(minutes[trials / 2]), minutes(minutes[(int) Math.ceil(0.95 * trials) - 1]));
                 String key = switch (injection) {
                     case JSON_2PP -> "json2pp_p95_prompts";
                     case EOS_EARLY_5PP -> "eos5pp_p95_prompts";
@@ -175,11 +178,16 @@ public final class DetectionBenchCommand implements Callable<Integer> {
     }
 
     private DetectionSimulation.Settings settings(double rate, List<AlertRule> rules) {
-        return new DetectionSimulation.Settings(CANDIDATES, 3, rate, 60, rules, perKey, method, cusumThreshold);
+        return new DetectionSimulation.Settings(CANDIDATES, 3, rate, windowSeconds, rules, perKey, method, cusumThreshold);
     }
 
     private static String fmt(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format("%.1f", v);
+    }
+
+    /** A detection delay in windows, printed in minutes. */
+    private String minutes(int windows) {
+        return windows == Integer.MAX_VALUE ? ">" : fmt(Math.round(windows * windowSeconds / 6.0) / 10.0);
     }
 
     private static String count(long v) {
