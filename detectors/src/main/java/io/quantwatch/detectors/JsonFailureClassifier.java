@@ -59,10 +59,11 @@ public final class JsonFailureClassifier {
         boolean unclosedFence = CodeFence.opensUnclosed(text, scan.start());
         switch (scan.stop()) {
             case ENDED -> {
+                boolean valuesFinished = scan.where() == JsonScanner.Where.COMMA_OR_END;
                 // A number at the very end has no terminator: it may itself be cut ("0" of "0.93"), so it counts as a cut.
-                boolean endsInNumber = Character.isDigit(text.charAt(text.length() - 1));
-                if (hitTokenLimit || unclosedFence || endsInNumber || scan.where() != JsonScanner.Where.COMMA_OR_END) {
-                    return JsonVerdict.of(JsonFailure.TRUNCATED, "ends " + (endsInNumber && scan.where() == JsonScanner.Where.COMMA_OR_END ? "right after a number" : scan.where().description())
+                boolean afterNumber = valuesFinished && Character.isDigit(text.charAt(text.length() - 1));
+                if (hitTokenLimit || unclosedFence || afterNumber || !valuesFinished) {
+                    return JsonVerdict.of(JsonFailure.TRUNCATED, "ends " + (afterNumber ? "right after a number" : scan.where().description())
                             + (hitTokenLimit ? " (token limit)" : ""));
                 }
                 return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "every value finished, " + scan.depth() + " closing bracket(s) missing");

@@ -27,16 +27,15 @@ final class JsonSpanSearch {
         JsonScanner scanner = new JsonScanner(text);
         List<JsonScanner.Scan> scans = new ArrayList<>();
         int readUntil = 0;
-        int from = 0;
         while (scans.size() < MAX_STARTS) {
-            int start = nextBracket(text, Math.max(from, readUntil));
+            // Every scan reads at least its opening bracket, so the next start is always past this one.
+            int start = nextBracket(text, readUntil);
             if (start < 0) {
                 break;
             }
             JsonScanner.Scan scan = scanner.scan(start);
             scans.add(scan);
             readUntil = Math.max(readUntil, scan.position());
-            from = start + 1;
         }
         if (scans.isEmpty()) {
             return null;

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What changed between two outputs that both parse as JSON: the tool called (top-level {@code name}, {@code tool},
@@ -42,6 +43,11 @@ public record JsonTreeDrift(boolean compared, boolean toolChanged, int keysAdded
         return numbersChanged + stringsChanged + booleansChanged + typesChanged > 0;
     }
 
+    /** Both parsed, and the tool, the argument keys or a value differ: valid JSON that says something else. */
+    public boolean saysSomethingElse() {
+        return toolChanged || argumentsChanged() || valueChanged();
+    }
+
     /**
      * @param reference the reference's JSON document, or null when it did not parse
      * @param candidate the candidate's, or null
@@ -60,7 +66,7 @@ public record JsonTreeDrift(boolean compared, boolean toolChanged, int keysAdded
         }
         String refTool = toolName(ref);
         String candTool = toolName(cand);
-        boolean toolChanged = (refTool != null || candTool != null) && !String.valueOf(refTool).equals(String.valueOf(candTool));
+        boolean toolChanged = !Objects.equals(refTool, candTool);
         Map<String, JsonNode> refLeaves = leaves(arguments(ref));
         Map<String, JsonNode> candLeaves = leaves(arguments(cand));
         int added = 0;
@@ -122,10 +128,8 @@ public record JsonTreeDrift(boolean compared, boolean toolChanged, int keysAdded
                 return scope.get(k);
             }
         }
-        var copy = doc.deepCopy();
-        if (copy.isObject()) {
-            TOOL_KEYS.forEach(((ObjectNode) copy)::remove);
-        }
+        ObjectNode copy = ((ObjectNode) doc).deepCopy();
+        TOOL_KEYS.forEach(copy::remove);
         return copy;
     }
 

@@ -3,7 +3,6 @@ package io.quantwatch.evaluate;
 import io.quantwatch.connectors.engine.EngineShadowPair;
 import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.detectors.DecodeOutput;
-import io.quantwatch.detectors.JsonTreeDrift;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
 import io.quantwatch.detectors.ShadowMetrics;
@@ -39,9 +38,8 @@ public final class OfflineEvaluation {
     public record Example(EvaluationPrompt prompt, ShadowMetrics metrics, String referenceMarked, String candidateMarked) {
         /** Badness used to rank the worst examples, as the stream ranks its divergent samples. */
         double badness() {
-            JsonTreeDrift tree = metrics.tree();
-            return DivergenceRank.badness(metrics.jsonBroken(), tree.toolChanged() || tree.argumentsChanged() || tree.valueChanged(),
-                    metrics.divergence().identical(), metrics.divergence().firstDivergenceRatio(), metrics.distribution().meanKl());
+            return DivergenceRank.badness(metrics.jsonBroken(), metrics.tree().saysSomethingElse(), metrics.divergence().identical(),
+                    metrics.divergence().firstDivergenceRatio(), metrics.distribution().meanKl());
         }
     }
 

@@ -2,7 +2,6 @@ package io.quantwatch.job;
 
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
-import io.quantwatch.detectors.alert.AlertEvaluator;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.AlertTransition;
@@ -73,19 +72,14 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         DriftSummary summary = DriftMetricsMapping.toSummary(window);
         for (AlertRule rule : rules) {
             boolean wasFiring = firing.contains(rule.name());
-            Optional<AlertTransition> t;
-            if (method == AlertMethod.CUSUM) {
-                Double before = scores.get(rule.name());
-                SequentialRateTest.Step step = SequentialRateTest.step(rule, wasFiring, before == null ? 0 : before, summary, cusumThreshold);
-                if (step.score() == 0) {
-                    scores.remove(rule.name());
-                } else {
-                    scores.put(rule.name(), step.score());
-                }
-                t = step.transition();
+            Double before = scores.get(rule.name());
+            SequentialRateTest.Step step = method.decide(rule, wasFiring, before == null ? 0 : before, summary, cusumThreshold);
+            if (step.score() == 0) {
+                scores.remove(rule.name());
             } else {
-                t = AlertEvaluator.evaluate(rule, wasFiring, summary);
+                scores.put(rule.name(), step.score());
             }
+            Optional<AlertTransition> t = step.transition();
             if (t.isEmpty()) {
                 continue;
             }

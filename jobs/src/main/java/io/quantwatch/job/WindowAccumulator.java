@@ -118,9 +118,7 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
         boolean identical = r.getFirstDivergentToken() == r.getReferenceTokens() && r.getReferenceTokens() == r.getCandidateTokens();
         double fdtRatio = r.getReferenceTokens() == 0 ? 1.0 : (double) r.getFirstDivergentToken() / r.getReferenceTokens();
         double meanKl = r.getPositions() == 0 ? 0.0 : r.getKlSum() / r.getPositions();
-        var tree = r.getJsonTree();
-        boolean changed = tree != null && (tree.getToolChanged() || tree.getKeysAdded() + tree.getKeysRemoved() > 0
-                || tree.getNumbersChanged() + tree.getStringsChanged() + tree.getBooleansChanged() + tree.getTypesChanged() > 0);
+        boolean changed = ShadowRecordMapping.treeDrift(r.getJsonTree()).saysSomethingElse();
         return DivergenceRank.badness(broken, changed, identical, fdtRatio, meanKl);
     }
 }

@@ -120,7 +120,7 @@ public final class ShadowRecordMapping {
                 new RepetitionDrift(r.getReferenceRepeatRate(), r.getCandidateRepeatRate(),
                         RepetitionDrift.DivergenceBucket.of(d.firstDivergentToken(), d.identical())),
                 new InstructionSlips(r.getPreambleAdded(), r.getSentenceConstraint(), r.getSentenceCountBroken(), -1),
-                new RareTokenLoss(r.getPositions(), r.getRareMissing()), tree(r.getJsonTree()));
+                new RareTokenLoss(r.getPositions(), r.getRareMissing()), treeDrift(r.getJsonTree()));
     }
 
     private static JsonTreeChange tree(JsonTreeDrift t) {
@@ -128,7 +128,8 @@ public final class ShadowRecordMapping {
                 t.stringsChanged(), t.booleansChanged(), t.typesChanged(), t.maxNumberRelativeError());
     }
 
-    private static JsonTreeDrift tree(JsonTreeChange t) {
+    /** A record's tree comparison ({@link JsonTreeDrift#NOT_COMPARED} when it has none). */
+    public static JsonTreeDrift treeDrift(JsonTreeChange t) {
         return t == null ? JsonTreeDrift.NOT_COMPARED : new JsonTreeDrift(true, t.getToolChanged(), t.getKeysAdded(), t.getKeysRemoved(),
                 t.getLeaves(), t.getNumbersChanged(), t.getStringsChanged(), t.getBooleansChanged(), t.getTypesChanged(),
                 t.getMaxNumberRelativeError());

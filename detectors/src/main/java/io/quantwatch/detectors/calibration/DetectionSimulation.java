@@ -1,7 +1,6 @@
 package io.quantwatch.detectors.calibration;
 
 import io.quantwatch.detectors.ShadowMetrics;
-import io.quantwatch.detectors.alert.AlertEvaluator;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.AlertTransition;
@@ -44,8 +43,16 @@ public final class DetectionSimulation {
     private final double identicalShare;
     private final double eosEarlyShare;
     private final Random random;
-    private final Set<String> firing = new HashSet<>();
-    private final Map<String, Double> scores = new HashMap<>();
+    /** A window's key; task and tenant are {@code *} on a roll-up. */
+    private record Key(String candidate, String task, String tenant) {
+    }
+
+    /** One rule on one key. */
+    private record RuleOnKey(Key key, String rule) {
+    }
+
+    private final Set<RuleOnKey> firing = new HashSet<>();
+    private final Map<RuleOnKey, Double> scores = new HashMap<>();
     private final Map<String, List<Measured>> byTask = new HashMap<>();
     private int slide;
     private long promptsSinceInjection;
@@ -65,7 +72,7 @@ public final class DetectionSimulation {
      * @return the FIRING transitions this window caused
      */
     public List<Firing> step(Injection injection) {
-        Map<String, DriftWindow> windows = new HashMap<>();
+        Map<Key, DriftWindow> windows = new HashMap<>();
         long prompts = poisson(settings.promptsPerSecond() * settings.slideSeconds());
         for (long p = 0; p < prompts; p++) {
             String tenant = "tenant-" + random.nextInt(settings.tenants());
@@ -75,17 +82,16 @@ public final class DetectionSimulation {
                 Measured m = c == 0 ? drawn : sameTask(drawn.task());
                 Injection applied = c == 0 ? injection : Injection.NONE;
                 ShadowMetrics figures = applied.apply(m.metrics(), random, identicalShare, eosEarlyShare);
-                windows.computeIfAbsent(key(settings.candidates().get(c), m.task(), tenant), k -> new DriftWindow()).add(figures);
+                windows.computeIfAbsent(new Key(settings.candidates().get(c), m.task(), tenant), k -> new DriftWindow()).add(figures);
             }
         }
         if (injection != Injection.NONE) {
             promptsSinceInjection += prompts;
         }
         List<Firing> fired = new ArrayList<>();
-        Map<String, DriftWindow> rollups = new HashMap<>();
-        for (Map.Entry<String, DriftWindow> e : windows.entrySet()) {
-            String candidate = e.getKey().split("\\|", 3)[0];
-            rollups.computeIfAbsent(key(candidate, "*", "*"), k -> new DriftWindow()).merge(e.getValue());
+        Map<Key, DriftWindow> rollups = new HashMap<>();
+        for (Map.Entry<Key, DriftWindow> e : windows.entrySet()) {
+            rollups.computeIfAbsent(new Key(e.getKey().candidate(), "*", "*"), k -> new DriftWindow()).merge(e.getValue());
             if (settings.perKeyAlerts()) {
                 evaluate(e.getKey(), e.getValue(), fired);
             }
@@ -95,27 +101,21 @@ public final class DetectionSimulation {
         return fired;
     }
 
-    private void evaluate(String key, DriftWindow window, List<Firing> fired) {
+    private void evaluate(Key key, DriftWindow window, List<Firing> fired) {
         var summary = window.summary();
         for (AlertRule rule : settings.rules()) {
-            String state = key + "|" + rule.name();
+            RuleOnKey state = new RuleOnKey(key, rule.name());
             boolean isFiring = firing.contains(state);
-            Optional<AlertTransition> t;
-            if (settings.method() == AlertMethod.CUSUM) {
-                SequentialRateTest.Step step = SequentialRateTest.step(rule, isFiring, scores.getOrDefault(state, 0.0), summary,
-                        settings.decisionThreshold());
-                scores.put(state, step.score());
-                t = step.transition();
-            } else {
-                t = AlertEvaluator.evaluate(rule, isFiring, summary);
-            }
+            SequentialRateTest.Step step = settings.method().decide(rule, isFiring, scores.getOrDefault(state, 0.0), summary,
+                    settings.decisionThreshold());
+            scores.put(state, step.score());
+            Optional<AlertTransition> t = step.transition();
             if (t.isEmpty()) {
                 continue;
             }
             if (t.get().state() == AlertTransition.State.FIRING) {
                 firing.add(state);
-                String[] k = key.split("\\|", 3);
-                fired.add(new Firing(slide, k[0], k[1], k[2], rule.name(), promptsSinceInjection));
+                fired.add(new Firing(slide, key.candidate(), key.task(), key.tenant(), rule.name(), promptsSinceInjection));
             } else {
                 firing.remove(state);
             }
@@ -125,10 +125,6 @@ public final class DetectionSimulation {
     private Measured sameTask(String task) {
         List<Measured> of = byTask.computeIfAbsent(task, t -> baseline.stream().filter(m -> m.task().equals(t)).toList());
         return of.get(random.nextInt(of.size()));
-    }
-
-    private static String key(String candidate, String task, String tenant) {
-        return candidate + "|" + task + "|" + tenant;
     }
 
     /** Knuth's method for small means, a rounded normal approximation above 50. */
