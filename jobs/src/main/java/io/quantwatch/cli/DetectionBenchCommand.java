@@ -67,11 +67,15 @@ public final class DetectionBenchCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "CUSUM", description = "Rate rules: WINDOW (a Wilson test per window) or CUSUM (default: ${DEFAULT-VALUE}).")
     AlertMethod method;
 
-    @Option(names = "--cusum-threshold", defaultValue = "6", description = "CUSUM decision threshold (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cusum-threshold", defaultValue = "7", description = "CUSUM decision threshold (default: ${DEFAULT-VALUE}).")
     double cusumThreshold;
 
     @Option(names = "--window-seconds", defaultValue = "60", description = "Window length (tumbling; windows.size = slide) (default: ${DEFAULT-VALUE}).")
     int windowSeconds;
+
+    @Option(names = "--json-share", description = "Share of prompts expecting JSON (default: the measured traffic's; 1 = an agent"
+            + " workload of tool calls only).")
+    Double jsonShare;
 
     @Option(names = "--per-key", description = "Alert on each (task, tenant) key too, not only on each candidate's roll-up (alerts.per-key).")
     boolean perKey;
@@ -88,8 +92,10 @@ public final class DetectionBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         List<Measured> baseline = load();
         List<AlertRule> rules = AlertRule.defaults();
-        out.printf("baseline: %d per-prompt records measured on the bundled model (INT8 sym vs F16), JSON broken set to %.0f %%;%n",
-                baseline.size(), Injection.BASELINE_JSON_BROKEN * 100);
+        double measuredShare = baseline.stream().filter(DetectionSimulation::jsonTrial).count() / (double) baseline.size();
+        out.printf("baseline: %d per-prompt records measured on the bundled model (INT8 sym vs F16), JSON broken set to %.0f %%;"
+                + " %.0f %% of prompts can break JSON (%s)%n", baseline.size(), Injection.BASELINE_JSON_BROKEN * 100,
+                (jsonShare == null ? measuredShare : jsonShare) * 100, jsonShare == null ? "as measured" : "--json-share");
         out.printf("traffic: %d candidates x 4 tasks x 3 tenants + a roll-up per candidate, tumbling windows, %d default rules,"
                 + " rate rules decided by %s, alerts on %s, %d-second windows%n%n", CANDIDATES.size(), rules.size(),
                 method == AlertMethod.CUSUM ? "a CUSUM (threshold " + fmt(cusumThreshold) + ")" : "one Wilson test per window",
@@ -122,31 +128,36 @@ public final class DetectionBenchCommand implements Callable<Integer> {
         out.printf("%-22s%s%n%n", "(standing, 60 windows)", Arrays.stream(standing).mapToObj(x -> String.format("%12d", x)).reduce("", String::concat));
         summary.put("aa_firing_per_1000_windows", Arrays.stream(totals).max().orElse(0));
 
-        out.printf("Injected into one candidate after 5 healthy windows: sampled prompts and minutes to its first FIRING of a rule%n"
-                + "that watches the regression (%d trials; p95 '>' when some trials were not detected within %d windows)%n", trials, horizon);
-        out.printf("%-18s %8s %10s %12s %12s %10s %10s%n", "regression", "rate", "detected", "prompts p50", "prompts p95", "min p50", "min p95");
+        out.printf("Injected into one candidate after 5 healthy windows (more until its learned baselines are learned): sampled prompts%n"
+                + "and minutes to its first FIRING of a rule that watches the regression (%d trials; p95 '>' when some trials were not detected within %d windows)%n", trials, horizon);
+        out.printf("%-18s %8s %10s %12s %12s %10s %10s %10s%n", "regression", "rate", "detected", "prompts p50", "prompts p95", "JSON p95",
+                "min p50", "min p95");
         Map<Injection, List<String>> watching = Map.of(
                 Injection.JSON_2PP, List.of("json-broken"),
                 Injection.EOS_EARLY_5PP, List.of("eos-early"),
-                Injection.KL_2X, List.of("perplexity-up-5pct", "same-top1-low"),
-                Injection.IDENTICAL_MINUS_10PP, List.of("same-top1-low", "value-changed", "perplexity-up-5pct"));
+                Injection.KL_2X, List.of("perplexity-up-5pct", "same-top1-low", "kl-up-50pct"),
+                Injection.IDENTICAL_MINUS_10PP, List.of("same-top1-low", "value-changed", "perplexity-up-5pct", "identical-down-5pp"));
         for (Injection injection : List.of(Injection.JSON_2PP, Injection.EOS_EARLY_5PP, Injection.KL_2X, Injection.IDENTICAL_MINUS_10PP)) {
             for (int i = 0; i < rates.length; i++) {
                 long[] prompts = new long[trials];
+                long[] jsonPrompts = new long[trials];
                 int[] minutes = new int[trials];
                 int detected = 0;
                 for (int t = 0; t < trials; t++) {
                     DetectionSimulation sim = new DetectionSimulation(settings(rates[i], rules), baseline, seed * 1_000_003L + t * 31L + i);
-                    for (int w = 0; w < 5; w++) {
+                    // Healthy traffic first: at least 5 windows, and until the rules on a learned baseline have learned it.
+                    for (int w = 0; w < 5 || !sim.baselinesLearned(CANDIDATES.get(0)); w++) {
                         sim.step(Injection.NONE);
                     }
                     prompts[t] = Long.MAX_VALUE;
+                    jsonPrompts[t] = Long.MAX_VALUE;
                     minutes[t] = Integer.MAX_VALUE; // in windows until printed
                     for (int w = 1; w <= horizon; w++) {
                         var hit = sim.step(injection).stream()
                                 .filter(f -> f.candidate().equals(CANDIDATES.get(0)) && watching.get(injection).contains(f.rule())).findFirst();
                         if (hit.isPresent()) {
                             prompts[t] = hit.get().promptsSinceInjection();
+                            jsonPrompts[t] = hit.get().jsonPromptsSinceInjection();
                             minutes[t] = w;
                             detected++;
                             break;
@@ -154,14 +165,17 @@ public final class DetectionBenchCommand implements Callable<Integer> {
                     }
                 }
                 Arrays.sort(prompts);
+                Arrays.sort(jsonPrompts);
                 Arrays.sort(minutes);
                 long p95 = prompts[(int) Math.ceil(0.95 * trials) - 1];
-                out.printf("%-18s %6s/s %7d/%-2d %12s %12s %10s %10s%n", injection.label(), fmt(rates[i]), detected, trials,
-                        count(prompts[trials / 2]), count(p95), minutes(minutes[trials / 2]), minutes(minutes[(int) Math.ceil(0.95 * trials) - 1]));
+                out.printf("%-18s %6s/s %7d/%-2d %12s %12s %10s %10s %10s%n", injection.label(), fmt(rates[i]), detected, trials,
+                        count(prompts[trials / 2]), count(p95), count(jsonPrompts[(int) Math.ceil(0.95 * trials) - 1]),
+                        minutes(minutes[trials / 2]), minutes(minutes[(int) Math.ceil(0.95 * trials) - 1]));
                 String key = switch (injection) {
                     case JSON_2PP -> "json2pp_p95_prompts";
                     case EOS_EARLY_5PP -> "eos5pp_p95_prompts";
                     case KL_2X -> "kl2x_p95_prompts";
+                    case IDENTICAL_MINUS_10PP -> "identical10pp_p95_prompts";
                     default -> null;
                 };
                 if (key != null) {
@@ -178,7 +192,8 @@ public final class DetectionBenchCommand implements Callable<Integer> {
     }
 
     private DetectionSimulation.Settings settings(double rate, List<AlertRule> rules) {
-        return new DetectionSimulation.Settings(CANDIDATES, 3, rate, windowSeconds, rules, perKey, method, cusumThreshold);
+        return new DetectionSimulation.Settings(CANDIDATES, 3, rate, windowSeconds, rules, perKey, method, cusumThreshold,
+                jsonShare == null ? Double.NaN : jsonShare);
     }
 
     private static String fmt(double v) {

@@ -5,11 +5,13 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.AlertTransition;
-import io.quantwatch.detectors.alert.SequentialRateTest;
+import io.quantwatch.detectors.alert.LearnedBaseline;
+import io.quantwatch.detectors.alert.RuleState;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -25,11 +28,12 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by window key: evaluates every alert rule on each closed window and emits FIRING and
  * RESOLVED transitions only — per window (Wilson test, hysteresis and minimum samples in the rules) or, for rate rules
- * under {@code alerts.method: cusum}, with a CUSUM score per rule carried from window to window. A firing key that
+ * under {@code alerts.method: cusum} and rules on a learned baseline, with a CUSUM score per rule carried from window to
+ * window. A firing key that
  * stops producing windows (traffic gone, candidate removed) resolves after {@code staleAfterMillis}
  * of event time with {@code samples = 0} and NaN values, as Prometheus resolves an alert whose
- * series disappears. State holds the rules currently firing, that one timer and non-zero CUSUM scores, so a
- * healthy key keeps little or no state.
+ * series disappears (its learned baselines stay). State holds the rules currently firing, that one timer, non-zero
+ * CUSUM scores and four numbers per rule on a learned baseline, so a healthy key keeps little state.
  */
 public final class AlertTransitions extends KeyedProcessFunction<WindowKey, DriftMetrics, DriftAlert> {
     private static final long serialVersionUID = 1L;
@@ -41,6 +45,8 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     private transient MapState<String, Boolean> firing;
     /** CUSUM scores by rule; a rule at 0 keeps no entry. */
     private transient MapState<String, Double> scores;
+    /** Learned baselines by rule ({@link LearnedBaseline#toArray()}), kept for good: they are the key's history. */
+    private transient MapState<String, double[]> baselines;
     private transient ValueState<Long> staleAt;
     private transient ValueState<DriftMetrics> lastWindow;
 
@@ -63,6 +69,8 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     public void open(OpenContext context) {
         firing = getRuntimeContext().getMapState(new MapStateDescriptor<>("firing", String.class, Boolean.class));
         scores = getRuntimeContext().getMapState(new MapStateDescriptor<>("cusum-scores", Types.STRING, Types.DOUBLE));
+        baselines = getRuntimeContext().getMapState(new MapStateDescriptor<>("learned-baselines", Types.STRING,
+                PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         staleAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stale-at", Long.class));
         lastWindow = getRuntimeContext().getState(new ValueStateDescriptor<>("last-window", DriftMetrics.class));
     }
@@ -71,26 +79,17 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     public void processElement(DriftMetrics window, Context ctx, Collector<DriftAlert> out) throws Exception {
         DriftSummary summary = DriftMetricsMapping.toSummary(window);
         for (AlertRule rule : rules) {
-            boolean wasFiring = firing.contains(rule.name());
-            Double before = scores.get(rule.name());
-            SequentialRateTest.Step step = method.decide(rule, wasFiring, before == null ? 0 : before, summary, cusumThreshold);
-            if (step.score() == 0) {
-                scores.remove(rule.name());
-            } else {
-                scores.put(rule.name(), step.score());
+            Double score = scores.get(rule.name());
+            RuleState before = new RuleState(firing.contains(rule.name()), score == null ? 0 : score,
+                    LearnedBaseline.fromArray(baselines.get(rule.name())));
+            RuleState.Next next = method.decide(rule, before, summary, cusumThreshold);
+            store(rule.name(), before, next.state());
+            Optional<AlertTransition> t = next.transition();
+            if (t.isPresent()) {
+                AlertTransition transition = t.get();
+                out.collect(alert(rule, AlertState.valueOf(transition.state().name()), window, window.getWindowEnd().toEpochMilli(),
+                        transition.value(), transition.intervalLower(), transition.intervalUpper(), transition.samples(), transition.bound()));
             }
-            Optional<AlertTransition> t = step.transition();
-            if (t.isEmpty()) {
-                continue;
-            }
-            AlertTransition transition = t.get();
-            if (transition.state() == AlertTransition.State.FIRING) {
-                firing.put(rule.name(), true);
-            } else {
-                firing.remove(rule.name());
-            }
-            out.collect(alert(rule, AlertState.valueOf(transition.state().name()), window, window.getWindowEnd().toEpochMilli(),
-                    transition.value(), transition.intervalLower(), transition.intervalUpper(), transition.samples()));
         }
         Long previous = staleAt.value();
         if (previous != null) {
@@ -107,12 +106,30 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         }
     }
 
+    /** Writes what changed; a rule at rest (not firing, score 0) keeps no entry but its learned baseline. */
+    private void store(String rule, RuleState before, RuleState after) throws Exception {
+        if (after.firing()) {
+            firing.put(rule, true);
+        } else {
+            firing.remove(rule);
+        }
+        if (after.score() == 0) {
+            scores.remove(rule);
+        } else {
+            scores.put(rule, after.score());
+        }
+        if (!after.baseline().equals(before.baseline())) {
+            baselines.put(rule, after.baseline().toArray());
+        }
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftAlert> out) throws Exception {
         DriftMetrics last = lastWindow.value();
         for (AlertRule rule : rules) {
             if (firing.contains(rule.name())) {
-                out.collect(alert(rule, AlertState.RESOLVED, last, timestamp, Double.NaN, Double.NaN, Double.NaN, 0));
+                out.collect(alert(rule, AlertState.RESOLVED, last, timestamp, Double.NaN, Double.NaN, Double.NaN, 0,
+                        rule.baseline() == AlertRule.Baseline.FIXED ? rule.threshold() : Double.NaN));
             }
         }
         firing.clear();
@@ -122,12 +139,12 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     }
 
     private static DriftAlert alert(AlertRule rule, AlertState state, DriftMetrics key, long windowEnd, double value, double lower,
-                                    double upper, long samples) {
+                                    double upper, long samples, double bound) {
         return DriftAlert.newBuilder()
                 .setRule(rule.name()).setMetric(rule.metric().name()).setState(state)
                 .setModel(key.getModel()).setCandidate(key.getCandidate()).setTask(key.getTask()).setTenant(key.getTenant())
-                .setWindowEnd(java.time.Instant.ofEpochMilli(windowEnd))
-                .setValue(value).setLower(lower).setUpper(upper).setThreshold(rule.threshold()).setSamples(samples)
+                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+                .setValue(value).setLower(lower).setUpper(upper).setThreshold(bound).setSamples(samples)
                 .build();
     }
 }

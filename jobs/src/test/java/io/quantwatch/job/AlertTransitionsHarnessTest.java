@@ -7,6 +7,7 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
+import io.quantwatch.detectors.alert.LearnedBaseline;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
@@ -17,11 +18,15 @@ import io.quantwatch.schemas.DriftMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** Alert transitions: one FIRING, silence while it stays bad, one RESOLVED after hysteresis, and state only while firing. */
+/**
+ * Alert transitions: one FIRING, silence while it stays bad, one RESOLVED after hysteresis, and state only while firing
+ * (plus, for rules on a learned baseline, the baseline, which survives a restore).
+ */
 class AlertTransitionsHarnessTest {
     private static final AlertRule JSON = new AlertRule("json-broken", DriftMetric.JSON_BROKEN_RATE, AlertRule.Direction.ABOVE,
             0.02, 0.01, 50);
@@ -111,5 +116,52 @@ class AlertTransitionsHarnessTest {
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void aRuleOnALearnedBaselineLearnsPagesOnADropAndKeepsItsBaselineAcrossRestoreAndSilence() throws Exception {
+        AlertRule identical = new AlertRule("identical-down-5pp", DriftMetric.IDENTICAL_RATE, AlertRule.Direction.BELOW, 0.05, 0, 2_000,
+                AlertRule.Baseline.LEARNED);
+        var fn = new AlertTransitions(List.of(identical), 180_000, AlertMethod.CUSUM, 7);
+        OperatorSubtaskState snapshot;
+        long end = 60_000;
+        try (var h = harness(fn)) {
+            h.open();
+            for (int i = 0; i < LearnedBaseline.MIN_WINDOWS; i++, end += 60_000) {
+                h.processElement(identicalWindow(end, 92 + i % 5, 100), 0); // around 94 %: the candidate's usual behaviour
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.numKeyedStateEntries()).as("only the learned baseline").isEqualTo(1);
+            snapshot = h.snapshot(1, end);
+        }
+        try (var h = harness(new AlertTransitions(List.of(identical), 180_000, AlertMethod.CUSUM, 7))) {
+            h.initializeState(snapshot);
+            h.open();
+            for (int i = 0; i < 5 && h.extractOutputValues().isEmpty(); i++, end += 60_000) {
+                h.processElement(identicalWindow(end, 84, 100), 0);        // 10 points down, far above any fixed bound
+            }
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+                assertThat(a.getState()).isEqualTo(AlertState.FIRING);
+                assertThat(a.getValue()).isEqualTo(0.84);
+                assertThat(a.getThreshold()).as("the learned rate moved by the rule").isBetween(0.87, 0.89);
+            });
+            h.processWatermark(end + 180_000);                             // silence: resolved for lack of data
+            assertThat(h.extractOutputValues()).extracting(DriftAlert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+            assertThat(h.extractOutputValues().get(1).getThreshold()).isNaN();
+            assertThat(h.numKeyedStateEntries()).as("the learned baseline stays").isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static DriftMetrics identicalWindow(long end, long identical, long prompts) {
+        Rate e = Rate.EMPTY;
+        DriftSummary s = new DriftSummary(prompts, new Rate(identical, prompts), e, 0, 0, 0, 0, 1, 0, false, 1, 0, e, e, Map.of(), 1, e, e,
+                0, Map.of(), e, e, e, e, e, e, new ShadowCoverage(prompts, prompts, 0, 0));
+        return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, DriftMetrics, DriftAlert> harness(AlertTransitions fn) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), DriftMetricsMapping::key,
+                TypeInformation.of(WindowKey.class));
     }
 }

@@ -32,9 +32,9 @@ public final class AlertEvaluator {
         boolean above = rule.direction() == AlertRule.Direction.ABOVE;
         if (!firing) {
             boolean breach = above ? lower > rule.threshold() : upper < rule.threshold();
-            return breach ? Optional.of(new AlertTransition(rule, AlertTransition.State.FIRING, value, lower, upper, samples)) : Optional.empty();
+            return breach ? Optional.of(new AlertTransition(rule, AlertTransition.State.FIRING, value, lower, upper, samples, rule.threshold())) : Optional.empty();
         }
         boolean recovered = above ? value < rule.threshold() - rule.hysteresis() : value > rule.threshold() + rule.hysteresis();
-        return recovered ? Optional.of(new AlertTransition(rule, AlertTransition.State.RESOLVED, value, lower, upper, samples)) : Optional.empty();
+        return recovered ? Optional.of(new AlertTransition(rule, AlertTransition.State.RESOLVED, value, lower, upper, samples, rule.threshold())) : Optional.empty();
     }
 }

@@ -1,8 +1,12 @@
 package io.quantwatch.detectors.alert;
 
 import io.quantwatch.detectors.window.DriftSummary;
+import java.util.Optional;
 
-/** How rate rules decide ({@code alerts.method}); mean rules always test each window. */
+/**
+ * How rate rules on a fixed threshold decide ({@code alerts.method}); mean rules on a fixed threshold always test each
+ * window, and rules on a learned baseline always use their own CUSUM ({@link BaselineShiftTest}).
+ */
 public enum AlertMethod {
     /** One one-sided Wilson test per window ({@link AlertEvaluator}). */
     WINDOW,
@@ -10,14 +14,18 @@ public enum AlertMethod {
     CUSUM;
 
     /**
-     * One rule's decision on one window: the score it carries to the next window (always 0 per window) and the
-     * transition, if any.
+     * One rule's decision on one window, for the alert operator and the detection simulation alike.
      *
-     * @param score             the rule's score on this key before the window
-     * @param decisionThreshold the CUSUM's threshold (unused per window)
+     * @param decisionThreshold the CUSUM's threshold in nats (unused by per-window tests)
      */
-    public SequentialRateTest.Step decide(AlertRule rule, boolean firing, double score, DriftSummary window, double decisionThreshold) {
-        return this == CUSUM ? SequentialRateTest.step(rule, firing, score, window, decisionThreshold)
-                : new SequentialRateTest.Step(0, AlertEvaluator.evaluate(rule, firing, window));
+    public RuleState.Next decide(AlertRule rule, RuleState state, DriftSummary window, double decisionThreshold) {
+        if (rule.baseline() == AlertRule.Baseline.LEARNED) {
+            return BaselineShiftTest.step(rule, state, window, decisionThreshold);
+        }
+        SequentialRateTest.Step step = this == CUSUM ? SequentialRateTest.step(rule, state.firing(), state.score(), window, decisionThreshold)
+                : new SequentialRateTest.Step(0, AlertEvaluator.evaluate(rule, state.firing(), window));
+        Optional<AlertTransition> t = step.transition();
+        boolean firing = t.map(x -> x.state() == AlertTransition.State.FIRING).orElse(state.firing());
+        return new RuleState.Next(new RuleState(firing, step.score(), state.baseline()), t);
     }
 }

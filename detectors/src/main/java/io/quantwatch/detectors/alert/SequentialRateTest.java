@@ -38,19 +38,26 @@ public final class SequentialRateTest {
         boolean above = rule.direction() == AlertRule.Direction.ABOVE;
         double good = clamp(above ? rule.threshold() - rule.hysteresis() : rule.threshold() + rule.hysteresis());
         double bad = clamp(above ? rule.threshold() + rule.hysteresis() : rule.threshold() - rule.hysteresis());
-        double llr = r.hits() * Math.log(bad / good) + (r.trials() - r.hits()) * Math.log((1 - bad) / (1 - good));
-        // Rates pooled over token positions are not independent trials: weigh them as many trials as prompts.
-        llr *= Math.min(1.0, (double) window.prompts() / r.trials());
+        double llr = evidence(r, window.prompts(), good, bad);
         double next = Math.max(0, score + (firing ? -llr : llr));
         if (next < decisionThreshold) {
             return new Step(next, Optional.empty());
         }
         WilsonInterval i = r.interval();
         AlertTransition.State state = firing ? AlertTransition.State.RESOLVED : AlertTransition.State.FIRING;
-        return new Step(0, Optional.of(new AlertTransition(rule, state, r.value(), i.lower(), i.upper(), r.trials())));
+        return new Step(0, Optional.of(new AlertTransition(rule, state, r.value(), i.lower(), i.upper(), r.trials(), rule.threshold())));
     }
 
-    private static double clamp(double p) {
+    /**
+     * The log-likelihood ratio of a window's hits and misses under the bad rate against the good one. Rates pooled
+     * over token positions are not independent trials: they weigh as many trials as the window has prompts.
+     */
+    static double evidence(Rate r, long prompts, double good, double bad) {
+        double llr = r.hits() * Math.log(bad / good) + (r.trials() - r.hits()) * Math.log((1 - bad) / (1 - good));
+        return llr * Math.min(1.0, (double) prompts / r.trials());
+    }
+
+    static double clamp(double p) {
         return Math.min(1 - 1e-6, Math.max(1e-6, p));
     }
 }

@@ -152,8 +152,15 @@ final class ConfigValidation {
         } catch (RuntimeException e) {
             throw new ConfigException(at + ".direction", "'" + r.direction() + "': use above or below");
         }
+        AlertRule.Baseline baseline;
         try {
-            return new AlertRule(r.name(), metric, direction, r.threshold(), r.hysteresis(), r.minSamples());
+            baseline = r.baseline() == null ? AlertRule.Baseline.FIXED : AlertRule.Baseline.valueOf(r.baseline().trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new ConfigException(at + ".baseline", "'" + r.baseline() + "': use fixed (the threshold is the bound) or learned"
+                    + " (the threshold is a change from what the key did at first)");
+        }
+        try {
+            return new AlertRule(r.name(), metric, direction, r.threshold(), r.hysteresis(), r.minSamples(), baseline);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(at, e.getMessage());
         }

@@ -115,7 +115,8 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
     public record Alerts(boolean useDefaults, List<Rule> rules, int staleAfterWindows, String method, double cusumThreshold,
                          boolean perKey) implements Serializable {
         /** One rule as written in YAML. */
-        public record Rule(String name, String metric, String direction, double threshold, double hysteresis, long minSamples)
+        public record Rule(String name, String metric, String direction, double threshold, double hysteresis, long minSamples,
+                           String baseline)
                 implements Serializable {
         }
     }

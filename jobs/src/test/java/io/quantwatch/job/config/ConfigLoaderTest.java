@@ -146,6 +146,22 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
                 "alerts.rules=[{name: r, metric: mean-kl, direction: up, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
                 .hasMessageStartingWith("alerts.rules[0].direction");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
+                "alerts.rules=[{name: r, metric: mean-kl, direction: above, threshold: 2, hysteresis: 0, min-samples: 10, baseline: learnt}]")))
+                .hasMessageStartingWith("alerts.rules[0].baseline: 'learnt': use fixed");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
+                "alerts.rules=[{name: r, metric: mean-kl, direction: above, threshold: 0.5, hysteresis: 0, min-samples: 10, baseline: learned}]")))
+                .hasMessageStartingWith("alerts.rules[0]: rule 'r' (baseline: learned): threshold is a factor on the learned mean");
+    }
+
+    @Test
+    void aRuleOnALearnedBaselineIsReadAndTheDefaultsHaveTwo() {
+        MonitorConfig c = ConfigLoader.load(null, List.of(MODEL,
+                "alerts.rules=[{name: kl-up-2x, metric: mean-kl, direction: above, threshold: 2, hysteresis: 0, min-samples: 5000, baseline: learned}]"));
+        assertThat(c.alertRules()).filteredOn(r -> r.baseline() == AlertRule.Baseline.LEARNED).extracting(AlertRule::name)
+                .containsExactly("identical-down-5pp", "kl-up-50pct", "kl-up-2x");
+        assertThat(c.alertRules()).filteredOn(r -> r.name().equals("json-broken")).singleElement()
+                .satisfies(r -> assertThat(r.baseline()).isEqualTo(AlertRule.Baseline.FIXED));
     }
 
     @Test
