@@ -1,5 +1,6 @@
 package org.intel.openvino;
 
+import java.util.Arrays;
 import io.quantwatch.connectors.openvino.OutputTensor;
 
 /** Test double of the Java bindings' {@code InferRequest} (the newer API, with {@code set_tensor(String, Tensor)}). */
@@ -11,7 +12,7 @@ public class InferRequest {
     }
 
     public void set_tensor(String tensorName, Tensor tensor) {
-        long[] shape = java.util.Arrays.stream(tensor.get_shape()).asLongStream().toArray();
+        long[] shape = Arrays.stream(tensor.get_shape()).asLongStream().toArray();
         if (tensor.longs != null) {
             request.setI64(tensorName, shape, tensor.longs);
         } else {

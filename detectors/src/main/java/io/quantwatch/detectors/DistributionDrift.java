@@ -6,7 +6,7 @@ package io.quantwatch.detectors;
  * perplexity ratio. Sums are kept so windows can merge them exactly.
  */
 public record DistributionDrift(int positions, double klSum, double klMax, int sameTop1, double deltaPSum,
-                                double referenceNll, double candidateNll, boolean approximate) {
+                                double referenceNll, double candidateNll) {
 
     public double meanKl() {
         return positions == 0 ? 0.0 : klSum / positions;
@@ -40,6 +40,6 @@ public record DistributionDrift(int positions, double klSum, double klMax, int s
             refNll -= s.referenceLogprob()[i];
             candNll -= s.candidateLogprob()[i];
         }
-        return new DistributionDrift(s.positions(), klSum, klMax, same, dp, refNll, candNll, s.approximate());
+        return new DistributionDrift(s.positions(), klSum, klMax, same, dp, refNll, candNll);
     }
 }

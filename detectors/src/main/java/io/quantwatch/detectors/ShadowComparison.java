@@ -1,5 +1,9 @@
 package io.quantwatch.detectors;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Compares a candidate pipeline's answer with the reference's for one prompt and computes every
  * detector. Pure and thread-safe; the same code runs offline ({@code evaluate}) and in the stream.
@@ -9,10 +13,10 @@ public final class ShadowComparison {
 
     private final JsonFailureClassifier plainJson = new JsonFailureClassifier();
     /** Compiled schemas by their text: requests usually share a few, and compiling one per prompt would dominate. */
-    private final java.util.Map<String, JsonFailureClassifier> bySchema = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, JsonFailureClassifier> bySchema = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, JsonFailureClassifier> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, JsonFailureClassifier> eldest) {
                     return size() > SCHEMA_CACHE_SIZE;
                 }
             });

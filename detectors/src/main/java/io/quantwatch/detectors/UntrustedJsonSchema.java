@@ -1,5 +1,7 @@
 package io.quantwatch.detectors;
 
+import com.networknt.schema.AbsoluteIri;
+import com.networknt.schema.resource.InputStreamSource;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -136,7 +138,7 @@ public final class UntrustedJsonSchema {
         private final ClasspathSchemaLoader bundled = new ClasspathSchemaLoader(() -> UntrustedJsonSchema.class.getClassLoader());
 
         @Override
-        public com.networknt.schema.resource.InputStreamSource getSchema(com.networknt.schema.AbsoluteIri iri) {
+        public InputStreamSource getSchema(AbsoluteIri iri) {
             String location = iri.toString();
             if (location.startsWith("classpath:draft/") || location.startsWith("classpath:/draft/")) {
                 return bundled.getSchema(iri);

@@ -71,7 +71,7 @@ class JsonTreeDriftTest {
                 FinishReason.EOS, List.of());
         int n = 3;
         ShadowMetrics m = new ShadowComparison().compare(new RequestContext(true, null, null), ref, cand, new TeacherForcedScores(
-                new double[n], new boolean[n], new double[n], new double[n], new double[n], new int[n][0], false));
+                new double[n], new boolean[n], new double[n], new double[n], new double[n], new int[n][0]));
         assertThat(m.candidateJson().failure()).isEqualTo(JsonFailure.NONE);
         assertThat(m.jsonBroken()).isFalse();
         assertThat(m.tree().valueChanged()).isTrue();

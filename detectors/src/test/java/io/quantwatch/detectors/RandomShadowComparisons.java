@@ -42,7 +42,7 @@ public final class RandomShadowComparisons {
         DecodeOutput reference = new DecodeOutput(ref, TEXTS[r.nextInt(TEXTS.length)], reasons[r.nextInt(3)], List.of());
         DecodeOutput candidate = new DecodeOutput(cand, TEXTS[r.nextInt(TEXTS.length)], reasons[r.nextInt(3)], List.of());
         ShadowMetrics m = COMPARISON.compare(new RequestContext(r.nextBoolean(), null, r.nextBoolean() ? 2 : null), reference,
-                candidate, new TeacherForcedScores(r.doubles(n, 0, 2).toArray(), same, dp, refLp, candLp, top, r.nextInt(4) == 0));
+                candidate, new TeacherForcedScores(r.doubles(n, 0, 2).toArray(), same, dp, refLp, candLp, top));
         return new Sample(m, reference, candidate);
     }
 }

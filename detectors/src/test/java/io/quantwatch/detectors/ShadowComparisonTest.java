@@ -22,7 +22,7 @@ class ShadowComparisonTest {
             lp[i] = -0.1;
             top[i] = new int[] {i + 1};
         }
-        return new TeacherForcedScores(k, s, z, lp, lp.clone(), top, false);
+        return new TeacherForcedScores(k, s, z, lp, lp.clone(), top);
     }
 
     @Test
@@ -49,7 +49,6 @@ class ShadowComparisonTest {
         assertThat(m.candidateJson().failure()).isEqualTo(JsonFailure.TRAILING_COMMA);
         assertThat(m.divergence().firstDivergentToken()).isEqualTo(2);
         assertThat(m.distribution().meanKl()).isCloseTo(0.2, within(1e-12));
-        assertThat(m.distribution().approximate()).isFalse();
     }
 
     @Test
@@ -58,23 +57,6 @@ class ShadowComparisonTest {
         ShadowMetrics m = comparison.compare(new RequestContext(false, null, 1), ref, ref, exact(1, 0, true));
         assertThat(m.jsonExpected()).isFalse();
         assertThat(m.jsonBroken()).isFalse();
-    }
-
-    @Test
-    void topKOnlyBackendsGiveAFlaggedApproximation() {
-        TopToken[][] ref = {{new TopToken(5, Math.log(0.7)), new TopToken(6, Math.log(0.2))}};
-        TeacherForcedScores same = TeacherForcedScores.fromTopK(new int[] {5}, ref, ref);
-        assertThat(same.approximate()).isTrue();
-        assertThat(same.kl()[0]).isCloseTo(0.0, within(1e-9));
-        assertThat(same.sameTop1()[0]).isTrue();
-        TopToken[][] shifted = {{new TopToken(6, Math.log(0.6)), new TopToken(5, Math.log(0.3))}};
-        TeacherForcedScores drift = TeacherForcedScores.fromTopK(new int[] {5}, ref, shifted);
-        assertThat(drift.kl()[0]).isPositive();
-        assertThat(drift.sameTop1()[0]).isFalse();
-        assertThat(drift.deltaP()[0]).isCloseTo(0.3 - 0.7, within(1e-9));
-        // The coarse-grained KL equals the hand computation over {5, 6, rest}.
-        double expected = 0.7 * Math.log(0.7 / 0.3) + 0.2 * Math.log(0.2 / 0.6) + 0.1 * Math.log(0.1 / 0.1);
-        assertThat(drift.kl()[0]).isCloseTo(expected, within(1e-9));
     }
 
     @Test

@@ -72,11 +72,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 "KL", "KLp95", "PPL%", "top1%", "JSON%", "broke%", "early%", "late%", "rare%", "tool%", "args%", "value%", "verdict");
         for (OfflineEvaluation.CandidateReport r : reports) {
             DriftSummary s = r.summary();
-            o.printf("%-24s %6s %7.3f %7.3f %8.4f %8.4f %+8.2f %7s %7s %7s %7s %7s %7s %7s %7s %7s  %s%s%n", r.recipe(),
+            o.printf("%-24s %6s %7.3f %7.3f %8.4f %8.4f %+8.2f %7s %7s %7s %7s %7s %7s %7s %7s %7s  %s%n", r.recipe(),
                     pct(s.identical()), s.fdtRatioP50(), s.sdtRatioP50(), s.meanKl(), s.klP95(), (s.perplexityRatio() - 1) * 100,
                     pct(s.sameTop1()), pct(s.jsonValid()), pct(s.jsonBroken()), pct(s.eosEarly()), pct(s.eosLate()),
-                    pct(s.rareTokenMissing()), pct(s.toolChanged()), pct(s.argumentsChanged()), pct(s.valueChanged()), r.verdict().level(),
-                    s.approximate() ? " (approx.)" : "");
+                    pct(s.rareTokenMissing()), pct(s.toolChanged()), pct(s.argumentsChanged()), pct(s.valueChanged()), r.verdict().level());
         }
         o.printf("%n(%.0f s; rates are %% of prompts except top1 and rare, which are %% of reference positions; JSON%% and broke%% of"
                         + " prompts expecting JSON; tool%%, args%% and value%% of prompts whose two outputs both parsed as JSON; — where none did)%n",
@@ -130,14 +129,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<String> csv = new ArrayList<>();
         csv.add("candidate,prompts,identical_rate,fdt_ratio_p50,sdt_ratio_p50,mean_kl,kl_p95,perplexity_ratio,same_top1_rate,"
                 + "json_valid_rate,json_broken_rate,eos_early_rate,eos_late_rate,rare_missing_rate,tool_changed_rate,arguments_changed_rate,"
-                + "value_changed_rate,verdict,approximate");
+                + "value_changed_rate,verdict");
         for (OfflineEvaluation.CandidateReport r : reports) {
             DriftSummary s = r.summary();
             csv.add(String.join(",", "\"" + r.recipe() + "\"", Long.toString(s.prompts()), d(s.identical().value()), d(s.fdtRatioP50()),
                     d(s.sdtRatioP50()), d(s.meanKl()), d(s.klP95()), d(s.perplexityRatio()), d(s.sameTop1().value()),
                     d(s.jsonValid().value()), d(s.jsonBroken().value()), d(s.eosEarly().value()), d(s.eosLate().value()),
                     d(s.rareTokenMissing().value()), d(s.toolChanged().value()), d(s.argumentsChanged().value()), d(s.valueChanged().value()),
-                    r.verdict().level().name(), Boolean.toString(s.approximate())));
+                    r.verdict().level().name()));
         }
         Files.write(out.resolve("report.csv"), csv);
     }

@@ -1,5 +1,6 @@
 package io.quantwatch.cli;
 
+import java.nio.file.Files;
 import io.quantwatch.demomodel.HeldOutEvaluation;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.tasks.TaskFamily;
@@ -46,7 +47,7 @@ public final class ModelPromptsCommand implements Callable<Integer> {
             }
         }
         if (out.getParent() != null) {
-            java.nio.file.Files.createDirectories(out.getParent());
+            Files.createDirectories(out.getParent());
         }
         EvaluationPrompt.write(out, prompts);
         System.out.printf("wrote %d prompts to %s%n", prompts.size(), out);

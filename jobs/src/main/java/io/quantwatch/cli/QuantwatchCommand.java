@@ -1,5 +1,8 @@
 package io.quantwatch.cli;
 
+import io.quantwatch.engine.gguf.GgufFormatException;
+import io.quantwatch.job.config.ConfigException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,9 +30,9 @@ public final class QuantwatchCommand implements Runnable {
      */
     static CommandLine commandLine() {
         return new CommandLine(new QuantwatchCommand()).setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
-                    || ex instanceof io.quantwatch.engine.gguf.GgufFormatException
-                    || ex instanceof io.quantwatch.job.config.ConfigException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException
+                    || ex instanceof GgufFormatException
+                    || ex instanceof ConfigException) {
                 cmd.getErr().println("quantwatch: " + ex.getMessage());
                 return 2;
             }

@@ -1,5 +1,7 @@
 package io.quantwatch.demomodel;
 
+import java.util.Arrays;
+import java.util.function.Predicate;
 import io.quantwatch.engine.generate.GenerationTrace;
 import io.quantwatch.engine.generate.GreedyDecoder;
 import io.quantwatch.engine.model.InferenceSession;
@@ -37,7 +39,7 @@ public final class HeldOutEvaluation {
     /** Rates per family, as fractions. */
     public record Report(Map<TaskFamily, List<Outcome>> outcomes, double perplexity) {
 
-        public double rate(TaskFamily family, java.util.function.Predicate<Outcome> p) {
+        public double rate(TaskFamily family, Predicate<Outcome> p) {
             List<Outcome> list = outcomes.getOrDefault(family, List.of());
             return list.isEmpty() ? Double.NaN : (double) list.stream().filter(p).count() / list.size();
         }
@@ -105,7 +107,7 @@ public final class HeldOutEvaluation {
                     list.add(new Outcome(t, output, r, json));
                     if (withPerplexity) {
                         int[] reference = tok.encode(t.completion(), false);
-                        int[] withEos = java.util.Arrays.copyOf(reference, reference.length + 1);
+                        int[] withEos = Arrays.copyOf(reference, reference.length + 1);
                         withEos[reference.length] = tok.vocabulary().eos();
                         nll += decoder.score(prompt, withEos).nll();
                         scored += withEos.length;

@@ -113,11 +113,6 @@ public final class LiveTable implements AutoCloseable {
         return flat.length() <= 110 ? flat : flat.substring(0, 110) + "…";
     }
 
-    /** Candidates that have shown at least one window. */
-    public int candidatesWithWindows() {
-        return latest.size();
-    }
-
     /** A rate in percent; - without trials (or from a window written before the rate existed). */
     private static String pct(RateStat r) {
         return r == null || r.getTrials() == 0 ? "-" : String.format("%.1f", r.getValue() * 100);

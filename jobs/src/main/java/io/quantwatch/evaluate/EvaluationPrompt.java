@@ -1,5 +1,8 @@
 package io.quantwatch.evaluate;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quantwatch.tasks.Check;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantwatch.tasks.TaskExample;
@@ -18,10 +21,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationPrompt(String id, String task, String prompt,
-                               @com.fasterxml.jackson.annotation.JsonProperty("response_format") String responseFormat,
-                               @com.fasterxml.jackson.annotation.JsonProperty("json_schema") com.fasterxml.jackson.databind.JsonNode jsonSchema,
+                               @JsonProperty("response_format") String responseFormat,
+                               @JsonProperty("json_schema") JsonNode jsonSchema,
                                Integer sentences,
-                               @com.fasterxml.jackson.annotation.JsonProperty("max_tokens") Integer maxTokens) {
+                               @JsonProperty("max_tokens") Integer maxTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean jsonRequested() {
@@ -86,7 +89,7 @@ public record EvaluationPrompt(String id, String task, String prompt,
 
     /** A prompt-file line for a generated task. */
     public static EvaluationPrompt of(String id, TaskExample t, int maxTokens) {
-        Integer sentences = t.check() instanceof io.quantwatch.tasks.Check.SentenceCount s ? s.count() : null;
+        Integer sentences = t.check() instanceof Check.SentenceCount s ? s.count() : null;
         return new EvaluationPrompt(id, t.family().wireName(), t.prompt(), t.family() == TaskFamily.TOOL_CALL ? "json" : null,
                 null, sentences, maxTokens);
     }

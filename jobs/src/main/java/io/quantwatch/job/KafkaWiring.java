@@ -44,9 +44,9 @@ public final class KafkaWiring {
                 .setTopics(c.topics().prompts())
                 .setGroupId(c.kafka().groupId())
                 .setStartingOffsets(switch (c.kafka().startingOffsets()) {
-                    case "earliest" -> OffsetsInitializer.earliest();
-                    case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
-                    default -> OffsetsInitializer.latest();
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+                    case LATEST -> OffsetsInitializer.latest();
                 })
                 .setDeserializer(new RawPromptRecordDeserializer())
                 .setProperties(clientProperties(c));
@@ -96,13 +96,13 @@ public final class KafkaWiring {
                         .setValueSerializationSchema(new AvroSingleObjectSerializer<>(type))
                         .build());
         switch (c.kafka().delivery()) {
-            case "exactly-once" -> {
+            case EXACTLY_ONCE -> {
                 builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(c.kafka().transactionalIdPrefix() + "-" + topic)
                         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
             }
-            case "none" -> builder.setDeliveryGuarantee(DeliveryGuarantee.NONE);
-            default -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+            case NONE -> builder.setDeliveryGuarantee(DeliveryGuarantee.NONE);
+            case AT_LEAST_ONCE -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return builder.build();
     }

@@ -23,10 +23,9 @@ public final class PipelineAssembly {
         try {
             for (MonitorConfig.Candidate cand : c.candidates()) {
                 pairs.put(cand.name(), switch (cand.backend()) {
-                    case "engine" -> EnginePipelines.pair(Path.of(c.reference().model()), cand.recipe(), c.engine().threads());
-                    case "openvino" -> OpenVinoPipelines.pair(c.openvino().library(), c.openvino().bindingKind(),
+                    case ENGINE -> EnginePipelines.pair(Path.of(c.reference().model()), cand.recipe(), c.engine().threads());
+                    case OPENVINO -> OpenVinoPipelines.pair(c.openvino().library(), c.openvino().bindingKind(),
                             c.reference().openvinoSide(), cand.openvinoSide());
-                    default -> throw new IllegalArgumentException("candidate " + cand.name() + ": unknown backend " + cand.backend());
                 });
             }
         } catch (RuntimeException e) {

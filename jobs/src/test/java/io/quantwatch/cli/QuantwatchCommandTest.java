@@ -1,5 +1,6 @@
 package io.quantwatch.cli;
 
+import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ class QuantwatchCommandTest {
 
     @Test
     void theExampleDeploymentConfigurationIsValid() {
-        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("quantwatch.root", "."));
+        Path root = Path.of(System.getProperty("quantwatch.root", "."));
         String[] r = run("run", "--config", root.resolve("deploy/quantwatch.yaml").toString(),
                 "--set", "reference.model=" + root.resolve("models/quantwatch-demo-f16.gguf"), "--print-config");
         assertThat(r[2]).isEmpty();

@@ -1,5 +1,6 @@
 package io.quantwatch.evaluate;
 
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class OfflineEvaluationTest {
         model = LlamaModel.load(root.resolve("models/quantwatch-demo-f16.gguf"));
         List<EvaluationPrompt> all = EvaluationPrompt.read(root.resolve("prompts/default.jsonl"));
         // 12 tool calls, 10 constrained, 10 translations: every short family, quick enough for CI.
-        prompts = new java.util.ArrayList<>();
+        prompts = new ArrayList<>();
         prompts.addAll(all.stream().filter(p -> p.task().equals("tool_call")).limit(12).toList());
         prompts.addAll(all.stream().filter(p -> p.task().equals("constrained_reply")).limit(10).toList());
         prompts.addAll(all.stream().filter(p -> p.task().equals("translation")).limit(10).toList());

@@ -34,7 +34,7 @@ class AlertTransitionsHarnessTest {
 
     private static DriftMetrics window(long end, long broken, long jsonPrompts) {
         Rate r = new Rate(broken, jsonPrompts);
-        DriftSummary s = new DriftSummary(jsonPrompts, r, r, 0, 0, 0, 0, 1, 0, false, 1, 0, r, r, Map.of(), 1, r, r, 0,
+        DriftSummary s = new DriftSummary(jsonPrompts, r, r, 0, 0, 0, 0, 1, 0, 1, 0, r, r, Map.of(), 1, r, r, 0,
                 Map.of(), r, r, r, r, r, r, new ShadowCoverage(jsonPrompts, jsonPrompts, 0, 0));
         return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
@@ -155,7 +155,7 @@ class AlertTransitionsHarnessTest {
 
     private static DriftMetrics identicalWindow(long end, long identical, long prompts) {
         Rate e = Rate.EMPTY;
-        DriftSummary s = new DriftSummary(prompts, new Rate(identical, prompts), e, 0, 0, 0, 0, 1, 0, false, 1, 0, e, e, Map.of(), 1, e, e,
+        DriftSummary s = new DriftSummary(prompts, new Rate(identical, prompts), e, 0, 0, 0, 0, 1, 0, 1, 0, e, e, Map.of(), 1, e, e,
                 0, Map.of(), e, e, e, e, e, e, new ShadowCoverage(prompts, prompts, 0, 0));
         return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }

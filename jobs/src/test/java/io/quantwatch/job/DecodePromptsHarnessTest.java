@@ -1,5 +1,9 @@
 package io.quantwatch.job;
 
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.RawPromptRecord;
@@ -46,7 +50,7 @@ class DecodePromptsHarnessTest {
     @Test
     void aTenMegabyteRecordBecomesADeadLetterThatStillFitsTheTopic() throws Exception {
         byte[] value = new byte[10 * 1024 * 1024];
-        java.util.Arrays.fill(value, (byte) '{');
+        Arrays.fill(value, (byte) '{');
         try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new DecodePrompts(MetricsSettings.disabled())))) {
             h.open();
             h.processElement(new RawPromptRecord("prompts", 3, 42, 9, "k".repeat(100_000).getBytes(StandardCharsets.UTF_8), value), 9);
@@ -56,8 +60,8 @@ class DecodePromptsHarnessTest {
             assertThat(d.getValue().remaining()).isEqualTo(DecodePrompts.MAX_VALUE_BYTES);
             assertThat(d.getKey().remaining()).isEqualTo(DecodePrompts.MAX_KEY_BYTES);
             assertThat(d.getValueLength()).isEqualTo(value.length);
-            assertThat(d.getValueSha256()).isEqualTo(java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(value)));
+            assertThat(d.getValueSha256()).isEqualTo(HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(value)));
             assertThat(d.getPartition()).isEqualTo(3);
             assertThat(d.getOffset()).isEqualTo(42);
             // Under a default producer's max.request.size (1 MiB) with room for the Kafka key and headers.
@@ -69,7 +73,7 @@ class DecodePromptsHarnessTest {
     void eventTimesFarFromTheClockAreDeadLetteredNotAllowedToDragTheWatermark() throws Exception {
         long now = Instant.parse("2026-11-28T12:00:00Z").toEpochMilli();
         DemoTraffic traffic = new DemoTraffic(2, 64);
-        var decode = new DecodePrompts(MetricsSettings.disabled(), java.time.Duration.ofMinutes(5), java.time.Duration.ofDays(7));
+        var decode = new DecodePrompts(MetricsSettings.disabled(), Duration.ofMinutes(5), Duration.ofDays(7));
         try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(decode))) {
             h.open();
             h.setProcessingTime(now);

@@ -49,7 +49,7 @@ class DriftWindowOperatorHarnessTest {
         double kl = diverge ? 0.5 : 0.0;
         var forced = new TeacherForcedScores(new double[] {kl, kl, kl, kl}, new boolean[] {true, !diverge, true, true},
                 new double[4], new double[] {-1, -1, -1, -1}, new double[] {-1, -1 - kl, -1, -1},
-                new int[][] {{5}, {6}, {7}, {8}}, false);
+                new int[][] {{5}, {6}, {7}, {8}});
         var m = COMPARISON.compare(RequestContext.none(), refOut, candOut, forced);
         return ShadowRecordMapping.toAvro(p, "int4", m, FinishReason.EOS, FinishReason.EOS, "same", candText);
     }

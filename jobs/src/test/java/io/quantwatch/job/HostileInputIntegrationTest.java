@@ -1,5 +1,6 @@
 package io.quantwatch.job;
 
+import org.apache.avro.specific.SpecificRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -218,7 +219,7 @@ class HostileInputIntegrationTest {
         return body.toByteArray();
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, Class<T> type) {
+    private static <T extends SpecificRecord> List<T> read(String topic, Class<T> type) {
         try (TopicReader<T> r = new TopicReader<>(kafka.bootstrapServers(), topic, type)) {
             return r.readAll();
         }

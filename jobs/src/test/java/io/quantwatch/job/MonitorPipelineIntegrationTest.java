@@ -1,5 +1,8 @@
 package io.quantwatch.job;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.apache.avro.specific.SpecificRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.detectors.sampling.DeterministicSampler;
@@ -89,7 +92,7 @@ class MonitorPipelineIntegrationTest {
 
         DemoTraffic traffic = new DemoTraffic(7, 32);
         // Recent (within windows.max-age) and on a 10-minute boundary, so all prompts share one window.
-        Instant base = Instant.now().minus(java.time.Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        Instant base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.HOURS);
         DeterministicSampler sampler = new DeterministicSampler(RATE, "");
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
@@ -134,7 +137,7 @@ class MonitorPipelineIntegrationTest {
         return e.getRequestId().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, Class<T> type) {
+    private static <T extends SpecificRecord> List<T> read(String topic, Class<T> type) {
         try (TopicReader<T> r = new TopicReader<>(kafka.bootstrapServers(), topic, type)) {
             return r.readAll();
         }

@@ -1,5 +1,7 @@
 package io.quantwatch.job;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.RawPromptRecord;
@@ -60,7 +62,7 @@ class OpenVinoShadowTopologyTest {
         DemoTraffic traffic = new DemoTraffic(5, 24);
         List<RawPromptRecord> raw = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            PromptEvent e = traffic.next(Instant.now().minus(java.time.Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusSeconds(i));
+            PromptEvent e = traffic.next(Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.HOURS).plusSeconds(i));
             raw.add(new RawPromptRecord("prompts", 0, i, 0, null, DemoTraffic.encode(e, false)));
         }
         Configuration conf = new Configuration();

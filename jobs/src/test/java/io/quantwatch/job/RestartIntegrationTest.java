@@ -1,5 +1,7 @@
 package io.quantwatch.job;
 
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
@@ -68,14 +70,14 @@ class RestartIntegrationTest {
         produce(0, base);
         JobClient first = MonitorJob.start(environment(null), config);
         awaitShadowRecords(10);
-        savepoint = first.stopWithSavepoint(false, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        savepoint = first.stopWithSavepoint(false, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
         produce(PER_RUN, base);
         resumedFrom = CheckpointResume.latest(config.checkpointDir()).orElseThrow();
         JobClient second = MonitorJob.start(environment(resumedFrom.toString()), config);
         awaitShadowRecords(20);
         // Drain: the final watermark closes the window the stop left open.
-        second.stopWithSavepoint(true, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        second.stopWithSavepoint(true, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
     }
 
     @AfterAll
@@ -114,7 +116,7 @@ class RestartIntegrationTest {
         }
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, Class<T> type) {
+    private static <T extends SpecificRecord> List<T> read(String topic, Class<T> type) {
         try (TopicReader<T> r = new TopicReader<>(kafka.bootstrapServers(), topic, type)) {
             return r.readAll();
         }

@@ -1,5 +1,6 @@
 package io.quantwatch.job;
 
+import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
@@ -112,7 +113,7 @@ class ShadowStageHarnessTest {
         return new CounterTotals(JvmMeterRegistry.get(METRICS).registry()).total("quantwatch.sampling", "decision", decision);
     }
 
-    @org.junit.jupiter.api.BeforeAll
+    @BeforeAll
     static void freshMeters() {
         JvmMeterRegistry.shutdown();
         JvmMeterRegistry.get(METRICS);

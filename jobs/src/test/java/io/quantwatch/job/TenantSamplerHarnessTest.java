@@ -1,5 +1,6 @@
 package io.quantwatch.job;
 
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.RawPromptRecord;
@@ -78,7 +79,7 @@ class TenantSamplerHarnessTest {
 
     @Test
     void aRetriedRequestIdIsShadowedOnceWithinTheHorizonAndAgainAfterIt() throws Exception {
-        TenantSampler fn = new TenantSampler(new DeterministicSampler(1.0, ""), "*", 1000, 1000, java.time.Duration.ofMinutes(10),
+        TenantSampler fn = new TenantSampler(new DeterministicSampler(1.0, ""), "*", 1000, 1000, Duration.ofMinutes(10),
                 MetricsSettings.disabled());
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING)) {
             h.open();
@@ -90,7 +91,7 @@ class TenantSamplerHarnessTest {
             h.processElement(prompt("r2", "acme", "m"), 0);
             assertThat(h.extractOutputValues()).extracting(p -> tenant(p) + "/" + requestId(p))
                     .containsExactly("acme/r1", "globex/r1", "acme/r2");
-            h.setStateTtlProcessingTime(java.time.Duration.ofMinutes(10).toMillis() + 1);
+            h.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() + 1);
             h.processElement(prompt("r1", "acme", "m"), 0);
             assertThat(h.extractOutputValues()).extracting(TenantSamplerHarnessTest::requestId).last().isEqualTo("r1");
         }

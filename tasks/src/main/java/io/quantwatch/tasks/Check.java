@@ -1,5 +1,7 @@
 package io.quantwatch.tasks;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.regex.Pattern;
@@ -31,8 +33,8 @@ public sealed interface Check {
     /** Output must be one JSON object calling {@code tool} with exactly these arguments. */
     record ToolCall(String tool, JsonNode arguments) implements Check {
         private static final ObjectMapper JSON = new ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
         @Override
         public Result evaluate(String output) {

@@ -20,13 +20,4 @@ public enum TaskFamily {
     public String wireName() {
         return wireName;
     }
-
-    public static TaskFamily fromWireName(String name) {
-        for (TaskFamily f : values()) {
-            if (f.wireName.equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown task family '" + name + "'; expected one of tool_call, constrained_reply, translation, long_continuation");
-    }
 }

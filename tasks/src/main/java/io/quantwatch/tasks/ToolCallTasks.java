@@ -1,5 +1,6 @@
 package io.quantwatch.tasks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -172,7 +173,7 @@ final class ToolCallTasks {
         try {
             return new TaskExample(TaskFamily.TOOL_CALL, instruction, " " + JSON.writeValueAsString(call),
                     new Check.ToolCall(tool.name(), arguments));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -76,7 +76,7 @@ public final class EngineShadowPair implements ShadowPipelines {
     public TeacherForcedScores teacherForce(int[] prompt, int[] referenceTokens) {
         PairedScorer.Comparison c = scorer.compare(prompt, referenceTokens, TOP_K);
         return new TeacherForcedScores(c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(),
-                c.candidateTopIds(), false);
+                c.candidateTopIds());
     }
 
     private DecodeOutput toDecodeOutput(GenerationTrace t) {

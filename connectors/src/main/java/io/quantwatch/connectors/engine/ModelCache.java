@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-JVM model cache: every shadow subtask in a task manager shares one immutable copy of the
- * reference and of each quantized variant, loaded on first use. This is the project's one piece of
- * static mutable state; models are immutable and never evicted (a job's model set is fixed).
+ * reference and of each quantized variant, loaded on first use. One of three per-JVM caches, with
+ * OpenVinoPipelines' runtimes and compiled models and JvmMeterRegistry's endpoint: models are immutable
+ * and never evicted (a job's model set is fixed).
  */
 public final class ModelCache {
     private static final Map<String, LlamaModel> MODELS = new ConcurrentHashMap<>();

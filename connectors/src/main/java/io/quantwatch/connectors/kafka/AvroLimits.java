@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.kafka;
 
+import org.apache.avro.SystemLimitException;
 import java.lang.reflect.Method;
 
 /**
@@ -25,7 +26,7 @@ final class AvroLimits {
         }
         try {
             // Avro reads the properties in a static initializer; resetLimits() re-reads them if it already ran.
-            Method reset = org.apache.avro.SystemLimitException.class.getDeclaredMethod("resetLimits");
+            Method reset = SystemLimitException.class.getDeclaredMethod("resetLimits");
             reset.setAccessible(true);
             reset.invoke(null);
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.kafka;
 
+import java.time.Instant;
 import io.quantwatch.detectors.JsonFailure;
 import io.quantwatch.detectors.RepetitionDrift;
 import io.quantwatch.detectors.alert.Verdict;
@@ -32,14 +33,14 @@ public final class DriftMetricsMapping {
         s.firstDivergence().forEach((k, v) -> buckets.put(k.name(), v));
         return DriftMetrics.newBuilder()
                 .setModel(key.model()).setCandidate(key.candidate()).setTask(key.task()).setTenant(key.tenant())
-                .setWindowStart(java.time.Instant.ofEpochMilli(windowStart)).setWindowEnd(java.time.Instant.ofEpochMilli(windowEnd))
+                .setWindowStart(Instant.ofEpochMilli(windowStart)).setWindowEnd(Instant.ofEpochMilli(windowEnd))
                 .setPrompts(s.prompts())
                 .setIdentical(rate(s.identical()))
                 .setSameTop1(rate(s.sameTop1()))
                 .setMeanKl(s.meanKl()).setKlP50(s.klP50()).setKlP95(s.klP95()).setKlP99(s.klP99())
                 .setPerplexityRatio(s.perplexityRatio())
                 .setMeanDeltaP(s.meanDeltaP())
-                .setApproximate(s.approximate())
+                .setApproximate(false)
                 .setFdtRatioP50(s.fdtRatioP50()).setSdtRatioP50(s.sdtRatioP50())
                 .setJsonValid(rate(s.jsonValid())).setJsonBroken(rate(s.jsonBroken()))
                 .setJsonFailures(failures)
@@ -63,7 +64,7 @@ public final class DriftMetricsMapping {
         Map<RepetitionDrift.DivergenceBucket, Long> buckets = new EnumMap<>(RepetitionDrift.DivergenceBucket.class);
         m.getFirstDivergence().forEach((k, v) -> buckets.put(RepetitionDrift.DivergenceBucket.valueOf(k), v));
         return new DriftSummary(m.getPrompts(), rate(m.getIdentical()), rate(m.getSameTop1()), m.getMeanKl(), m.getKlP50(),
-                m.getKlP95(), m.getKlP99(), m.getPerplexityRatio(), m.getMeanDeltaP(), m.getApproximate(), m.getFdtRatioP50(),
+                m.getKlP95(), m.getKlP99(), m.getPerplexityRatio(), m.getMeanDeltaP(), m.getFdtRatioP50(),
                 m.getSdtRatioP50(), rate(m.getJsonValid()), rate(m.getJsonBroken()), Map.copyOf(failures),
                 m.getLengthRatioP50(), rate(m.getEosEarly()), rate(m.getEosLate()), m.getRepeatIncreaseP95(),
                 Map.copyOf(buckets), rate(m.getPreamble()), rate(m.getSentenceBroken()), rate(m.getRareMissing()),

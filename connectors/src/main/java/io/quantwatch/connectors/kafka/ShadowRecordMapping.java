@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.kafka;
 
+import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.DistributionDrift;
 import io.quantwatch.detectors.InstructionSlips;
 import io.quantwatch.detectors.JsonTreeDrift;
@@ -27,8 +28,8 @@ public final class ShadowRecordMapping {
     }
 
     public static ShadowRecord toAvro(PromptEvent prompt, String candidate, ShadowMetrics m,
-                                      io.quantwatch.detectors.FinishReason referenceFinish,
-                                      io.quantwatch.detectors.FinishReason candidateFinish,
+                                      FinishReason referenceFinish,
+                                      FinishReason candidateFinish,
                                       String referenceText, String candidateText) {
         TokenDivergence d = m.divergence();
         DistributionDrift dist = m.distribution();
@@ -54,7 +55,7 @@ public final class ShadowRecordMapping {
                 .setDeltaPSum(dist.deltaPSum())
                 .setReferenceNll(dist.referenceNll())
                 .setCandidateNll(dist.candidateNll())
-                .setApproximate(dist.approximate())
+                .setApproximate(false)
                 .setJsonExpected(m.jsonExpected())
                 .setReferenceJson(JsonFailure.valueOf(m.referenceJson().failure().name()))
                 .setCandidateJson(JsonFailure.valueOf(m.candidateJson().failure().name()))
@@ -113,7 +114,7 @@ public final class ShadowRecordMapping {
         TokenDivergence d = new TokenDivergence(r.getFirstDivergentToken(), r.getDivergentTokens(), r.getReferenceTokens(),
                 r.getCandidateTokens(), r.getEditDistance());
         DistributionDrift dist = new DistributionDrift(r.getPositions(), r.getKlSum(), r.getKlMax(), r.getSameTop1(),
-                r.getDeltaPSum(), r.getReferenceNll(), r.getCandidateNll(), r.getApproximate());
+                r.getDeltaPSum(), r.getReferenceNll(), r.getCandidateNll());
         return new ShadowMetrics(d, r.getPositionalAgreement(), dist, r.getJsonExpected(), verdict(r.getReferenceJson()),
                 verdict(r.getCandidateJson()),
                 new LengthDrift(r.getReferenceTokens(), r.getCandidateTokens(), r.getEosEarly(), r.getEosLate()),

@@ -1,5 +1,9 @@
 package io.quantwatch.connectors.openvino;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,7 +48,7 @@ public record IrWeightFormat(Map<String, Integer> constantsByType, int u4ZeroPoi
         Map<String, String> constType = new TreeMap<>();   // layer id -> element type of Const layers
         Map<String, Long> constSize = new TreeMap<>();     // layer id -> elements of Const layers
         Map<String, String> layerType = new TreeMap<>();   // layer id -> layer type
-        java.util.List<String[]> edges = new java.util.ArrayList<>(); // from-layer, to-layer, to-port
+        List<String[]> edges = new ArrayList<>(); // from-layer, to-layer, to-port
         XMLInputFactory f = XMLInputFactory.newFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -81,7 +85,7 @@ public record IrWeightFormat(Map<String, Integer> constantsByType, int u4ZeroPoi
             throw new OpenVinoUnavailableException("cannot read the IR " + xml + ": " + e.getMessage(), e);
         }
         // A per-group u4 constant, or a Convert of one, is a "u4 tensor" input.
-        java.util.Set<String> u4Tensor = new java.util.HashSet<>();
+        Set<String> u4Tensor = new HashSet<>();
         for (String id : constType.keySet()) {
             if ("u4".equals(constType.get(id)) && constSize.getOrDefault(id, 1L) > 1) {
                 u4Tensor.add(id);

@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.openvino;
 
+import java.util.Optional;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -149,11 +150,11 @@ final class JavaBindingsLlm implements CompiledLlm {
         }
     }
 
-    private static java.util.Optional<Method> find(Class<?> type, String name, Class<?>... params) {
+    private static Optional<Method> find(Class<?> type, String name, Class<?>... params) {
         try {
-            return java.util.Optional.of(type.getMethod(name, params));
+            return Optional.of(type.getMethod(name, params));
         } catch (NoSuchMethodException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

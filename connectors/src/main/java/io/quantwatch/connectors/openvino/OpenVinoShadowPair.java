@@ -145,11 +145,11 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
         }
         PairedScorer.Comparison cmp = divergence.result();
         return new TeacherForcedScores(cmp.kl(), cmp.sameTop1(), cmp.deltaP(), cmp.referenceLogprob(), cmp.candidateLogprob(),
-                cmp.candidateTopIds(), false);
+                cmp.candidateTopIds());
     }
 
     @Override
     public void close() {
-        // Compiled models and the tokenizer are shared through OpenVinoModels; requests are closed per call.
+        // Compiled models and the tokenizer are shared through OpenVinoPipelines' per-JVM caches; requests are closed per call.
     }
 }

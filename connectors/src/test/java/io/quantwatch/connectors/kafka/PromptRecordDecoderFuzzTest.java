@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.kafka;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.schemas.PromptEvent;
@@ -45,7 +46,7 @@ class PromptRecordDecoderFuzzTest {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(256);
         // Random bodies behind the real header reach the Avro decoder instead of stopping at the format check.
         Arbitrary<byte[]> behindHeader = random.map(body -> {
-            byte[] v = java.util.Arrays.copyOf(AVRO, 10 + body.length);
+            byte[] v = Arrays.copyOf(AVRO, 10 + body.length);
             System.arraycopy(body, 0, v, 10, body.length);
             return v;
         });
@@ -69,7 +70,7 @@ class PromptRecordDecoderFuzzTest {
         return edit.list().ofMaxSize(8).flatMap(edits -> Arbitraries.integers().between(keep, valid.length).map(length -> {
             byte[] v = valid.clone();
             edits.forEach(e -> v[e.get1()] = e.get2());
-            return java.util.Arrays.copyOf(v, length);
+            return Arrays.copyOf(v, length);
         }));
     }
 }

@@ -1,5 +1,8 @@
 package io.quantwatch.connectors.kafka;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import org.apache.avro.io.EncoderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.schemas.DriftAlert;
@@ -121,12 +124,12 @@ class PromptRecordDecoderTest {
 
     @Test
     void avroHeadersClaimingHugeStringsOrArraysAreRefusedBeforeAllocating() throws Exception {
-        byte[] header = java.util.Arrays.copyOf(bytes(PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m")
+        byte[] header = Arrays.copyOf(bytes(PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m")
                 .setPrompt("p").setEventTime(Instant.EPOCH).build().toByteBuffer()), 10); // C3 01 + fingerprint
         for (boolean arrayBomb : new boolean[] {false, true}) {
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.write(header);
-            var enc = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
+            var enc = EncoderFactory.get().directBinaryEncoder(body, null);
             enc.writeString("r");
             enc.writeString("t");
             enc.writeString("m");

@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.metrics;
 
+import io.quantwatch.schemas.DriftMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -28,7 +29,7 @@ class JvmMeterRegistryTest {
         JvmMeterRegistry.shutdown();
     }
 
-    private static io.quantwatch.schemas.DriftMetrics window() {
+    private static DriftMetrics window() {
         DriftWindow w = new DriftWindow();
         Random r = new Random(1);
         for (int i = 0; i < 50; i++) {

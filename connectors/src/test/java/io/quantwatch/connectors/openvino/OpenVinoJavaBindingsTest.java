@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.openvino;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.openvino.OpenVinoPipelines.Binding;
@@ -45,6 +46,6 @@ class OpenVinoJavaBindingsTest {
         TeacherForcedScores cScores = viaC.teacherForce(prompt, refJava.tokens());
         assertThat(javaScores.kl()).containsExactly(cScores.kl());
         assertThat(javaScores.sameTop1()).containsExactly(cScores.sameTop1());
-        assertThat(java.util.Arrays.stream(javaScores.kl()).max().orElse(0)).isPositive();
+        assertThat(Arrays.stream(javaScores.kl()).max().orElse(0)).isPositive();
     }
 }

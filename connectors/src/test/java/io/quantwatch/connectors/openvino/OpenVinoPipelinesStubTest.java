@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.openvino;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,11 +56,11 @@ class OpenVinoPipelinesStubTest {
         assertThat(r.text()).isNotBlank();
         assertThat(same.generateCandidate(prompt, 40, List.of()).tokens()).containsExactly(r.tokens());
         TeacherForcedScores s = same.teacherForce(prompt, r.tokens());
-        assertThat(java.util.Arrays.stream(s.kl()).max().orElse(0)).isLessThan(1e-9);
+        assertThat(Arrays.stream(s.kl()).max().orElse(0)).isLessThan(1e-9);
         assertThat(s.sameTop1()).containsOnly(true);
 
         TeacherForcedScores d = drift.teacherForce(prompt, r.tokens());
-        double meanKl = java.util.Arrays.stream(d.kl()).average().orElse(0);
+        double meanKl = Arrays.stream(d.kl()).average().orElse(0);
         assertThat(meanKl).isGreaterThan(0.01);
         assertThat(drift.generateReference(prompt, 40, List.of()).tokens()).containsExactly(r.tokens()); // fresh state every call
     }

@@ -127,7 +127,7 @@ public final class ScriptedPipelines implements ShadowPipelines {
         double[] zeros = new double[n];
         boolean[] same = new boolean[n];
         Arrays.fill(same, true);
-        return new TeacherForcedScores(zeros, same, zeros.clone(), zeros.clone(), zeros.clone(), top, false);
+        return new TeacherForcedScores(zeros, same, zeros.clone(), zeros.clone(), zeros.clone(), top);
     }
 
     /** A short deterministic answer that depends on the prompt. */

@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.shadow;
 
+import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
@@ -105,7 +106,7 @@ class ShadowRunnerTest {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("quantwatch-shadow-")).count();
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) {
+    private static void await(BooleanSupplier condition) {
         long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < end) {
             Thread.onSpinWait();

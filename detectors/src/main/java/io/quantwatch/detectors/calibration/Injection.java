@@ -60,7 +60,7 @@ public enum Injection {
                 DistributionDrift d = out.distribution();
                 int disagree = d.positions() - d.sameTop1();
                 out = with(out, new DistributionDrift(d.positions(), 2 * d.klSum(), 2 * d.klMax(), Math.max(0, d.positions() - 2 * disagree),
-                        2 * d.deltaPSum(), d.referenceNll(), d.referenceNll() + 2 * (d.candidateNll() - d.referenceNll()), d.approximate()));
+                        2 * d.deltaPSum(), d.referenceNll(), d.referenceNll() + 2 * (d.candidateNll() - d.referenceNll())));
             }
             case IDENTICAL_MINUS_10PP -> {
                 TokenDivergence t = out.divergence();

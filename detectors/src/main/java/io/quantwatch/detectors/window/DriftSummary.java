@@ -11,7 +11,7 @@ import java.util.Map;
  * rates count prompts whose two outputs both parsed as JSON ({@link io.quantwatch.detectors.JsonTreeDrift}).
  */
 public record DriftSummary(long prompts, Rate identical, Rate sameTop1, double meanKl, double klP50, double klP95,
-                           double klP99, double perplexityRatio, double meanDeltaP, boolean approximate,
+                           double klP99, double perplexityRatio, double meanDeltaP,
                            double fdtRatioP50, double sdtRatioP50, Rate jsonValid, Rate jsonBroken,
                            Map<JsonFailure, Long> jsonFailures, double lengthRatioP50, Rate eosEarly, Rate eosLate,
                            double repeatIncreaseP95, Map<RepetitionDrift.DivergenceBucket, Long> firstDivergence,

@@ -31,7 +31,6 @@ public final class DriftWindow implements Serializable {
     private double referenceNll;
     private double candidateNll;
     private double deltaPSum;
-    private boolean approximate;
     private Rate jsonValid = Rate.EMPTY;
     private Rate jsonBroken = Rate.EMPTY;
     private final EnumMap<JsonFailure, Long> jsonFailures = new EnumMap<>(JsonFailure.class);
@@ -64,7 +63,6 @@ public final class DriftWindow implements Serializable {
         referenceNll += d.referenceNll();
         candidateNll += d.candidateNll();
         deltaPSum += d.deltaPSum();
-        approximate |= d.approximate();
         promptKl.add(d.meanKl());
         fdtRatio.add(m.divergence().firstDivergenceRatio());
         sdtRatio.add(m.divergence().divergentTokenRatio());
@@ -121,7 +119,6 @@ public final class DriftWindow implements Serializable {
         referenceNll += o.referenceNll;
         candidateNll += o.candidateNll;
         deltaPSum += o.deltaPSum;
-        approximate |= o.approximate;
         jsonValid = jsonValid.merge(o.jsonValid);
         jsonBroken = jsonBroken.merge(o.jsonBroken);
         o.jsonFailures.forEach((k, v) -> jsonFailures.merge(k, v, Long::sum));
@@ -150,7 +147,7 @@ public final class DriftWindow implements Serializable {
         double n = positions;
         return new DriftSummary(prompts, identical, sameTop1, n == 0 ? 0 : klSum / n, promptKl.quantile(0.5),
                 promptKl.quantile(0.95), promptKl.quantile(0.99), n == 0 ? 1.0 : Math.exp((candidateNll - referenceNll) / n),
-                n == 0 ? 0 : deltaPSum / n, approximate, fdtRatio.quantile(0.5), sdtRatio.quantile(0.5), jsonValid, jsonBroken,
+                n == 0 ? 0 : deltaPSum / n, fdtRatio.quantile(0.5), sdtRatio.quantile(0.5), jsonValid, jsonBroken,
                 Map.copyOf(jsonFailures), lengthRatio.quantile(0.5), eosEarly, eosLate, repeatIncrease.quantile(0.95),
                 Map.copyOf(firstDivergence), preamble, sentenceBroken, rareMissing, toolChanged, argumentsChanged, valueChanged,
                 new ShadowCoverage(offered, shadowed, timeouts, errors));

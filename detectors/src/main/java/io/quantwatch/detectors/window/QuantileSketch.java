@@ -1,5 +1,8 @@
 package io.quantwatch.detectors.window;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
@@ -80,10 +83,10 @@ public final class QuantileSketch {
         try {
             // The encoding carries its index mapping; decoding into a fresh sketch keeps it mergeable with new ones.
             QuantileSketch fresh = new QuantileSketch();
-            java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(bytes, 0, 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer head = ByteBuffer.wrap(bytes, 0, 16).order(ByteOrder.LITTLE_ENDIAN);
             fresh.min = head.getDouble();
             fresh.max = head.getDouble();
-            fresh.sketch.decodeAndMergeWith(ByteArrayInput.wrap(java.util.Arrays.copyOfRange(bytes, 16, bytes.length)));
+            fresh.sketch.decodeAndMergeWith(ByteArrayInput.wrap(Arrays.copyOfRange(bytes, 16, bytes.length)));
             return fresh;
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt quantile sketch bytes", e);

@@ -1,5 +1,6 @@
 package io.quantwatch.detectors.alert;
 
+import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.detectors.window.DriftSummary;
@@ -14,7 +15,7 @@ class AlertsAndVerdictsTest {
     static final AlertRule JSON = new AlertRule("json-broken", DriftMetric.JSON_BROKEN_RATE, AlertRule.Direction.ABOVE, 0.02, 0.01, 50);
 
     static DriftSummary window(long prompts, Rate jsonBroken, double pplRatio, Rate sameTop1) {
-        return new DriftSummary(prompts, Rate.EMPTY, sameTop1, 0.01, 0, 0, 0, pplRatio, 0, false, 1, 0, Rate.EMPTY,
+        return new DriftSummary(prompts, Rate.EMPTY, sameTop1, 0.01, 0, 0, 0, pplRatio, 0, 1, 0, Rate.EMPTY,
                 jsonBroken, Map.of(), 1, Rate.EMPTY, Rate.EMPTY, 0, Map.of(), Rate.EMPTY, Rate.EMPTY, Rate.EMPTY, Rate.EMPTY, Rate.EMPTY, Rate.EMPTY,
                 new ShadowCoverage(prompts, prompts, 0, 0));
     }
@@ -72,14 +73,14 @@ class AlertsAndVerdictsTest {
 
     @Test
     void badRulesAreRefusedByName() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AlertRule("x", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 1, -1, 5))
+        Assertions.assertThatThrownBy(() -> new AlertRule("x", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 1, -1, 5))
                 .hasMessageContaining("rule 'x'").hasMessageContaining("hysteresis");
     }
 
     /** A window with the structural signals given and everything else neutral. */
     static DriftSummary structured(long prompts, Rate identical, Rate jsonBroken, Rate valueChanged, Rate sentenceBroken) {
         Rate e = Rate.EMPTY;
-        return new DriftSummary(prompts, identical, e, 0.01, 0, 0, 0, 1.004, 0, false, 1, 0, e, jsonBroken, Map.of(), 1, e, e, 0, Map.of(),
+        return new DriftSummary(prompts, identical, e, 0.01, 0, 0, 0, 1.004, 0, 1, 0, e, jsonBroken, Map.of(), 1, e, e, 0, Map.of(),
                 e, sentenceBroken, e, e, e, valueChanged, new ShadowCoverage(prompts, prompts, 0, 0));
     }
 

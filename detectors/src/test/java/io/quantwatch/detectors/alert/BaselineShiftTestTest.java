@@ -23,7 +23,7 @@ class BaselineShiftTestTest {
 
     static DriftSummary window(long prompts, long identical, double meanKl) {
         Rate e = Rate.EMPTY;
-        return new DriftSummary(prompts, new Rate(identical, prompts), e, meanKl, 0, 0, 0, 1, 0, false, 1, 0, e, e, Map.of(), 1, e, e,
+        return new DriftSummary(prompts, new Rate(identical, prompts), e, meanKl, 0, 0, 0, 1, 0, 1, 0, e, e, Map.of(), 1, e, e,
                 0, Map.of(), e, e, e, e, e, e, new ShadowCoverage(prompts, prompts, 0, 0));
     }
 

@@ -15,7 +15,7 @@ class SequentialRateTestTest {
 
     static DriftSummary window(long prompts, Rate jsonBroken, Rate sameTop1) {
         Rate e = Rate.EMPTY;
-        return new DriftSummary(prompts, e, sameTop1, 0, 0, 0, 0, 1, 0, false, 1, 0, e, jsonBroken, Map.of(), 1, e, e, 0, Map.of(), e, e, e,
+        return new DriftSummary(prompts, e, sameTop1, 0, 0, 0, 0, 1, 0, 1, 0, e, jsonBroken, Map.of(), 1, e, e, 0, Map.of(), e, e, e,
                 e, e, e, new ShadowCoverage(prompts, prompts, 0, 0));
     }
 

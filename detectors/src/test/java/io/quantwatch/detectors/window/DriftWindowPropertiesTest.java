@@ -1,5 +1,6 @@
 package io.quantwatch.detectors.window;
 
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -61,7 +62,7 @@ class DriftWindowPropertiesTest {
     void mergeIsCommutativeAndEqualsAddingEverything(@ForAll @Size(max = 15) List<Long> a, @ForAll @Size(max = 15) List<Long> b) {
         DriftSummary ab = window(a).merge(window(b)).summary();
         assertSameSummary(ab, window(b).merge(window(a)).summary());
-        List<Long> all = new java.util.ArrayList<>(a);
+        List<Long> all = new ArrayList<>(a);
         all.addAll(b);
         assertSameSummary(ab, window(all).summary());
     }

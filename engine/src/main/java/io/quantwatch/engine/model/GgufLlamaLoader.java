@@ -1,5 +1,6 @@
 package io.quantwatch.engine.model;
 
+import java.util.Arrays;
 import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
@@ -114,7 +115,7 @@ final class GgufLlamaLoader {
         long[] s = t.shape();
         if (s.length != 2 || s[0] != cols || s[1] != rows) {
             throw new GgufFormatException(file.path(), "tensor '" + name + "' (" + t.type() + ") has shape "
-                    + java.util.Arrays.toString(s) + ", expected [" + cols + ", " + rows + "]");
+                    + Arrays.toString(s) + ", expected [" + cols + ", " + rows + "]");
         }
         ByteBuffer data = file.tensorData(t);
         int n = rows * cols;

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.model;
 
+import java.util.Arrays;
 import io.quantwatch.engine.tensor.RowParallelism;
 import java.util.concurrent.CancellationException;
 
@@ -128,7 +129,7 @@ public final class InferenceSession implements AutoCloseable {
                 }
                 float inv = (float) (1.0 / sum);
                 int outOff = h * headSize;
-                java.util.Arrays.fill(xb, outOff, outOff + headSize, 0f);
+                Arrays.fill(xb, outOff, outOff + headSize, 0f);
                 for (int t = 0; t <= position; t++) {
                     float a = att[t] * inv;
                     int vOff = t * kvDim + kvOff;

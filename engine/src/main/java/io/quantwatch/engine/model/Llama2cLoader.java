@@ -1,5 +1,6 @@
 package io.quantwatch.engine.model;
 
+import java.nio.charset.StandardCharsets;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.engine.tensor.F32Weights;
@@ -117,7 +118,7 @@ final class Llama2cLoader {
                 }
                 byte[] b = new byte[len];
                 buf.get(b);
-                String piece = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+                String piece = new String(b, StandardCharsets.UTF_8);
                 // llama2.c stores spaces literally; the SentencePiece tokenizer works on U+2581.
                 tokens[i] = piece.replace(' ', '\u2581');
                 types[i] = piece.matches("<0x[0-9A-F]{2}>") ? Vocabulary.BYTE

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.model;
 
+import java.util.Arrays;
 import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufValue;
 import io.quantwatch.engine.gguf.GgufValueType;
@@ -119,13 +120,13 @@ public final class RandomLlamaGguf {
             w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float) (1 / Math.sqrt(dim))));
             w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float) (1 / Math.sqrt(dim))));
             float[] wo = gaussian(rnd, dim * dim, (float) (0.5 / Math.sqrt(dim)));
-            java.util.Arrays.fill(wo, 0, dim, 0f); // row 0 writes the constant channel: keep it zero
+            Arrays.fill(wo, 0, dim, 0f); // row 0 writes the constant channel: keep it zero
             w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, wo);
             w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
             w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float) (1 / Math.sqrt(dim))));
             w.addTensor(p + "ffn_up.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float) (1 / Math.sqrt(dim))));
             float[] down = gaussian(rnd, dim * hidden, (float) (0.5 / Math.sqrt(hidden)));
-            java.util.Arrays.fill(down, 0, hidden, 0f);
+            Arrays.fill(down, 0, hidden, 0f);
             w.addTensor(p + "ffn_down.weight", type, new long[] {hidden, dim}, down);
         }
         float[] outNorm = norm(rnd, dim);

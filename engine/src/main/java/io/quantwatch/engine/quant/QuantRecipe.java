@@ -1,5 +1,7 @@
 package io.quantwatch.engine.quant;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,8 +30,8 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
     }
 
     /** Splits a ';'-separated list of recipe strings (as the CLI takes them), dropping blanks; each is validated. */
-    public static java.util.List<String> splitList(String recipes) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public static List<String> splitList(String recipes) {
+        List<String> out = new ArrayList<>();
         for (String r : recipes.split(";")) {
             if (!r.isBlank()) {
                 parse(r); // fail early, naming the bad recipe

@@ -1,5 +1,7 @@
 package io.quantwatch.engine.quant;
 
+import java.util.IdentityHashMap;
+import java.util.function.BiFunction;
 import io.quantwatch.engine.model.LayerWeights;
 import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.engine.model.LlamaWeights;
@@ -79,8 +81,8 @@ public final class RecipeApplier {
         }
 
         List<LayerAssignment> assignments = new ArrayList<>();
-        Map<WeightMatrix, WeightMatrix> converted = new java.util.IdentityHashMap<>();
-        java.util.function.BiFunction<String, WeightMatrix, WeightMatrix> convert = (name, m) -> converted.computeIfAbsent(m, key -> {
+        Map<WeightMatrix, WeightMatrix> converted = new IdentityHashMap<>();
+        BiFunction<String, WeightMatrix, WeightMatrix> convert = (name, m) -> converted.computeIfAbsent(m, key -> {
             boolean isPrimary = primary.contains(name);
             WeightMatrix q = isPrimary
                     ? WeightQuantizer.quantize(key.toFloats(), key.rows(), key.cols(), mode, recipe.groupSize(), kernels)

@@ -15,14 +15,6 @@ public final class F16Weights extends ShapedWeights {
         this.bfloat = bfloat;
     }
 
-    public static F16Weights fromFloats(float[] values, int rows, int cols, DotKernels kernels) {
-        short[] h = new short[values.length];
-        for (int i = 0; i < values.length; i++) {
-            h[i] = HalfFloat.fromFloat(values[i]);
-        }
-        return new F16Weights(h, rows, cols, false, kernels);
-    }
-
     @Override
     public void matvec(float[] x, float[] out, int from, int to) {
         if (bfloat) {

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.tokenizer;
 
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,7 +100,7 @@ public final class ByteLevelBpeTrainer {
         for (int i = 0; i < s.length; i++) {
             if (i + 1 < s.length && s[i] == left && s[i + 1] == right) {
                 if (out == null) {
-                    out = java.util.Arrays.copyOf(s, s.length);
+                    out = Arrays.copyOf(s, s.length);
                     n = i;
                 }
                 out[n++] = id;
@@ -108,6 +109,6 @@ public final class ByteLevelBpeTrainer {
                 out[n++] = s[i];
             }
         }
-        return out == null ? s : java.util.Arrays.copyOf(out, n);
+        return out == null ? s : Arrays.copyOf(out, n);
     }
 }

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.tokenizer;
 
+import java.util.Arrays;
 import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.gguf.GgufValue;
@@ -28,7 +29,7 @@ public final class GgufTokenizers {
             }
         }
         int[] types = new int[n];
-        java.util.Arrays.fill(types, Vocabulary.NORMAL);
+        Arrays.fill(types, Vocabulary.NORMAL);
         GgufValue typeValue = file.metadata().get("tokenizer.ggml.token_type");
         if (typeValue != null) {
             List<?> t = typeValue.asList();

@@ -79,8 +79,4 @@ public final class Vocabulary {
     public boolean addBos() {
         return addBos;
     }
-
-    public boolean isControl(int id) {
-        return types[id] == CONTROL;
-    }
 }

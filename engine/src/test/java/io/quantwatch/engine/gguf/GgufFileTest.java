@@ -1,5 +1,8 @@
 package io.quantwatch.engine.gguf;
 
+import io.quantwatch.engine.tensor.HalfFloat;
+import java.util.Arrays;
+import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +60,7 @@ class GgufFileTest {
         block[1] = -0.635f;
         byte[] bytes = GgufWriter.encode(GgmlType.Q8_0, block);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(io.quantwatch.engine.tensor.HalfFloat.toFloat(b.getShort(0))).isCloseTo(0.01f, org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(HalfFloat.toFloat(b.getShort(0))).isCloseTo(0.01f, Assertions.within(1e-5f));
         assertThat(bytes[2]).isEqualTo((byte) 127);
         assertThat(bytes[3]).isEqualTo((byte) -64); // roundf(-63.5) = -64: halves away from zero, as in C
     }
@@ -75,11 +78,11 @@ class GgufFileTest {
         Path f = writeSample(GgmlType.F32);
         byte[] all = Files.readAllBytes(f);
         Path cut = dir.resolve("cut.gguf");
-        Files.write(cut, java.util.Arrays.copyOf(all, all.length - 100));
+        Files.write(cut, Arrays.copyOf(all, all.length - 100));
         assertThatThrownBy(() -> GgufFile.open(cut)).isInstanceOf(GgufFormatException.class)
                 .hasMessageContaining("tensor 'w'").hasMessageContaining("truncated");
         Path header = dir.resolve("header.gguf");
-        Files.write(header, java.util.Arrays.copyOf(all, 40));
+        Files.write(header, Arrays.copyOf(all, 40));
         assertThatThrownBy(() -> GgufFile.open(header)).isInstanceOf(GgufFormatException.class).hasMessageContaining(header.toString());
     }
 

@@ -1,5 +1,7 @@
 package io.quantwatch.engine.model;
 
+import java.io.BufferedOutputStream;
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +49,7 @@ class Llama2cLoaderTest {
         Path bin = dir.resolve("model.bin");
         writeCheckpoint(gguf, bin);
         byte[] all = Files.readAllBytes(bin);
-        Files.write(bin, java.util.Arrays.copyOf(all, all.length / 2));
+        Files.write(bin, Arrays.copyOf(all, all.length / 2));
         Path tok = dir.resolve("tokenizer.bin");
         writeTokenizer(gguf.tokenizer().vocabulary(), tok);
         assertThatThrownBy(() -> LlamaModel.loadLlama2c(bin, tok, DotKernels.scalar()))
@@ -57,7 +59,7 @@ class Llama2cLoaderTest {
     private static void writeCheckpoint(LlamaModel m, Path bin) throws IOException {
         LlamaConfig c = m.config();
         LlamaWeights w = m.weights();
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(bin)))) {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(bin)))) {
             int[] header = {c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), -c.vocabSize(), c.contextLength()};
             for (int h : header) {
                 le(out, h);

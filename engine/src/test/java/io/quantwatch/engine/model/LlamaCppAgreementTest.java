@@ -1,5 +1,7 @@
 package io.quantwatch.engine.model;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.engine.generate.GenerationTrace;
@@ -42,7 +44,7 @@ class LlamaCppAgreementTest {
     static String decodeAll(LlamaModel m, int[] tokens) {
         StringBuilder s = new StringBuilder();
         for (int t : tokens) {
-            s.append(new String(m.tokenizer().pieceBytes(t), java.nio.charset.StandardCharsets.UTF_8));
+            s.append(new String(m.tokenizer().pieceBytes(t), StandardCharsets.UTF_8));
         }
         return s.toString();
     }
@@ -71,7 +73,7 @@ class LlamaCppAgreementTest {
                 List<String> theirs = oracle.generations().get(i).pieces();
                 List<String> mine = new ArrayList<>();
                 for (int t : ours.tokens()) {
-                    mine.add(new String(model.tokenizer().pieceBytes(t), java.nio.charset.StandardCharsets.UTF_8));
+                    mine.add(new String(model.tokenizer().pieceBytes(t), StandardCharsets.UTF_8));
                 }
                 int common = 0;
                 while (common < Math.min(mine.size(), theirs.size()) && mine.get(common).equals(theirs.get(common))) {
@@ -79,7 +81,7 @@ class LlamaCppAgreementTest {
                 }
                 prefixSum += common;
                 // A decode stuck on one token would agree trivially; these models wander.
-                assertThat(java.util.Arrays.stream(ours.tokens()).distinct().count()).as("distinct tokens").isGreaterThan(8);
+                assertThat(Arrays.stream(ours.tokens()).distinct().count()).as("distinct tokens").isGreaterThan(8);
                 boolean same = mine.equals(theirs);
                 identical += same ? 1 : 0;
                 if (requireIdentical) {

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.quant;
 
+import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,7 +98,7 @@ class RecipeTest {
                 lb = b.forward(t).clone();
             }
             for (int i = 0; i < la.length; i++) {
-                assertThat(la[i]).as("%s logit %d", recipe, i).isCloseTo(lb[i], org.assertj.core.api.Assertions.within(1e-3f + 1e-4f * Math.abs(lb[i])));
+                assertThat(la[i]).as("%s logit %d", recipe, i).isCloseTo(lb[i], Assertions.within(1e-3f + 1e-4f * Math.abs(lb[i])));
             }
             int[] ga = new GreedyDecoder(a, 0).generate(prompt, 32, List.of()).tokens();
             int[] gb = new GreedyDecoder(b, 0).generate(prompt, 32, List.of()).tokens();

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.quant;
 
+import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -102,7 +103,7 @@ class WeightQuantizerTest {
 
     @Test
     void groupSizeThatDoesNotDivideTheRowIsRefusedWithTheFix() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WeightQuantizer.quantizeDequantize(new float[96], 1, 96, QuantMode.INT4_SYM, 64))
+        Assertions.assertThatThrownBy(() -> WeightQuantizer.quantizeDequantize(new float[96], 1, 96, QuantMode.INT4_SYM, 64))
                 .hasMessageContaining("group size 64 does not divide the row length 96").hasMessageContaining("group=-1");
     }
 }

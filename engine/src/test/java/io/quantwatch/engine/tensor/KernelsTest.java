@@ -1,5 +1,6 @@
 package io.quantwatch.engine.tensor;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -98,7 +99,7 @@ class KernelsTest {
             if (!Float.isFinite(expected)) {
                 continue;
             }
-            java.util.Arrays.fill(w, (short) h);
+            Arrays.fill(w, (short) h);
             assertThat(vector.f16(w, 0, oneHot, 0, 16)).as("half 0x%04X", h).isEqualTo(expected + 0f);
         }
     }
@@ -130,7 +131,7 @@ class KernelsTest {
         m.matvec(x, one, 0, 512);
         try (RowParallelism p = new RowParallelism(2)) {
             for (int i = 0; i < 50; i++) {
-                java.util.Arrays.fill(two, 0);
+                Arrays.fill(two, 0);
                 p.matvec(m, x, two);
                 assertThat(two).containsExactly(one);
             }

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.tokenizer;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.engine.gguf.GgmlType;
@@ -55,7 +56,7 @@ class TokenizerRoundTripTest {
             }
             for (Tokenizer t : new Tokenizer[] {spm, bpe}) {
                 assertThat(t.decodeBytes(t.encodeBytes(bytes, false))).as("%s round trip of %s", t.getClass().getSimpleName(),
-                        java.util.Arrays.toString(bytes)).isEqualTo(bytes);
+                        Arrays.toString(bytes)).isEqualTo(bytes);
             }
         }
     }
@@ -71,7 +72,7 @@ class TokenizerRoundTripTest {
     void controlTokensDecodeToNothing() {
         Vocabulary v = spm.vocabulary();
         int[] ids = spm.encode("hi", true);
-        int[] withEos = java.util.Arrays.copyOf(ids, ids.length + 1);
+        int[] withEos = Arrays.copyOf(ids, ids.length + 1);
         withEos[ids.length] = v.eos();
         assertThat(new String(spm.decodeBytes(withEos), StandardCharsets.UTF_8)).isEqualTo("hi");
     }

@@ -1,5 +1,10 @@
 package io.quantwatch.job.config;
 
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+import java.util.Arrays;
+import java.lang.reflect.Field;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -36,7 +41,7 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationText())
-                    .addSerializer(Duration.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(Duration.class) {
+                    .addSerializer(Duration.class, new ToStringSerializerBase(Duration.class) {
                         @Override
                         public String valueToString(Object value) {
                             return TimeUtils.formatWithHighestUnit((Duration) value);
@@ -90,6 +95,12 @@ public final class ConfigLoader {
         }
     }
 
+    /** The values a configuration enum accepts, as written in YAML ({@code @JsonProperty} of each constant). */
+    private static List<String> wireNames(Class<?> type) {
+        return Arrays.stream(type.getFields()).filter(Field::isEnumConstant)
+                .map(f -> f.isAnnotationPresent(JsonProperty.class) ? f.getAnnotation(JsonProperty.class).value() : f.getName()).toList();
+    }
+
     private static MonitorConfig bind(ObjectNode tree) {
         try {
             return YAML.treeToValue(tree, MonitorConfig.class);
@@ -97,6 +108,11 @@ public final class ConfigLoader {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(Object::toString)
                     .sorted().collect(Collectors.joining(", "));
             throw new ConfigException(path(e.getPath()), "unknown key; known keys here: " + known);
+        } catch (InvalidFormatException e) {
+            if (e.getTargetType() != null && e.getTargetType().isEnum()) {
+                throw new ConfigException(path(e.getPath()), "'" + e.getValue() + "' is not one of " + wireNames(e.getTargetType()));
+            }
+            throw new ConfigException(path(e.getPath()), e.getOriginalMessage());
         } catch (JsonMappingException e) {
             throw new ConfigException(path(e.getPath()), e.getOriginalMessage());
         } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package io.quantwatch.job.config;
 
+import java.util.regex.Pattern;
 import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoUnavailableException;
@@ -17,8 +18,6 @@ import java.util.Set;
 
 /** The checks behind {@link MonitorConfig#validate()}: one method per section, messages that name the field. */
 final class ConfigValidation {
-    private static final List<String> OFFSETS = List.of("earliest", "latest", "committed");
-    private static final List<String> DELIVERY = List.of("at-least-once", "exactly-once", "none");
 
     private ConfigValidation() {
     }
@@ -27,9 +26,9 @@ final class ConfigValidation {
         require(c.kafka() != null, "kafka", "missing section");
         notBlank(c.kafka().bootstrapServers(), "kafka.bootstrap-servers", "host:port of at least one broker");
         notBlank(c.kafka().groupId(), "kafka.group-id", "the consumer group of the monitor");
-        oneOf(c.kafka().startingOffsets(), OFFSETS, "kafka.starting-offsets");
-        oneOf(c.kafka().delivery(), DELIVERY, "kafka.delivery");
-        if (c.kafka().delivery().equals("exactly-once")) {
+        require(c.kafka().startingOffsets() != null, "kafka.starting-offsets", "missing: earliest, latest or committed");
+        require(c.kafka().delivery() != null, "kafka.delivery", "missing: at-least-once, exactly-once or none");
+        if (c.kafka().delivery() == MonitorConfig.Delivery.EXACTLY_ONCE) {
             notBlank(c.kafka().transactionalIdPrefix(), "kafka.transactional-id-prefix", "required with exactly-once delivery");
         }
         var t = c.topics();
@@ -47,7 +46,7 @@ final class ConfigValidation {
                 "must be a duration >= 0 such as 10min (0s remembers no request ids), got " + s.dedupHorizon());
         notBlank(c.reference().servedModel(), "reference.served-model", "the served model name to shadow, or * for every prompt");
         require(c.candidates() != null && !c.candidates().isEmpty(), "candidates", "configure at least one candidate pipeline");
-        if (c.candidates().stream().anyMatch(cand -> "engine".equals(cand.backend()))) {
+        if (c.candidates().stream().anyMatch(cand -> cand.backend() == MonitorConfig.Backend.ENGINE)) {
             notBlank(c.reference().model(), "reference.model", "path of the reference GGUF file");
             require(Files.isRegularFile(Path.of(c.reference().model())), "reference.model",
                     "no such file: " + Path.of(c.reference().model()).toAbsolutePath() + " (the bundled model is models/quantwatch-demo-f16.gguf)");
@@ -58,9 +57,8 @@ final class ConfigValidation {
             String at = "candidates[" + i + "]";
             notBlank(cand.name(), at + ".name", "a unique name, e.g. int4-g128");
             require(names.add(cand.name()), at + ".name", "'" + cand.name() + "' is used twice; candidate names must be unique");
-            require("engine".equals(cand.backend()) || "openvino".equals(cand.backend()), at + ".backend",
-                    "'" + cand.backend() + "' is not available; use engine or openvino");
-            if ("engine".equals(cand.backend())) {
+            require(cand.backend() != null, at + ".backend", "missing: engine or openvino");
+            if (cand.backend() == MonitorConfig.Backend.ENGINE) {
                 notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
                 if (!ModelCache.isReference(cand.recipe())) {
                     try {
@@ -115,7 +113,7 @@ final class ConfigValidation {
         positive(c.checkpointInterval(), "checkpoint-interval");
     }
 
-    private static final java.util.regex.Pattern DEVICE = java.util.regex.Pattern.compile("(CPU|GPU|NPU)(\\.\\d+)?");
+    private static final Pattern DEVICE = Pattern.compile("(CPU|GPU|NPU)(\\.\\d+)?");
 
     /** An openvino candidate: device, NPU settings, and the folder checks that need no OpenVINO library (asymmetric INT4 on NPU). */
     private static void openvinoCandidate(MonitorConfig c, MonitorConfig.Candidate cand, String at) {

@@ -1,5 +1,6 @@
 package io.quantwatch.job.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.openvino.NpuSettings;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
@@ -24,8 +25,32 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
                             Duration checkpointInterval, String checkpointDir) implements Serializable {
 
     /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
-    public record Kafka(String bootstrapServers, String groupId, String startingOffsets, String delivery,
+    public record Kafka(String bootstrapServers, String groupId, StartingOffsets startingOffsets, Delivery delivery,
                         String transactionalIdPrefix, Map<String, String> properties) implements Serializable {
+    }
+
+    /** Where the prompts source starts when no checkpoint says otherwise ({@code kafka.starting-offsets}). */
+    public enum StartingOffsets {
+        @JsonProperty("earliest") EARLIEST,
+        @JsonProperty("latest") LATEST,
+        /** The consumer group's committed offsets, latest where it has none. */
+        @JsonProperty("committed") COMMITTED
+    }
+
+    /** What the Kafka sinks promise ({@code kafka.delivery}). */
+    public enum Delivery {
+        @JsonProperty("at-least-once") AT_LEAST_ONCE,
+        /** Transactions committed on checkpoints; readers use read_committed. */
+        @JsonProperty("exactly-once") EXACTLY_ONCE,
+        @JsonProperty("none") NONE
+    }
+
+    /** Which runtime computes a candidate ({@code candidates[i].backend}). */
+    public enum Backend {
+        /** The in-JVM engine on the reference GGUF, quantized by a recipe. */
+        @JsonProperty("engine") ENGINE,
+        /** An OpenVINO export folder on CPU, GPU or NPU. */
+        @JsonProperty("openvino") OPENVINO
     }
 
     /** Topic names. */
@@ -56,7 +81,7 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * One quantized pipeline to compare with the reference: {@code engine} with a {@code recipe}, or
      * {@code openvino} with an export folder, a device and, for NPU, the NPUW static lengths.
      */
-    public record Candidate(String name, String backend, String recipe, String modelDir, String device, Npu npu) implements Serializable {
+    public record Candidate(String name, Backend backend, String recipe, String modelDir, String device, Npu npu) implements Serializable {
         /** This candidate as the candidate side of an openvino pair. */
         public OpenVinoPipelines.Side openvinoSide() {
             return new OpenVinoPipelines.Side(Path.of(modelDir), device, Npu.settings(npu));

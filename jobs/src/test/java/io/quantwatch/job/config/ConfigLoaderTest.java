@@ -77,7 +77,9 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.slide=7s")))
                 .hasMessageStartingWith("windows.slide: must divide windows.size");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "kafka.delivery=twice")))
-                .hasMessageStartingWith("kafka.delivery: 'twice' is not one of");
+                .hasMessage("kafka.delivery: 'twice' is not one of [at-least-once, exactly-once, none]");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "kafka.starting-offsets=Earliest")))
+                .hasMessage("kafka.starting-offsets: 'Earliest' is not one of [earliest, latest, committed]");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("reference.model=/nope/model.gguf")))
                 .hasMessageStartingWith("reference.model: no such file");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rate")))
@@ -110,7 +112,9 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: engine, recipe: int5}]")))
                 .hasMessageStartingWith("candidates[0].recipe:");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: tpu, recipe: nf4}]")))
-                .hasMessageStartingWith("candidates[0].backend: 'tpu' is not available");
+                .hasMessage("candidates[0].backend: 'tpu' is not one of [engine, openvino]");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, recipe: nf4}]")))
+                .hasMessageStartingWith("candidates[0].backend: missing: engine or openvino");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[]")))
                 .hasMessageStartingWith("candidates: configure at least one");
     }
