@@ -1,7 +1,7 @@
 package org.intel.openvino;
 
-import java.util.Arrays;
 import io.quantwatch.connectors.openvino.OutputTensor;
+import java.util.Arrays;
 
 /** Test double of the Java bindings' {@code InferRequest} (the newer API, with {@code set_tensor(String, Tensor)}). */
 public class InferRequest {

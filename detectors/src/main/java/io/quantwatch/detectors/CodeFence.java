@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
  */
 final class CodeFence {
     /** A fence opener (with an optional language tag) ending the text before the document. */
-    private static final Pattern OPENING = Pattern.compile("(?:```|~~~)(?:[A-Za-z][A-Za-z0-9_+.-]*)?[ \\t]*\\r?\\n?[ \\t]*$");
+    private static final Pattern OPENING =
+            Pattern.compile("(?:```|~~~)(?:[A-Za-z][A-Za-z0-9_+.-]*)?[ \\t]*\\r?\\n?[ \\t]*$");
+
     private static final Pattern CLOSING = Pattern.compile("^\\s*(?:```|~~~)");
     private static final Pattern LEADING = Pattern.compile("^(?:```|~~~)(?:[A-Za-z][A-Za-z0-9_+.-]*)?[ \\t]*\\r?\\n?");
     private static final Pattern TRAILING = Pattern.compile("(?:```|~~~)\\s*$");
 
-    private CodeFence() {
-    }
+    private CodeFence() {}
 
     /** The text before a document without the fence opener that ends it. */
     static String stripOpening(String before) {

@@ -5,8 +5,14 @@ package io.quantwatch.detectors;
  * mean and max KL, same-top-1 rate, mean Δp, and both negative log-likelihoods for the
  * perplexity ratio. Sums are kept so windows can merge them exactly.
  */
-public record DistributionDrift(int positions, double klSum, double klMax, int sameTop1, double deltaPSum,
-                                double referenceNll, double candidateNll) {
+public record DistributionDrift(
+        int positions,
+        double klSum,
+        double klMax,
+        int sameTop1,
+        double deltaPSum,
+        double referenceNll,
+        double candidateNll) {
 
     public double meanKl() {
         return positions == 0 ? 0.0 : klSum / positions;

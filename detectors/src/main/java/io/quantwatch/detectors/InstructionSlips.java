@@ -8,9 +8,20 @@ import java.util.regex.Pattern;
  * Instruction-following slips the reference did not make: a chatty preamble ("Here is the
  * translation:") and a broken sentence-count constraint.
  */
-public record InstructionSlips(boolean addedPreamble, boolean sentenceConstraint, boolean sentenceCountBroken, int candidateSentences) {
-    private static final List<String> PREAMBLES = List.of("here is", "here's", "here are", "sure", "certainly", "of course",
-            "the translation is", "the answer is", "okay", "ok,", "absolutely");
+public record InstructionSlips(
+        boolean addedPreamble, boolean sentenceConstraint, boolean sentenceCountBroken, int candidateSentences) {
+    private static final List<String> PREAMBLES = List.of(
+            "here is",
+            "here's",
+            "here are",
+            "sure",
+            "certainly",
+            "of course",
+            "the translation is",
+            "the answer is",
+            "okay",
+            "ok,",
+            "absolutely");
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?]+(?=\\s|$)");
 
     /** True when the text opens with a conversational preamble. */
@@ -41,7 +52,8 @@ public record InstructionSlips(boolean addedPreamble, boolean sentenceConstraint
     public static InstructionSlips of(String reference, String candidate, Integer requiredSentences) {
         boolean preamble = hasPreamble(candidate) && !hasPreamble(reference);
         int n = sentences(candidate);
-        boolean broken = requiredSentences != null && n != requiredSentences && sentences(reference) == requiredSentences;
+        boolean broken =
+                requiredSentences != null && n != requiredSentences && sentences(reference) == requiredSentences;
         return new InstructionSlips(preamble, requiredSentences != null, broken, n);
     }
 }

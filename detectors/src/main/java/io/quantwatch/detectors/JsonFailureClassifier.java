@@ -19,7 +19,8 @@ import java.util.Set;
 public final class JsonFailureClassifier {
     /** Only for schema checks: the scanner has already accepted the text, so Jackson's limits are raised. */
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(100_000).build())
             .build());
 
     private final UntrustedJsonSchema schema;
@@ -60,13 +61,20 @@ public final class JsonFailureClassifier {
         switch (scan.stop()) {
             case ENDED -> {
                 boolean valuesFinished = scan.where() == JsonScanner.Where.COMMA_OR_END;
-                // A number at the very end has no terminator: it may itself be cut ("0" of "0.93"), so it counts as a cut.
+                // A number at the very end has no terminator: it may itself be cut ("0" of "0.93"), so it counts as a
+                // cut.
                 boolean afterNumber = valuesFinished && Character.isDigit(text.charAt(text.length() - 1));
                 if (hitTokenLimit || unclosedFence || afterNumber || !valuesFinished) {
-                    return JsonVerdict.of(JsonFailure.TRUNCATED, "ends " + (afterNumber ? "right after a number" : scan.where().description())
-                            + (hitTokenLimit ? " (token limit)" : ""));
+                    return JsonVerdict.of(
+                            JsonFailure.TRUNCATED,
+                            "ends "
+                                    + (afterNumber
+                                            ? "right after a number"
+                                            : scan.where().description()) + (hitTokenLimit ? " (token limit)" : ""));
                 }
-                return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "every value finished, " + scan.depth() + " closing bracket(s) missing");
+                return JsonVerdict.of(
+                        JsonFailure.UNBALANCED_BRACKETS,
+                        "every value finished, " + scan.depth() + " closing bracket(s) missing");
             }
             case ERROR -> {
                 return syntaxFailure(text, scan);
@@ -81,14 +89,19 @@ public final class JsonFailureClassifier {
         String after = text.substring(scan.position());
         String afterTrim = after.stripLeading();
         if (!afterTrim.isEmpty() && (afterTrim.charAt(0) == '}' || afterTrim.charAt(0) == ']')) {
-            return JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "extra '" + afterTrim.charAt(0) + "' after the JSON value");
+            return JsonVerdict.of(
+                    JsonFailure.UNBALANCED_BRACKETS, "extra '" + afterTrim.charAt(0) + "' after the JSON value");
         }
         String before = CodeFence.stripOpening(text.substring(0, scan.start()));
         String rest = CodeFence.stripClosing(after);
         String document = text.substring(scan.start(), scan.position());
         if (!before.isBlank() || !rest.isBlank()) {
-            return new JsonVerdict(JsonFailure.TEXT_OUTSIDE_JSON, !before.isBlank() ? "text before the JSON: " + abbreviate(before.strip())
-                    : "text after the JSON: " + abbreviate(rest.strip()), document);
+            return new JsonVerdict(
+                    JsonFailure.TEXT_OUTSIDE_JSON,
+                    !before.isBlank()
+                            ? "text before the JSON: " + abbreviate(before.strip())
+                            : "text after the JSON: " + abbreviate(rest.strip()),
+                    document);
         }
         return checkSchema(document);
     }
@@ -100,7 +113,9 @@ public final class JsonFailureClassifier {
             JsonScanner.Scan scan = new JsonScanner(body).scan(0);
             if (scan.stop() == JsonScanner.Stop.COMPLETE && scan.scalar() && scan.position() == body.length()) {
                 if (schema == null) {
-                    return JsonVerdict.of(JsonFailure.NO_JSON, "a bare scalar, not an object or array (the request has no schema allowing one)");
+                    return JsonVerdict.of(
+                            JsonFailure.NO_JSON,
+                            "a bare scalar, not an object or array (the request has no schema allowing one)");
                 }
                 return checkSchema(body);
             }
@@ -117,30 +132,40 @@ public final class JsonFailureClassifier {
             JsonNode node = MAPPER.readTree(json);
             Set<ValidationMessage> errors = schema.validate(node);
             if (!errors.isEmpty()) {
-                return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, errors.iterator().next().getMessage(), json);
+                return new JsonVerdict(
+                        JsonFailure.SCHEMA_MISMATCH, errors.iterator().next().getMessage(), json);
             }
         } catch (IOException e) {
             // Valid JSON past Jackson's limits (e.g. a number of thousands of digits): it cannot be checked.
-            return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage(), json);
+            return new JsonVerdict(
+                    JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage(), json);
         } catch (StackOverflowError e) {
             // The schema validator recurses per level; a valid but very deep value cannot be checked against it.
-            return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema", json);
+            return new JsonVerdict(
+                    JsonFailure.SCHEMA_MISMATCH, "nested too deeply to validate against the schema", json);
         } catch (UntrustedJsonSchema.RegexBudgetExceeded | JsonSchemaException e) {
-            return new JsonVerdict(JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage(), json);
+            return new JsonVerdict(
+                    JsonFailure.SCHEMA_MISMATCH, "cannot be checked against the schema: " + e.getMessage(), json);
         }
         return new JsonVerdict(JsonFailure.NONE, "", json);
     }
 
     private static JsonVerdict syntaxFailure(String text, JsonScanner.Scan scan) {
-        String at = " at character " + scan.position() + " ('" + abbreviate(text.substring(scan.position(), Math.min(text.length(), scan.position() + 12))) + "')";
+        String at = " at character " + scan.position() + " ('"
+                + abbreviate(text.substring(scan.position(), Math.min(text.length(), scan.position() + 12))) + "')";
         return switch (scan.problem()) {
             case TRAILING_COMMA -> JsonVerdict.of(JsonFailure.TRAILING_COMMA, "comma before a closing bracket" + at);
-            case MISMATCHED_CLOSER -> JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "closing bracket does not match the open one" + at);
+            case MISMATCHED_CLOSER ->
+                JsonVerdict.of(JsonFailure.UNBALANCED_BRACKETS, "closing bracket does not match the open one" + at);
             case BAD_ESCAPE -> JsonVerdict.of(JsonFailure.INVALID_ESCAPE, "backslash escape JSON does not allow" + at);
-            case CONTROL_CHARACTER -> JsonVerdict.of(JsonFailure.INVALID_ESCAPE, "raw control character inside a string" + at);
+            case CONTROL_CHARACTER ->
+                JsonVerdict.of(JsonFailure.INVALID_ESCAPE, "raw control character inside a string" + at);
             case DUPLICATE_KEY -> JsonVerdict.of(JsonFailure.DUPLICATE_KEY, "key repeated in one object" + at);
-            default -> JsonVerdict.of(JsonFailure.OTHER_SYNTAX, scan.problem().name().toLowerCase().replace('_', ' ')
-                    + " (expecting " + scan.where().name().toLowerCase().replace('_', ' ') + ")" + at);
+            default ->
+                JsonVerdict.of(
+                        JsonFailure.OTHER_SYNTAX,
+                        scan.problem().name().toLowerCase().replace('_', ' ') + " (expecting "
+                                + scan.where().name().toLowerCase().replace('_', ' ') + ")" + at);
         };
     }
 

@@ -27,9 +27,17 @@ final class JsonScanner {
 
     /** What the scanner was in the middle of, or expecting, when it stopped. */
     enum Where {
-        VALUE("before a value"), FIRST_VALUE_OR_END("after an opening bracket"), FIRST_KEY_OR_END("after an opening brace"),
-        KEY("after a comma"), COLON("after a key"), COMMA_OR_END("after a value"), STRING("inside a string"),
-        KEY_STRING("inside a key"), ESCAPE("inside an escape"), UNICODE_ESCAPE("inside a \\u escape"), NUMBER("inside a number"),
+        VALUE("before a value"),
+        FIRST_VALUE_OR_END("after an opening bracket"),
+        FIRST_KEY_OR_END("after an opening brace"),
+        KEY("after a comma"),
+        COLON("after a key"),
+        COMMA_OR_END("after a value"),
+        STRING("inside a string"),
+        KEY_STRING("inside a key"),
+        ESCAPE("inside an escape"),
+        UNICODE_ESCAPE("inside a \\u escape"),
+        NUMBER("inside a number"),
         LITERAL("inside true/false/null");
 
         private final String description;
@@ -45,7 +53,14 @@ final class JsonScanner {
 
     /** Why an {@link Stop#ERROR} scan stopped. */
     enum Problem {
-        NONE, TRAILING_COMMA, MISMATCHED_CLOSER, BAD_ESCAPE, CONTROL_CHARACTER, DUPLICATE_KEY, BAD_NUMBER, BAD_LITERAL,
+        NONE,
+        TRAILING_COMMA,
+        MISMATCHED_CLOSER,
+        BAD_ESCAPE,
+        CONTROL_CHARACTER,
+        DUPLICATE_KEY,
+        BAD_NUMBER,
+        BAD_LITERAL,
         UNEXPECTED_CHARACTER
     }
 
@@ -55,14 +70,15 @@ final class JsonScanner {
      * @param depth  open containers at the stop
      * @param scalar the value read is a top-level string, number or literal
      */
-    record Scan(int start, Stop stop, int position, Where where, Problem problem, int depth, int tokens, boolean scalar) {
-    }
+    record Scan(
+            int start, Stop stop, int position, Where where, Problem problem, int depth, int tokens, boolean scalar) {}
 
     private final String s;
     private final int n;
     private byte[] stack = new byte[16];
     /** Per open object: null, its one key (a String), or a HashSet of its keys. */
     private Object[] keys = new Object[16];
+
     private int depth;
     private int tokens;
 
@@ -98,7 +114,8 @@ final class JsonScanner {
                         i++;
                         expect = c == '{' ? Where.FIRST_KEY_OR_END : Where.FIRST_VALUE_OR_END;
                     } else if (c == '}' || c == ']') {
-                        return error(start, i, expect, afterComma ? Problem.TRAILING_COMMA : Problem.UNEXPECTED_CHARACTER);
+                        return error(
+                                start, i, expect, afterComma ? Problem.TRAILING_COMMA : Problem.UNEXPECTED_CHARACTER);
                     } else {
                         int end = scalar(start, i);
                         if (end < 0) {
@@ -132,8 +149,13 @@ final class JsonScanner {
                         }
                         expect = Where.COMMA_OR_END;
                     } else {
-                        return error(start, i, expect, (c == '}' || c == ']') && expect == Where.KEY
-                                ? Problem.TRAILING_COMMA : Problem.UNEXPECTED_CHARACTER);
+                        return error(
+                                start,
+                                i,
+                                expect,
+                                (c == '}' || c == ']') && expect == Where.KEY
+                                        ? Problem.TRAILING_COMMA
+                                        : Problem.UNEXPECTED_CHARACTER);
                     }
                 }
                 case COLON -> {
@@ -158,7 +180,11 @@ final class JsonScanner {
                             return complete(start, i, false);
                         }
                     } else {
-                        return error(start, i, expect, c == '}' || c == ']' ? Problem.MISMATCHED_CLOSER : Problem.UNEXPECTED_CHARACTER);
+                        return error(
+                                start,
+                                i,
+                                expect,
+                                c == '}' || c == ']' ? Problem.MISMATCHED_CLOSER : Problem.UNEXPECTED_CHARACTER);
                     }
                 }
                 default -> throw new IllegalStateException("not a structural state: " + expect);
@@ -230,7 +256,8 @@ final class JsonScanner {
                         }
                     }
                     j += 6;
-                } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+                } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
+                        || e == 't') {
                     j += 2;
                 } else {
                     return stop(start, Stop.ERROR, j, in, Problem.BAD_ESCAPE);
@@ -252,14 +279,20 @@ final class JsonScanner {
         }
         int digits = digits(j);
         if (digits == 0) {
-            return j >= n ? stop(start, Stop.ENDED, n, Where.NUMBER, Problem.NONE) : stop(start, Stop.ERROR, j, Where.NUMBER, Problem.BAD_NUMBER);
+            return j >= n
+                    ? stop(start, Stop.ENDED, n, Where.NUMBER, Problem.NONE)
+                    : stop(start, Stop.ERROR, j, Where.NUMBER, Problem.BAD_NUMBER);
         }
-        j += s.charAt(j) == '0' ? 1 : digits; // a leading zero is the whole integer part; a digit after it is an error later
+        j += s.charAt(j) == '0'
+                ? 1
+                : digits; // a leading zero is the whole integer part; a digit after it is an error later
         if (j < n && s.charAt(j) == '.') {
             j++;
             int fraction = digits(j);
             if (fraction == 0) {
-                return j >= n ? stop(start, Stop.ENDED, n, Where.NUMBER, Problem.NONE) : stop(start, Stop.ERROR, j, Where.NUMBER, Problem.BAD_NUMBER);
+                return j >= n
+                        ? stop(start, Stop.ENDED, n, Where.NUMBER, Problem.NONE)
+                        : stop(start, Stop.ERROR, j, Where.NUMBER, Problem.BAD_NUMBER);
             }
             j += fraction;
         }
@@ -270,7 +303,9 @@ final class JsonScanner {
             }
             int exponent = digits(j);
             if (exponent == 0) {
-                return j >= n ? stop(start, Stop.ENDED, n, Where.NUMBER, Problem.NONE) : stop(start, Stop.ERROR, j, Where.NUMBER, Problem.BAD_NUMBER);
+                return j >= n
+                        ? stop(start, Stop.ENDED, n, Where.NUMBER, Problem.NONE)
+                        : stop(start, Stop.ERROR, j, Where.NUMBER, Problem.BAD_NUMBER);
             }
             j += exponent;
         }

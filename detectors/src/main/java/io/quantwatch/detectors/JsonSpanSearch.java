@@ -13,11 +13,9 @@ final class JsonSpanSearch {
     static final int MAX_STARTS = 64;
 
     /** The chosen document's scan. */
-    record Found(JsonScanner.Scan scan) {
-    }
+    record Found(JsonScanner.Scan scan) {}
 
-    private JsonSpanSearch() {
-    }
+    private JsonSpanSearch() {}
 
     /**
      * The document, or null when nothing looks like JSON: no bracket at all, or only brackets in prose (each fails
@@ -58,7 +56,8 @@ final class JsonSpanSearch {
                 } else if (chosen.stop() == JsonScanner.Stop.ERROR) {
                     chosenExtent = chosenExtent < 0 ? bracketExtent(text, chosen.start()) : chosenExtent;
                     if (s.start() >= chosenExtent) {
-                        // The failed attempt closed its brackets before this document began: it was prose, this is the answer.
+                        // The failed attempt closed its brackets before this document began: it was prose, this is the
+                        // answer.
                         chosen = s;
                     }
                 }

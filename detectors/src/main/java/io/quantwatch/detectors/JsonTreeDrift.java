@@ -24,12 +24,23 @@ import java.util.Objects;
  * {@code parameters}, {@code args} or {@code input} when there is one, else the whole document without the tool name.
  * At most {@link #MAX_LEAVES} leaves per side are compared.
  */
-public record JsonTreeDrift(boolean compared, boolean toolChanged, int keysAdded, int keysRemoved, int leaves, int numbersChanged,
-                            int stringsChanged, int booleansChanged, int typesChanged, double maxNumberRelativeError) {
+public record JsonTreeDrift(
+        boolean compared,
+        boolean toolChanged,
+        int keysAdded,
+        int keysRemoved,
+        int leaves,
+        int numbersChanged,
+        int stringsChanged,
+        int booleansChanged,
+        int typesChanged,
+        double maxNumberRelativeError) {
     static final int MAX_LEAVES = 10_000;
     public static final JsonTreeDrift NOT_COMPARED = new JsonTreeDrift(false, false, 0, 0, 0, 0, 0, 0, 0, 0);
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1_000).build()).build());
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(1_000).build())
+            .build());
     private static final List<String> TOOL_KEYS = List.of("name", "tool", "tool_name");
     private static final List<String> ARGUMENT_KEYS = List.of("arguments", "parameters", "args", "input");
 
@@ -101,7 +112,8 @@ public record JsonTreeDrift(boolean compared, boolean toolChanged, int keysAdded
             }
         }
         int removed = refLeaves.size() - common;
-        return new JsonTreeDrift(true, toolChanged, added, removed, common, numbers, strings, booleans, types, maxError);
+        return new JsonTreeDrift(
+                true, toolChanged, added, removed, common, numbers, strings, booleans, types, maxError);
     }
 
     private static String toolName(JsonNode doc) {
@@ -145,7 +157,8 @@ public record JsonTreeDrift(boolean compared, boolean toolChanged, int keysAdded
                 if (n.isObject()) {
                     for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                         var f = it.next();
-                        todo.push(Map.entry(e.getKey() + "/" + f.getKey().replace("~", "~0").replace("/", "~1"), f.getValue()));
+                        todo.push(Map.entry(
+                                e.getKey() + "/" + f.getKey().replace("~", "~0").replace("/", "~1"), f.getValue()));
                     }
                 } else {
                     for (int i = 0; i < n.size(); i++) {

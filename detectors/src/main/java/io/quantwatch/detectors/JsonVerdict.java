@@ -16,7 +16,9 @@ public record JsonVerdict(JsonFailure failure, String detail, String document) {
 
     /** Syntactically parseable JSON, possibly with text around it or a schema mismatch. */
     public boolean parseable() {
-        return failure == JsonFailure.NONE || failure == JsonFailure.TEXT_OUTSIDE_JSON || failure == JsonFailure.SCHEMA_MISMATCH;
+        return failure == JsonFailure.NONE
+                || failure == JsonFailure.TEXT_OUTSIDE_JSON
+                || failure == JsonFailure.SCHEMA_MISMATCH;
     }
 
     static JsonVerdict of(JsonFailure failure, String detail) {

@@ -16,7 +16,8 @@ public record LengthDrift(int referenceTokens, int candidateTokens, boolean eosE
         return (double) candidateTokens / referenceTokens;
     }
 
-    public static LengthDrift of(int referenceTokens, FinishReason reference, int candidateTokens, FinishReason candidate) {
+    public static LengthDrift of(
+            int referenceTokens, FinishReason reference, int candidateTokens, FinishReason candidate) {
         boolean early = candidate.stoppedByModel() && candidateTokens < referenceTokens;
         boolean late = candidate == FinishReason.MAX_TOKENS && reference.stoppedByModel();
         return new LengthDrift(referenceTokens, candidateTokens, early, late);

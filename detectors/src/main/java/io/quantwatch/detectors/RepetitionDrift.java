@@ -31,7 +31,9 @@ public record RepetitionDrift(double referenceRepeatRate, double candidateRepeat
                 return NONE;
             }
             int p = firstDivergentToken;
-            return p < 8 ? FIRST_8 : p < 32 ? FROM_8_TO_32 : p < 128 ? FROM_32_TO_128 : p < 512 ? FROM_128_TO_512 : FROM_512;
+            return p < 8
+                    ? FIRST_8
+                    : p < 32 ? FROM_8_TO_32 : p < 128 ? FROM_32_TO_128 : p < 512 ? FROM_128_TO_512 : FROM_512;
         }
     }
 
@@ -56,11 +58,12 @@ public record RepetitionDrift(double referenceRepeatRate, double candidateRepeat
         return (double) repeats / grams;
     }
 
-    private record NGram(int a, int b, int c, int d) {
-    }
+    private record NGram(int a, int b, int c, int d) {}
 
     public static RepetitionDrift of(int[] reference, int[] candidate, TokenDivergence divergence) {
-        return new RepetitionDrift(repeatRate(reference), repeatRate(candidate),
+        return new RepetitionDrift(
+                repeatRate(reference),
+                repeatRate(candidate),
                 DivergenceBucket.of(divergence.firstDivergentToken(), divergence.identical()));
     }
 }

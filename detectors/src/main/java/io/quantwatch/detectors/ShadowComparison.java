@@ -13,25 +13,33 @@ public final class ShadowComparison {
 
     private final JsonFailureClassifier plainJson = new JsonFailureClassifier();
     /** Compiled schemas by their text: requests usually share a few, and compiling one per prompt would dominate. */
-    private final Map<String, JsonFailureClassifier> bySchema = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, JsonFailureClassifier> bySchema =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, JsonFailureClassifier> eldest) {
                     return size() > SCHEMA_CACHE_SIZE;
                 }
             });
 
-    public ShadowMetrics compare(RequestContext request, DecodeOutput reference, DecodeOutput candidate, TeacherForcedScores forced) {
+    public ShadowMetrics compare(
+            RequestContext request, DecodeOutput reference, DecodeOutput candidate, TeacherForcedScores forced) {
         TokenDivergence divergence = TokenDivergence.of(reference.tokens(), candidate.tokens());
-        JsonFailureClassifier classifier = request.jsonSchema() == null ? plainJson
+        JsonFailureClassifier classifier = request.jsonSchema() == null
+                ? plainJson
                 : bySchema.computeIfAbsent(request.jsonSchema(), JsonFailureClassifier::new);
         JsonVerdict refJson = classifier.classify(reference.text(), reference.finish() == FinishReason.MAX_TOKENS);
         JsonVerdict candJson = classifier.classify(candidate.text(), candidate.finish() == FinishReason.MAX_TOKENS);
         // JSON is expected when the request asked for it, or when the reference answered with parseable JSON.
         boolean jsonExpected = request.jsonRequested() || refJson.parseable();
-        return new ShadowMetrics(divergence, divergence.positionalAgreement(reference.tokens(), candidate.tokens()),
-                DistributionDrift.of(forced), jsonExpected, refJson, candJson,
-                LengthDrift.of(reference.tokens().length, reference.finish(), candidate.tokens().length, candidate.finish()),
+        return new ShadowMetrics(
+                divergence,
+                divergence.positionalAgreement(reference.tokens(), candidate.tokens()),
+                DistributionDrift.of(forced),
+                jsonExpected,
+                refJson,
+                candJson,
+                LengthDrift.of(
+                        reference.tokens().length, reference.finish(), candidate.tokens().length, candidate.finish()),
                 RepetitionDrift.of(reference.tokens(), candidate.tokens(), divergence),
                 InstructionSlips.of(reference.text(), candidate.text(), request.requiredSentences()),
                 RareTokenLoss.of(reference.tokens(), forced.candidateTopIds()),

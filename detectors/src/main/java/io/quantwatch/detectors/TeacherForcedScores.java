@@ -6,12 +6,20 @@ package io.quantwatch.detectors;
  * log-probabilities of it, and the candidate's top token ids, all from full distributions (every backend
  * exposes its logits).
  */
-public record TeacherForcedScores(double[] kl, boolean[] sameTop1, double[] deltaP, double[] referenceLogprob,
-                                  double[] candidateLogprob, int[][] candidateTopIds) {
+public record TeacherForcedScores(
+        double[] kl,
+        boolean[] sameTop1,
+        double[] deltaP,
+        double[] referenceLogprob,
+        double[] candidateLogprob,
+        int[][] candidateTopIds) {
 
     public TeacherForcedScores {
         int n = kl.length;
-        if (sameTop1.length != n || deltaP.length != n || referenceLogprob.length != n || candidateLogprob.length != n
+        if (sameTop1.length != n
+                || deltaP.length != n
+                || referenceLogprob.length != n
+                || candidateLogprob.length != n
                 || candidateTopIds.length != n) {
             throw new IllegalArgumentException("teacher-forced arrays differ in length: kl has " + n + " positions");
         }

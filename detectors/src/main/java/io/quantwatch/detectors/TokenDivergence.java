@@ -7,8 +7,8 @@ package io.quantwatch.detectors;
  * (the tokens to correct). WWB finds matches with Python's difflib, whose heuristics can miss
  * matches on long inputs; this computes the exact longest common subsequence.
  */
-public record TokenDivergence(int firstDivergentToken, int divergentTokens, int referenceLength, int candidateLength,
-                              int editDistance) {
+public record TokenDivergence(
+        int firstDivergentToken, int divergentTokens, int referenceLength, int candidateLength, int editDistance) {
 
     /** True when both sequences are identical. */
     public boolean identical() {
@@ -17,7 +17,9 @@ public record TokenDivergence(int firstDivergentToken, int divergentTokens, int 
 
     /** FDT / reference length (1.0 when identical or both empty). */
     public double firstDivergenceRatio() {
-        return referenceLength == 0 ? (candidateLength == 0 ? 1.0 : 0.0) : (double) firstDivergentToken / referenceLength;
+        return referenceLength == 0
+                ? (candidateLength == 0 ? 1.0 : 0.0)
+                : (double) firstDivergentToken / referenceLength;
     }
 
     /** SDT / candidate length, WWB's "SDT norm" (0 when the candidate is empty and so is the reference). */

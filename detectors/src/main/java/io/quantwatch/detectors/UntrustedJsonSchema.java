@@ -1,12 +1,11 @@
 package io.quantwatch.detectors;
 
-import com.networknt.schema.AbsoluteIri;
-import com.networknt.schema.resource.InputStreamSource;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.AbsoluteIri;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.JsonSchemaFactory;
@@ -16,6 +15,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.resource.ClasspathSchemaLoader;
+import com.networknt.schema.resource.InputStreamSource;
 import com.networknt.schema.resource.SchemaLoader;
 import java.io.IOException;
 import java.util.Iterator;
@@ -35,17 +35,22 @@ public final class UntrustedJsonSchema {
     public static final int MAX_DEPTH = 64;
     /** Characters a regex may read while matching one value: catastrophic backtracking stops here. */
     public static final long REGEX_STEPS = 1_000_000;
+
     private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build());
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
             b -> b.schemaLoaders(loaders -> loaders.values(list -> {
                 list.clear();
                 list.add(new BundledMetaSchemasOnly());
             })));
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .regularExpressionFactory(BudgetedRegex::new).build();
+            .regularExpressionFactory(BudgetedRegex::new)
+            .build();
     private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of(DRAFT_2020_12), CONFIG);
 
     private final JsonSchema schema;
@@ -57,13 +62,15 @@ public final class UntrustedJsonSchema {
     /** Compiles {@code text}, or says why it cannot be used. */
     public static UntrustedJsonSchema compile(String text) throws InvalidJsonSchemaException {
         if (text.length() > MAX_CHARS) {
-            throw new InvalidJsonSchemaException("is " + text.length() + " characters; at most " + MAX_CHARS + " are accepted");
+            throw new InvalidJsonSchemaException(
+                    "is " + text.length() + " characters; at most " + MAX_CHARS + " are accepted");
         }
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidJsonSchemaException("is not valid JSON or nests deeper than " + MAX_DEPTH + " levels: " + e.getOriginalMessage());
+            throw new InvalidJsonSchemaException(
+                    "is not valid JSON or nests deeper than " + MAX_DEPTH + " levels: " + e.getOriginalMessage());
         }
         if (node == null || !(node.isObject() || node.isBoolean())) {
             throw new InvalidJsonSchemaException("must be a JSON object (or true/false)");
@@ -72,7 +79,8 @@ public final class UntrustedJsonSchema {
         try {
             Set<ValidationMessage> problems = META.validate(node);
             if (!problems.isEmpty()) {
-                throw new InvalidJsonSchemaException("is not a valid JSON Schema (draft 2020-12): " + problems.iterator().next().getMessage());
+                throw new InvalidJsonSchemaException("is not a valid JSON Schema (draft 2020-12): "
+                        + problems.iterator().next().getMessage());
             }
             return new UntrustedJsonSchema(FACTORY.getSchema(node, CONFIG));
         } catch (JsonSchemaException | RegexBudgetExceeded e) {
@@ -100,13 +108,18 @@ public final class UntrustedJsonSchema {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
             JsonNode v = e.getValue();
-            if ((key.equals("$ref") || key.equals("$dynamicRef") || key.equals("$recursiveRef")) && v.isTextual()
+            if ((key.equals("$ref") || key.equals("$dynamicRef") || key.equals("$recursiveRef"))
+                    && v.isTextual()
                     && !v.asText().startsWith("#")) {
-                throw new InvalidJsonSchemaException(key + " \"" + abbreviate(v.asText()) + "\" points outside the schema: only internal"
-                        + " references (#/$defs/…) are allowed; inline what it refers to");
+                throw new InvalidJsonSchemaException(
+                        key + " \"" + abbreviate(v.asText()) + "\" points outside the schema: only internal"
+                                + " references (#/$defs/…) are allowed; inline what it refers to");
             }
-            if (key.equals("$schema") && v.isTextual() && !v.asText().replaceAll("#$", "").equals(DRAFT_2020_12)) {
-                throw new InvalidJsonSchemaException("$schema \"" + abbreviate(v.asText()) + "\" is not supported: use " + DRAFT_2020_12 + " or omit it");
+            if (key.equals("$schema")
+                    && v.isTextual()
+                    && !v.asText().replaceAll("#$", "").equals(DRAFT_2020_12)) {
+                throw new InvalidJsonSchemaException("$schema \"" + abbreviate(v.asText()) + "\" is not supported: use "
+                        + DRAFT_2020_12 + " or omit it");
             }
             if (key.equals("pattern") && v.isTextual()) {
                 compilePattern(v.asText());
@@ -124,8 +137,8 @@ public final class UntrustedJsonSchema {
         try {
             Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new InvalidJsonSchemaException("pattern \"" + abbreviate(regex) + "\" is not a valid regular expression: "
-                    + e.getDescription() + " near index " + e.getIndex());
+            throw new InvalidJsonSchemaException("pattern \"" + abbreviate(regex)
+                    + "\" is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
         }
     }
 
@@ -135,7 +148,8 @@ public final class UntrustedJsonSchema {
 
     /** Serves the validator's bundled draft meta-schemas and refuses every other location (no network, no files). */
     private static final class BundledMetaSchemasOnly implements SchemaLoader {
-        private final ClasspathSchemaLoader bundled = new ClasspathSchemaLoader(() -> UntrustedJsonSchema.class.getClassLoader());
+        private final ClasspathSchemaLoader bundled =
+                new ClasspathSchemaLoader(() -> UntrustedJsonSchema.class.getClassLoader());
 
         @Override
         public InputStreamSource getSchema(AbsoluteIri iri) {
@@ -144,7 +158,8 @@ public final class UntrustedJsonSchema {
                 return bundled.getSchema(iri);
             }
             return () -> {
-                throw new IOException("loading " + location + " refused: request schemas may only use internal references");
+                throw new IOException(
+                        "loading " + location + " refused: request schemas may only use internal references");
             };
         }
     }
@@ -159,7 +174,8 @@ public final class UntrustedJsonSchema {
 
         @Override
         public boolean matches(String value) {
-            return pattern.matcher(new BudgetedChars(value, 0, value.length(), new long[] {REGEX_STEPS})).find();
+            return pattern.matcher(new BudgetedChars(value, 0, value.length(), new long[] {REGEX_STEPS}))
+                    .find();
         }
     }
 
@@ -194,7 +210,12 @@ public final class UntrustedJsonSchema {
         private static final long serialVersionUID = 1L;
 
         RegexBudgetExceeded() {
-            super("a pattern needed more than " + REGEX_STEPS + " steps to match one value (catastrophic backtracking)", null, false, false);
+            super(
+                    "a pattern needed more than " + REGEX_STEPS
+                            + " steps to match one value (catastrophic backtracking)",
+                    null,
+                    false,
+                    false);
         }
     }
 }

@@ -42,12 +42,14 @@ class DivergenceDetectorsTest {
 
     @Test
     void emptySidesFollowWhoWhatBenchmark() {
-        assertThat(TokenDivergence.of(new int[0], new int[0]).divergentTokenRatio()).isZero();
+        assertThat(TokenDivergence.of(new int[0], new int[0]).divergentTokenRatio())
+                .isZero();
         TokenDivergence emptyCandidate = TokenDivergence.of(new int[] {1, 2}, new int[0]);
         assertThat(emptyCandidate.firstDivergentToken()).isZero();
         assertThat(emptyCandidate.divergentTokens()).isEqualTo(2);
         assertThat(emptyCandidate.divergentTokenRatio()).isEqualTo(1.0);
-        assertThat(TokenDivergence.of(new int[0], new int[] {3}).divergentTokens()).isEqualTo(1);
+        assertThat(TokenDivergence.of(new int[0], new int[] {3}).divergentTokens())
+                .isEqualTo(1);
     }
 
     @Test
@@ -61,29 +63,35 @@ class DivergenceDetectorsTest {
         assertThat(late.eosEarly()).isFalse();
         LengthDrift both256 = LengthDrift.of(256, FinishReason.MAX_TOKENS, 256, FinishReason.MAX_TOKENS);
         assertThat(both256.eosLate()).isFalse();
-        assertThat(LengthDrift.of(0, FinishReason.EOS, 0, FinishReason.EOS).ratio()).isEqualTo(1.0);
+        assertThat(LengthDrift.of(0, FinishReason.EOS, 0, FinishReason.EOS).ratio())
+                .isEqualTo(1.0);
     }
 
     @Test
     void repetitionRateSeesLoops() {
-        assertThat(RepetitionDrift.repeatRate(new int[] {1, 2, 3, 4, 5, 6, 7, 8})).isZero();
+        assertThat(RepetitionDrift.repeatRate(new int[] {1, 2, 3, 4, 5, 6, 7, 8}))
+                .isZero();
         int[] loop = {1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4};
         assertThat(RepetitionDrift.repeatRate(loop)).isEqualTo(5 / 9.0);
         assertThat(RepetitionDrift.repeatRate(new int[] {1, 2})).isZero();
-        RepetitionDrift d = RepetitionDrift.of(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, loop,
-                TokenDivergence.of(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, loop));
+        RepetitionDrift d = RepetitionDrift.of(
+                new int[] {1, 2, 3, 4, 5, 6, 7, 8}, loop, TokenDivergence.of(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, loop));
         assertThat(d.repeatRateIncrease()).isEqualTo(5 / 9.0);
         assertThat(d.divergence()).isEqualTo(RepetitionDrift.DivergenceBucket.FIRST_8);
-        assertThat(RepetitionDrift.DivergenceBucket.of(200, false)).isEqualTo(RepetitionDrift.DivergenceBucket.FROM_128_TO_512);
+        assertThat(RepetitionDrift.DivergenceBucket.of(200, false))
+                .isEqualTo(RepetitionDrift.DivergenceBucket.FROM_128_TO_512);
     }
 
     @Test
     void instructionSlipsAreOnlyTheCandidatesOwn() {
         InstructionSlips s = InstructionSlips.of("ka domu rasa", "Here is the translation: ka domu rasa", null);
         assertThat(s.addedPreamble()).isTrue();
-        assertThat(InstructionSlips.of("Sure, here.", "Sure, here.", null).addedPreamble()).isFalse();
-        InstructionSlips broken = InstructionSlips.of("Bees live in colonies. A queen lays eggs.",
-                "Bees live in colonies. A queen lays eggs. Workers collect nectar.", 2);
+        assertThat(InstructionSlips.of("Sure, here.", "Sure, here.", null).addedPreamble())
+                .isFalse();
+        InstructionSlips broken = InstructionSlips.of(
+                "Bees live in colonies. A queen lays eggs.",
+                "Bees live in colonies. A queen lays eggs. Workers collect nectar.",
+                2);
         assertThat(broken.sentenceCountBroken()).isTrue();
         assertThat(broken.candidateSentences()).isEqualTo(3);
         assertThat(InstructionSlips.sentences("One. Two! Three? four")).isEqualTo(4);

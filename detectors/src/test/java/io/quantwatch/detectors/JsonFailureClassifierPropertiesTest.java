@@ -26,8 +26,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 class JsonFailureClassifierPropertiesTest {
     private static final JsonFailureClassifier CLASSIFIER = new JsonFailureClassifier();
-    private static final JsonFactory STRICT = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000).maxNumberLength(100_000).build()).build();
+    private static final JsonFactory STRICT = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(100_000)
+                    .maxNumberLength(100_000)
+                    .build())
+            .build();
 
     @Property(tries = 1_000)
     void everyGeneratedDocumentIsValid(@ForAll("documents") String json) {
@@ -35,7 +40,8 @@ class JsonFailureClassifierPropertiesTest {
     }
 
     @Property(tries = 1_000)
-    void anyDocumentCutByTheTokenLimitIsTruncated(@ForAll("documents") String json, @ForAll @IntRange(min = 1, max = 1_000_000) int at) {
+    void anyDocumentCutByTheTokenLimitIsTruncated(
+            @ForAll("documents") String json, @ForAll @IntRange(min = 1, max = 1_000_000) int at) {
         String cut = json.substring(0, 1 + at % (json.length() - 1));
         assertThat(CLASSIFIER.classify(cut, true).failure()).as(cut).isEqualTo(JsonFailure.TRUNCATED);
     }
@@ -80,16 +86,25 @@ class JsonFailureClassifierPropertiesTest {
     }
 
     private static Arbitrary<String> container(int depth) {
-        Arbitrary<String> value = depth == 0 ? scalar() : Arbitraries.frequencyOf(
-                Tuple.of(3, scalar()), Tuple.of(1, Arbitraries.lazy(() -> container(depth - 1))));
+        Arbitrary<String> value = depth == 0
+                ? scalar()
+                : Arbitraries.frequencyOf(
+                        Tuple.of(3, scalar()), Tuple.of(1, Arbitraries.lazy(() -> container(depth - 1))));
         Arbitrary<String> ws = Arbitraries.of("", " ", "\n", "\t", "\r\n  ");
         Arbitrary<String> array = Combinators.combine(value.list().ofMaxSize(5), ws)
                 .as((items, w) -> "[" + w + String.join("," + w, items) + w + "]");
-        Arbitrary<String> object = Combinators.combine(key().list().uniqueElements().ofMaxSize(5), value.list().ofSize(5), ws)
+        Arbitrary<String> object = Combinators.combine(
+                        key().list().uniqueElements().ofMaxSize(5), value.list().ofSize(5), ws)
                 .as((keys, values, w) -> {
                     StringBuilder b = new StringBuilder("{");
                     for (int i = 0; i < keys.size(); i++) {
-                        b.append(i == 0 ? w : "," + w).append('"').append(keys.get(i)).append('"').append(w).append(':').append(values.get(i));
+                        b.append(i == 0 ? w : "," + w)
+                                .append('"')
+                                .append(keys.get(i))
+                                .append('"')
+                                .append(w)
+                                .append(':')
+                                .append(values.get(i));
                     }
                     return b.append(w).append('}').toString();
                 });
@@ -101,9 +116,14 @@ class JsonFailureClassifierPropertiesTest {
     }
 
     private static Arbitrary<String> scalar() {
-        Arbitrary<String> text = Arbitraries.strings().withChars("abcXYZ 09é😀\"\\/\b\f\n\r\t\u0001").ofMaxLength(12).map(JsonFailureClassifierPropertiesTest::quote);
+        Arbitrary<String> text = Arbitraries.strings()
+                .withChars("abcXYZ 09é😀\"\\/\b\f\n\r\t\u0001")
+                .ofMaxLength(12)
+                .map(JsonFailureClassifierPropertiesTest::quote);
         Arbitrary<String> integer = Arbitraries.longs().map(String::valueOf);
-        Arbitrary<String> real = Arbitraries.doubles().between(-1e6, 1e6).map(d -> String.valueOf(d).replace("E", "e"));
+        Arbitrary<String> real = Arbitraries.doubles()
+                .between(-1e6, 1e6)
+                .map(d -> String.valueOf(d).replace("E", "e"));
         Arbitrary<String> exponent = Arbitraries.of("1e10", "-2.5E-3", "0.0", "-0", "6.02e+23");
         return Arbitraries.oneOf(text, integer, real, exponent, Arbitraries.of("true", "false", "null"));
     }
@@ -132,15 +152,20 @@ class JsonFailureClassifierPropertiesTest {
 
     @Provide
     Arbitrary<String> nearJson() {
-        Arbitrary<String> noise = Arbitraries.strings().withChars("{}[]\",:01-.eE tfnrulsa\\u/\n").ofMaxLength(30);
-        Arbitrary<String> mutated = Combinators.combine(documents(), Arbitraries.integers().between(0, 10_000),
-                Arbitraries.of("", ",", "}", "]", "\"", "\\", ":", "x", " ", "0", "{", "[", "\\u", "\n"), Arbitraries.of(0, 1, 2))
+        Arbitrary<String> noise =
+                Arbitraries.strings().withChars("{}[]\",:01-.eE tfnrulsa\\u/\n").ofMaxLength(30);
+        Arbitrary<String> mutated = Combinators.combine(
+                        documents(),
+                        Arbitraries.integers().between(0, 10_000),
+                        Arbitraries.of("", ",", "}", "]", "\"", "\\", ":", "x", " ", "0", "{", "[", "\\u", "\n"),
+                        Arbitraries.of(0, 1, 2))
                 .as((doc, at, insert, kind) -> {
                     int i = at % (doc.length() + 1);
                     return switch (kind) {
                         case 0 -> doc.substring(0, i) + insert + doc.substring(i);
                         case 1 -> i < doc.length() ? doc.substring(0, i) + doc.substring(i + 1) : doc;
-                        default -> i < doc.length() ? doc.substring(0, i) + insert + doc.substring(i + 1) : doc + insert;
+                        default ->
+                            i < doc.length() ? doc.substring(0, i) + insert + doc.substring(i + 1) : doc + insert;
                     };
                 });
         return Arbitraries.oneOf(noise, mutated, mutated);

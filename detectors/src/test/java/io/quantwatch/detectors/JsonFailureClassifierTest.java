@@ -3,11 +3,11 @@ package io.quantwatch.detectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.params.ParameterizedTest;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Each failure class on outputs a reviewer can read, and the valid cases that must not be flagged. */
 class JsonFailureClassifierTest {
@@ -48,7 +48,8 @@ class JsonFailureClassifierTest {
 
     @Test
     void anUnfinishedValueAtTheTokenLimitIsTruncationNotImbalance() {
-        assertThat(classifier.classify("{\"a\": {\"b\": 1}", false).failure()).isEqualTo(JsonFailure.UNBALANCED_BRACKETS);
+        assertThat(classifier.classify("{\"a\": {\"b\": 1}", false).failure())
+                .isEqualTo(JsonFailure.UNBALANCED_BRACKETS);
         assertThat(classifier.classify("{\"a\": {\"b\": 1}", true).failure()).isEqualTo(JsonFailure.TRUNCATED);
         assertThat(classifier.classify("```json\n{\"a\": 1", false).failure()).isEqualTo(JsonFailure.TRUNCATED);
     }
@@ -70,7 +71,10 @@ class JsonFailureClassifierTest {
         int depth = 5_000; // five times Jackson's default nesting limit
         String deep = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
         assertThat(classifier.classify(deep, false).failure()).isEqualTo(JsonFailure.NONE);
-        assertThat(classifier.classify("[".repeat(depth) + "]".repeat(depth), false).failure()).isEqualTo(JsonFailure.NONE);
+        assertThat(classifier
+                        .classify("[".repeat(depth) + "]".repeat(depth), false)
+                        .failure())
+                .isEqualTo(JsonFailure.NONE);
         String loop = "{\"a\":".repeat(depth); // a quantized model looping until the token limit
         assertThat(classifier.classify(loop, true).failure()).isEqualTo(JsonFailure.TRUNCATED);
         assertThat(classifier.classify(loop, false).failure()).isEqualTo(JsonFailure.TRUNCATED);
@@ -82,7 +86,10 @@ class JsonFailureClassifierTest {
         assertThat(classifier.classify(tooDeep, true).failure()).isEqualTo(JsonFailure.TRUNCATED);
         assertThat(classifier.classify(tooDeep, false).failure()).isEqualTo(JsonFailure.TRUNCATED);
         // RFC 8259 sets no limit on a number's digits.
-        assertThat(classifier.classify("{\"n\": " + "9".repeat(5_000) + "}", false).failure()).isEqualTo(JsonFailure.NONE);
+        assertThat(classifier
+                        .classify("{\"n\": " + "9".repeat(5_000) + "}", false)
+                        .failure())
+                .isEqualTo(JsonFailure.NONE);
         JsonFailureClassifier withSchema = new JsonFailureClassifier("{\"type\": \"object\"}");
         String deep = "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000);
         assertThat(withSchema.classify(deep, false).failure()).isIn(JsonFailure.NONE, JsonFailure.SCHEMA_MISMATCH);

@@ -43,7 +43,8 @@ class ShadowComparisonTest {
     @Test
     void aCandidateThatBreaksTheJsonIsFlagged() {
         DecodeOutput ref = new DecodeOutput(new int[] {1, 2, 3, 4}, "{\"a\": [1, 2]}", FinishReason.EOS, List.of());
-        DecodeOutput cand = new DecodeOutput(new int[] {1, 2, 9, 4, 5}, "{\"a\": [1, 2,]}", FinishReason.EOS, List.of());
+        DecodeOutput cand =
+                new DecodeOutput(new int[] {1, 2, 9, 4, 5}, "{\"a\": [1, 2,]}", FinishReason.EOS, List.of());
         ShadowMetrics m = comparison.compare(new RequestContext(true, null, null), ref, cand, exact(4, 0.2, false));
         assertThat(m.jsonBroken()).isTrue();
         assertThat(m.candidateJson().failure()).isEqualTo(JsonFailure.TRAILING_COMMA);
@@ -65,7 +66,8 @@ class ShadowComparisonTest {
         DecodeOutput ref = new DecodeOutput(new int[] {1, 2}, "{\"tool\": \"x\"}", FinishReason.EOS, List.of());
         DecodeOutput cand = new DecodeOutput(new int[] {1, 3}, "{\"name\": \"x\"}", FinishReason.EOS, List.of());
         for (int i = 0; i < 2; i++) { // the second call reuses the compiled schema
-            ShadowMetrics m = comparison.compare(new RequestContext(true, schema, null), ref, cand, exact(2, 0.1, false));
+            ShadowMetrics m =
+                    comparison.compare(new RequestContext(true, schema, null), ref, cand, exact(2, 0.1, false));
             assertThat(m.candidateJson().failure()).isEqualTo(JsonFailure.SCHEMA_MISMATCH);
             assertThat(m.jsonBroken()).isTrue();
         }

@@ -46,8 +46,11 @@ class UntrustedJsonSchemaTest {
             "{\"$schema\": \"" + base + "/meta\", \"type\": \"object\"}",
             "{\"$ref\": \"file:///etc/passwd\"}",
             "{\"$id\": \"" + base + "/root.json\", \"$ref\": \"other.json\"}",
-            "{\"$dynamicRef\": \"" + base + "/d.json\"}"}) {
-            assertThatThrownBy(() -> UntrustedJsonSchema.compile(schema)).as(schema).isInstanceOf(InvalidJsonSchemaException.class)
+            "{\"$dynamicRef\": \"" + base + "/d.json\"}"
+        }) {
+            assertThatThrownBy(() -> UntrustedJsonSchema.compile(schema))
+                    .as(schema)
+                    .isInstanceOf(InvalidJsonSchemaException.class)
                     .hasMessageContaining(schema.contains("$schema") ? "not supported" : "only internal");
             assertThatThrownBy(() -> new JsonFailureClassifier(schema)).isInstanceOf(IllegalArgumentException.class);
         }
@@ -59,8 +62,10 @@ class UntrustedJsonSchemaTest {
         JsonFailureClassifier c = new JsonFailureClassifier("""
                 {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": {"id": {"type": "string", "pattern": "^PKG[0-9]+$"}},
                  "type": "object", "required": ["tracking_number"], "properties": {"tracking_number": {"$ref": "#/$defs/id"}}}""");
-        assertThat(c.classify("{\"tracking_number\": \"PKG123\"}", false).failure()).isEqualTo(JsonFailure.NONE);
-        assertThat(c.classify("{\"tracking_number\": \"PKGxyz\"}", false).failure()).isEqualTo(JsonFailure.SCHEMA_MISMATCH);
+        assertThat(c.classify("{\"tracking_number\": \"PKG123\"}", false).failure())
+                .isEqualTo(JsonFailure.NONE);
+        assertThat(c.classify("{\"tracking_number\": \"PKGxyz\"}", false).failure())
+                .isEqualTo(JsonFailure.SCHEMA_MISMATCH);
         assertThat(requests).hasValue(0);
     }
 
@@ -70,7 +75,8 @@ class UntrustedJsonSchemaTest {
                 .hasMessageContaining("pattern \"([a-\" is not a valid regular expression");
         assertThatThrownBy(() -> UntrustedJsonSchema.compile("{\"patternProperties\": {\"(\": {}}}"))
                 .hasMessageContaining("is not a valid regular expression");
-        assertThatThrownBy(() -> UntrustedJsonSchema.compile("{\"type\": \"nonsense\"}")).hasMessageContaining("not a valid JSON Schema");
+        assertThatThrownBy(() -> UntrustedJsonSchema.compile("{\"type\": \"nonsense\"}"))
+                .hasMessageContaining("not a valid JSON Schema");
         String deep = "{\"properties\": {\"a\": ".repeat(5_000) + "{}" + "}}".repeat(5_000) + "}";
         assertThatThrownBy(() -> UntrustedJsonSchema.compile(deep)).hasMessageContaining("characters");
         String deepButSmall = "{\"not\": ".repeat(2_000) + "{}" + "}".repeat(2_000);

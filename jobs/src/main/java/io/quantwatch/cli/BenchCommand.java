@@ -4,9 +4,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code quantwatch bench}: benchmarks that print their figures side by side. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures printed, never asserted).",
-        subcommands = {EngineBenchCommand.class, StreamBenchCommand.class, OverloadBenchCommand.class, JsonBenchCommand.class,
-            DetectionBenchCommand.class})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks (figures printed, never asserted).",
+        subcommands = {
+            EngineBenchCommand.class,
+            StreamBenchCommand.class,
+            OverloadBenchCommand.class,
+            JsonBenchCommand.class,
+            DetectionBenchCommand.class
+        })
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

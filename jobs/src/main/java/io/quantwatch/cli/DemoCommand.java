@@ -28,8 +28,11 @@ import picocli.CommandLine.Option;
  * bundled model's task families (with some malformed records), the monitor on a Flink MiniCluster
  * with the F16 reference and four candidates, and a live table; stops on Ctrl-C or {@code --duration}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the monitor on an embedded Kafka broker and Flink MiniCluster with demo traffic and a live table.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the monitor on an embedded Kafka broker and Flink MiniCluster with demo traffic and a live table.")
 public final class DemoCommand implements Runnable {
     private static final List<String> DEMO_SETTINGS = List.of(
             "sampling.rate=0.5",
@@ -45,13 +48,18 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--duration", description = "Stop after this long (e.g. 90s, 5min); default: until Ctrl-C.")
     String duration;
 
-    @Option(names = "--rate", defaultValue = "2", description = "Prompts produced per second (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "2",
+            description = "Prompts produced per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--refresh", defaultValue = "5s", description = "Live table refresh (default: ${DEFAULT-VALUE}).")
     String refresh;
 
-    @Option(names = "--config", description = "YAML file over the demo settings (the broker address is always the embedded one).")
+    @Option(
+            names = "--config",
+            description = "YAML file over the demo settings (the broker address is always the embedded one).")
     Path config;
 
     @Option(names = "--set", description = "Override one setting, e.g. --set sampling.rate=1 (repeatable).")
@@ -74,26 +82,42 @@ public final class DemoCommand implements Runnable {
         var t = c.topics();
         kafka.createTopics(t);
         JvmMeterRegistry meters = JvmMeterRegistry.get(c.metrics().settings());
-        out.printf("broker %s · topics %s → %s, %s, %s, %s · Prometheus %s%n", kafka.bootstrapServers(), t.prompts(), t.metrics(),
-                t.alerts(), t.samples(), t.deadLetters(), meters.scrapeUrl() == null ? "off" : meters.scrapeUrl());
-        out.printf("reference %s (F16) · candidates %s · windows %s · sampling %.0f %% of ids, ≤ %.1f/s per tenant%n",
-                c.reference().model(), c.candidateRecipes(), TimeUtils.formatWithHighestUnit(c.windows().size()) + " every "
-                        + TimeUtils.formatWithHighestUnit(c.windows().slide()), c.sampling().rate() * 100,
+        out.printf(
+                "broker %s · topics %s → %s, %s, %s, %s · Prometheus %s%n",
+                kafka.bootstrapServers(),
+                t.prompts(),
+                t.metrics(),
+                t.alerts(),
+                t.samples(),
+                t.deadLetters(),
+                meters.scrapeUrl() == null ? "off" : meters.scrapeUrl());
+        out.printf(
+                "reference %s (F16) · candidates %s · windows %s · sampling %.0f %% of ids, ≤ %.1f/s per tenant%n",
+                c.reference().model(),
+                c.candidateRecipes(),
+                TimeUtils.formatWithHighestUnit(c.windows().size()) + " every "
+                        + TimeUtils.formatWithHighestUnit(c.windows().slide()),
+                c.sampling().rate() * 100,
                 c.sampling().perTenantPerSecond());
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has cancelled the job and closed the broker.
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "quantwatch-demo-shutdown");
+        // Ctrl-C: ask the main thread to stop, and keep the JVM alive until it has cancelled the job and closed the
+        // broker.
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        stopped.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "quantwatch-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Thread producer = new Thread(() -> DemoTraffic.publishUntil(kafka.bootstrapServers(), t.prompts(), rate, stop), "quantwatch-demo-traffic");
+        Thread producer = new Thread(
+                () -> DemoTraffic.publishUntil(kafka.bootstrapServers(), t.prompts(), rate, stop),
+                "quantwatch-demo-traffic");
         producer.setDaemon(true);
         JobClient job = null;
         try {
@@ -102,11 +126,20 @@ public final class DemoCommand implements Runnable {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
             job = MonitorJob.start(env, c);
             producer.start();
-            out.printf("job %s running on a Flink MiniCluster; producing %.1f prompts/s; Ctrl-C stops.%n", job.getJobID(), rate);
-            try (LiveTable table = new LiveTable(kafka.bootstrapServers(), t.metrics(), t.alerts(), t.samples(), meters.registry(),
-                    new ArrayList<>(c.candidateRecipes().keySet()), out)) {
+            out.printf(
+                    "job %s running on a Flink MiniCluster; producing %.1f prompts/s; Ctrl-C stops.%n",
+                    job.getJobID(), rate);
+            try (LiveTable table = new LiveTable(
+                    kafka.bootstrapServers(),
+                    t.metrics(),
+                    t.alerts(),
+                    t.samples(),
+                    meters.registry(),
+                    new ArrayList<>(c.candidateRecipes().keySet()),
+                    out)) {
                 Instant end = stopAfter == null ? Instant.MAX : Instant.now().plus(stopAfter);
-                while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS) && Instant.now().isBefore(end)) {
+                while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS)
+                        && Instant.now().isBefore(end)) {
                     if (job.getJobStatus().get().isGloballyTerminalState()) {
                         out.println("the job stopped: " + job.getJobStatus().get());
                         break;
@@ -140,5 +173,4 @@ public final class DemoCommand implements Runnable {
             stopped.countDown();
         }
     }
-
 }

@@ -17,7 +17,8 @@ record DemoTokenizerFile(List<String> tokens, List<String> merges, int bos, int 
     static final String PRE_TOKENIZER = "gpt-2";
 
     Tokenizer tokenizer() {
-        Vocabulary v = new Vocabulary(tokens.toArray(new String[0]), new float[tokens.size()], tokenTypes(), bos, eos, -1, true);
+        Vocabulary v = new Vocabulary(
+                tokens.toArray(new String[0]), new float[tokens.size()], tokenTypes(), bos, eos, -1, true);
         return new ByteLevelBpeTokenizer(v, merges, PRE_TOKENIZER);
     }
 
@@ -41,7 +42,8 @@ record DemoTokenizerFile(List<String> tokens, List<String> merges, int bos, int 
         try {
             return new ObjectMapper().readValue(file.toFile(), DemoTokenizerFile.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the tokenizer file " + file + " (run 'quantwatch model prepare' first)", e);
+            throw new UncheckedIOException(
+                    "cannot read the tokenizer file " + file + " (run 'quantwatch model prepare' first)", e);
         }
     }
 }

@@ -30,35 +30,50 @@ import picocli.CommandLine.Option;
  * g128 beside llama.cpp (F32, F16, Q8_0, Q4_0) on the same seeded random model, at each thread
  * count, in one run; plus resident weight bytes per format.
  */
-@Command(name = "engine", mixinStandardHelpOptions = true,
+@Command(
+        name = "engine",
+        mixinStandardHelpOptions = true,
         description = "Engine decode speed and weight memory per format, side by side with llama.cpp.")
 public final class EngineBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts to measure (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            split = ",",
+            defaultValue = "1,2",
+            description = "Thread counts to measure (default: ${DEFAULT-VALUE}).")
     int[] threads;
 
-    @Option(names = "--tokens", defaultValue = "128", description = "Tokens decoded per measured run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tokens",
+            defaultValue = "128",
+            description = "Tokens decoded per measured run (default: ${DEFAULT-VALUE}).")
     int tokens;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Measured runs per cell; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            defaultValue = "3",
+            description = "Measured runs per cell; the median is reported (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed of the random benchmark model (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Seed of the random benchmark model (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--no-llamacpp", description = "Measure the engine only.")
     boolean noLlamaCpp;
 
     /** One row of the table: our format and the llama.cpp type it is compared with. */
-    record Format(String label, String recipe, GgmlType ourFile, GgmlType llamaCppFile) {
-    }
+    record Format(String label, String recipe, GgmlType ourFile, GgmlType llamaCppFile) {}
 
     static final List<Format> FORMATS = List.of(
             new Format("F32", null, GgmlType.F32, GgmlType.F32),
             new Format("F16", null, GgmlType.F16, GgmlType.F16),
             new Format("INT8_SYM (llama.cpp Q8_0)", "int8 sym", GgmlType.F32, GgmlType.Q8_0),
             new Format("INT4_SYM g128 (llama.cpp Q4_0)", "int4 sym group=128", GgmlType.F32, GgmlType.Q4_0),
-            new Format("INT4_SYM g128 all_layers (Q4_0)", "int4 sym group=128 all_layers", GgmlType.F32, GgmlType.Q4_0));
+            new Format(
+                    "INT4_SYM g128 all_layers (Q4_0)", "int4 sym group=128 all_layers", GgmlType.F32, GgmlType.Q4_0));
 
     @Override
     public Integer call() throws IOException {
@@ -73,17 +88,29 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         DotKernels kernels = DotKernels.preferred();
         LlamaModel f32 = LlamaModel.load(files.get(GgmlType.F32), kernels);
-        out.printf("model: seeded random llama, dim %d, %d layers, heads %d/%d (GQA), ffn %d, vocab %d: %.1f M parameters%n",
-                spec.dim(), spec.layers(), spec.heads(), spec.kvHeads(), spec.hiddenDim(), spec.vocabSize(),
+        out.printf(
+                "model: seeded random llama, dim %d, %d layers, heads %d/%d (GQA), ffn %d, vocab %d: %.1f M parameters%n",
+                spec.dim(),
+                spec.layers(),
+                spec.heads(),
+                spec.kvHeads(),
+                spec.hiddenDim(),
+                spec.vocabSize(),
                 f32.weights().parameterCount() / 1e6);
-        out.printf("engine kernels: %s; %d tokens per run, median of %d runs after a warm-up; llama.cpp b4916 via java-llama.cpp, F32 KV cache%n%n",
+        out.printf(
+                "engine kernels: %s; %d tokens per run, median of %d runs after a warm-up; llama.cpp b4916 via java-llama.cpp, F32 KV cache%n%n",
                 kernels.name(), tokens, runs);
 
         int[] prompt = f32.tokenizer().encode("the benchmark prompt", true);
         Map<String, LlamaModel> models = new LinkedHashMap<>();
         for (Format f : FORMATS) {
             LlamaModel base = f.ourFile() == GgmlType.F32 ? f32 : LlamaModel.load(files.get(f.ourFile()), kernels);
-            models.put(f.label(), f.recipe() == null ? base : RecipeApplier.apply(base, QuantRecipe.parse(f.recipe())).model());
+            models.put(
+                    f.label(),
+                    f.recipe() == null
+                            ? base
+                            : RecipeApplier.apply(base, QuantRecipe.parse(f.recipe()))
+                                    .model());
         }
         Map<String, double[]> ours = new LinkedHashMap<>();
         Map<String, double[]> theirs = new LinkedHashMap<>();
@@ -93,7 +120,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
             for (int i = 0; i < threads.length; i++) {
                 o[i] = measureEngine(models.get(f.label()), prompt, threads[i]);
                 t[i] = noLlamaCpp ? Double.NaN : measureLlamaCpp(files.get(f.llamaCppFile()), prompt, threads[i]);
-                out.printf("  measured %-32s threads=%d  engine %7.1f tok/s  llama.cpp %7.1f tok/s%n", f.label(), threads[i], o[i], t[i]);
+                out.printf(
+                        "  measured %-32s threads=%d  engine %7.1f tok/s  llama.cpp %7.1f tok/s%n",
+                        f.label(), threads[i], o[i], t[i]);
             }
             ours.put(f.label(), o);
             theirs.put(f.label(), t);
@@ -121,9 +150,12 @@ public final class EngineBenchCommand implements Callable<Integer> {
         for (int r = 0; r <= runs; r++) {
             gens.add(new OracleRequest.Generation(prompt, tokens));
         }
-        OracleResponse response = new LlamaCppOracle(600).run(
-                new OracleRequest(file.toString(), threadCount, prompt.length + tokens + 8, List.of(), gens));
-        double[] rates = response.generations().stream().skip(1).mapToDouble(OracleResponse.GenerationResult::decodeTokensPerSecond).toArray();
+        OracleResponse response = new LlamaCppOracle(600)
+                .run(new OracleRequest(file.toString(), threadCount, prompt.length + tokens + 8, List.of(), gens));
+        double[] rates = response.generations().stream()
+                .skip(1)
+                .mapToDouble(OracleResponse.GenerationResult::decodeTokensPerSecond)
+                .toArray();
         return median(rates);
     }
 
@@ -133,7 +165,8 @@ public final class EngineBenchCommand implements Callable<Integer> {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private void printTable(PrintStream out, Map<String, LlamaModel> models, Map<String, double[]> ours, Map<String, double[]> theirs) {
+    private void printTable(
+            PrintStream out, Map<String, LlamaModel> models, Map<String, double[]> ours, Map<String, double[]> theirs) {
         StringBuilder header = new StringBuilder(String.format("%-32s", "format"));
         for (int t : threads) {
             header.append(String.format(" | %9s %9s %6s", "ours t=" + t, "llama t=" + t, "ratio"));
@@ -158,17 +191,25 @@ public final class EngineBenchCommand implements Callable<Integer> {
         for (int i = 0; i < threads.length; i++) {
             for (String label : models.keySet()) {
                 double ratio = ours.get(label)[i] / theirs.get(label)[i];
-                out.printf("  %-32s t=%d  engine/llama.cpp %.2fx  (target >= 1.20x)  %s%n", label, threads[i], ratio, verdict(ratio >= 1.2, ratio));
+                out.printf(
+                        "  %-32s t=%d  engine/llama.cpp %.2fx  (target >= 1.20x)  %s%n",
+                        label, threads[i], ratio, verdict(ratio >= 1.2, ratio));
             }
             String int4 = FORMATS.get(3).label();
             double speedup = ours.get(int4)[i] / ours.get("F16")[i];
-            out.printf("  INT4_SYM g128 / own F16 speed  t=%d  %.2fx  (target >= 1.80x)  %s%n", threads[i], speedup, verdict(speedup >= 1.8, speedup));
+            out.printf(
+                    "  INT4_SYM g128 / own F16 speed  t=%d  %.2fx  (target >= 1.80x)  %s%n",
+                    threads[i], speedup, verdict(speedup >= 1.8, speedup));
         }
         for (Format f : FORMATS.subList(3, 5)) {
-            double memory = (double) models.get(f.label()).weights().storageBytes() / models.get("F16").weights().storageBytes();
-            out.printf("  %-32s weight bytes / F16 bytes  %.3f  (target <= 0.30)  %s%n", f.label(), memory, memory <= 0.30 ? "MET" : "MISSED");
+            double memory = (double) models.get(f.label()).weights().storageBytes()
+                    / models.get("F16").weights().storageBytes();
+            out.printf(
+                    "  %-32s weight bytes / F16 bytes  %.3f  (target <= 0.30)  %s%n",
+                    f.label(), memory, memory <= 0.30 ? "MET" : "MISSED");
         }
-        out.println("  (NNCF's default policy keeps embeddings and the output layer in INT8; all_layers puts them in 4 bit too.)");
+        out.println(
+                "  (NNCF's default policy keeps embeddings and the output layer in INT8; all_layers puts them in 4 bit too.)");
     }
 
     private static String verdict(boolean met, double value) {

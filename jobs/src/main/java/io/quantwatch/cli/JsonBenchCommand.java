@@ -21,14 +21,22 @@ import picocli.CommandLine.Option;
  * {@code quantwatch bench json}: the JSON failure classifier's throughput on valid outputs (small tool calls and one
  * large document) beside Jackson's strict streaming parser on the same text, and its time on 1 MB hostile inputs.
  */
-@Command(name = "json", mixinStandardHelpOptions = true,
+@Command(
+        name = "json",
+        mixinStandardHelpOptions = true,
         description = "JSON failure classifier throughput beside Jackson, and its time on 1 MB hostile outputs.")
 public final class JsonBenchCommand implements Callable<Integer> {
     private static final int MB = 1 << 20;
-    private static final JsonFactory STRICT = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1_000_000).build()).build();
+    private static final JsonFactory STRICT = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(1_000_000).build())
+            .build();
 
-    @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per cell, after as much warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "3",
+            description = "Measured seconds per cell, after as much warm-up (default: ${DEFAULT-VALUE}).")
     double seconds;
 
     @Override
@@ -40,11 +48,18 @@ public final class JsonBenchCommand implements Callable<Integer> {
         out.printf("%-44s %14s %14s %8s%n", "valid input", "classifier MB/s", "Jackson MB/s", "ratio");
         double smallRate = rate(small, s -> classifier.classify(s, false));
         double smallJackson = rate(small, JsonBenchCommand::jackson);
-        out.printf("%-44s %14.0f %14.0f %8.2f%n", "2 000 tool calls (avg " + Arrays.stream(small).mapToInt(String::length).sum() / small.length + " chars)",
-                smallRate, smallJackson, smallRate / smallJackson);
+        out.printf(
+                "%-44s %14.0f %14.0f %8.2f%n",
+                "2 000 tool calls (avg "
+                        + Arrays.stream(small).mapToInt(String::length).sum() / small.length + " chars)",
+                smallRate,
+                smallJackson,
+                smallRate / smallJackson);
         double largeRate = rate(new String[] {large}, s -> classifier.classify(s, false));
         double largeJackson = rate(new String[] {large}, JsonBenchCommand::jackson);
-        out.printf("%-44s %14.0f %14.0f %8.2f%n", "one " + large.length() / 1024 + " KiB document", largeRate, largeJackson, largeRate / largeJackson);
+        out.printf(
+                "%-44s %14.0f %14.0f %8.2f%n",
+                "one " + large.length() / 1024 + " KiB document", largeRate, largeJackson, largeRate / largeJackson);
 
         Map<String, String> hostile = new LinkedHashMap<>();
         hostile.put("1 MB valid document", large);
@@ -71,7 +86,8 @@ public final class JsonBenchCommand implements Callable<Integer> {
         }
         out.println();
         out.println("targets: >= 50 MB/s on valid JSON, a 1 MB input in < 50 ms");
-        out.printf("json-classifier: small_mb_per_s=%.0f large_mb_per_s=%.0f jackson_small_mb_per_s=%.0f ratio_small=%.2f one_mb_worst_ms=%.1f%n",
+        out.printf(
+                "json-classifier: small_mb_per_s=%.0f large_mb_per_s=%.0f jackson_small_mb_per_s=%.0f ratio_small=%.2f one_mb_worst_ms=%.1f%n",
                 smallRate, largeRate, smallJackson, smallRate / smallJackson, worst);
         return 0;
     }
@@ -117,9 +133,12 @@ public final class JsonBenchCommand implements Callable<Integer> {
         String[] tools = {"get_weather", "create_ticket", "route", "lookup_order", "send_email"};
         String[] out = new String[n];
         for (int i = 0; i < n; i++) {
-            out[i] = "{\"name\": \"" + tools[r.nextInt(tools.length)] + "\", \"arguments\": {\"city\": \"Seattle " + r.nextInt(1000)
-                    + "\", \"points\": [[" + (r.nextDouble() * 180 - 90) + ", " + (r.nextDouble() * 360 - 180) + "]], \"priority\": "
-                    + r.nextInt(5) + ", \"urgent\": " + r.nextBoolean() + ", \"note\": \"Caf\\u00e9 \\\"B\\\" at 9\", \"tags\": [\"a\", \"b\", null]}}";
+            out[i] = "{\"name\": \"" + tools[r.nextInt(tools.length)] + "\", \"arguments\": {\"city\": \"Seattle "
+                    + r.nextInt(1000)
+                    + "\", \"points\": [[" + (r.nextDouble() * 180 - 90) + ", " + (r.nextDouble() * 360 - 180)
+                    + "]], \"priority\": "
+                    + r.nextInt(5) + ", \"urgent\": " + r.nextBoolean()
+                    + ", \"note\": \"Caf\\u00e9 \\\"B\\\" at 9\", \"tags\": [\"a\", \"b\", null]}}";
         }
         return out;
     }
@@ -132,9 +151,16 @@ public final class JsonBenchCommand implements Callable<Integer> {
             if (i > 0) {
                 b.append(',');
             }
-            b.append("{\"order\": \"A-").append(i).append("\", \"qty\": ").append(r.nextInt(100)).append(", \"price\": ")
-                    .append(r.nextDouble() * 100).append(", \"gift\": ").append(r.nextBoolean())
-                    .append(", \"ship\": {\"city\": \"S\\u00e3o Paulo\", \"lines\": [\"Rua \\\"A\\\" 12\", \"apt 3\"], \"eta\": null}}");
+            b.append("{\"order\": \"A-")
+                    .append(i)
+                    .append("\", \"qty\": ")
+                    .append(r.nextInt(100))
+                    .append(", \"price\": ")
+                    .append(r.nextDouble() * 100)
+                    .append(", \"gift\": ")
+                    .append(r.nextBoolean())
+                    .append(
+                            ", \"ship\": {\"city\": \"S\\u00e3o Paulo\", \"lines\": [\"Rua \\\"A\\\" 12\", \"apt 3\"], \"eta\": null}}");
             i++;
         }
         return b.append(']').toString();

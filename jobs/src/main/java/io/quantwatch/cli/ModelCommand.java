@@ -4,8 +4,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code quantwatch model}: build and check the bundled demo model. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Build and check the bundled demo model.",
-        subcommands = {ModelPrepareCommand.class, ModelExportCommand.class, ModelCheckCommand.class, ModelPromptsCommand.class})
+@Command(
+        name = "model",
+        mixinStandardHelpOptions = true,
+        description = "Build and check the bundled demo model.",
+        subcommands = {
+            ModelPrepareCommand.class,
+            ModelExportCommand.class,
+            ModelCheckCommand.class,
+            ModelPromptsCommand.class
+        })
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

@@ -21,22 +21,36 @@ import picocli.CommandLine.Option;
  * {@code quantwatch model export}: turns the trainer's float32 weights (weights.json + weights.bin)
  * and the learned tokenizer into a GGUF file with complete llama and tokenizer metadata.
  */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Write the trained weights and tokenizer as GGUF.")
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = "Write the trained weights and tokenizer as GGUF.")
 public final class ModelExportCommand implements Callable<Integer> {
 
-    @Option(names = "--build", defaultValue = "models/build", description = "Folder with tokenizer.json and the trainer's weights (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--build",
+            defaultValue = "models/build",
+            description = "Folder with tokenizer.json and the trainer's weights (default: ${DEFAULT-VALUE}).")
     Path build;
 
-    @Option(names = "--out", defaultValue = "models/quantwatch-demo-f16.gguf", description = "GGUF file to write (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "models/quantwatch-demo-f16.gguf",
+            description = "GGUF file to write (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--type", defaultValue = "F16", description = "Matrix type: F16 or F32 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--type",
+            defaultValue = "F16",
+            description = "Matrix type: F16 or F32 (default: ${DEFAULT-VALUE}).")
     GgmlType type;
 
     @Override
     public Integer call() throws IOException {
-        JsonNode manifest = new ObjectMapper().readTree(build.resolve("weights.json").toFile());
-        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(build.resolve("weights.bin"))).order(ByteOrder.LITTLE_ENDIAN);
+        JsonNode manifest =
+                new ObjectMapper().readTree(build.resolve("weights.json").toFile());
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(build.resolve("weights.bin")))
+                .order(ByteOrder.LITTLE_ENDIAN);
         DemoTokenizerFile tok = DemoTokenizerFile.read(build.resolve("tokenizer.json"));
         JsonNode c = manifest.get("config");
         int dim = c.get("dim").asInt();
@@ -49,10 +63,16 @@ public final class ModelExportCommand implements Callable<Integer> {
         w.put("llama.block_count", GgufValue.uint32(c.get("n_layers").asInt()));
         w.put("llama.feed_forward_length", GgufValue.uint32(c.get("hidden_dim").asInt()));
         w.put("llama.attention.head_count", GgufValue.uint32(c.get("n_heads").asInt()));
-        w.put("llama.attention.head_count_kv", GgufValue.uint32(c.get("n_kv_heads").asInt()));
-        w.put("llama.rope.dimension_count", GgufValue.uint32(dim / c.get("n_heads").asInt()));
+        w.put(
+                "llama.attention.head_count_kv",
+                GgufValue.uint32(c.get("n_kv_heads").asInt()));
+        w.put(
+                "llama.rope.dimension_count",
+                GgufValue.uint32(dim / c.get("n_heads").asInt()));
         w.put("llama.rope.freq_base", GgufValue.float32(c.get("rope_base").asDouble()));
-        w.put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(c.get("norm_eps").asDouble()));
+        w.put(
+                "llama.attention.layer_norm_rms_epsilon",
+                GgufValue.float32(c.get("norm_eps").asDouble()));
         w.put("llama.vocab_size", GgufValue.uint32(tok.tokens().size()));
         w.put("tokenizer.ggml.model", GgufValue.string("gpt2"));
         w.put("tokenizer.ggml.pre", GgufValue.string(DemoTokenizerFile.PRE_TOKENIZER));

@@ -24,17 +24,25 @@ import picocli.CommandLine.Option;
  * learns the byte-level BPE tokenizer on it, and writes the token streams the Python trainer reads
  * (uint16 little-endian; each example is BOS, prompt, completion, EOS).
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true,
+@Command(
+        name = "prepare",
+        mixinStandardHelpOptions = true,
         description = "Generate the corpus, learn the tokenizer and write train.bin / val.bin for the trainer.")
 public final class ModelPrepareCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "models/build", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--examples", defaultValue = "120000", description = "Training examples (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--examples",
+            defaultValue = "120000",
+            description = "Training examples (default: ${DEFAULT-VALUE}).")
     int examples;
 
-    @Option(names = "--vocab", defaultValue = "2048", description = "Tokenizer vocabulary size, 1000..4000 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--vocab",
+            defaultValue = "2048",
+            description = "Tokenizer vocabulary size, 1000..4000 (default: ${DEFAULT-VALUE}).")
     int vocab;
 
     @Option(names = "--seed", defaultValue = "1", description = "Corpus seed (default: ${DEFAULT-VALUE}).")
@@ -66,22 +74,27 @@ public final class ModelPrepareCommand implements Callable<Integer> {
         DemoTokenizerFile tokenizerFile = new DemoTokenizerFile(bpe.tokens(), bpe.merges(), 0, 1);
         tokenizerFile.write(out.resolve("tokenizer.json"));
         Tokenizer tokenizer = tokenizerFile.tokenizer();
-        System.out.printf("tokenizer: %d tokens, %d merges, learned in %.1f s%n", bpe.tokens().size(), bpe.merges().size(),
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "tokenizer: %d tokens, %d merges, learned in %.1f s%n",
+                bpe.tokens().size(), bpe.merges().size(), (System.nanoTime() - t0) / 1e9);
         Map<TaskFamily, long[]> stats = new EnumMap<>(TaskFamily.class);
         long trainTokens = writeTokens(trainSet, tokenizer, out.resolve("train.bin"), stats);
         long valTokens = writeTokens(valSet, tokenizer, out.resolve("val.bin"), new EnumMap<>(TaskFamily.class));
-        System.out.printf("train.bin: %d examples, %d tokens; val.bin: %d examples, %d tokens%n", trainSet.size(), trainTokens,
-                valSet.size(), valTokens);
-        stats.forEach((f, s) -> System.out.printf("  %-18s %6d examples, mean %.0f tokens%n", f.wireName(), s[0], (double) s[1] / s[0]));
+        System.out.printf(
+                "train.bin: %d examples, %d tokens; val.bin: %d examples, %d tokens%n",
+                trainSet.size(), trainTokens, valSet.size(), valTokens);
+        stats.forEach((f, s) -> System.out.printf(
+                "  %-18s %6d examples, mean %.0f tokens%n", f.wireName(), s[0], (double) s[1] / s[0]));
         return 0;
     }
 
-    private static long writeTokens(List<TaskExample> set, Tokenizer tokenizer, Path file, Map<TaskFamily, long[]> stats) throws IOException {
+    private static long writeTokens(
+            List<TaskExample> set, Tokenizer tokenizer, Path file, Map<TaskFamily, long[]> stats) throws IOException {
         long total = 0;
         int bos = tokenizer.vocabulary().bos();
         int eos = tokenizer.vocabulary().eos();
-        try (OutputStream os = Files.newOutputStream(file); DataOutputStream data = new DataOutputStream(new BufferedOutputStream(os, 1 << 20))) {
+        try (OutputStream os = Files.newOutputStream(file);
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(os, 1 << 20))) {
             for (TaskExample t : set) {
                 int[] prompt = tokenizer.encode(t.prompt(), false);
                 int[] completion = tokenizer.encode(t.completion(), false);

@@ -7,9 +7,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code quantwatch} command line: the root that dispatches to subcommands. */
-@Command(name = "quantwatch", mixinStandardHelpOptions = true, version = "quantwatch 0.1.0",
+@Command(
+        name = "quantwatch",
+        mixinStandardHelpOptions = true,
+        version = "quantwatch 0.1.0",
         description = "Live token-by-token drift monitoring of quantized LLM pipelines.",
-        subcommands = {DemoCommand.class, RunCommand.class, EvaluateCommand.class, BenchCommand.class, ModelCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            EvaluateCommand.class,
+            BenchCommand.class,
+            ModelCommand.class
+        })
 public final class QuantwatchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -30,7 +39,8 @@ public final class QuantwatchCommand implements Runnable {
      */
     static CommandLine commandLine() {
         return new CommandLine(new QuantwatchCommand()).setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException
+            if (ex instanceof IllegalArgumentException
+                    || ex instanceof UncheckedIOException
                     || ex instanceof GgufFormatException
                     || ex instanceof ConfigException) {
                 cmd.getErr().println("quantwatch: " + ex.getMessage());

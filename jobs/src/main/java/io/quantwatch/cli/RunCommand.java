@@ -1,9 +1,9 @@
 package io.quantwatch.cli;
 
+import io.quantwatch.job.CheckpointResume;
 import io.quantwatch.job.MonitorJob;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
-import io.quantwatch.job.CheckpointResume;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +32,22 @@ public final class RunCommand implements Runnable {
     @Option(names = "--config", description = "YAML configuration (keys you leave out keep their defaults).")
     Path config;
 
-    @Option(names = "--set", description = "Override one setting, e.g. --set kafka.bootstrap-servers=broker:9092 (repeatable).")
+    @Option(
+            names = "--set",
+            description = "Override one setting, e.g. --set kafka.bootstrap-servers=broker:9092 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--until-end", description = "Stop at the prompts topic's current end instead of running forever (replays).")
+    @Option(
+            names = "--until-end",
+            description = "Stop at the prompts topic's current end instead of running forever (replays).")
     boolean untilEnd;
 
     @Option(names = "--print-config", description = "Print the effective configuration and exit.")
     boolean printConfig;
 
-    @Option(names = "--from-savepoint", description = "Restore this savepoint or checkpoint; default: the newest one under checkpoint-dir.")
+    @Option(
+            names = "--from-savepoint",
+            description = "Restore this savepoint or checkpoint; default: the newest one under checkpoint-dir.")
     String fromSavepoint;
 
     @Override
@@ -54,7 +60,8 @@ public final class RunCommand implements Runnable {
         }
         boolean durable = c.checkpointDir() != null && !c.checkpointDir().isBlank();
         Configuration conf = new Configuration();
-        Optional<String> restore = fromSavepoint != null ? Optional.of(fromSavepoint)
+        Optional<String> restore = fromSavepoint != null
+                ? Optional.of(fromSavepoint)
                 : durable ? CheckpointResume.latest(c.checkpointDir()).map(Path::toString) : Optional.empty();
         restore.ifPresent(path -> {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
@@ -76,17 +83,23 @@ public final class RunCommand implements Runnable {
     private static void runLocallyUntilStopped(StreamExecutionEnvironment env, MonitorConfig c) throws Exception {
         JobClient job = MonitorJob.start(env, c);
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                String path = job.stopWithSavepoint(false, MonitorJob.savepointDir(c), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
-                System.err.println("quantwatch run: stopped with savepoint " + path + " (the next start resumes from it)");
-            } catch (Exception e) {
-                System.err.println("quantwatch run: could not take a savepoint (" + e.getMessage() + "); the next start resumes from the"
-                        + " newest checkpoint under " + c.checkpointDir());
-            } finally {
-                stopped.countDown();
-            }
-        }, "quantwatch-run-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    try {
+                        String path = job.stopWithSavepoint(
+                                        false, MonitorJob.savepointDir(c), SavepointFormatType.CANONICAL)
+                                .get(2, TimeUnit.MINUTES);
+                        System.err.println(
+                                "quantwatch run: stopped with savepoint " + path + " (the next start resumes from it)");
+                    } catch (Exception e) {
+                        System.err.println("quantwatch run: could not take a savepoint (" + e.getMessage()
+                                + "); the next start resumes from the" + " newest checkpoint under "
+                                + c.checkpointDir());
+                    } finally {
+                        stopped.countDown();
+                    }
+                },
+                "quantwatch-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             job.getJobExecutionResult().get();

@@ -33,30 +33,47 @@ import picocli.CommandLine.Option;
  * detectors' windows, roll-up, alerts and samples on a MiniCluster, beside a no-op job that reads
  * and discards the same records, in one run; prints records/s of each.
  */
-@Command(name = "stream", mixinStandardHelpOptions = true,
+@Command(
+        name = "stream",
+        mixinStandardHelpOptions = true,
         description = "Window throughput on a MiniCluster, replaying recorded shadow records beside a no-op job.")
 public final class StreamBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--records", defaultValue = "2000000", description = "Records replayed per job (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--records",
+            defaultValue = "2000000",
+            description = "Records replayed per job (default: ${DEFAULT-VALUE}).")
     long records;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--prompts", defaultValue = "16", description = "Demo prompts shadowed for real to record from (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prompts",
+            defaultValue = "16",
+            description = "Demo prompts shadowed for real to record from (default: ${DEFAULT-VALUE}).")
     int prompts;
 
-    @Option(names = "--model", defaultValue = "models/quantwatch-demo-f16.gguf", description = "Reference GGUF (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = "models/quantwatch-demo-f16.gguf",
+            description = "Reference GGUF (default: ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "Measured rounds; each runs every job once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "Measured rounds; each runs every job once (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Override
     public Integer call() throws Exception {
         List<ShadowRecord> recorded = record();
-        System.out.printf("recorded %d shadow records from %d prompts × the default candidates (real inference)%n", recorded.size(), prompts);
-        System.out.printf("replaying %,d records per job, parallelism %d, 1-minute tumbling windows, 12 tenants, 1 ms apart%n%n",
+        System.out.printf(
+                "recorded %d shadow records from %d prompts × the default candidates (real inference)%n",
+                recorded.size(), prompts);
+        System.out.printf(
+                "replaying %,d records per job, parallelism %d, 1-minute tumbling windows, 12 tenants, 1 ms apart%n%n",
                 records, parallelism);
         System.out.printf("%-44s %12s %10s%n", "job", "records/s", "seconds");
         // Warm-up: JIT-compile both paths before anything is measured (the first window job runs ~40 % slower cold).
@@ -64,29 +81,47 @@ public final class StreamBenchCommand implements Callable<Integer> {
         run("warm-up", recorded, Mode.WINDOWS_ROLLUP, Math.min(records, 500_000), false);
         for (int round = 0; round < rounds; round++) {
             double noop = run("no-op: replay → discard", recorded, Mode.NOOP, records, true);
-            double windows = run("windows (per key + roll-up), alerts, samples", recorded, Mode.WINDOWS_ROLLUP, records, true);
+            double windows =
+                    run("windows (per key + roll-up), alerts, samples", recorded, Mode.WINDOWS_ROLLUP, records, true);
             double plain = run("windows (per key only), alerts, samples", recorded, Mode.WINDOWS, records, true);
-            System.out.printf("round %d: windows with roll-up at %.2f of no-op, without roll-up %.2f; target ≥ 100 000 records/s: %s%n%n",
+            System.out.printf(
+                    "round %d: windows with roll-up at %.2f of no-op, without roll-up %.2f; target ≥ 100 000 records/s: %s%n%n",
                     round + 1, windows / noop, plain / noop, windows >= 100_000 ? "MET" : "MISSED");
         }
         return 0;
     }
 
-    private enum Mode { NOOP, WINDOWS, WINDOWS_ROLLUP }
+    private enum Mode {
+        NOOP,
+        WINDOWS,
+        WINDOWS_ROLLUP
+    }
 
     private double run(String label, List<ShadowRecord> recorded, Mode mode, long n, boolean print) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         DataStream<ShadowRecord> replay = env.fromSequence(0, n - 1)
-                .map(new ReplayShadowRecords(recorded, 12, Instant.parse("2026-11-27T00:00:00Z").toEpochMilli(), 1.0))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ShadowRecord>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                .map(new ReplayShadowRecords(
+                        recorded, 12, Instant.parse("2026-11-27T00:00:00Z").toEpochMilli(), 1.0))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<ShadowRecord>forBoundedOutOfOrderness(
+                                Duration.ofSeconds(5))
                         .withTimestampAssigner((r, ts) -> r.getEventTime().toEpochMilli()));
         if (mode == Mode.NOOP) {
             replay.sinkTo(new DiscardingSink<>());
         } else {
-            var spec = new MonitorTopology.WindowSpec(Duration.ofMinutes(1), Duration.ofMinutes(1), mode == Mode.WINDOWS_ROLLUP, 3,
-                    true, 2000, AlertRule.defaults(), 3, AlertMethod.CUSUM, 6, mode != Mode.WINDOWS_ROLLUP);
+            var spec = new MonitorTopology.WindowSpec(
+                    Duration.ofMinutes(1),
+                    Duration.ofMinutes(1),
+                    mode == Mode.WINDOWS_ROLLUP,
+                    3,
+                    true,
+                    2000,
+                    AlertRule.defaults(),
+                    3,
+                    AlertMethod.CUSUM,
+                    6,
+                    mode != Mode.WINDOWS_ROLLUP);
             MonitorTopology.WindowOutputs out = MonitorTopology.windows(spec, replay);
             out.metrics().sinkTo(new DiscardingSink<>());
             out.alerts().sinkTo(new DiscardingSink<>());
@@ -104,10 +139,12 @@ public final class StreamBenchCommand implements Callable<Integer> {
 
     private List<ShadowRecord> record() {
         // The default configuration's four candidates, as the demo runs them.
-        var config = ConfigLoader.load(null, List.of("reference.model=" + model, "engine.threads=2", "metrics.prometheus.enabled=false"));
+        var config = ConfigLoader.load(
+                null, List.of("reference.model=" + model, "engine.threads=2", "metrics.prometheus.enabled=false"));
         List<ShadowRecord> out = new ArrayList<>();
         DemoTraffic traffic = new DemoTraffic(3, 64);
-        try (ShadowRunner runner = new ShadowRunner(PipelineAssembly.pairs(config), 64, config.shadow().timeout())) {
+        try (ShadowRunner runner = new ShadowRunner(
+                PipelineAssembly.pairs(config), 64, config.shadow().timeout())) {
             for (int i = 0; i < prompts; i++) {
                 PromptEvent p = traffic.next(Instant.now());
                 if (runner.shadow(p) instanceof ShadowOutcome.Shadowed s) {

@@ -1,7 +1,5 @@
 package io.quantwatch.demomodel;
 
-import java.util.Arrays;
-import java.util.function.Predicate;
 import io.quantwatch.engine.generate.GenerationTrace;
 import io.quantwatch.engine.generate.GreedyDecoder;
 import io.quantwatch.engine.model.InferenceSession;
@@ -12,9 +10,11 @@ import io.quantwatch.tasks.TaskExample;
 import io.quantwatch.tasks.TaskFamily;
 import io.quantwatch.tasks.TaskGenerator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Greedy-decodes held-out tasks of every family with one model and judges each output with the
@@ -33,15 +33,16 @@ public final class HeldOutEvaluation {
     }
 
     /** One decoded task with its verdict. */
-    public record Outcome(TaskExample task, String output, Check.Result result, boolean validJson) {
-    }
+    public record Outcome(TaskExample task, String output, Check.Result result, boolean validJson) {}
 
     /** Rates per family, as fractions. */
     public record Report(Map<TaskFamily, List<Outcome>> outcomes, double perplexity) {
 
         public double rate(TaskFamily family, Predicate<Outcome> p) {
             List<Outcome> list = outcomes.getOrDefault(family, List.of());
-            return list.isEmpty() ? Double.NaN : (double) list.stream().filter(p).count() / list.size();
+            return list.isEmpty()
+                    ? Double.NaN
+                    : (double) list.stream().filter(p).count() / list.size();
         }
 
         public double validJsonRate() {
@@ -49,7 +50,9 @@ public final class HeldOutEvaluation {
         }
 
         public double correctToolRate() {
-            return rate(TaskFamily.TOOL_CALL, o -> o.validJson() && !o.result().reason().startsWith("wrong tool"));
+            return rate(
+                    TaskFamily.TOOL_CALL,
+                    o -> o.validJson() && !o.result().reason().startsWith("wrong tool"));
         }
 
         public double exactToolCallRate() {
@@ -75,8 +78,7 @@ public final class HeldOutEvaluation {
         }
     }
 
-    private HeldOutEvaluation() {
-    }
+    private HeldOutEvaluation() {}
 
     /** The fixed held-out sample: {@code perFamily} tasks of each family from the held-out seed stream. */
     public static Map<TaskFamily, List<TaskExample>> sample(int perFamily, int stories, long seed) {
@@ -88,7 +90,8 @@ public final class HeldOutEvaluation {
         return tasks;
     }
 
-    public static Report run(LlamaModel model, Map<TaskFamily, List<TaskExample>> tasks, int threads, boolean withPerplexity) {
+    public static Report run(
+            LlamaModel model, Map<TaskFamily, List<TaskExample>> tasks, int threads, boolean withPerplexity) {
         Tokenizer tok = model.tokenizer();
         Map<TaskFamily, List<Outcome>> outcomes = new EnumMap<>(TaskFamily.class);
         double nll = 0;
@@ -102,7 +105,8 @@ public final class HeldOutEvaluation {
                     GenerationTrace trace = decoder.generate(prompt, maxTokens(e.getKey()), List.of());
                     String output = tok.decode(trace.tokens());
                     Check.Result r = t.check().evaluate(output);
-                    boolean json = e.getKey() == TaskFamily.TOOL_CALL && !r.reason().startsWith("invalid JSON")
+                    boolean json = e.getKey() == TaskFamily.TOOL_CALL
+                            && !r.reason().startsWith("invalid JSON")
                             && !r.reason().equals("not a JSON object");
                     list.add(new Outcome(t, output, r, json));
                     if (withPerplexity) {

@@ -18,22 +18,24 @@ import java.util.Map;
 public final class LlamaCppAgreement {
 
     /** Per family: how many prompts gave identical text, out of how many, and the first mismatch if any. */
-    public record FamilyAgreement(int identical, int total, String firstMismatch) {
-    }
+    public record FamilyAgreement(int identical, int total, String firstMismatch) {}
 
-    private LlamaCppAgreement() {
-    }
+    private LlamaCppAgreement() {}
 
-    public static Map<TaskFamily, FamilyAgreement> measure(Path gguf, LlamaModel model, Map<TaskFamily, List<TaskExample>> tasks, int perFamily) {
+    public static Map<TaskFamily, FamilyAgreement> measure(
+            Path gguf, LlamaModel model, Map<TaskFamily, List<TaskExample>> tasks, int perFamily) {
         List<TaskExample> chosen = new ArrayList<>();
         List<OracleRequest.Generation> gens = new ArrayList<>();
         for (Map.Entry<TaskFamily, List<TaskExample>> e : tasks.entrySet()) {
-            for (TaskExample t : e.getValue().subList(0, Math.min(perFamily, e.getValue().size()))) {
+            for (TaskExample t :
+                    e.getValue().subList(0, Math.min(perFamily, e.getValue().size()))) {
                 chosen.add(t);
-                gens.add(new OracleRequest.Generation(model.tokenizer().encode(t.prompt(), true), HeldOutEvaluation.maxTokens(t.family())));
+                gens.add(new OracleRequest.Generation(
+                        model.tokenizer().encode(t.prompt(), true), HeldOutEvaluation.maxTokens(t.family())));
             }
         }
-        OracleResponse theirs = new LlamaCppOracle(600).run(new OracleRequest(gguf.toString(), 1, 512, List.of(), gens));
+        OracleResponse theirs =
+                new LlamaCppOracle(600).run(new OracleRequest(gguf.toString(), 1, 512, List.of(), gens));
         Map<TaskFamily, int[]> counts = new EnumMap<>(TaskFamily.class);
         Map<TaskFamily, String> mismatches = new EnumMap<>(TaskFamily.class);
         try (InferenceSession s = model.newSession(1, 512)) {
@@ -41,7 +43,9 @@ public final class LlamaCppAgreement {
             for (int i = 0; i < chosen.size(); i++) {
                 TaskExample t = chosen.get(i);
                 OracleRequest.Generation g = gens.get(i);
-                String ours = model.tokenizer().decode(d.generate(g.promptTokens(), g.maxTokens(), List.of()).tokens());
+                String ours = model.tokenizer()
+                        .decode(d.generate(g.promptTokens(), g.maxTokens(), List.of())
+                                .tokens());
                 String llama = theirs.generations().get(i).text();
                 int[] c = counts.computeIfAbsent(t.family(), k -> new int[2]);
                 c[1]++;

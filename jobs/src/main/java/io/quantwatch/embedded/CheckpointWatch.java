@@ -19,12 +19,16 @@ public final class CheckpointWatch implements AutoCloseable {
     private volatile CheckpointStats atFirstCompletion;
 
     public CheckpointWatch(String restUrl, String jobId) {
-        poller.scheduleAtFixedRate(() -> CheckpointStats.read(restUrl, jobId).ifPresent(s -> {
-            latest = s;
-            if (atFirstCompletion == null && s.completed() > 0) {
-                atFirstCompletion = s;
-            }
-        }), 1, 1, TimeUnit.SECONDS);
+        poller.scheduleAtFixedRate(
+                () -> CheckpointStats.read(restUrl, jobId).ifPresent(s -> {
+                    latest = s;
+                    if (atFirstCompletion == null && s.completed() > 0) {
+                        atFirstCompletion = s;
+                    }
+                }),
+                1,
+                1,
+                TimeUnit.SECONDS);
     }
 
     /** The newest reading, or null before the first. */

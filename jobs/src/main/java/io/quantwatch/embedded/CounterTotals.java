@@ -13,12 +13,17 @@ public final class CounterTotals {
 
     /** The total of counter {@code name} over the series matching {@code tags} (key, value, key, value, …; none: all series). */
     public long total(String name, String... tags) {
-        return Math.round(Search.in(registry).name(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum());
+        return Math.round(Search.in(registry).name(name).tags(tags).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum());
     }
 
     /** The current value of gauge {@code name} averaged over its series (NaN when there is none). */
     public double gaugeMean(String name) {
-        return Search.in(registry).name(name).gauges().stream().mapToDouble(g -> g.value()).filter(v -> !Double.isNaN(v)).average()
+        return Search.in(registry).name(name).gauges().stream()
+                .mapToDouble(g -> g.value())
+                .filter(v -> !Double.isNaN(v))
+                .average()
                 .orElse(Double.NaN);
     }
 }

@@ -33,7 +33,8 @@ public final class DemoTraffic {
     public static final String MODEL = "quantwatch-demo";
     private static final List<String> TENANTS = List.of("acme", "globex", "initech");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AvroSingleObjectSerializer<PromptEvent> AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final AvroSingleObjectSerializer<PromptEvent> AVRO =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private final TaskGenerator tasks;
     private final Random random;
@@ -50,8 +51,11 @@ public final class DemoTraffic {
     /** The next prompt, stamped with {@code eventTime}. */
     public PromptEvent next(Instant eventTime) {
         double r = random.nextDouble();
-        TaskFamily family = r < 0.4 ? TaskFamily.TOOL_CALL : r < 0.65 ? TaskFamily.CONSTRAINED_REPLY
-                : r < 0.9 ? TaskFamily.TRANSLATION : TaskFamily.LONG_CONTINUATION;
+        TaskFamily family = r < 0.4
+                ? TaskFamily.TOOL_CALL
+                : r < 0.65
+                        ? TaskFamily.CONSTRAINED_REPLY
+                        : r < 0.9 ? TaskFamily.TRANSLATION : TaskFamily.LONG_CONTINUATION;
         TaskExample t = tasks.next(family);
         sequence++;
         return PromptEvent.newBuilder()
@@ -71,10 +75,14 @@ public final class DemoTraffic {
     public static byte[] encode(PromptEvent e, boolean asJson) {
         if (asJson) {
             ObjectNode n = JSON.createObjectNode()
-                    .put("request_id", e.getRequestId()).put("tenant", e.getTenant()).put("model", e.getModel())
-                    .put("task", e.getTask()).put("prompt", e.getPrompt())
+                    .put("request_id", e.getRequestId())
+                    .put("tenant", e.getTenant())
+                    .put("model", e.getModel())
+                    .put("task", e.getTask())
+                    .put("prompt", e.getPrompt())
                     .put("response_format", e.getResponseFormat().name().toLowerCase())
-                    .put("max_tokens", e.getMaxTokens()).put("event_time", e.getEventTime().toEpochMilli());
+                    .put("max_tokens", e.getMaxTokens())
+                    .put("event_time", e.getEventTime().toEpochMilli());
             if (e.getSentences() != null) {
                 n.put("sentences", e.getSentences());
             }
@@ -88,10 +96,13 @@ public final class DemoTraffic {
         byte[] avro = encode(valid, false);
         return switch (i % 5) {
             case 0 -> "this is not a prompt".getBytes(StandardCharsets.UTF_8);
-            case 1 -> ("{\"request_id\": \"bad-" + i + "\", \"tenant\": \"acme\", \"model\": \"m\", \"event_time\": 1}")
-                    .getBytes(StandardCharsets.UTF_8); // no prompt
-            case 2 -> ("{\"request_id\": \"bad-" + i + "\", \"tenant\": \"acme\", \"model\": \"m\", \"prompt\": \"hi\", "
-                    + "\"event_time\": 1, \"max_tokens\": -5}").getBytes(StandardCharsets.UTF_8);
+            case 1 ->
+                ("{\"request_id\": \"bad-" + i + "\", \"tenant\": \"acme\", \"model\": \"m\", \"event_time\": 1}")
+                        .getBytes(StandardCharsets.UTF_8); // no prompt
+            case 2 ->
+                ("{\"request_id\": \"bad-" + i + "\", \"tenant\": \"acme\", \"model\": \"m\", \"prompt\": \"hi\", "
+                                + "\"event_time\": 1, \"max_tokens\": -5}")
+                        .getBytes(StandardCharsets.UTF_8);
             case 3 -> {
                 byte[] wrongSchema = avro.clone();
                 for (int k = 2; k < 10; k++) {
@@ -112,7 +123,8 @@ public final class DemoTraffic {
         p.put("bootstrap.servers", bootstrap);
         DemoTraffic traffic = new DemoTraffic(System.currentTimeMillis(), 160);
         long periodNanos = (long) (1e9 / perSecond);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             long next = System.nanoTime();
             for (int i = 0; stop.getCount() > 0; i++) {
                 PromptEvent e = traffic.next(Instant.now());

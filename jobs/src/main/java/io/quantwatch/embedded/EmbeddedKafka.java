@@ -109,13 +109,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates topics with {@code partitions} partitions (replication 1) if they do not exist yet. */
     public void createTopics(int partitions, String... names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            List<NewTopic> topics = Stream.of(names).filter(n -> n != null && !n.isBlank())
-                    .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+            List<NewTopic> topics = Stream.of(names)
+                    .filter(n -> n != null && !n.isBlank())
+                    .map(n -> new NewTopic(n, partitions, (short) 1))
+                    .toList();
             try {
                 admin.createTopics(topics).all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topics " + List.of(names) + ": " + e.getCause().getMessage(), e);
+                    throw new IllegalStateException(
+                            "cannot create topics " + List.of(names) + ": "
+                                    + e.getCause().getMessage(),
+                            e);
                 }
             }
         } catch (InterruptedException e) {

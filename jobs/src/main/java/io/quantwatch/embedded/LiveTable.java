@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * drift-alerts) and the worst recent divergent example (from drift-samples, redacted). Printed every refresh; one block per refresh so it also reads well in a log.
  */
 public final class LiveTable implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final TopicReader<DriftMetrics> metrics;
     private final TopicReader<DriftAlert> alerts;
@@ -39,8 +40,14 @@ public final class LiveTable implements AutoCloseable {
     /** Emission wall clock minus window end of the newest roll-up window seen. */
     private double freshnessSeconds = Double.NaN;
 
-    public LiveTable(String bootstrapServers, String metricsTopic, String alertsTopic, String samplesTopic, MeterRegistry registry,
-                     List<String> candidates, PrintStream out) {
+    public LiveTable(
+            String bootstrapServers,
+            String metricsTopic,
+            String alertsTopic,
+            String samplesTopic,
+            MeterRegistry registry,
+            List<String> candidates,
+            PrintStream out) {
         this.metrics = new TopicReader<>(bootstrapServers, metricsTopic, DriftMetrics.class);
         this.alerts = new TopicReader<>(bootstrapServers, alertsTopic, DriftAlert.class);
         this.samples = new TopicReader<>(bootstrapServers, samplesTopic, DivergentSample.class);
@@ -61,49 +68,101 @@ public final class LiveTable implements AutoCloseable {
         alertLog.addAll(alerts.poll(Duration.ofMillis(100)));
         for (DivergentSample d : samples.poll(Duration.ofMillis(100))) {
             // The worst example of the newest window seen.
-            if (latestSample == null || d.getWindowEnd().isAfter(latestSample.getWindowEnd())
-                    || (d.getWindowEnd().equals(latestSample.getWindowEnd()) && d.getBadness() > latestSample.getBadness())) {
+            if (latestSample == null
+                    || d.getWindowEnd().isAfter(latestSample.getWindowEnd())
+                    || (d.getWindowEnd().equals(latestSample.getWindowEnd())
+                            && d.getBadness() > latestSample.getBadness())) {
                 latestSample = d;
             }
         }
         long up = Duration.between(started, Instant.now()).toSeconds();
-        out.printf("%n── quantwatch demo · %ds · prompts %d · dead letters %d · not sampled %d · rate-limited %d · offered %d · shadowed %d"
+        out.printf(
+                "%n── quantwatch demo · %ds · prompts %d · dead letters %d · not sampled %d · rate-limited %d · offered %d · shadowed %d"
                         + " · shed %d · timeouts %d · errors %d · window freshness %s%n",
-                up, counters.total("quantwatch.prompts", "outcome", "valid"), counters.total("quantwatch.prompts", "outcome", "dead_letter"),
-                counters.total("quantwatch.sampling", "decision", "not_sampled"), counters.total("quantwatch.sampling", "decision", "rate_limited"),
-                counters.total("quantwatch.sampling", "decision", "admitted") + counters.total("quantwatch.sampling", "decision", "over_capacity")
+                up,
+                counters.total("quantwatch.prompts", "outcome", "valid"),
+                counters.total("quantwatch.prompts", "outcome", "dead_letter"),
+                counters.total("quantwatch.sampling", "decision", "not_sampled"),
+                counters.total("quantwatch.sampling", "decision", "rate_limited"),
+                counters.total("quantwatch.sampling", "decision", "admitted")
+                        + counters.total("quantwatch.sampling", "decision", "over_capacity")
                         + counters.total("quantwatch.sampling", "decision", "late"),
-                counters.total("quantwatch.shadowed"), counters.total("quantwatch.sampling", "decision", "over_capacity"),
-                counters.total("quantwatch.shadow.timeouts"), counters.total("quantwatch.shadow.errors"),
+                counters.total("quantwatch.shadowed"),
+                counters.total("quantwatch.sampling", "decision", "over_capacity"),
+                counters.total("quantwatch.shadow.timeouts"),
+                counters.total("quantwatch.shadow.errors"),
                 Double.isNaN(freshnessSeconds) ? "-" : String.format("%.0fs", freshnessSeconds));
         long restarts = counters.total("quantwatch.task.restarts");
         if (restarts > 0) {
             out.printf("  ⚠ the job restarted %d time(s) after a failure: see the log above%n", restarts);
         }
-        out.printf("%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s %7s %7s %7s  %s%n", "candidate", "window", "prompts", "same%",
-                "top1%", "KL", "PPL%", "JSON%", "broke%", "tool%", "args%", "value%", "early%", "late%", "verdict");
+        out.printf(
+                "%-16s %8s %7s %7s %7s %8s %8s %7s %7s %7s %7s %7s %7s %7s  %s%n",
+                "candidate",
+                "window",
+                "prompts",
+                "same%",
+                "top1%",
+                "KL",
+                "PPL%",
+                "JSON%",
+                "broke%",
+                "tool%",
+                "args%",
+                "value%",
+                "early%",
+                "late%",
+                "verdict");
         for (String c : candidates) {
             DriftMetrics m = latest.get(c);
             if (m == null) {
                 out.printf("%-16s %8s%n", c, "(waiting for the first window)");
                 continue;
             }
-            out.printf("%-16s %8s %7d %7s %7s %8.5f %+8.2f %7s %7s %7s %7s %7s %7s %7s  %s%n", c, TIME.format(m.getWindowEnd()), m.getPrompts(),
-                    pct(m.getIdentical()), pct(m.getSameTop1()), m.getMeanKl(), (m.getPerplexityRatio() - 1) * 100,
-                    pct(m.getJsonValid()), pct(m.getJsonBroken()), pct(m.getToolChanged()), pct(m.getArgumentsChanged()),
-                    pct(m.getValueChanged()), pct(m.getEosEarly()), pct(m.getEosLate()), m.getVerdict());
+            out.printf(
+                    "%-16s %8s %7d %7s %7s %8.5f %+8.2f %7s %7s %7s %7s %7s %7s %7s  %s%n",
+                    c,
+                    TIME.format(m.getWindowEnd()),
+                    m.getPrompts(),
+                    pct(m.getIdentical()),
+                    pct(m.getSameTop1()),
+                    m.getMeanKl(),
+                    (m.getPerplexityRatio() - 1) * 100,
+                    pct(m.getJsonValid()),
+                    pct(m.getJsonBroken()),
+                    pct(m.getToolChanged()),
+                    pct(m.getArgumentsChanged()),
+                    pct(m.getValueChanged()),
+                    pct(m.getEosEarly()),
+                    pct(m.getEosLate()),
+                    m.getVerdict());
         }
         int from = Math.max(0, alertLog.size() - 5);
         for (DriftAlert a : alertLog.subList(from, alertLog.size())) {
-            out.printf("  %s %-8s %-18s %s/%s/%s value %.4f (threshold %.4f, %d samples)%n",
-                    a.getState() == AlertState.FIRING ? "🔴" : "🟢", a.getState(), a.getRule(), a.getCandidate(), a.getTask(),
-                    a.getTenant(), a.getValue(), a.getThreshold(), a.getSamples());
+            out.printf(
+                    "  %s %-8s %-18s %s/%s/%s value %.4f (threshold %.4f, %d samples)%n",
+                    a.getState() == AlertState.FIRING ? "🔴" : "🟢",
+                    a.getState(),
+                    a.getRule(),
+                    a.getCandidate(),
+                    a.getTask(),
+                    a.getTenant(),
+                    a.getValue(),
+                    a.getThreshold(),
+                    a.getSamples());
         }
         if (latestSample != null) {
             DivergentSample d = latestSample;
-            out.printf("  worst recent sample: %s %s/%s %s, first divergence at token %d, JSON %s%n    reference: %s%n    candidate: %s%n",
-                    d.getCandidate(), d.getTask(), d.getTenant(), d.getRequestId(), d.getFirstDivergentToken(), d.getCandidateJson(),
-                    oneLine(d.getReferenceText()), oneLine(d.getCandidateText()));
+            out.printf(
+                    "  worst recent sample: %s %s/%s %s, first divergence at token %d, JSON %s%n    reference: %s%n    candidate: %s%n",
+                    d.getCandidate(),
+                    d.getTask(),
+                    d.getTenant(),
+                    d.getRequestId(),
+                    d.getFirstDivergentToken(),
+                    d.getCandidateJson(),
+                    oneLine(d.getReferenceText()),
+                    oneLine(d.getCandidateText()));
         }
         out.flush();
     }

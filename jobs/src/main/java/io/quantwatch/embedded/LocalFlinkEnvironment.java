@@ -20,7 +20,8 @@ public record LocalFlinkEnvironment(StreamExecutionEnvironment env, String restU
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, String.valueOf(port));
         conf.set(RestOptions.PORT, port);
-        return new LocalFlinkEnvironment(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), "http://127.0.0.1:" + port);
+        return new LocalFlinkEnvironment(
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), "http://127.0.0.1:" + port);
     }
 
     private static int freePort() {

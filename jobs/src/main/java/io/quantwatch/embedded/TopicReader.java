@@ -33,14 +33,14 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
         this.consumer = new KafkaConsumer<>(p);
         this.type = type;
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
     }
 
     /** A record with the time its producer (the job's sink) stamped on it: when it was emitted. */
-    public record Timed<T>(T value, long emittedMillis) {
-    }
+    public record Timed<T>(T value, long emittedMillis) {}
 
     /** Records that arrived since the last call (waits at most {@code timeout}). */
     public List<T> poll(Duration timeout) {

@@ -1,10 +1,10 @@
 package io.quantwatch.evaluate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quantwatch.tasks.Check;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantwatch.tasks.Check;
 import io.quantwatch.tasks.TaskExample;
 import io.quantwatch.tasks.TaskFamily;
 import java.io.IOException;
@@ -20,11 +20,14 @@ import java.util.List;
  * {@code sentences} an "exactly N sentences" constraint. Only {@code prompt} is required.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EvaluationPrompt(String id, String task, String prompt,
-                               @JsonProperty("response_format") String responseFormat,
-                               @JsonProperty("json_schema") JsonNode jsonSchema,
-                               Integer sentences,
-                               @JsonProperty("max_tokens") Integer maxTokens) {
+public record EvaluationPrompt(
+        String id,
+        String task,
+        String prompt,
+        @JsonProperty("response_format") String responseFormat,
+        @JsonProperty("json_schema") JsonNode jsonSchema,
+        Integer sentences,
+        @JsonProperty("max_tokens") Integer maxTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean jsonRequested() {
@@ -58,16 +61,24 @@ public record EvaluationPrompt(String id, String task, String prompt,
             try {
                 p = JSON.readValue(line, EvaluationPrompt.class);
             } catch (IOException e) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": not a prompt object: " + e.getMessage().lines().findFirst().orElse(""));
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": not a prompt object: "
+                        + e.getMessage().lines().findFirst().orElse(""));
             }
             if (p.prompt() == null || p.prompt().isEmpty()) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": field 'prompt' is missing or empty");
             }
             if (p.maxTokens() != null && p.maxTokens() < 1) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": field 'max_tokens' must be at least 1, got " + p.maxTokens());
+                throw new IllegalArgumentException(
+                        file + " line " + (i + 1) + ": field 'max_tokens' must be at least 1, got " + p.maxTokens());
             }
-            out.add(new EvaluationPrompt(p.id() == null ? "line-" + (i + 1) : p.id(), p.task() == null ? "unknown" : p.task(),
-                    p.prompt(), p.responseFormat(), p.jsonSchema(), p.sentences(), p.maxTokens()));
+            out.add(new EvaluationPrompt(
+                    p.id() == null ? "line-" + (i + 1) : p.id(),
+                    p.task() == null ? "unknown" : p.task(),
+                    p.prompt(),
+                    p.responseFormat(),
+                    p.jsonSchema(),
+                    p.sentences(),
+                    p.maxTokens()));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(file + " holds no prompts");
@@ -90,7 +101,13 @@ public record EvaluationPrompt(String id, String task, String prompt,
     /** A prompt-file line for a generated task. */
     public static EvaluationPrompt of(String id, TaskExample t, int maxTokens) {
         Integer sentences = t.check() instanceof Check.SentenceCount s ? s.count() : null;
-        return new EvaluationPrompt(id, t.family().wireName(), t.prompt(), t.family() == TaskFamily.TOOL_CALL ? "json" : null,
-                null, sentences, maxTokens);
+        return new EvaluationPrompt(
+                id,
+                t.family().wireName(),
+                t.prompt(),
+                t.family() == TaskFamily.TOOL_CALL ? "json" : null,
+                null,
+                sentences,
+                maxTokens);
     }
 }

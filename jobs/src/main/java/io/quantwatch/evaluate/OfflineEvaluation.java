@@ -35,62 +35,96 @@ public final class OfflineEvaluation {
     }
 
     /** One compared prompt, with both texts marked where they first diverge. */
-    public record Example(EvaluationPrompt prompt, ShadowMetrics metrics, String referenceMarked, String candidateMarked) {
+    public record Example(
+            EvaluationPrompt prompt, ShadowMetrics metrics, String referenceMarked, String candidateMarked) {
         /** Badness used to rank the worst examples, as the stream ranks its divergent samples. */
         double badness() {
-            return DivergenceRank.badness(metrics.jsonBroken(), metrics.tree().saysSomethingElse(), metrics.divergence().identical(),
-                    metrics.divergence().firstDivergenceRatio(), metrics.distribution().meanKl());
+            return DivergenceRank.badness(
+                    metrics.jsonBroken(),
+                    metrics.tree().saysSomethingElse(),
+                    metrics.divergence().identical(),
+                    metrics.divergence().firstDivergenceRatio(),
+                    metrics.distribution().meanKl());
         }
     }
 
     /** One candidate's results. */
-    public record CandidateReport(String recipe, DriftSummary summary, Verdict verdict, Map<String, Verdict> verdictByTask, List<Example> worst,
-                                  double seconds) {
-    }
+    public record CandidateReport(
+            String recipe,
+            DriftSummary summary,
+            Verdict verdict,
+            Map<String, Verdict> verdictByTask,
+            List<Example> worst,
+            double seconds) {}
 
     /** Told about every compared prompt (the detection benchmark records them). */
     public interface Listener {
-        void compared(String recipe, EvaluationPrompt prompt, DecodeOutput reference, DecodeOutput candidate, ShadowMetrics metrics);
+        void compared(
+                String recipe,
+                EvaluationPrompt prompt,
+                DecodeOutput reference,
+                DecodeOutput candidate,
+                ShadowMetrics metrics);
     }
 
-    private OfflineEvaluation() {
+    private OfflineEvaluation() {}
+
+    public static List<CandidateReport> run(
+            LlamaModel reference,
+            List<String> recipes,
+            List<EvaluationPrompt> prompts,
+            int threads,
+            int worstCount,
+            Progress progress) {
+        return run(reference, recipes, prompts, threads, worstCount, progress, (recipe, p, ref, cand, m) -> {});
     }
 
-    public static List<CandidateReport> run(LlamaModel reference, List<String> recipes, List<EvaluationPrompt> prompts,
-                                            int threads, int worstCount, Progress progress) {
-        return run(reference, recipes, prompts, threads, worstCount, progress, (recipe, p, ref, cand, m) -> { });
-    }
-
-    public static List<CandidateReport> run(LlamaModel reference, List<String> recipes, List<EvaluationPrompt> prompts,
-                                            int threads, int worstCount, Progress progress, Listener listener) {
+    public static List<CandidateReport> run(
+            LlamaModel reference,
+            List<String> recipes,
+            List<EvaluationPrompt> prompts,
+            int threads,
+            int worstCount,
+            Progress progress,
+            Listener listener) {
         ShadowComparison comparison = new ShadowComparison();
         List<DecodeOutput> referenceOutputs = new ArrayList<>();
         List<CandidateReport> reports = new ArrayList<>();
         for (String recipe : recipes) {
             long t0 = System.nanoTime();
-            LlamaModel candidate = ModelCache.isReference(recipe) ? reference
+            LlamaModel candidate = ModelCache.isReference(recipe)
+                    ? reference
                     : RecipeApplier.apply(reference, QuantRecipe.parse(recipe)).model();
             DriftWindow window = new DriftWindow();
             Map<String, DriftWindow> byTask = new TreeMap<>();
             List<Example> examples = new ArrayList<>();
-            try (EngineShadowPair pair = new EngineShadowPair(reference, candidate, threads, reference.config().contextLength())) {
+            try (EngineShadowPair pair = new EngineShadowPair(
+                    reference, candidate, threads, reference.config().contextLength())) {
                 for (int i = 0; i < prompts.size(); i++) {
                     EvaluationPrompt p = prompts.get(i);
                     int[] promptTokens = pair.encodePrompt(p.prompt());
-                    int maxTokens = Math.min(p.maxTokensOr(DEFAULT_MAX_TOKENS), reference.config().contextLength() - promptTokens.length - 1);
+                    int maxTokens = Math.min(
+                            p.maxTokensOr(DEFAULT_MAX_TOKENS),
+                            reference.config().contextLength() - promptTokens.length - 1);
                     if (referenceOutputs.size() <= i) {
                         referenceOutputs.add(pair.generateReference(promptTokens, maxTokens, List.of()));
                     }
                     DecodeOutput ref = referenceOutputs.get(i);
                     DecodeOutput cand = pair.generateCandidate(promptTokens, maxTokens, List.of());
                     TeacherForcedScores forced = pair.teacherForce(promptTokens, ref.tokens());
-                    ShadowMetrics m = comparison.compare(new RequestContext(p.jsonRequested() || p.jsonSchemaText() != null, p.jsonSchemaText(), p.sentences()), ref, cand, forced);
+                    ShadowMetrics m = comparison.compare(
+                            new RequestContext(
+                                    p.jsonRequested() || p.jsonSchemaText() != null, p.jsonSchemaText(), p.sentences()),
+                            ref,
+                            cand,
+                            forced);
                     window.add(m);
                     byTask.computeIfAbsent(p.task(), t -> new DriftWindow()).add(m);
                     listener.compared(recipe, p, ref, cand, m);
                     if (!m.divergence().identical()) {
                         int fdt = m.divergence().firstDivergentToken();
-                        examples.add(new Example(p, m, mark(reference, ref.tokens(), fdt), mark(reference, cand.tokens(), fdt)));
+                        examples.add(new Example(
+                                p, m, mark(reference, ref.tokens(), fdt), mark(reference, cand.tokens(), fdt)));
                     }
                     progress.update(recipe, i + 1, prompts.size());
                 }
@@ -99,8 +133,13 @@ public final class OfflineEvaluation {
             DriftSummary summary = window.summary();
             Map<String, Verdict> verdicts = new LinkedHashMap<>();
             byTask.forEach((task, w) -> verdicts.put(task, Verdict.of(w.summary(), Verdict.Policy.defaults())));
-            reports.add(new CandidateReport(recipe, summary, Verdict.of(summary, Verdict.Policy.defaults()), verdicts,
-                    List.copyOf(examples.subList(0, Math.min(worstCount, examples.size()))), (System.nanoTime() - t0) / 1e9));
+            reports.add(new CandidateReport(
+                    recipe,
+                    summary,
+                    Verdict.of(summary, Verdict.Policy.defaults()),
+                    verdicts,
+                    List.copyOf(examples.subList(0, Math.min(worstCount, examples.size()))),
+                    (System.nanoTime() - t0) / 1e9));
         }
         return reports;
     }

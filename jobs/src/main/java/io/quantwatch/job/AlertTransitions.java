@@ -47,6 +47,7 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     private transient MapState<String, Double> scores;
     /** Learned baselines by rule ({@link LearnedBaseline#toArray()}), kept for good: they are the key's history. */
     private transient MapState<String, double[]> baselines;
+
     private transient ValueState<Long> staleAt;
     private transient ValueState<DriftMetrics> lastWindow;
 
@@ -69,8 +70,9 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     public void open(OpenContext context) {
         firing = getRuntimeContext().getMapState(new MapStateDescriptor<>("firing", String.class, Boolean.class));
         scores = getRuntimeContext().getMapState(new MapStateDescriptor<>("cusum-scores", Types.STRING, Types.DOUBLE));
-        baselines = getRuntimeContext().getMapState(new MapStateDescriptor<>("learned-baselines", Types.STRING,
-                PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        baselines = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "learned-baselines", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         staleAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stale-at", Long.class));
         lastWindow = getRuntimeContext().getState(new ValueStateDescriptor<>("last-window", DriftMetrics.class));
     }
@@ -80,15 +82,25 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         DriftSummary summary = DriftMetricsMapping.toSummary(window);
         for (AlertRule rule : rules) {
             Double score = scores.get(rule.name());
-            RuleState before = new RuleState(firing.contains(rule.name()), score == null ? 0 : score,
+            RuleState before = new RuleState(
+                    firing.contains(rule.name()),
+                    score == null ? 0 : score,
                     LearnedBaseline.fromArray(baselines.get(rule.name())));
             RuleState.Next next = method.decide(rule, before, summary, cusumThreshold);
             store(rule.name(), before, next.state());
             Optional<AlertTransition> t = next.transition();
             if (t.isPresent()) {
                 AlertTransition transition = t.get();
-                out.collect(alert(rule, AlertState.valueOf(transition.state().name()), window, window.getWindowEnd().toEpochMilli(),
-                        transition.value(), transition.intervalLower(), transition.intervalUpper(), transition.samples(), transition.bound()));
+                out.collect(alert(
+                        rule,
+                        AlertState.valueOf(transition.state().name()),
+                        window,
+                        window.getWindowEnd().toEpochMilli(),
+                        transition.value(),
+                        transition.intervalLower(),
+                        transition.intervalUpper(),
+                        transition.samples(),
+                        transition.bound()));
             }
         }
         Long previous = staleAt.value();
@@ -128,7 +140,15 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         DriftMetrics last = lastWindow.value();
         for (AlertRule rule : rules) {
             if (firing.contains(rule.name())) {
-                out.collect(alert(rule, AlertState.RESOLVED, last, timestamp, Double.NaN, Double.NaN, Double.NaN, 0,
+                out.collect(alert(
+                        rule,
+                        AlertState.RESOLVED,
+                        last,
+                        timestamp,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        0,
                         rule.baseline() == AlertRule.Baseline.FIXED ? rule.threshold() : Double.NaN));
             }
         }
@@ -138,13 +158,30 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         lastWindow.clear();
     }
 
-    private static DriftAlert alert(AlertRule rule, AlertState state, DriftMetrics key, long windowEnd, double value, double lower,
-                                    double upper, long samples, double bound) {
+    private static DriftAlert alert(
+            AlertRule rule,
+            AlertState state,
+            DriftMetrics key,
+            long windowEnd,
+            double value,
+            double lower,
+            double upper,
+            long samples,
+            double bound) {
         return DriftAlert.newBuilder()
-                .setRule(rule.name()).setMetric(rule.metric().name()).setState(state)
-                .setModel(key.getModel()).setCandidate(key.getCandidate()).setTask(key.getTask()).setTenant(key.getTenant())
+                .setRule(rule.name())
+                .setMetric(rule.metric().name())
+                .setState(state)
+                .setModel(key.getModel())
+                .setCandidate(key.getCandidate())
+                .setTask(key.getTask())
+                .setTenant(key.getTenant())
                 .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-                .setValue(value).setLower(lower).setUpper(upper).setThreshold(bound).setSamples(samples)
+                .setValue(value)
+                .setLower(lower)
+                .setUpper(upper)
+                .setThreshold(bound)
+                .setSamples(samples)
                 .build();
     }
 }

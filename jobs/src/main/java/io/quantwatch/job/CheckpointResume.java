@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  * ({@code savepoints/savepoint-…/_metadata}) under the configured checkpoint directory (local file systems).
  */
 public final class CheckpointResume {
-    private CheckpointResume() {
-    }
+    private CheckpointResume() {}
 
     /** The newest restorable state under {@code checkpointDir} (a path or a file:// URI), or empty. */
     public static Optional<Path> latest(String checkpointDir) {
@@ -24,11 +23,14 @@ public final class CheckpointResume {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
-        try (Stream<Path> files = Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("_metadata") && a.isRegularFile())) {
+        try (Stream<Path> files =
+                Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("_metadata") && a.isRegularFile())) {
             return files.filter(m -> {
-                String dir = m.getParent().getFileName().toString();
-                return dir.startsWith("chk-") || dir.startsWith("savepoint-");
-            }).max(Comparator.comparing(CheckpointResume::modified)).map(Path::getParent);
+                        String dir = m.getParent().getFileName().toString();
+                        return dir.startsWith("chk-") || dir.startsWith("savepoint-");
+                    })
+                    .max(Comparator.comparing(CheckpointResume::modified))
+                    .map(Path::getParent);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + " (checkpoint-dir)", e);
         }

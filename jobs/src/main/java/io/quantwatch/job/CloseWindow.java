@@ -11,6 +11,10 @@ public final class CloseWindow extends ProcessWindowFunction<WindowAccumulator, 
 
     @Override
     public void process(WindowKey key, Context ctx, Iterable<WindowAccumulator> elements, Collector<KeyedWindow> out) {
-        out.collect(new KeyedWindow(key, ctx.window().getStart(), ctx.window().getEnd(), elements.iterator().next()));
+        out.collect(new KeyedWindow(
+                key,
+                ctx.window().getStart(),
+                ctx.window().getEnd(),
+                elements.iterator().next()));
     }
 }

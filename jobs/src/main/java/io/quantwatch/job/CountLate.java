@@ -24,6 +24,7 @@ public final class CountLate<T> extends ProcessFunction<T, Void> {
     private final MetricsSettings settings;
     /** The candidate to count under, or null for what is not counted. */
     private final KeySelector<T, String> candidate;
+
     private transient MeterRegistry registry;
 
     private CountLate(String meter, String description, MetricsSettings settings, KeySelector<T, String> candidate) {
@@ -35,13 +36,20 @@ public final class CountLate<T> extends ProcessFunction<T, Void> {
 
     /** Late shadow records; a shed prompt's tally is not a shadow record and is not counted. */
     public static CountLate<ShadowRecord> records(MetricsSettings settings) {
-        return new CountLate<>("quantwatch.late.records", "shadow records behind the watermark, missed by their window", settings,
+        return new CountLate<>(
+                "quantwatch.late.records",
+                "shadow records behind the watermark, missed by their window",
+                settings,
                 r -> r.getOutcome() == ComparisonOutcome.SHED ? null : r.getCandidate());
     }
 
     /** Per-key windows that reached the roll-up after it fired. */
     public static CountLate<KeyedWindow> windows(MetricsSettings settings) {
-        return new CountLate<>("quantwatch.late.windows", "per-key windows that missed their roll-up", settings, w -> w.key().candidate());
+        return new CountLate<>(
+                "quantwatch.late.windows",
+                "per-key windows that missed their roll-up",
+                settings,
+                w -> w.key().candidate());
     }
 
     @Override
@@ -53,7 +61,11 @@ public final class CountLate<T> extends ProcessFunction<T, Void> {
     public void processElement(T value, Context ctx, Collector<Void> out) throws Exception {
         String c = candidate.getKey(value);
         if (c != null) {
-            Counter.builder(meter).tag("candidate", c).description(description).register(registry).increment();
+            Counter.builder(meter)
+                    .tag("candidate", c)
+                    .description(description)
+                    .register(registry)
+                    .increment();
         }
     }
 }

@@ -27,8 +27,7 @@ import org.apache.flink.util.OutputTag;
 public final class DecodePrompts extends ProcessFunction<RawPromptRecord, SourcedPrompt> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
-    };
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final MetricsSettings metrics;
     private final long maxSkewMillis;
@@ -57,8 +56,14 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
     public void open(OpenContext context) {
         decoder = new PromptRecordDecoder();
         MeterRegistry registry = JvmMeterRegistry.get(metrics).registry();
-        valid = Counter.builder("quantwatch.prompts").tag("outcome", "valid").description("prompts-topic records read").register(registry);
-        invalid = Counter.builder("quantwatch.prompts").tag("outcome", "dead_letter").description("prompts-topic records read").register(registry);
+        valid = Counter.builder("quantwatch.prompts")
+                .tag("outcome", "valid")
+                .description("prompts-topic records read")
+                .register(registry);
+        invalid = Counter.builder("quantwatch.prompts")
+                .tag("outcome", "dead_letter")
+                .description("prompts-topic records read")
+                .register(registry);
     }
 
     @Override
@@ -69,10 +74,18 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
             long eventTime = v.event().getEventTime().toEpochMilli();
             if (eventTime - now > maxSkewMillis || now - eventTime > maxAgeMillis) {
                 invalid.increment();
-                ctx.output(DEAD_LETTERS, deadLetter(raw, "field 'event_time' " + v.event().getEventTime() + " is "
-                        + (eventTime > now ? Duration.ofMillis(eventTime - now) + " ahead of" : Duration.ofMillis(now - eventTime) + " behind")
-                        + " this monitor's clock; accepted: " + Duration.ofMillis(maxSkewMillis) + " ahead to " + Duration.ofMillis(maxAgeMillis)
-                        + " behind (windows.max-skew, windows.max-age): fix the producer's clock or stamp arrival time", "EVENT_TIME_OUT_OF_RANGE"));
+                ctx.output(
+                        DEAD_LETTERS,
+                        deadLetter(
+                                raw,
+                                "field 'event_time' " + v.event().getEventTime() + " is "
+                                        + (eventTime > now
+                                                ? Duration.ofMillis(eventTime - now) + " ahead of"
+                                                : Duration.ofMillis(now - eventTime) + " behind")
+                                        + " this monitor's clock; accepted: " + Duration.ofMillis(maxSkewMillis)
+                                        + " ahead to " + Duration.ofMillis(maxAgeMillis)
+                                        + " behind (windows.max-skew, windows.max-age): fix the producer's clock or stamp arrival time",
+                                "EVENT_TIME_OUT_OF_RANGE"));
                 return;
             }
             valid.increment();
@@ -85,6 +98,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
 
     /** Value bytes kept in a dead letter: with key and reason it stays under a default producer's 1 MiB request limit. */
     static final int MAX_VALUE_BYTES = 512 * 1024;
+
     static final int MAX_KEY_BYTES = 16 * 1024;
     static final int MAX_REASON_CHARS = 4 * 1024;
 
@@ -96,14 +110,22 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
     static DeadLetter deadLetter(RawPromptRecord raw, String reason, String errorKind) {
         byte[] key = raw.key();
         byte[] value = raw.value();
-        boolean truncated = (key != null && key.length > MAX_KEY_BYTES) || (value != null && value.length > MAX_VALUE_BYTES);
+        boolean truncated =
+                (key != null && key.length > MAX_KEY_BYTES) || (value != null && value.length > MAX_VALUE_BYTES);
         return DeadLetter.newBuilder()
                 .setSourceTopic(raw.topic())
                 .setPartition(raw.partition())
                 .setOffset(raw.offset())
                 .setTimestamp(Instant.ofEpochMilli(raw.timestamp()))
-                .setKey(key == null ? null : ByteBuffer.wrap(key.length > MAX_KEY_BYTES ? Arrays.copyOf(key, MAX_KEY_BYTES) : key))
-                .setValue(value == null ? null : ByteBuffer.wrap(value.length > MAX_VALUE_BYTES ? Arrays.copyOf(value, MAX_VALUE_BYTES) : value))
+                .setKey(
+                        key == null
+                                ? null
+                                : ByteBuffer.wrap(key.length > MAX_KEY_BYTES ? Arrays.copyOf(key, MAX_KEY_BYTES) : key))
+                .setValue(
+                        value == null
+                                ? null
+                                : ByteBuffer.wrap(
+                                        value.length > MAX_VALUE_BYTES ? Arrays.copyOf(value, MAX_VALUE_BYTES) : value))
                 .setReason(reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "…" : reason)
                 .setErrorClass(errorKind)
                 .setTruncated(truncated)

@@ -19,8 +19,7 @@ import org.apache.flink.util.OutputTag;
 public final class EmitWindow extends ProcessFunction<KeyedWindow, DriftMetrics> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DivergentSample> SAMPLES = new OutputTag<>("divergent-samples") {
-    };
+    public static final OutputTag<DivergentSample> SAMPLES = new OutputTag<>("divergent-samples") {};
 
     private final boolean redact;
     private final PiiRedactor redactor;
@@ -33,7 +32,8 @@ public final class EmitWindow extends ProcessFunction<KeyedWindow, DriftMetrics>
     @Override
     public void processElement(KeyedWindow w, Context ctx, Collector<DriftMetrics> out) {
         DriftSummary summary = w.accumulator().drift().summary();
-        out.collect(DriftMetricsMapping.toAvro(w.key(), w.start(), w.end(), summary, Verdict.of(summary, Verdict.Policy.defaults())));
+        out.collect(DriftMetricsMapping.toAvro(
+                w.key(), w.start(), w.end(), summary, Verdict.of(summary, Verdict.Policy.defaults())));
         if (!w.key().task().equals(RollupWindow.ALL)) { // roll-up windows would repeat the per-key samples
             for (ShadowRecord r : w.accumulator().worst()) {
                 ctx.output(SAMPLES, sample(r, w.end()));
@@ -45,8 +45,12 @@ public final class EmitWindow extends ProcessFunction<KeyedWindow, DriftMetrics>
         String ref = r.getReferenceText() == null ? "" : r.getReferenceText();
         String cand = r.getCandidateText() == null ? "" : r.getCandidateText();
         return DivergentSample.newBuilder()
-                .setRequestId(r.getRequestId()).setModel(r.getModel()).setCandidate(r.getCandidate()).setTask(r.getTask())
-                .setTenant(r.getTenant()).setWindowEnd(Instant.ofEpochMilli(windowEnd))
+                .setRequestId(r.getRequestId())
+                .setModel(r.getModel())
+                .setCandidate(r.getCandidate())
+                .setTask(r.getTask())
+                .setTenant(r.getTenant())
+                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
                 .setBadness(WindowAccumulator.badness(r))
                 .setFirstDivergentToken(r.getFirstDivergentToken())
                 .setMeanKl(r.getPositions() == 0 ? 0 : r.getKlSum() / r.getPositions())

@@ -34,59 +34,104 @@ public final class KafkaWiring {
     /** Flink's one-hour default exceeds the broker's 15-minute maximum transaction timeout. */
     private static final String TRANSACTION_TIMEOUT_MS = "600000";
 
-    private KafkaWiring() {
-    }
+    private KafkaWiring() {}
 
     /** The prompts stream; {@code stopAtLatest} makes it bounded at the offsets present at start (tests, replays). */
-    public static DataStream<RawPromptRecord> prompts(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
+    public static DataStream<RawPromptRecord> prompts(
+            StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
         var builder = KafkaSource.<RawPromptRecord>builder()
                 .setBootstrapServers(c.kafka().bootstrapServers())
                 .setTopics(c.topics().prompts())
                 .setGroupId(c.kafka().groupId())
-                .setStartingOffsets(switch (c.kafka().startingOffsets()) {
-                    case EARLIEST -> OffsetsInitializer.earliest();
-                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
-                    case LATEST -> OffsetsInitializer.latest();
-                })
+                .setStartingOffsets(
+                        switch (c.kafka().startingOffsets()) {
+                            case EARLIEST -> OffsetsInitializer.earliest();
+                            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+                            case LATEST -> OffsetsInitializer.latest();
+                        })
                 .setDeserializer(new RawPromptRecordDeserializer())
                 .setProperties(clientProperties(c));
         if (stopAtLatest) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         // Event time comes from the decoded prompt, so watermarks are assigned after decoding.
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka: " + c.topics().prompts())
+        return env.fromSource(
+                        builder.build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "kafka: " + c.topics().prompts())
                 .uid("prompts-source");
     }
 
     /** Attaches every output to its topic and the meters to Micrometer. */
     public static void publish(MonitorConfig c, MonitorTopology.Outputs out) {
-        out.deadLetters().sinkTo(sink(c, c.topics().deadLetters(), DeadLetter.class,
+        out.deadLetters()
+                .sinkTo(sink(
+                        c,
+                        c.topics().deadLetters(),
+                        DeadLetter.class,
                         d -> d.getKey() == null ? null : bytes(d.getKey())))
-                .name("kafka: " + c.topics().deadLetters()).uid("dead-letters-sink");
+                .name("kafka: " + c.topics().deadLetters())
+                .uid("dead-letters-sink");
         if (c.topics().shadowRecords() != null && !c.topics().shadowRecords().isBlank()) {
-            out.shadowRecords().sinkTo(sink(c, c.topics().shadowRecords(), ShadowRecord.class,
+            out.shadowRecords()
+                    .sinkTo(sink(
+                            c,
+                            c.topics().shadowRecords(),
+                            ShadowRecord.class,
                             r -> windowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant())))
-                    .name("kafka: " + c.topics().shadowRecords()).uid("shadow-records-sink");
+                    .name("kafka: " + c.topics().shadowRecords())
+                    .uid("shadow-records-sink");
         }
-        out.metrics().sinkTo(sink(c, c.topics().metrics(), DriftMetrics.class,
+        out.metrics()
+                .sinkTo(sink(
+                        c,
+                        c.topics().metrics(),
+                        DriftMetrics.class,
                         m -> windowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant())))
-                .name("kafka: " + c.topics().metrics()).uid("metrics-sink");
-        out.alerts().sinkTo(sink(c, c.topics().alerts(), DriftAlert.class,
+                .name("kafka: " + c.topics().metrics())
+                .uid("metrics-sink");
+        out.alerts()
+                .sinkTo(sink(
+                        c,
+                        c.topics().alerts(),
+                        DriftAlert.class,
                         a -> windowKey(a.getModel(), a.getCandidate(), a.getTask(), a.getTenant())))
-                .name("kafka: " + c.topics().alerts()).uid("alerts-sink");
-        out.samples().sinkTo(sink(c, c.topics().samples(), DivergentSample.class,
+                .name("kafka: " + c.topics().alerts())
+                .uid("alerts-sink");
+        out.samples()
+                .sinkTo(sink(
+                        c,
+                        c.topics().samples(),
+                        DivergentSample.class,
                         s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant())))
-                .name("kafka: " + c.topics().samples()).uid("samples-sink");
-        out.late().process(CountLate.records(c.metrics().settings())).name("count late records").uid("late")
-                .sinkTo(new DiscardingSink<>()).name("late done").uid("late-sink");
-        out.lateWindows().process(CountLate.windows(c.metrics().settings())).name("count late windows").uid("late-windows")
-                .sinkTo(new DiscardingSink<>()).name("late windows done").uid("late-windows-sink");
-        out.metrics().connect(out.alerts()).process(new PublishMeters(c.metrics().settings()))
-                .name("micrometer").uid("meters")
-                .sinkTo(new DiscardingSink<>()).name("meters done").uid("meters-sink");
+                .name("kafka: " + c.topics().samples())
+                .uid("samples-sink");
+        out.late()
+                .process(CountLate.records(c.metrics().settings()))
+                .name("count late records")
+                .uid("late")
+                .sinkTo(new DiscardingSink<>())
+                .name("late done")
+                .uid("late-sink");
+        out.lateWindows()
+                .process(CountLate.windows(c.metrics().settings()))
+                .name("count late windows")
+                .uid("late-windows")
+                .sinkTo(new DiscardingSink<>())
+                .name("late windows done")
+                .uid("late-windows-sink");
+        out.metrics()
+                .connect(out.alerts())
+                .process(new PublishMeters(c.metrics().settings()))
+                .name("micrometer")
+                .uid("meters")
+                .sinkTo(new DiscardingSink<>())
+                .name("meters done")
+                .uid("meters-sink");
     }
 
-    private static <T extends SpecificRecord> KafkaSink<T> sink(MonitorConfig c, String topic, Class<T> type, SerializationSchema<T> key) {
+    private static <T extends SpecificRecord> KafkaSink<T> sink(
+            MonitorConfig c, String topic, Class<T> type, SerializationSchema<T> key) {
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(c.kafka().bootstrapServers())
                 .setKafkaProducerConfig(clientProperties(c))

@@ -6,5 +6,4 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
  * A closed window's accumulator with its key and bounds: what the per-key windows hand to the
  * candidate roll-up (which merges accumulators, not records) and to the output stage.
  */
-public record KeyedWindow(WindowKey key, long start, long end, WindowAccumulator accumulator) {
-}
+public record KeyedWindow(WindowKey key, long start, long end, WindowAccumulator accumulator) {}

@@ -16,8 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class MonitorJob {
     public static final String NAME = "quantwatch drift monitor";
 
-    private MonitorJob() {
-    }
+    private MonitorJob() {}
 
     /** Builds the job graph on {@code env} (checkpointing and serializers included) without starting it. */
     public static void define(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
@@ -27,7 +26,9 @@ public final class MonitorJob {
             storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
             storage.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepointDir(c));
             // Kept when the job is cancelled or fails for good, so the next start resumes from them.
-            storage.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            storage.set(
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             env.configure(storage, MonitorJob.class.getClassLoader());
         }
         MonitorTopology.Outputs out = MonitorTopology.build(c, KafkaWiring.prompts(env, c, stopAtLatest));
@@ -39,7 +40,8 @@ public final class MonitorJob {
         return c.checkpointDir().replaceAll("/+$", "") + "/savepoints";
     }
 
-    public static JobExecutionResult execute(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) throws Exception {
+    public static JobExecutionResult execute(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest)
+            throws Exception {
         define(env, c, stopAtLatest);
         return env.execute(NAME);
     }

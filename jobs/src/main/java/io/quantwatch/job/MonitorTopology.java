@@ -33,34 +33,57 @@ import org.apache.flink.util.OutputTag;
  * decode → sample → shadow → windows → metrics, alerts and samples.
  */
 public final class MonitorTopology {
-    static final OutputTag<ShadowRecord> LATE = new OutputTag<>("late-shadow-records") {
-    };
-    static final OutputTag<KeyedWindow> LATE_WINDOWS = new OutputTag<>("late-per-key-windows") {
-    };
+    static final OutputTag<ShadowRecord> LATE = new OutputTag<>("late-shadow-records") {};
+    static final OutputTag<KeyedWindow> LATE_WINDOWS = new OutputTag<>("late-per-key-windows") {};
 
     /** Every stream the job publishes. */
-    public record Outputs(DataStream<DeadLetter> deadLetters, DataStream<ShadowRecord> shadowRecords,
-                          DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples,
-                          DataStream<ShadowRecord> late, DataStream<KeyedWindow> lateWindows) {
-    }
+    public record Outputs(
+            DataStream<DeadLetter> deadLetters,
+            DataStream<ShadowRecord> shadowRecords,
+            DataStream<DriftMetrics> metrics,
+            DataStream<DriftAlert> alerts,
+            DataStream<DivergentSample> samples,
+            DataStream<ShadowRecord> late,
+            DataStream<KeyedWindow> lateWindows) {}
 
     /** The windowed half: what the benchmark replays recorded shadow records through. */
-    public record WindowOutputs(DataStream<DriftMetrics> metrics, DataStream<DriftAlert> alerts, DataStream<DivergentSample> samples,
-                                DataStream<ShadowRecord> late, DataStream<KeyedWindow> lateWindows) {
-    }
+    public record WindowOutputs(
+            DataStream<DriftMetrics> metrics,
+            DataStream<DriftAlert> alerts,
+            DataStream<DivergentSample> samples,
+            DataStream<ShadowRecord> late,
+            DataStream<KeyedWindow> lateWindows) {}
 
     /** Window settings the windowed half needs. */
-    public record WindowSpec(Duration size, Duration slide, boolean rollup, int samplesPerWindow, boolean redact, int maxChars,
-                             List<AlertRule> rules, int staleAfterWindows, AlertMethod alertMethod, double cusumThreshold, boolean perKeyAlerts) {
+    public record WindowSpec(
+            Duration size,
+            Duration slide,
+            boolean rollup,
+            int samplesPerWindow,
+            boolean redact,
+            int maxChars,
+            List<AlertRule> rules,
+            int staleAfterWindows,
+            AlertMethod alertMethod,
+            double cusumThreshold,
+            boolean perKeyAlerts) {
         public static WindowSpec of(MonitorConfig c) {
-            return new WindowSpec(c.windows().size(), c.windows().slide(), c.windows().rollup(), c.samples().perWindow(),
-                    c.samples().redact(), c.samples().maxChars(), c.alertRules(), c.alerts().staleAfterWindows(), c.alertMethod(),
-                    c.alerts().cusumThreshold(), c.alerts().perKey() || !c.windows().rollup());
+            return new WindowSpec(
+                    c.windows().size(),
+                    c.windows().slide(),
+                    c.windows().rollup(),
+                    c.samples().perWindow(),
+                    c.samples().redact(),
+                    c.samples().maxChars(),
+                    c.alertRules(),
+                    c.alerts().staleAfterWindows(),
+                    c.alertMethod(),
+                    c.alerts().cusumThreshold(),
+                    c.alerts().perKey() || !c.windows().rollup());
         }
     }
 
-    private MonitorTopology() {
-    }
+    private MonitorTopology() {}
 
     public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw) {
         return build(c, raw, PipelineAssembly.factory(c));
@@ -69,31 +92,47 @@ public final class MonitorTopology {
     /** The dataflow with the shadow stage's pipelines from {@code pipelines} (tests inject slow, failing or hanging ones). */
     public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw, ShadowPipelineFactory pipelines) {
         MetricsSettings ms = c.metrics().settings();
-        SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
-                .name("decode and validate").uid("decode");
+        SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(
+                        new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
+                .name("decode and validate")
+                .uid("decode");
         Duration outOfOrderness = c.windows().outOfOrderness();
         DataStream<SourcedPrompt> timed = decoded.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<SourcedPrompt>forGenerator(ctx -> new WallClockBoundedWatermarks<>(outOfOrderness, System::currentTimeMillis))
-                        .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
-                        .withIdleness(c.windows().idleTimeout()))
-                .name("event time").uid("event-time");
-        SingleOutputStreamOperator<SourcedPrompt> sampled = timed
-                .keyBy(p -> p.event().getTenant(), Types.STRING)
-                .process(new TenantSampler(new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
-                        c.reference().servedModel(), c.sampling().perTenantPerSecond(), c.sampling().burst(), c.sampling().dedupHorizon(), ms))
-                .name("sample per tenant").uid("sample");
-        SingleOutputStreamOperator<ShadowRecord> shadowed = sampled
-                .rebalance()
-                .transform("shadow: reference + " + c.candidates().size() + " candidates", TypeInformation.of(ShadowRecord.class),
+                        WatermarkStrategy.<SourcedPrompt>forGenerator(ctx ->
+                                        new WallClockBoundedWatermarks<>(outOfOrderness, System::currentTimeMillis))
+                                .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
+                                .withIdleness(c.windows().idleTimeout()))
+                .name("event time")
+                .uid("event-time");
+        SingleOutputStreamOperator<SourcedPrompt> sampled = timed.keyBy(
+                        p -> p.event().getTenant(), Types.STRING)
+                .process(new TenantSampler(
+                        new DeterministicSampler(
+                                c.sampling().rate(), c.sampling().salt()),
+                        c.reference().servedModel(),
+                        c.sampling().perTenantPerSecond(),
+                        c.sampling().burst(),
+                        c.sampling().dedupHorizon(),
+                        ms))
+                .name("sample per tenant")
+                .uid("sample");
+        SingleOutputStreamOperator<ShadowRecord> shadowed = sampled.rebalance()
+                .transform(
+                        "shadow: reference + " + c.candidates().size() + " candidates",
+                        TypeInformation.of(ShadowRecord.class),
                         new ShadowStage(ShadowStage.Settings.of(c), pipelines))
                 .setParallelism(c.engine().parallelism())
                 .uid("shadow");
         // Shed tallies feed the windows' offered counts; only real outcomes are published.
         DataStream<ShadowRecord> published = shadowed.filter(r -> r.getOutcome() != ComparisonOutcome.SHED)
-                .setParallelism(c.engine().parallelism()).name("published shadow records").uid("published-shadow-records");
+                .setParallelism(c.engine().parallelism())
+                .name("published shadow records")
+                .uid("published-shadow-records");
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodePrompts.DEAD_LETTERS)
                 .union(shadowed.getSideOutput(DecodePrompts.DEAD_LETTERS))
-                .process(new ReportDeadLetters(ms)).name("report dead letters").uid("report-dead-letters");
+                .process(new ReportDeadLetters(ms))
+                .name("report dead letters")
+                .uid("report-dead-letters");
         WindowOutputs w = windows(WindowSpec.of(c), shadowed);
         return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late(), w.lateWindows());
     }
@@ -101,45 +140,63 @@ public final class MonitorTopology {
     public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {
         TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
         TypeInformation<KeyedWindow> windowType = TypeInformation.of(KeyedWindow.class);
-        SingleOutputStreamOperator<KeyedWindow> perKey = records
-                .keyBy(r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType)
+        SingleOutputStreamOperator<KeyedWindow> perKey = records.keyBy(
+                        r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType)
                 .window(assigner(spec))
                 .sideOutputLateData(LATE)
-                .aggregate(new DriftAggregate(spec.samplesPerWindow()), new CloseWindow(),
-                        TypeInformation.of(WindowAccumulator.class), TypeInformation.of(WindowAccumulator.class), windowType)
-                .name("drift windows").uid("windows");
+                .aggregate(
+                        new DriftAggregate(spec.samplesPerWindow()),
+                        new CloseWindow(),
+                        TypeInformation.of(WindowAccumulator.class),
+                        TypeInformation.of(WindowAccumulator.class),
+                        windowType)
+                .name("drift windows")
+                .uid("windows");
         DataStream<KeyedWindow> closed = perKey;
         DataStream<KeyedWindow> lateWindows = null;
         if (spec.rollup()) {
             // Every per-key window of one interval ends at the same instant, a multiple of the slide:
             // a tumbling window of the slide's length gathers exactly them. One that comes after its roll-up
             // fired is counted, never silently dropped.
-            SingleOutputStreamOperator<KeyedWindow> rollup = perKey
-                    .keyBy(RollupWindow::rollupKey, keyType)
+            SingleOutputStreamOperator<KeyedWindow> rollup = perKey.keyBy(RollupWindow::rollupKey, keyType)
                     .window(TumblingEventTimeWindows.of(spec.slide()))
                     .sideOutputLateData(LATE_WINDOWS)
                     .reduce(new RollupWindow.Merge(), new RollupWindow.Label(), windowType)
-                    .name("roll-up per candidate").uid("rollup");
+                    .name("roll-up per candidate")
+                    .uid("rollup");
             lateWindows = rollup.getSideOutput(LATE_WINDOWS);
             closed = perKey.union(rollup);
         }
-        SingleOutputStreamOperator<DriftMetrics> metrics = closed
-                .process(new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(DriftMetrics.class))
-                .name("window summaries").uid("summaries");
+        SingleOutputStreamOperator<DriftMetrics> metrics = closed.process(
+                        new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(DriftMetrics.class))
+                .name("window summaries")
+                .uid("summaries");
         boolean alertPerKey = spec.perKeyAlerts();
         // By default alerts watch each candidate's roll-up only: fewer tests, so fewer false alarms (bench detection).
-        DataStream<DriftAlert> alerts = metrics
-                .filter(m -> alertPerKey || RollupWindow.ALL.equals(m.getTask())).name("alerted windows").uid("alerted-windows")
+        DataStream<DriftAlert> alerts = metrics.filter(m -> alertPerKey || RollupWindow.ALL.equals(m.getTask()))
+                .name("alerted windows")
+                .uid("alerted-windows")
                 .keyBy(DriftMetricsMapping::key, keyType)
-                .process(new AlertTransitions(spec.rules(), spec.staleAfterWindows() * spec.slide().toMillis(), spec.alertMethod(),
+                .process(new AlertTransitions(
+                        spec.rules(),
+                        spec.staleAfterWindows() * spec.slide().toMillis(),
+                        spec.alertMethod(),
                         spec.cusumThreshold()))
-                .name("alert rules").uid("alerts");
-        return new WindowOutputs(metrics, alerts, metrics.getSideOutput(EmitWindow.SAMPLES), perKey.getSideOutput(LATE),
-                lateWindows == null ? perKey.getSideOutput(LATE_WINDOWS) : lateWindows); // without roll-up: an empty stream
+                .name("alert rules")
+                .uid("alerts");
+        return new WindowOutputs(
+                metrics,
+                alerts,
+                metrics.getSideOutput(EmitWindow.SAMPLES),
+                perKey.getSideOutput(LATE),
+                lateWindows == null
+                        ? perKey.getSideOutput(LATE_WINDOWS)
+                        : lateWindows); // without roll-up: an empty stream
     }
 
     private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec spec) {
-        return spec.slide().equals(spec.size()) ? TumblingEventTimeWindows.of(spec.size())
+        return spec.slide().equals(spec.size())
+                ? TumblingEventTimeWindows.of(spec.size())
                 : SlidingEventTimeWindows.of(spec.size(), spec.slide());
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Builds, on a task manager, the pipeline pair of every configured candidate from its backend settings. */
 public final class PipelineAssembly {
-    private PipelineAssembly() {
-    }
+    private PipelineAssembly() {}
 
     /** The configured pipelines as a factory the shadow stage calls in {@code open()}. */
     public static ShadowPipelineFactory factory(MonitorConfig c) {
@@ -22,11 +21,21 @@ public final class PipelineAssembly {
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
         try {
             for (MonitorConfig.Candidate cand : c.candidates()) {
-                pairs.put(cand.name(), switch (cand.backend()) {
-                    case ENGINE -> EnginePipelines.pair(Path.of(c.reference().model()), cand.recipe(), c.engine().threads());
-                    case OPENVINO -> OpenVinoPipelines.pair(c.openvino().library(), c.openvino().bindingKind(),
-                            c.reference().openvinoSide(), cand.openvinoSide());
-                });
+                pairs.put(
+                        cand.name(),
+                        switch (cand.backend()) {
+                            case ENGINE ->
+                                EnginePipelines.pair(
+                                        Path.of(c.reference().model()),
+                                        cand.recipe(),
+                                        c.engine().threads());
+                            case OPENVINO ->
+                                OpenVinoPipelines.pair(
+                                        c.openvino().library(),
+                                        c.openvino().bindingKind(),
+                                        c.reference().openvinoSide(),
+                                        cand.openvinoSide());
+                        });
             }
         } catch (RuntimeException e) {
             pairs.values().forEach(ShadowPipelines::close);

@@ -40,25 +40,37 @@ public final class ReportDeadLetters extends ProcessFunction<DeadLetter, DeadLet
         unlogged = new HashMap<>();
         int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
         // Registered at 0 on the first attempt, so an alert on it sees a series before the first restart.
-        Counter restarts = Counter.builder("quantwatch.task.restarts").description("job restarts after a failure, seen by the dead-letter task")
+        Counter restarts = Counter.builder("quantwatch.task.restarts")
+                .description("job restarts after a failure, seen by the dead-letter task")
                 .register(registry);
         if (attempt > 0) {
             restarts.increment();
-            LOG.error("quantwatch: the job restarted after a failure (attempt {}); see the Flink log for the cause", attempt);
+            LOG.error(
+                    "quantwatch: the job restarted after a failure (attempt {}); see the Flink log for the cause",
+                    attempt);
         }
     }
 
     @Override
     public void processElement(DeadLetter d, Context ctx, Collector<DeadLetter> out) {
         String errorClass = d.getErrorClass();
-        Counter.builder("quantwatch.dead.letters").tag("error_class", errorClass).description("records sent to the dead-letter topic")
-                .register(registry).increment();
+        Counter.builder("quantwatch.dead.letters")
+                .tag("error_class", errorClass)
+                .description("records sent to the dead-letter topic")
+                .register(registry)
+                .increment();
         long now = ctx.timerService().currentProcessingTime();
         Long last = lastLogged.get(errorClass);
         if (last == null || now - last >= LOG_EVERY_MILLIS) {
             long skipped = unlogged.getOrDefault(errorClass, 0L);
-            LOG.error("quantwatch: dead letter {} from {}/{}@{}: {}{}", errorClass, d.getSourceTopic(), d.getPartition(), d.getOffset(),
-                    d.getReason(), skipped == 0 ? "" : " (" + skipped + " more of this class since the last line)");
+            LOG.error(
+                    "quantwatch: dead letter {} from {}/{}@{}: {}{}",
+                    errorClass,
+                    d.getSourceTopic(),
+                    d.getPartition(),
+                    d.getOffset(),
+                    d.getReason(),
+                    skipped == 0 ? "" : " (" + skipped + " more of this class since the last line)");
             lastLogged.put(errorClass, now);
             unlogged.put(errorClass, 0L);
         } else {

@@ -15,8 +15,7 @@ import org.apache.flink.util.Collector;
 public final class RollupWindow {
     public static final String ALL = "*";
 
-    private RollupWindow() {
-    }
+    private RollupWindow() {}
 
     /** The roll-up key of a per-key window. */
     public static WindowKey rollupKey(KeyedWindow w) {

@@ -57,18 +57,35 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * the oldest prompt still queued or running, so no result is late and neither event time nor checkpoint
  * barriers ever queue behind more than {@code max-delay} of work: the input is never back-pressured.
  */
-public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> implements OneInputStreamOperator<SourcedPrompt, ShadowRecord> {
+public final class ShadowStage extends AbstractStreamOperator<ShadowRecord>
+        implements OneInputStreamOperator<SourcedPrompt, ShadowRecord> {
     private static final long serialVersionUID = 1L;
     /** Held prompts per open period, whatever the budget says: bounds memory before the first measurement. */
     static final int MAX_HELD_PER_PERIOD = 10_000;
-    private static final AvroSingleObjectSerializer<PromptEvent> PROMPT_BYTES = new AvroSingleObjectSerializer<>(PromptEvent.class);
+
+    private static final AvroSingleObjectSerializer<PromptEvent> PROMPT_BYTES =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     /** What the stage needs from the configuration. */
-    public record Settings(String promptsTopic, MetricsSettings metrics, DeterministicSampler sampler, long periodMillis,
-                           Duration maxDelay, Duration timeout, double capacityPerSecond, int maxTokens) implements Serializable {
+    public record Settings(
+            String promptsTopic,
+            MetricsSettings metrics,
+            DeterministicSampler sampler,
+            long periodMillis,
+            Duration maxDelay,
+            Duration timeout,
+            double capacityPerSecond,
+            int maxTokens)
+            implements Serializable {
         public static Settings of(MonitorConfig c) {
-            return new Settings(c.topics().prompts(), c.metrics().settings(), new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
-                    c.admissionPeriodMillis(), c.shadow().maxDelay(), c.shadow().timeout(), c.shadow().capacityPerSecond(),
+            return new Settings(
+                    c.topics().prompts(),
+                    c.metrics().settings(),
+                    new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
+                    c.admissionPeriodMillis(),
+                    c.shadow().maxDelay(),
+                    c.shadow().timeout(),
+                    c.shadow().capacityPerSecond(),
                     c.engine().maxTokens());
         }
     }
@@ -84,6 +101,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     private transient AdmissionBudget budget;
     /** Admitted prompts queued or running, by admission number; their event times hold the watermark. */
     private transient Map<Long, SourcedPrompt> admitted;
+
     private transient TreeMap<Long, Integer> admittedTimes;
     private transient long nextAdmission;
     private transient long inputWatermark;
@@ -112,8 +130,10 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         super.initializeState(context);
         // Flink's POJO serializer for the record (Avro's own for the event inside): versioned, evolvable, never Kryo.
         TypeInformation<SourcedPrompt> type = TypeInformation.of(SourcedPrompt.class);
-        heldState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held-sourced-prompts", type));
-        admittedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("admitted-sourced-prompts", type));
+        heldState =
+                context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held-sourced-prompts", type));
+        admittedState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("admitted-sourced-prompts", type));
         restoredHeld = new ArrayList<>();
         restoredAdmitted = new ArrayList<>();
         if (context.isRestored()) {
@@ -128,11 +148,20 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
      * Savepoints from before prompts carried their source kept bare events: they are restored with unknown
      * coordinates (partition and offset −1) and re-encoded bytes, then the old state is emptied.
      */
-    private void restoreLegacy(StateInitializationContext context, String name, List<SourcedPrompt> into) throws Exception {
-        ListState<PromptEvent> legacy = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(name, new AvroTypeInfo<>(PromptEvent.class)));
+    private void restoreLegacy(StateInitializationContext context, String name, List<SourcedPrompt> into)
+            throws Exception {
+        ListState<PromptEvent> legacy = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>(name, new AvroTypeInfo<>(PromptEvent.class)));
         for (PromptEvent e : legacy.get()) {
-            into.add(new SourcedPrompt(e, new RawPromptRecord(settings.promptsTopic(), -1, -1, e.getEventTime().toEpochMilli(),
-                    e.getRequestId().getBytes(StandardCharsets.UTF_8), PROMPT_BYTES.serialize(e))));
+            into.add(new SourcedPrompt(
+                    e,
+                    new RawPromptRecord(
+                            settings.promptsTopic(),
+                            -1,
+                            -1,
+                            e.getEventTime().toEpochMilli(),
+                            e.getRequestId().getBytes(StandardCharsets.UTF_8),
+                            PROMPT_BYTES.serialize(e))));
         }
         legacy.clear();
     }
@@ -157,7 +186,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         outputWatermark = Long.MIN_VALUE;
         meters = new Meters(JvmMeterRegistry.get(settings.metrics()).registry(), String.valueOf(subtask));
         warmUp();
-        // After a restore: admitted work runs again (its results were not checkpointed), held prompts wait for their period.
+        // After a restore: admitted work runs again (its results were not checkpointed), held prompts wait for their
+        // period.
         restoredAdmitted.forEach(this::run);
         restoredHeld.forEach(this::hold);
         restoredAdmitted = null;
@@ -169,9 +199,14 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
      * the worst case, so the first budget errs on the safe side), run first on the worker. Its result is discarded.
      */
     private void warmUp() {
-        PromptEvent probe = PromptEvent.newBuilder().setRequestId("quantwatch-warm-up").setTenant("quantwatch").setModel("quantwatch")
-                .setPrompt("User: Describe the weather today in two sentences.\nAssistant:").setEventTime(Instant.EPOCH)
-                .setMaxTokens(settings.maxTokens()).build();
+        PromptEvent probe = PromptEvent.newBuilder()
+                .setRequestId("quantwatch-warm-up")
+                .setTenant("quantwatch")
+                .setModel("quantwatch")
+                .setPrompt("User: Describe the weather today in two sentences.\nAssistant:")
+                .setEventTime(Instant.EPOCH)
+                .setMaxTokens(settings.maxTokens())
+                .build();
         worker.execute(() -> {
             long t0 = System.nanoTime();
             ShadowOutcome outcome;
@@ -181,7 +216,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
                 return; // no estimate: an idle stage admits one probe prompt per period until a real one is measured
             }
             long took = System.nanoTime() - t0;
-            if (outcome instanceof ShadowOutcome.Shadowed s && s.outcomes().stream().anyMatch(o -> o instanceof ShadowOutcome.Compared)) {
+            if (outcome instanceof ShadowOutcome.Shadowed s
+                    && s.outcomes().stream().anyMatch(o -> o instanceof ShadowOutcome.Compared)) {
                 execute(() -> budget.recordWarmUp(Duration.ofNanos(took)), "shadow warm-up");
             }
         });
@@ -198,8 +234,12 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
     }
 
     private void hold(SourcedPrompt prompt) {
-        periods.offer(eventTime(prompt), settings.sampler().fraction(prompt.event().getRequestId()), prompt,
-                budget.holdLimit(MAX_HELD_PER_PERIOD)).ifPresent(this::shed);
+        periods.offer(
+                        eventTime(prompt),
+                        settings.sampler().fraction(prompt.event().getRequestId()),
+                        prompt,
+                        budget.holdLimit(MAX_HELD_PER_PERIOD))
+                .ifPresent(this::shed);
     }
 
     @Override
@@ -208,7 +248,8 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
         for (PeriodSample.Closed<SourcedPrompt> period : periods.closeUpTo(inputWatermark)) {
             int admissible = budget.admissible(admitted.size());
             List<PeriodSample.Held<SourcedPrompt>> byFraction = period.byFraction();
-            List<PeriodSample.Held<SourcedPrompt>> kept = new ArrayList<>(byFraction.subList(0, Math.min(admissible, byFraction.size())));
+            List<PeriodSample.Held<SourcedPrompt>> kept =
+                    new ArrayList<>(byFraction.subList(0, Math.min(admissible, byFraction.size())));
             byFraction.subList(kept.size(), byFraction.size()).forEach(h -> shed(h.item()));
             // Oldest first, so the held watermark advances while the period's batch runs.
             kept.sort(Comparator.comparingLong(PeriodSample.Held::timestamp));
@@ -253,8 +294,13 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             } catch (RuntimeException | StackOverflowError bug) {
                 // The runner turns pipeline and detector failures into outcomes; whatever still escapes must not
                 // leave the prompt admitted forever (it would hold the watermark): every candidate gets the error.
-                outcome = new ShadowOutcome.Shadowed(candidates.stream().<ShadowOutcome.CandidateOutcome>map(c -> new ShadowOutcome.Failed(c,
-                        ShadowOutcome.Stage.REFERENCE, bug.getClass().getName(), String.valueOf(bug.getMessage()))).toList());
+                outcome = new ShadowOutcome.Shadowed(candidates.stream()
+                        .<ShadowOutcome.CandidateOutcome>map(c -> new ShadowOutcome.Failed(
+                                c,
+                                ShadowOutcome.Stage.REFERENCE,
+                                bug.getClass().getName(),
+                                String.valueOf(bug.getMessage())))
+                        .toList());
             }
             long took = System.nanoTime() - t0;
             ShadowOutcome result = outcome;
@@ -292,8 +338,11 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
                     meters.timeouts(t.candidate()).increment();
                 } else if (o instanceof ShadowOutcome.Failed f) {
                     meters.errors(f.candidate(), f.stage()).increment();
-                    deadLetter(prompt, "candidate " + f.candidate() + " failed at " + f.stage().label() + ": " + f.errorType() + ": "
-                            + f.message(), f.stage().errorClass());
+                    deadLetter(
+                            prompt,
+                            "candidate " + f.candidate() + " failed at "
+                                    + f.stage().label() + ": " + f.errorType() + ": " + f.message(),
+                            f.stage().errorClass());
                 }
                 output.collect(new StreamRecord<>(ShadowRecordMapping.toAvro(prompt.event(), o), ts));
             }
@@ -303,7 +352,9 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
 
     /** The original record (coordinates, key and bytes) with the reason, as if decoding had refused it. */
     private void deadLetter(SourcedPrompt prompt, String reason, String errorClass) {
-        output.collect(DecodePrompts.DEAD_LETTERS, new StreamRecord<>(DecodePrompts.deadLetter(prompt.source(), reason, errorClass), eventTime(prompt)));
+        output.collect(
+                DecodePrompts.DEAD_LETTERS,
+                new StreamRecord<>(DecodePrompts.deadLetter(prompt.source(), reason, errorClass), eventTime(prompt)));
     }
 
     /** Forwards the input watermark, held just below the oldest admitted prompt still queued or running. */
@@ -389,30 +440,53 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord> impl
             admitted = TenantSampler.decision(r, "admitted");
             overCapacity = TenantSampler.decision(r, "over_capacity");
             late = TenantSampler.decision(r, "late");
-            shadowed = Counter.builder("quantwatch.shadowed").description("prompts run through the reference and every candidate").register(r);
-            rejected = Counter.builder("quantwatch.shadow.rejected").description("admitted prompts the reference could not take").register(r);
+            shadowed = Counter.builder("quantwatch.shadowed")
+                    .description("prompts run through the reference and every candidate")
+                    .register(r);
+            rejected = Counter.builder("quantwatch.shadow.rejected")
+                    .description("admitted prompts the reference could not take")
+                    .register(r);
             skipped = Counter.builder("quantwatch.shadow.skipped")
-                    .description("candidate comparisons skipped (e.g. prompt over the NPU's static length)").register(r);
+                    .description("candidate comparisons skipped (e.g. prompt over the NPU's static length)")
+                    .register(r);
             maxTokensCapped = Counter.builder("quantwatch.shadow.max.tokens.capped")
-                    .description("shadowed prompts that asked for more tokens than engine.max-tokens (compared on the capped decode)").register(r);
-            latency = Timer.builder("quantwatch.shadow.latency").description("reference + all candidates for one prompt")
-                    .publishPercentileHistogram().register(r);
-            gauges.add(Gauge.builder("quantwatch.shadow.pending", pending, AtomicLong::get).tag("subtask", subtask)
-                    .description("admitted prompts queued or running").strongReference(true).register(r));
-            gauges.add(Gauge.builder("quantwatch.shadow.held", held, AtomicLong::get).tag("subtask", subtask)
-                    .description("sampled prompts waiting for their admission period to close").strongReference(true).register(r));
-            gauges.add(Gauge.builder("quantwatch.shadow.capacity", capacity, c -> Double.longBitsToDouble(c.get())).tag("subtask", subtask)
-                    .description("prompts per second this shadow subtask serves (measured or configured)").strongReference(true).register(r));
+                    .description(
+                            "shadowed prompts that asked for more tokens than engine.max-tokens (compared on the capped decode)")
+                    .register(r);
+            latency = Timer.builder("quantwatch.shadow.latency")
+                    .description("reference + all candidates for one prompt")
+                    .publishPercentileHistogram()
+                    .register(r);
+            gauges.add(Gauge.builder("quantwatch.shadow.pending", pending, AtomicLong::get)
+                    .tag("subtask", subtask)
+                    .description("admitted prompts queued or running")
+                    .strongReference(true)
+                    .register(r));
+            gauges.add(Gauge.builder("quantwatch.shadow.held", held, AtomicLong::get)
+                    .tag("subtask", subtask)
+                    .description("sampled prompts waiting for their admission period to close")
+                    .strongReference(true)
+                    .register(r));
+            gauges.add(Gauge.builder("quantwatch.shadow.capacity", capacity, c -> Double.longBitsToDouble(c.get()))
+                    .tag("subtask", subtask)
+                    .description("prompts per second this shadow subtask serves (measured or configured)")
+                    .strongReference(true)
+                    .register(r));
         }
 
         Counter timeouts(String candidate) {
-            return Counter.builder("quantwatch.shadow.timeouts").tag("candidate", candidate)
-                    .description("candidate comparisons that missed shadow.timeout").register(registry);
+            return Counter.builder("quantwatch.shadow.timeouts")
+                    .tag("candidate", candidate)
+                    .description("candidate comparisons that missed shadow.timeout")
+                    .register(registry);
         }
 
         Counter errors(String candidate, ShadowOutcome.Stage stage) {
-            return Counter.builder("quantwatch.shadow.errors").tag("candidate", candidate).tag("stage", stage.label())
-                    .description("candidate comparisons lost to an exception, by stage").register(registry);
+            return Counter.builder("quantwatch.shadow.errors")
+                    .tag("candidate", candidate)
+                    .tag("stage", stage.label())
+                    .description("candidate comparisons lost to an exception, by stage")
+                    .register(registry);
         }
 
         void remove() {

@@ -37,19 +37,26 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
     private transient ValueState<TokenBucket> bucket;
     /** Sampled request ids of this tenant seen within the horizon (TTL state): producer retries are shadowed once. */
     private transient MapState<String, Boolean> seen;
+
     private transient Counter duplicate;
     private transient ValueState<Long> cleanupAt;
     private transient Counter notSampled;
     private transient Counter rateLimited;
     private transient Counter otherModel;
 
-    public TenantSampler(DeterministicSampler sampler, String servedModel, double perSecond, double burst, MetricsSettings metrics) {
+    public TenantSampler(
+            DeterministicSampler sampler, String servedModel, double perSecond, double burst, MetricsSettings metrics) {
         this(sampler, servedModel, perSecond, burst, Duration.ZERO, metrics);
     }
 
     /** @param dedupHorizon how long a sampled request id is remembered (zero: not at all) */
-    public TenantSampler(DeterministicSampler sampler, String servedModel, double perSecond, double burst, Duration dedupHorizon,
-                         MetricsSettings metrics) {
+    public TenantSampler(
+            DeterministicSampler sampler,
+            String servedModel,
+            double perSecond,
+            double burst,
+            Duration dedupHorizon,
+            MetricsSettings metrics) {
         this.dedupHorizon = dedupHorizon;
         this.sampler = sampler;
         this.servedModel = servedModel;
@@ -63,9 +70,13 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
         bucket = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket", TokenBucket.class));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Long.class));
         if (!dedupHorizon.isZero()) {
-            MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("seen-request-ids", Types.STRING, Types.BOOLEAN);
-            d.enableTimeToLive(StateTtlConfig.newBuilder(dedupHorizon).updateTtlOnCreateAndWrite().neverReturnExpired()
-                    .cleanupIncrementally(10, false).build());
+            MapStateDescriptor<String, Boolean> d =
+                    new MapStateDescriptor<>("seen-request-ids", Types.STRING, Types.BOOLEAN);
+            d.enableTimeToLive(StateTtlConfig.newBuilder(dedupHorizon)
+                    .updateTtlOnCreateAndWrite()
+                    .neverReturnExpired()
+                    .cleanupIncrementally(10, false)
+                    .build());
             seen = getRuntimeContext().getMapState(d);
         }
         MeterRegistry r = JvmMeterRegistry.get(metrics).registry();
@@ -77,7 +88,10 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
 
     /** One value of the sampling-decision counter; the shadow stage adds admitted, over_capacity and late. */
     static Counter decision(MeterRegistry r, String decision) {
-        return Counter.builder("quantwatch.sampling").tag("decision", decision).description("valid prompts by sampling decision").register(r);
+        return Counter.builder("quantwatch.sampling")
+                .tag("decision", decision)
+                .description("valid prompts by sampling decision")
+                .register(r);
     }
 
     @Override

@@ -1,14 +1,14 @@
 package io.quantwatch.job;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.detectors.review.DivergenceRank;
 import io.quantwatch.detectors.window.DriftWindow;
 import io.quantwatch.schemas.JsonFailure;
 import io.quantwatch.schemas.ShadowRecord;
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoSerializable;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -114,9 +114,13 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
 
     /** {@link DivergenceRank} of a record: broken JSON first, then early divergence and KL. */
     public static double badness(ShadowRecord r) {
-        boolean broken = r.getJsonExpected() && r.getReferenceJson() == JsonFailure.NONE && r.getCandidateJson() != JsonFailure.NONE;
-        boolean identical = r.getFirstDivergentToken() == r.getReferenceTokens() && r.getReferenceTokens() == r.getCandidateTokens();
-        double fdtRatio = r.getReferenceTokens() == 0 ? 1.0 : (double) r.getFirstDivergentToken() / r.getReferenceTokens();
+        boolean broken = r.getJsonExpected()
+                && r.getReferenceJson() == JsonFailure.NONE
+                && r.getCandidateJson() != JsonFailure.NONE;
+        boolean identical = r.getFirstDivergentToken() == r.getReferenceTokens()
+                && r.getReferenceTokens() == r.getCandidateTokens();
+        double fdtRatio =
+                r.getReferenceTokens() == 0 ? 1.0 : (double) r.getFirstDivergentToken() / r.getReferenceTokens();
         double meanKl = r.getPositions() == 0 ? 0.0 : r.getKlSum() / r.getPositions();
         boolean changed = ShadowRecordMapping.treeDrift(r.getJsonTree()).saysSomethingElse();
         return DivergenceRank.badness(broken, changed, identical, fdtRatio, meanKl);

@@ -23,8 +23,10 @@ class DetectionBenchSmallScaleTest {
     private static final List<String> CANDIDATES = List.of("int8-sym", "int4-sym-g128", "int4-sym-cw", "nf4");
 
     private static long aaFirings(List<Measured> baseline, AlertMethod method, boolean perKey) {
-        var sim = new DetectionSimulation(new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), perKey, method, 7),
-                baseline, 42);
+        var sim = new DetectionSimulation(
+                new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), perKey, method, 7),
+                baseline,
+                42);
         for (int w = 0; w < 60; w++) {
             sim.step(Injection.NONE); // standing alerts settle
         }
@@ -48,12 +50,17 @@ class DetectionBenchSmallScaleTest {
     void jsonBrokenPlusTwoPointsIsPagedInEveryTrial() throws Exception {
         List<Measured> baseline = DetectionBenchCommand.load();
         for (int trial = 0; trial < 10; trial++) {
-            var sim = new DetectionSimulation(new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), false,
-                    AlertMethod.CUSUM, 7), baseline, 100 + trial);
+            var sim = new DetectionSimulation(
+                    new DetectionSimulation.Settings(
+                            CANDIDATES, 3, 10, 60, AlertRule.defaults(), false, AlertMethod.CUSUM, 7),
+                    baseline,
+                    100 + trial);
             int windows = 0;
             boolean paged = false;
             while (!paged && windows++ < 30) {
-                paged = sim.step(Injection.JSON_2PP).stream().anyMatch(f -> f.candidate().equals("int8-sym") && f.rule().equals("json-broken"));
+                paged = sim.step(Injection.JSON_2PP).stream()
+                        .anyMatch(f ->
+                                f.candidate().equals("int8-sym") && f.rule().equals("json-broken"));
             }
             assertThat(paged).as("trial " + trial).isTrue();
         }
@@ -65,18 +72,25 @@ class DetectionBenchSmallScaleTest {
         for (Injection injection : List.of(Injection.KL_2X, Injection.IDENTICAL_MINUS_10PP)) {
             String rule = injection == Injection.KL_2X ? "kl-up-50pct" : "identical-down-5pp";
             for (int trial = 0; trial < 5; trial++) {
-                var sim = new DetectionSimulation(new DetectionSimulation.Settings(CANDIDATES, 3, 10, 60, AlertRule.defaults(), false,
-                        AlertMethod.CUSUM, 7), baseline, 200 + trial);
+                var sim = new DetectionSimulation(
+                        new DetectionSimulation.Settings(
+                                CANDIDATES, 3, 10, 60, AlertRule.defaults(), false, AlertMethod.CUSUM, 7),
+                        baseline,
+                        200 + trial);
                 int healthy = 0;
                 while (!sim.baselinesLearned("int8-sym")) {
-                    assertThat(sim.step(Injection.NONE)).as("no false alarm while learning").noneMatch(f -> f.rule().equals(rule));
+                    assertThat(sim.step(Injection.NONE))
+                            .as("no false alarm while learning")
+                            .noneMatch(f -> f.rule().equals(rule));
                     healthy++;
                 }
                 assertThat(healthy).as("learned from the first windows").isEqualTo(30);
                 int windows = 0;
                 boolean paged = false;
                 while (!paged && windows++ < 5) {
-                    paged = sim.step(injection).stream().anyMatch(f -> f.candidate().equals("int8-sym") && f.rule().equals(rule));
+                    paged = sim.step(injection).stream()
+                            .anyMatch(f ->
+                                    f.candidate().equals("int8-sym") && f.rule().equals(rule));
                 }
                 assertThat(paged).as(injection.label() + ", trial " + trial).isTrue();
             }
@@ -90,7 +104,8 @@ class DetectionBenchSmallScaleTest {
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new DetectionBenchCommand()).execute("--windows", "60", "--trials", "4", "--rates", "10", "--horizon", "20");
+            code = new CommandLine(new DetectionBenchCommand())
+                    .execute("--windows", "60", "--trials", "4", "--rates", "10", "--horizon", "20");
         } finally {
             System.setOut(old);
         }
@@ -98,8 +113,13 @@ class DetectionBenchSmallScaleTest {
         assertThat(code).isZero();
         assertThat(out).contains("A/A", "JSON broken +2 pp");
         String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
-        assertThat(last).startsWith("detection: aa_firing_per_1000_windows=").contains("json2pp_p95_prompts=", "eos5pp_p95_prompts=",
-                "kl2x_p95_prompts=", "identical10pp_p95_prompts=");
+        assertThat(last)
+                .startsWith("detection: aa_firing_per_1000_windows=")
+                .contains(
+                        "json2pp_p95_prompts=",
+                        "eos5pp_p95_prompts=",
+                        "kl2x_p95_prompts=",
+                        "identical10pp_p95_prompts=");
         assertThat(last).doesNotContain("kl2x_p95_prompts=never", "identical10pp_p95_prompts=never");
     }
 }

@@ -1,10 +1,10 @@
 package io.quantwatch.cli;
 
-import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -39,21 +39,31 @@ class QuantwatchCommandTest {
     void aBadRecipeEndsWithItsMessageNotAStackTrace() {
         String[] r = run("evaluate", "--candidates", "int8 sym; int9", "--prompts", "does-not-exist.jsonl");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).startsWith("quantwatch: unknown mode 'int9'").contains("int8, int4, nf4, fp8_e4m3").doesNotContain("\tat ");
+        assertThat(r[2])
+                .startsWith("quantwatch: unknown mode 'int9'")
+                .contains("int8, int4, nf4, fp8_e4m3")
+                .doesNotContain("\tat ");
     }
 
     @Test
     void aBadConfigurationStopsRunAtStartNamingTheField() {
         String[] r = run("run", "--set", "sampling.rate=2");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).startsWith("quantwatch: sampling.rate: must be in (0, 1]").doesNotContain("\tat ");
+        assertThat(r[2])
+                .startsWith("quantwatch: sampling.rate: must be in (0, 1]")
+                .doesNotContain("\tat ");
     }
 
     @Test
     void theExampleDeploymentConfigurationIsValid() {
         Path root = Path.of(System.getProperty("quantwatch.root", "."));
-        String[] r = run("run", "--config", root.resolve("deploy/quantwatch.yaml").toString(),
-                "--set", "reference.model=" + root.resolve("models/quantwatch-demo-f16.gguf"), "--print-config");
+        String[] r = run(
+                "run",
+                "--config",
+                root.resolve("deploy/quantwatch.yaml").toString(),
+                "--set",
+                "reference.model=" + root.resolve("models/quantwatch-demo-f16.gguf"),
+                "--print-config");
         assertThat(r[2]).isEmpty();
         assertThat(r[0]).isEqualTo("0");
     }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 class RunCommandSigtermIntegrationTest {
     private static final int PER_RUN = 15;
-    private static final AvroSingleObjectSerializer<PromptEvent> AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final AvroSingleObjectSerializer<PromptEvent> AVRO =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
     private static final Pattern STOPPED = Pattern.compile("stopped with savepoint (\\S+)");
     private static final Pattern RESUMING = Pattern.compile("resuming from (\\S+)");
 
@@ -69,12 +70,24 @@ class RunCommandSigtermIntegrationTest {
         kafka = EmbeddedKafka.start();
         Path dir = Files.createTempDirectory("quantwatch-run");
         List<String> settings = List.of(
-                "kafka.bootstrap-servers=" + kafka.bootstrapServers(), "kafka.starting-offsets=earliest", "kafka.delivery=exactly-once",
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).toAbsolutePath().resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
-                "candidates=[{name: identical, backend: engine, recipe: reference}]", "engine.max-tokens=8",
-                "windows.size=1h", "windows.slide=1h", "shadow.capacity-per-second=1000",
-                "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=1s",
+                "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "kafka.starting-offsets=earliest",
+                "kafka.delivery=exactly-once",
+                "reference.model="
+                        + Path.of(System.getProperty("quantwatch.root", "."))
+                                .toAbsolutePath()
+                                .resolve("models/quantwatch-demo-f16.gguf"),
+                "sampling.rate=1",
+                "sampling.per-tenant-per-second=1000",
+                "sampling.burst=1000",
+                "candidates=[{name: identical, backend: engine, recipe: reference}]",
+                "engine.max-tokens=8",
+                "windows.size=1h",
+                "windows.slide=1h",
+                "shadow.capacity-per-second=1000",
+                "alerts.use-defaults=false",
+                "metrics.prometheus.port=0",
+                "checkpoint-interval=1s",
                 "checkpoint-dir=" + dir.resolve("checkpoints").toUri());
         config = ConfigLoader.load(null, settings);
         kafka.createTopics(config.topics());
@@ -92,7 +105,10 @@ class RunCommandSigtermIntegrationTest {
         // A prompt of this hour moves the watermark past the last hour's end: its window closes in the second run.
         produce(1_000, 1_001, Instant.now().minusSeconds(1));
         Process second = start(settings, dir.resolve("second.log"));
-        await(() -> read(config.topics().metrics(), DriftMetrics.class).stream().anyMatch(w -> w.getTask().equals(RollupWindow.ALL)), second);
+        await(
+                () -> read(config.topics().metrics(), DriftMetrics.class).stream()
+                        .anyMatch(w -> w.getTask().equals(RollupWindow.ALL)),
+                second);
         runs.add(stop(second, dir.resolve("second.log")));
     }
 
@@ -104,14 +120,22 @@ class RunCommandSigtermIntegrationTest {
     }
 
     private static Process start(List<String> settings, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                QuantwatchCommand.class.getName(), "run"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector",
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                QuantwatchCommand.class.getName(),
+                "run"));
         for (String s : settings) {
             command.add("--set");
             command.add(s);
         }
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /** SIGTERM, as from systemd, Kubernetes or Ctrl-C's cousin, then the process's own way out. */
@@ -133,11 +157,18 @@ class RunCommandSigtermIntegrationTest {
     private static void produce(int from, int to, Instant start) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = from; i < to; i++) {
-                PromptEvent e = PromptEvent.newBuilder().setRequestId("r-" + i).setTenant("acme").setModel("m").setTask("chat")
-                        .setPrompt("User: hello number " + i + "\nAssistant:").setEventTime(start.plusSeconds(3L * (i - from)))
-                        .setMaxTokens(8).build();
+                PromptEvent e = PromptEvent.newBuilder()
+                        .setRequestId("r-" + i)
+                        .setTenant("acme")
+                        .setModel("m")
+                        .setTask("chat")
+                        .setPrompt("User: hello number " + i + "\nAssistant:")
+                        .setEventTime(start.plusSeconds(3L * (i - from)))
+                        .setMaxTokens(8)
+                        .build();
                 producer.send(new ProducerRecord<>(config.topics().prompts(), AVRO.serialize(e)));
             }
         }
@@ -160,18 +191,24 @@ class RunCommandSigtermIntegrationTest {
     @Test
     void everyPromptOfTheWindowIsShadowedOnceAcrossTheStop() {
         Predicate<ShadowRecord> inWindow = r -> r.getEventTime().isBefore(windowEnd);
-        List<ShadowRecord> records = read(config.topics().shadowRecords(), ShadowRecord.class).stream().filter(inWindow).toList();
-        assertThat(records.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet())).hasSize(2 * PER_RUN);
+        List<ShadowRecord> records = read(config.topics().shadowRecords(), ShadowRecord.class).stream()
+                .filter(inWindow)
+                .toList();
+        assertThat(records.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet()))
+                .hasSize(2 * PER_RUN);
         assertThat(records).hasSize(2 * PER_RUN);
     }
 
     @Test
     void theWindowOpenAcrossTheStopIsPublishedOnceWithExactCounts() {
         List<DriftMetrics> windows = read(config.topics().metrics(), DriftMetrics.class).stream()
-                .filter(w -> w.getWindowEnd().equals(windowEnd)).toList();
-        assertThat(windows.stream().filter(w -> w.getTask().equals(RollupWindow.ALL))).singleElement()
+                .filter(w -> w.getWindowEnd().equals(windowEnd))
+                .toList();
+        assertThat(windows.stream().filter(w -> w.getTask().equals(RollupWindow.ALL)))
+                .singleElement()
                 .satisfies(w -> assertThat(w.getPrompts()).isEqualTo(2 * PER_RUN));
-        assertThat(windows.stream().filter(w -> !w.getTask().equals(RollupWindow.ALL))).singleElement()
+        assertThat(windows.stream().filter(w -> !w.getTask().equals(RollupWindow.ALL)))
+                .singleElement()
                 .satisfies(w -> assertThat(w.getPrompts()).isEqualTo(2 * PER_RUN));
     }
 }

@@ -23,7 +23,10 @@ class BundledModelTest {
 
     @BeforeAll
     static void load() {
-        file = Path.of(System.getProperty("quantwatch.root", "..")).resolve("models/quantwatch-demo-f16.gguf").toAbsolutePath().normalize();
+        file = Path.of(System.getProperty("quantwatch.root", ".."))
+                .resolve("models/quantwatch-demo-f16.gguf")
+                .toAbsolutePath()
+                .normalize();
         model = LlamaModel.load(file);
         heldOut = HeldOutEvaluation.sample(100, 5, 0);
     }
@@ -58,8 +61,11 @@ class BundledModelTest {
 
     @Test
     void meetsTheJsonValidityFloorOnAFixedHeldOutSample() {
-        HeldOutEvaluation.Report r = HeldOutEvaluation.run(model, Map.of(TaskFamily.TOOL_CALL, heldOut.get(TaskFamily.TOOL_CALL)), 2, false);
-        assertThat(r.validJsonRate()).as("valid JSON on 100 held-out tool-call prompts").isGreaterThanOrEqualTo(0.98);
+        HeldOutEvaluation.Report r =
+                HeldOutEvaluation.run(model, Map.of(TaskFamily.TOOL_CALL, heldOut.get(TaskFamily.TOOL_CALL)), 2, false);
+        assertThat(r.validJsonRate())
+                .as("valid JSON on 100 held-out tool-call prompts")
+                .isGreaterThanOrEqualTo(0.98);
         assertThat(r.correctToolRate()).as("correct tool name").isGreaterThanOrEqualTo(0.95);
     }
 
@@ -67,6 +73,8 @@ class BundledModelTest {
     void llamaCppGivesTheSameGreedyOutputOnFivePromptsOfEachFamily() {
         Map<TaskFamily, LlamaCppAgreement.FamilyAgreement> a = LlamaCppAgreement.measure(file, model, heldOut, 5);
         assertThat(a).hasSize(TaskFamily.values().length);
-        a.forEach((family, agreement) -> assertThat(agreement.identical()).as("%s: %s", family, agreement.firstMismatch()).isEqualTo(5));
+        a.forEach((family, agreement) -> assertThat(agreement.identical())
+                .as("%s: %s", family, agreement.firstMismatch())
+                .isEqualTo(5));
     }
 }

@@ -1,6 +1,5 @@
 package io.quantwatch.evaluate;
 
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.engine.model.LlamaModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,19 +23,30 @@ class OfflineEvaluationTest {
 
     @BeforeAll
     static void load() {
-        root = Path.of(System.getProperty("quantwatch.root", "..")).toAbsolutePath().normalize();
+        root = Path.of(System.getProperty("quantwatch.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         model = LlamaModel.load(root.resolve("models/quantwatch-demo-f16.gguf"));
         List<EvaluationPrompt> all = EvaluationPrompt.read(root.resolve("prompts/default.jsonl"));
         // 12 tool calls, 10 constrained, 10 translations: every short family, quick enough for CI.
         prompts = new ArrayList<>();
-        prompts.addAll(all.stream().filter(p -> p.task().equals("tool_call")).limit(12).toList());
-        prompts.addAll(all.stream().filter(p -> p.task().equals("constrained_reply")).limit(10).toList());
-        prompts.addAll(all.stream().filter(p -> p.task().equals("translation")).limit(10).toList());
+        prompts.addAll(
+                all.stream().filter(p -> p.task().equals("tool_call")).limit(12).toList());
+        prompts.addAll(all.stream()
+                .filter(p -> p.task().equals("constrained_reply"))
+                .limit(10)
+                .toList());
+        prompts.addAll(all.stream()
+                .filter(p -> p.task().equals("translation"))
+                .limit(10)
+                .toList());
     }
 
     @Test
     void referenceAgainstItselfShowsNoDriftAndRaisesNoAlert() {
-        OfflineEvaluation.CandidateReport r = OfflineEvaluation.run(model, List.of("reference"), prompts, 2, 3, (c, d, t) -> { }).get(0);
+        OfflineEvaluation.CandidateReport r = OfflineEvaluation.run(
+                        model, List.of("reference"), prompts, 2, 3, (c, d, t) -> {})
+                .get(0);
         assertThat(r.summary().prompts()).isEqualTo(prompts.size());
         assertThat(r.summary().identical().value()).isEqualTo(1.0);
         assertThat(r.summary().meanKl()).isZero();
@@ -44,30 +55,38 @@ class OfflineEvaluationTest {
         assertThat(r.worst()).isEmpty();
         assertThat(r.verdict().level()).isEqualTo(Verdict.Level.SAFE);
         for (AlertRule rule : AlertRule.defaults()) {
-            AlertRule lenient = new AlertRule(rule.name(), rule.metric(), rule.direction(), rule.threshold(), rule.hysteresis(), 1);
-            assertThat(AlertEvaluator.evaluate(lenient, false, r.summary())).as(rule.name()).isEmpty();
+            AlertRule lenient =
+                    new AlertRule(rule.name(), rule.metric(), rule.direction(), rule.threshold(), rule.hysteresis(), 1);
+            assertThat(AlertEvaluator.evaluate(lenient, false, r.summary()))
+                    .as(rule.name())
+                    .isEmpty();
         }
     }
 
     @Test
     void int8IsClosestToTheReferenceAndChannelWiseInt4Furthest() {
-        List<OfflineEvaluation.CandidateReport> r = OfflineEvaluation.run(model,
-                List.of("int8 sym", "int4 sym group=128", "int4 sym group=-1"), prompts, 2, 3, (c, d, t) -> { });
+        List<OfflineEvaluation.CandidateReport> r = OfflineEvaluation.run(
+                model, List.of("int8 sym", "int4 sym group=128", "int4 sym group=-1"), prompts, 2, 3, (c, d, t) -> {});
         double int8 = r.get(0).summary().meanKl();
         double g128 = r.get(1).summary().meanKl();
         double channel = r.get(2).summary().meanKl();
         assertThat(int8).isPositive().isLessThan(g128);
         assertThat(g128).isLessThan(channel);
-        assertThat(r.get(0).summary().perplexityRatio()).isLessThan(r.get(2).summary().perplexityRatio());
+        assertThat(r.get(0).summary().perplexityRatio())
+                .isLessThan(r.get(2).summary().perplexityRatio());
     }
 
     @Test
     void badPromptLinesAreRefusedWithFileLineAndField(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("p.jsonl");
         Files.writeString(f, "{\"id\": \"a\", \"prompt\": \"User: hi\\nAssistant:\"}\n{\"id\": \"b\"}\n");
-        assertThatThrownBy(() -> EvaluationPrompt.read(f)).hasMessageContaining("line 2").hasMessageContaining("'prompt'");
+        assertThatThrownBy(() -> EvaluationPrompt.read(f))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("'prompt'");
         Files.writeString(f, "not json\n");
-        assertThatThrownBy(() -> EvaluationPrompt.read(f)).hasMessageContaining("line 1").hasMessageContaining("not a prompt object");
+        assertThatThrownBy(() -> EvaluationPrompt.read(f))
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("not a prompt object");
         Files.writeString(f, "{\"prompt\": \"x\", \"max_tokens\": 0}\n");
         assertThatThrownBy(() -> EvaluationPrompt.read(f)).hasMessageContaining("'max_tokens'");
     }

@@ -14,7 +14,8 @@ class CheckpointResumeTest {
     private static Path state(Path root, String dir, long modifiedMillis, boolean complete) throws Exception {
         Path d = Files.createDirectories(root.resolve(dir));
         if (complete) {
-            Files.setLastModifiedTime(Files.writeString(d.resolve("_metadata"), "x"), FileTime.fromMillis(modifiedMillis));
+            Files.setLastModifiedTime(
+                    Files.writeString(d.resolve("_metadata"), "x"), FileTime.fromMillis(modifiedMillis));
         }
         return d;
     }

@@ -14,8 +14,7 @@ final class CollectingSink<T> implements Sink<T> {
     private static final Map<String, List<Arrived<?>>> COLLECTED = new ConcurrentHashMap<>();
 
     /** One element and when it reached the sink. */
-    record Arrived<T>(T value, long wallMillis) {
-    }
+    record Arrived<T>(T value, long wallMillis) {}
 
     private final String name;
 
@@ -43,12 +42,10 @@ final class CollectingSink<T> implements Sink<T> {
             }
 
             @Override
-            public void flush(boolean endOfInput) {
-            }
+            public void flush(boolean endOfInput) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -26,8 +26,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,29 +42,43 @@ class DriftWindowOperatorHarnessTest {
         int[] ref = {5, 6, 7, 8};
         int[] cand = diverge ? new int[] {5, 9, 9} : ref;
         String candText = diverge ? "write to jane@example.com" : "same";
-        PromptEvent p = PromptEvent.newBuilder().setRequestId(id).setTenant(tenant).setModel("m").setTask("chat")
-                .setPrompt("p").setEventTime(Instant.ofEpochMilli(eventTime)).build();
+        PromptEvent p = PromptEvent.newBuilder()
+                .setRequestId(id)
+                .setTenant(tenant)
+                .setModel("m")
+                .setTask("chat")
+                .setPrompt("p")
+                .setEventTime(Instant.ofEpochMilli(eventTime))
+                .build();
         var refOut = new DecodeOutput(ref, "same", FinishReason.EOS, List.of());
         var candOut = new DecodeOutput(cand, candText, FinishReason.EOS, List.of());
         double kl = diverge ? 0.5 : 0.0;
-        var forced = new TeacherForcedScores(new double[] {kl, kl, kl, kl}, new boolean[] {true, !diverge, true, true},
-                new double[4], new double[] {-1, -1, -1, -1}, new double[] {-1, -1 - kl, -1, -1},
+        var forced = new TeacherForcedScores(
+                new double[] {kl, kl, kl, kl},
+                new boolean[] {true, !diverge, true, true},
+                new double[4],
+                new double[] {-1, -1, -1, -1},
+                new double[] {-1, -1 - kl, -1, -1},
                 new int[][] {{5}, {6}, {7}, {8}});
         var m = COMPARISON.compare(RequestContext.none(), refOut, candOut, forced);
         return ShadowRecordMapping.toAvro(p, "int4", m, FinishReason.EOS, FinishReason.EOS, "same", candText);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, ShadowRecord, KeyedWindow> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, ShadowRecord, KeyedWindow> harness()
+            throws Exception {
         ExecutionConfig config = new ExecutionConfig();
         TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
         var builder = new WindowOperatorBuilder<ShadowRecord, WindowKey, TimeWindow>(
-                TumblingEventTimeWindows.of(Duration.ofMinutes(1)), EventTimeTrigger.create(), config,
+                TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
+                EventTimeTrigger.create(),
+                config,
                 TypeInformation.of(ShadowRecord.class),
-                r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType);
-        OneInputStreamOperator<ShadowRecord, KeyedWindow> op = builder.aggregate(new DriftAggregate(1), new CloseWindow(),
-                TypeInformation.of(WindowAccumulator.class));
-        return new KeyedOneInputStreamOperatorTestHarness<>(op,
-                r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType, 1, 1, 0);
+                r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()),
+                keyType);
+        OneInputStreamOperator<ShadowRecord, KeyedWindow> op = builder.aggregate(
+                new DriftAggregate(1), new CloseWindow(), TypeInformation.of(WindowAccumulator.class));
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                op, r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType, 1, 1, 0);
     }
 
     @Test
@@ -96,7 +110,10 @@ class DriftWindowOperatorHarnessTest {
                 out.addAll(emit.extractOutputValues());
                 emit.getSideOutput(EmitWindow.SAMPLES).forEach(r -> samples.add(r.getValue()));
             }
-            DriftMetrics acme = out.stream().filter(m -> m.getTenant().equals("acme")).findFirst().orElseThrow();
+            DriftMetrics acme = out.stream()
+                    .filter(m -> m.getTenant().equals("acme"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(acme.getPrompts()).isEqualTo(3);
             assertThat(acme.getIdentical().getHits()).isEqualTo(1);
             assertThat(acme.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(60_000));

@@ -1,6 +1,5 @@
 package io.quantwatch.job;
 
-import org.apache.avro.specific.SpecificRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -36,6 +35,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -56,13 +56,15 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputIntegrationTest {
     private static final int VALID = 60;
-    private static final AvroSingleObjectSerializer<PromptEvent> AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final AvroSingleObjectSerializer<PromptEvent> AVRO =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private static EmbeddedKafka kafka;
     private static HttpServer server;
     private static final AtomicInteger fetched = new AtomicInteger();
     /** prompts-topic offset → the dead-letter class it must get. */
     private static final Map<Long, String> expected = new LinkedHashMap<>();
+
     private static MonitorConfig config;
     private static long restarts;
 
@@ -80,17 +82,30 @@ class HostileInputIntegrationTest {
 
         kafka = EmbeddedKafka.start();
         JvmMeterRegistry.shutdown();
-        config = ConfigLoader.load(null, List.of(
-                "kafka.bootstrap-servers=" + kafka.bootstrapServers(), "kafka.starting-offsets=earliest", "kafka.delivery=exactly-once",
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
-                "candidates=[{name: a, backend: engine, recipe: reference}, {name: b, backend: engine, recipe: reference}]",
-                "windows.size=10min", "windows.slide=10min", "shadow.capacity-per-second=1000",
-                "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=1s"));
+        config = ConfigLoader.load(
+                null,
+                List.of(
+                        "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "kafka.starting-offsets=earliest",
+                        "kafka.delivery=exactly-once",
+                        "reference.model="
+                                + Path.of(System.getProperty("quantwatch.root", "."))
+                                        .resolve("models/quantwatch-demo-f16.gguf"),
+                        "sampling.rate=1",
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        "candidates=[{name: a, backend: engine, recipe: reference}, {name: b, backend: engine, recipe: reference}]",
+                        "windows.size=10min",
+                        "windows.slide=10min",
+                        "shadow.capacity-per-second=1000",
+                        "alerts.use-defaults=false",
+                        "metrics.prometheus.port=0",
+                        "checkpoint-interval=1s"));
         var t = config.topics();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(t.prompts(), 1, (short) 1).configs(Map.of("max.message.bytes", String.valueOf(16 << 20))));
+            topics.add(new NewTopic(t.prompts(), 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", String.valueOf(16 << 20))));
             for (String out : List.of(t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples())) {
                 // A stock broker's topic: producer timestamps checked (1 h ahead at most), 1 MiB messages.
                 topics.add(new NewTopic(out, 1, (short) 1).configs(Map.of("message.timestamp.type", "CreateTime")));
@@ -102,7 +117,8 @@ class HostileInputIntegrationTest {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("max.request.size", String.valueOf(16 << 20));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             Random random = new Random(11);
             List<byte[]> hostile = new ArrayList<>();
             List<String> classes = new ArrayList<>();
@@ -122,18 +138,26 @@ class HostileInputIntegrationTest {
             classes.add("CORRUPT_AVRO");
             hostile.add(avroBomb(true));
             classes.add("CORRUPT_AVRO");
-            hostile.add(AVRO.serialize(prompt("skewed", now + Duration.ofHours(2).toMillis())));
+            hostile.add(
+                    AVRO.serialize(prompt("skewed", now + Duration.ofHours(2).toMillis())));
             classes.add("EVENT_TIME_OUT_OF_RANGE");
-            hostile.add(AVRO.serialize(prompt("year-2100", Instant.parse("2100-01-01T00:00:00Z").toEpochMilli())));
+            hostile.add(AVRO.serialize(
+                    prompt("year-2100", Instant.parse("2100-01-01T00:00:00Z").toEpochMilli())));
             classes.add("EVENT_TIME_OUT_OF_RANGE");
-            hostile.add(("{\"request_id\":\"wrap\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":18446744073709551617}")
-                    .getBytes(StandardCharsets.UTF_8));
+            hostile.add(
+                    ("{\"request_id\":\"wrap\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":18446744073709551617}")
+                            .getBytes(StandardCharsets.UTF_8));
             classes.add("INVALID_FIELD");
-            hostile.add(("{\"request_id\":\"dup\",\"tenant\":\"t\",\"tenant\":\"u\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":" + now + "}")
-                    .getBytes(StandardCharsets.UTF_8));
+            hostile.add(
+                    ("{\"request_id\":\"dup\",\"tenant\":\"t\",\"tenant\":\"u\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":"
+                                    + now + "}")
+                            .getBytes(StandardCharsets.UTF_8));
             classes.add("INVALID_JSON");
-            // Valid, but longer than the (scripted) reference's 512-token context: refused by the shadow stage, after decoding.
-            hostile.add(AVRO.serialize(PromptEvent.newBuilder(prompt("too-long", now)).setPrompt("word ".repeat(600)).build()));
+            // Valid, but longer than the (scripted) reference's 512-token context: refused by the shadow stage, after
+            // decoding.
+            hostile.add(AVRO.serialize(PromptEvent.newBuilder(prompt("too-long", now))
+                    .setPrompt("word ".repeat(600))
+                    .build()));
             classes.add("PROMPT_TOO_LONG");
             byte[] noise = new byte[200];
             random.nextBytes(noise);
@@ -143,11 +167,14 @@ class HostileInputIntegrationTest {
             for (int i = 0; i < VALID; i++) {
                 producer.send(new ProducerRecord<>(t.prompts(), AVRO.serialize(prompt("valid-" + i, now - 1_000 + i))));
                 if (i < hostile.size()) {
-                    long offset = producer.send(new ProducerRecord<>(t.prompts(), hostile.get(i))).get().offset();
+                    long offset = producer.send(new ProducerRecord<>(t.prompts(), hostile.get(i)))
+                            .get()
+                            .offset();
                     expected.put(offset, classes.get(i));
                 }
                 if (i % 10 == 0) { // an at-least-once producer's retry of the same request
-                    producer.send(new ProducerRecord<>(t.prompts(), AVRO.serialize(prompt("valid-" + i, now - 1_000 + i))));
+                    producer.send(
+                            new ProducerRecord<>(t.prompts(), AVRO.serialize(prompt("valid-" + i, now - 1_000 + i))));
                 }
             }
         }
@@ -168,7 +195,9 @@ class HostileInputIntegrationTest {
         KafkaWiring.publish(config, out);
         JobClient job = env.executeAsync("hostile corpus");
         job.getJobExecutionResult().get();
-        restarts = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry()).total("quantwatch.task.restarts");
+        restarts = new CounterTotals(
+                        JvmMeterRegistry.get(config.metrics().settings()).registry())
+                .total("quantwatch.task.restarts");
     }
 
     @AfterAll
@@ -183,8 +212,15 @@ class HostileInputIntegrationTest {
     }
 
     private static PromptEvent prompt(String id, long eventTime) {
-        return PromptEvent.newBuilder().setRequestId(id).setTenant("acme").setModel("m").setTask("chat").setPrompt("question " + id)
-                .setEventTime(Instant.ofEpochMilli(eventTime)).setMaxTokens(16).build();
+        return PromptEvent.newBuilder()
+                .setRequestId(id)
+                .setTenant("acme")
+                .setModel("m")
+                .setTask("chat")
+                .setPrompt("question " + id)
+                .setEventTime(Instant.ofEpochMilli(eventTime))
+                .setMaxTokens(16)
+                .build();
     }
 
     private static byte[] filled(int n) {
@@ -194,8 +230,9 @@ class HostileInputIntegrationTest {
     }
 
     private static byte[] json(String id, long eventTime, String extra) {
-        return ("{\"request_id\":\"" + id + "\",\"tenant\":\"acme\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":" + eventTime + ","
-                + extra + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"request_id\":\"" + id + "\",\"tenant\":\"acme\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":"
+                        + eventTime + "," + extra + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** A valid header, then a string length (or an array count) of 2³¹ − 9 with nothing behind it. */
@@ -233,7 +270,10 @@ class HostileInputIntegrationTest {
                 .collect(Collectors.toMap(DeadLetter::getOffset, DeadLetter::getErrorClass, (x, y) -> x + "+" + y));
         assertThat(got).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(dead).allSatisfy(d -> assertThat(d.getReason()).isNotBlank());
-        DeadLetter huge = dead.stream().filter(d -> d.getValueLength() != null && d.getValueLength() == 10 << 20).findFirst().orElseThrow();
+        DeadLetter huge = dead.stream()
+                .filter(d -> d.getValueLength() != null && d.getValueLength() == 10 << 20)
+                .findFirst()
+                .orElseThrow();
         assertThat(huge.getTruncated()).isTrue();
         assertThat(restarts).isZero();
     }
@@ -248,8 +288,10 @@ class HostileInputIntegrationTest {
         List<ShadowRecord> records = read(config.topics().shadowRecords(), ShadowRecord.class);
         assertThat(records).hasSize(VALID * 2);
         assertThat(records.stream().map(ShadowRecord::getRequestId).distinct()).hasSize(VALID);
-        long windowed = read(config.topics().metrics(), DriftMetrics.class).stream().filter(w -> !w.getTask().equals(RollupWindow.ALL))
-                .mapToLong(DriftMetrics::getPrompts).sum();
+        long windowed = read(config.topics().metrics(), DriftMetrics.class).stream()
+                .filter(w -> !w.getTask().equals(RollupWindow.ALL))
+                .mapToLong(DriftMetrics::getPrompts)
+                .sum();
         assertThat(windowed).isEqualTo(VALID * 2);
     }
 }

@@ -52,7 +52,8 @@ class IdlePauseIntegrationTest {
     private static final long PAUSE_MILLIS = ISSUE ? 45_000 : 6_000;
     private static final Duration SIZE = Duration.ofSeconds(ISSUE ? 60 : 10);
     private static final List<String> CANDIDATES = List.of("c1", "c2", "c3", "c4");
-    private static final AvroSingleObjectSerializer<PromptEvent> AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final AvroSingleObjectSerializer<PromptEvent> AVRO =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private static EmbeddedKafka kafka;
     private static MonitorConfig config;
@@ -61,6 +62,7 @@ class IdlePauseIntegrationTest {
     private static long late;
     /** Event times the fast-clock client claimed. */
     private static final List<Long> fastClock = new ArrayList<>();
+
     private static final String FAST_CLOCK = "fast-clock";
     private static long valid;
 
@@ -68,16 +70,34 @@ class IdlePauseIntegrationTest {
     static void burstsAndPauses() throws Exception {
         kafka = EmbeddedKafka.start();
         JvmMeterRegistry.shutdown();
-        config = ConfigLoader.load(null, List.of(
-                "kafka.bootstrap-servers=" + kafka.bootstrapServers(), "kafka.starting-offsets=earliest", "kafka.delivery=at-least-once",
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
-                "candidates=[" + CANDIDATES.stream().map(c -> "{name: " + c + ", backend: engine, recipe: reference}")
-                        .collect(Collectors.joining(", ")) + "]",
-                "windows.size=" + SIZE.toSeconds() + "s", "windows.slide=" + SIZE.toSeconds() / 2 + "s",
-                "windows.out-of-orderness=1s", "windows.idle-timeout=" + (ISSUE ? "30s" : "2s"),
-                "shadow.max-delay=5s", "shadow.timeout=2s", "shadow.capacity-per-second=1000", "engine.parallelism=2",
-                "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=2s"));
+        config = ConfigLoader.load(
+                null,
+                List.of(
+                        "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "kafka.starting-offsets=earliest",
+                        "kafka.delivery=at-least-once",
+                        "reference.model="
+                                + Path.of(System.getProperty("quantwatch.root", "."))
+                                        .resolve("models/quantwatch-demo-f16.gguf"),
+                        "sampling.rate=1",
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        "candidates=["
+                                + CANDIDATES.stream()
+                                        .map(c -> "{name: " + c + ", backend: engine, recipe: reference}")
+                                        .collect(Collectors.joining(", "))
+                                + "]",
+                        "windows.size=" + SIZE.toSeconds() + "s",
+                        "windows.slide=" + SIZE.toSeconds() / 2 + "s",
+                        "windows.out-of-orderness=1s",
+                        "windows.idle-timeout=" + (ISSUE ? "30s" : "2s"),
+                        "shadow.max-delay=5s",
+                        "shadow.timeout=2s",
+                        "shadow.capacity-per-second=1000",
+                        "engine.parallelism=2",
+                        "alerts.use-defaults=false",
+                        "metrics.prometheus.port=0",
+                        "checkpoint-interval=2s"));
         var t = config.topics();
         kafka.createTopics(3, t.prompts());
         kafka.createTopics(t);
@@ -96,7 +116,8 @@ class IdlePauseIntegrationTest {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("linger.ms", "0");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int b = 0; b < BURSTS; b++) {
                 if (b > 0) {
                     Thread.sleep(PAUSE_MILLIS);
@@ -104,7 +125,9 @@ class IdlePauseIntegrationTest {
                 for (int i = 0; i < PER_BURST; i++) {
                     int n = b * PER_BURST + i;
                     lastBurstPrompt = System.currentTimeMillis();
-                    send(producer, prompt("p-" + n, "tenant-" + (n % 3), n % 2 == 0 ? "chat" : "tool_call", lastBurstPrompt));
+                    send(
+                            producer,
+                            prompt("p-" + n, "tenant-" + (n % 3), n % 2 == 0 ? "chat" : "tool_call", lastBurstPrompt));
                     if (i == PER_BURST / 2) {
                         long claimed = lastBurstPrompt + Duration.ofMinutes(3).toMillis();
                         fastClock.add(claimed);
@@ -113,7 +136,8 @@ class IdlePauseIntegrationTest {
                     Thread.sleep(GAP_MILLIS);
                 }
             }
-            // Later traffic closes the last bursts' windows (the watermark only moves with prompts, and never past the clock).
+            // Later traffic closes the last bursts' windows (the watermark only moves with prompts, and never past the
+            // clock).
             Thread.sleep(SIZE.toMillis() + 2_000);
             send(producer, prompt("closer", "tenant-0", "chat", System.currentTimeMillis()));
         }
@@ -126,7 +150,8 @@ class IdlePauseIntegrationTest {
         Thread.sleep(3_000); // any roll-up, late window or duplicate still on its way
         windows = burstWindows();
         job.cancel().get();
-        CounterTotals counters = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry());
+        CounterTotals counters = new CounterTotals(
+                JvmMeterRegistry.get(config.metrics().settings()).registry());
         late = counters.total("quantwatch.late.records") + counters.total("quantwatch.late.windows");
         valid = counters.total("quantwatch.prompts", "outcome", "valid");
     }
@@ -140,25 +165,39 @@ class IdlePauseIntegrationTest {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, PromptEvent e) {
-        producer.send(new ProducerRecord<>(config.topics().prompts(), e.getRequestId().getBytes(StandardCharsets.UTF_8), AVRO.serialize(e)));
+        producer.send(new ProducerRecord<>(
+                config.topics().prompts(), e.getRequestId().getBytes(StandardCharsets.UTF_8), AVRO.serialize(e)));
     }
 
     private static PromptEvent prompt(String id, String tenant, String task, long eventTime) {
-        return PromptEvent.newBuilder().setRequestId(id).setTenant(tenant).setModel("m").setTask(task).setPrompt("question " + id)
-                .setEventTime(Instant.ofEpochMilli(eventTime)).setMaxTokens(16).build();
+        return PromptEvent.newBuilder()
+                .setRequestId(id)
+                .setTenant(tenant)
+                .setModel("m")
+                .setTask(task)
+                .setPrompt("question " + id)
+                .setEventTime(Instant.ofEpochMilli(eventTime))
+                .setMaxTokens(16)
+                .build();
     }
 
     /** Windows that hold burst prompts: every one ends before the closer's watermark. */
     private static List<DriftMetrics> burstWindows() {
         Instant last = Instant.ofEpochMilli(lastBurstPrompt).plus(SIZE);
-        try (TopicReader<DriftMetrics> r = new TopicReader<>(kafka.bootstrapServers(), config.topics().metrics(), DriftMetrics.class)) {
-            return r.readAll().stream().filter(w -> !w.getWindowEnd().isAfter(last)).toList();
+        try (TopicReader<DriftMetrics> r =
+                new TopicReader<>(kafka.bootstrapServers(), config.topics().metrics(), DriftMetrics.class)) {
+            return r.readAll().stream()
+                    .filter(w -> !w.getWindowEnd().isAfter(last))
+                    .toList();
         }
     }
 
     private static long perKeyPrompts(boolean fast) {
-        return windows.stream().filter(w -> !w.getTask().equals(RollupWindow.ALL) && w.getTenant().equals(FAST_CLOCK) == fast)
-                .mapToLong(DriftMetrics::getPrompts).sum();
+        return windows.stream()
+                .filter(w ->
+                        !w.getTask().equals(RollupWindow.ALL) && w.getTenant().equals(FAST_CLOCK) == fast)
+                .mapToLong(DriftMetrics::getPrompts)
+                .sum();
     }
 
     /** Window memberships of the fast clock's prompts in windows that have closed (the clock caught up with them). */
@@ -177,19 +216,29 @@ class IdlePauseIntegrationTest {
 
     @Test
     void everyPerKeyWindowHasItsRollUpWithTheSameCountAndNothingIsLate() {
-        Map<String, Long> perKey = windows.stream().filter(w -> !w.getTask().equals(RollupWindow.ALL))
-                .collect(Collectors.groupingBy(w -> w.getCandidate() + "@" + w.getWindowEnd(), Collectors.summingLong(DriftMetrics::getPrompts)));
-        Map<String, Long> rollups = windows.stream().filter(w -> w.getTask().equals(RollupWindow.ALL))
-                .collect(Collectors.toMap(w -> w.getCandidate() + "@" + w.getWindowEnd(), DriftMetrics::getPrompts, Long::sum));
+        Map<String, Long> perKey = windows.stream()
+                .filter(w -> !w.getTask().equals(RollupWindow.ALL))
+                .collect(Collectors.groupingBy(
+                        w -> w.getCandidate() + "@" + w.getWindowEnd(),
+                        Collectors.summingLong(DriftMetrics::getPrompts)));
+        Map<String, Long> rollups = windows.stream()
+                .filter(w -> w.getTask().equals(RollupWindow.ALL))
+                .collect(Collectors.toMap(
+                        w -> w.getCandidate() + "@" + w.getWindowEnd(), DriftMetrics::getPrompts, Long::sum));
         assertThat(perKey).isNotEmpty();
         assertThat(rollups).isEqualTo(perKey);
-        // Each burst prompt is in size / slide = 2 windows per candidate; no window is published twice. The fast clock's
-        // prompts are in the windows they claim once real time has caught up (with the CI timings, never within the test).
+        // Each burst prompt is in size / slide = 2 windows per candidate; no window is published twice. The fast
+        // clock's
+        // prompts are in the windows they claim once real time has caught up (with the CI timings, never within the
+        // test).
         assertThat(perKeyPrompts(false)).isEqualTo(2L * CANDIDATES.size() * BURSTS * PER_BURST);
         assertThat(perKeyPrompts(true)).isEqualTo(CANDIDATES.size() * fastClockMemberships());
-        assertThat(windows.stream().map(w -> w.getCandidate() + "/" + w.getTask() + "/" + w.getTenant() + "@" + w.getWindowEnd()))
+        assertThat(windows.stream()
+                        .map(w -> w.getCandidate() + "/" + w.getTask() + "/" + w.getTenant() + "@" + w.getWindowEnd()))
                 .doesNotHaveDuplicates();
         assertThat(late).isZero();
-        assertThat(valid).as("the fast clock's prompts are accepted, in windows of their own").isEqualTo(BURSTS * PER_BURST + BURSTS + 1);
+        assertThat(valid)
+                .as("the fast clock's prompts are accepted, in windows of their own")
+                .isEqualTo(BURSTS * PER_BURST + BURSTS + 1);
     }
 }

@@ -1,17 +1,14 @@
 package io.quantwatch.job;
 
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import org.apache.avro.specific.SpecificRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.embedded.EmbeddedKafka;
 import io.quantwatch.embedded.TopicReader;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
-import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DivergentSample;
@@ -22,12 +19,15 @@ import io.quantwatch.schemas.ShadowRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -54,7 +54,9 @@ class MonitorPipelineIntegrationTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static EmbeddedKafka kafka;
     private static final List<PromptEvent> sent = new ArrayList<>();
@@ -67,26 +69,30 @@ class MonitorPipelineIntegrationTest {
     @BeforeAll
     static void runJobOverTraffic() throws Exception {
         kafka = EmbeddedKafka.start();
-        config = ConfigLoader.load(null, List.of(
-                "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "kafka.starting-offsets=earliest",
-                "kafka.delivery=exactly-once",
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=" + RATE,
-                "sampling.per-tenant-per-second=1000",
-                "sampling.burst=1000",
-                // A bounded replay reads everything at once: a pinned capacity admits every sampled prompt.
-                "shadow.capacity-per-second=1000",
-                "candidates=[{name: identical, backend: engine, recipe: reference}, {name: int4-cw, backend: engine, recipe: 'int4 sym group=-1'}]",
-                "engine.max-tokens=32",
-                "windows.size=10min",
-                "windows.slide=10min",
-                "alerts.use-defaults=false",
-                "alerts.rules=[{name: identical-low, metric: identical-rate, direction: below, threshold: 0.97, hysteresis: 0.01, min-samples: 20},"
-                        + " {name: kl-up, metric: mean-kl, direction: above, threshold: 0.0002, hysteresis: 0.0001, min-samples: 20}]",
-                "samples.per-window=2",
-                "metrics.prometheus.port=0",
-                "checkpoint-interval=1s"));
+        config = ConfigLoader.load(
+                null,
+                List.of(
+                        "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "kafka.starting-offsets=earliest",
+                        "kafka.delivery=exactly-once",
+                        "reference.model="
+                                + Path.of(System.getProperty("quantwatch.root", "."))
+                                        .resolve("models/quantwatch-demo-f16.gguf"),
+                        "sampling.rate=" + RATE,
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        // A bounded replay reads everything at once: a pinned capacity admits every sampled prompt.
+                        "shadow.capacity-per-second=1000",
+                        "candidates=[{name: identical, backend: engine, recipe: reference}, {name: int4-cw, backend: engine, recipe: 'int4 sym group=-1'}]",
+                        "engine.max-tokens=32",
+                        "windows.size=10min",
+                        "windows.slide=10min",
+                        "alerts.use-defaults=false",
+                        "alerts.rules=[{name: identical-low, metric: identical-rate, direction: below, threshold: 0.97, hysteresis: 0.01, min-samples: 20},"
+                                + " {name: kl-up, metric: mean-kl, direction: above, threshold: 0.0002, hysteresis: 0.0001, min-samples: 20}]",
+                        "samples.per-window=2",
+                        "metrics.prometheus.port=0",
+                        "checkpoint-interval=1s"));
         var t = config.topics();
         kafka.createTopics(t);
 
@@ -96,7 +102,8 @@ class MonitorPipelineIntegrationTest {
         DeterministicSampler sampler = new DeterministicSampler(RATE, "");
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < VALID; i++) {
                 PromptEvent e = traffic.next(base.plusMillis(i * 100L));
                 sent.add(e);
@@ -104,7 +111,8 @@ class MonitorPipelineIntegrationTest {
                 if (i % 16 == 3) {
                     byte[] bad = DemoTraffic.malformed(malformed.size(), e);
                     malformed.add(bad);
-                    producer.send(new ProducerRecord<>(t.prompts(), ("bad-" + malformed.size()).getBytes(StandardCharsets.UTF_8), bad));
+                    producer.send(new ProducerRecord<>(
+                            t.prompts(), ("bad-" + malformed.size()).getBytes(StandardCharsets.UTF_8), bad));
                 }
             }
             // A valid record the model cannot take: longer than its context. Its id is one the sampler keeps.
@@ -112,8 +120,13 @@ class MonitorPipelineIntegrationTest {
             while (!sampler.sampled("long-" + n)) {
                 n++;
             }
-            tooLong = PromptEvent.newBuilder(sent.get(0)).setRequestId("long-" + n).setPrompt("word ".repeat(3000)).build();
-            RecordMetadata at = producer.send(new ProducerRecord<>(t.prompts(), key(tooLong), DemoTraffic.encode(tooLong, false))).get();
+            tooLong = PromptEvent.newBuilder(sent.get(0))
+                    .setRequestId("long-" + n)
+                    .setPrompt("word ".repeat(3000))
+                    .build();
+            RecordMetadata at = producer.send(
+                            new ProducerRecord<>(t.prompts(), key(tooLong), DemoTraffic.encode(tooLong, false)))
+                    .get();
             tooLongAt = new TopicPartition(at.topic(), at.partition());
             tooLongOffset = at.offset();
         }
@@ -152,19 +165,29 @@ class MonitorPipelineIntegrationTest {
     void malformedRecordsReachTheDeadLetterTopicWholeWithTheirReasons() {
         List<DeadLetter> dead = read(config.topics().deadLetters(), DeadLetter.class);
         assertThat(dead).hasSize(malformed.size() + 1);
-        List<byte[]> decodeFailures = dead.stream().filter(d -> !d.getErrorClass().equals("PROMPT_TOO_LONG")).map(d -> bytes(d.getValue())).toList();
-        assertThat(decodeFailures).zipSatisfy(malformed, (got, want) -> assertThat(got).isEqualTo(want));
+        List<byte[]> decodeFailures = dead.stream()
+                .filter(d -> !d.getErrorClass().equals("PROMPT_TOO_LONG"))
+                .map(d -> bytes(d.getValue()))
+                .toList();
+        assertThat(decodeFailures)
+                .zipSatisfy(malformed, (got, want) -> assertThat(got).isEqualTo(want));
         assertThat(dead).allSatisfy(d -> assertThat(d.getReason()).isNotBlank());
         assertThat(dead.stream().map(DeadLetter::getErrorClass).collect(Collectors.toSet()))
                 .contains("UNKNOWN_FORMAT", "UNKNOWN_SCHEMA", "CORRUPT_AVRO", "PROMPT_TOO_LONG");
-        DeadLetter longOne = dead.stream().filter(d -> d.getErrorClass().equals("PROMPT_TOO_LONG")).findFirst().orElseThrow();
+        DeadLetter longOne = dead.stream()
+                .filter(d -> d.getErrorClass().equals("PROMPT_TOO_LONG"))
+                .findFirst()
+                .orElseThrow();
         assertThat(longOne.getReason()).contains("context");
-        // Refused after decoding, by the shadow stage, yet kept like a decode failure: its coordinates and original bytes.
-        assertThat(new TopicPartition(longOne.getSourceTopic(), longOne.getPartition())).isEqualTo(tooLongAt);
+        // Refused after decoding, by the shadow stage, yet kept like a decode failure: its coordinates and original
+        // bytes.
+        assertThat(new TopicPartition(longOne.getSourceTopic(), longOne.getPartition()))
+                .isEqualTo(tooLongAt);
         assertThat(longOne.getOffset()).isEqualTo(tooLongOffset);
         assertThat(bytes(longOne.getKey())).isEqualTo(key(tooLong));
         assertThat(bytes(longOne.getValue())).isEqualTo(DemoTraffic.encode(tooLong, false));
-        assertThat(dead.stream().filter(d -> d.getReason().contains("prompt")).count()).isGreaterThanOrEqualTo(1);
+        assertThat(dead.stream().filter(d -> d.getReason().contains("prompt")).count())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -175,21 +198,31 @@ class MonitorPipelineIntegrationTest {
         assertThat(records).hasSize((int) expected * 2);
         List<DriftMetrics> windows = read(config.topics().metrics(), DriftMetrics.class);
         for (String candidate : List.of("identical", "int4-cw")) {
-            long perKey = windows.stream().filter(w -> w.getCandidate().equals(candidate) && !w.getTask().equals("*"))
-                    .mapToLong(DriftMetrics::getPrompts).sum();
-            long rollup = windows.stream().filter(w -> w.getCandidate().equals(candidate) && w.getTask().equals("*"))
-                    .mapToLong(DriftMetrics::getPrompts).sum();
+            long perKey = windows.stream()
+                    .filter(w ->
+                            w.getCandidate().equals(candidate) && !w.getTask().equals("*"))
+                    .mapToLong(DriftMetrics::getPrompts)
+                    .sum();
+            long rollup = windows.stream()
+                    .filter(w ->
+                            w.getCandidate().equals(candidate) && w.getTask().equals("*"))
+                    .mapToLong(DriftMetrics::getPrompts)
+                    .sum();
             assertThat(perKey).as(candidate + " per (task, tenant)").isEqualTo(expected);
             assertThat(rollup).as(candidate + " roll-up").isEqualTo(expected);
-            assertThat(windows.stream().filter(w -> w.getCandidate().equals(candidate) && !w.getTask().equals("*")))
-                    .as("nothing shed, timed out or failed").allSatisfy(w -> {
+            assertThat(windows.stream()
+                            .filter(w -> w.getCandidate().equals(candidate)
+                                    && !w.getTask().equals("*")))
+                    .as("nothing shed, timed out or failed")
+                    .allSatisfy(w -> {
                         assertThat(w.getOffered()).isEqualTo(w.getPrompts());
                         assertThat(w.getShadowed()).isEqualTo(w.getPrompts());
                         assertThat(w.getTimeouts()).isZero();
                         assertThat(w.getErrors()).isZero();
                     });
         }
-        Map<String, Long> tenants = windows.stream().filter(w -> !w.getTenant().equals("*"))
+        Map<String, Long> tenants = windows.stream()
+                .filter(w -> !w.getTenant().equals("*"))
                 .collect(Collectors.groupingBy(DriftMetrics::getTenant, Collectors.counting()));
         assertThat(tenants.keySet()).containsExactlyInAnyOrder("acme", "globex", "initech");
     }
@@ -197,8 +230,10 @@ class MonitorPipelineIntegrationTest {
     @Test
     void theIdenticalCandidateRaisesNoAlertAndTheDamagingOneDoes() {
         List<DriftAlert> alerts = read(config.topics().alerts(), DriftAlert.class);
-        String rollups = read(config.topics().metrics(), DriftMetrics.class).stream().filter(w -> w.getTask().equals("*"))
-                .map(w -> w.getCandidate() + " identical " + w.getIdentical()).collect(Collectors.joining("; "));
+        String rollups = read(config.topics().metrics(), DriftMetrics.class).stream()
+                .filter(w -> w.getTask().equals("*"))
+                .map(w -> w.getCandidate() + " identical " + w.getIdentical())
+                .collect(Collectors.joining("; "));
         assertThat(alerts).as(rollups).noneMatch(a -> a.getCandidate().equals("identical"));
         assertThat(alerts).as(rollups).anySatisfy(a -> {
             assertThat(a.getCandidate()).isEqualTo("int4-cw");
@@ -208,7 +243,8 @@ class MonitorPipelineIntegrationTest {
             assertThat(a.getSamples()).isGreaterThanOrEqualTo(20);
         });
         List<DriftMetrics> identical = read(config.topics().metrics(), DriftMetrics.class).stream()
-                .filter(w -> w.getCandidate().equals("identical")).toList();
+                .filter(w -> w.getCandidate().equals("identical"))
+                .toList();
         assertThat(identical).allSatisfy(w -> {
             assertThat(w.getIdentical().getValue()).isEqualTo(1.0);
             assertThat(w.getMeanKl()).isEqualTo(0.0);

@@ -1,7 +1,5 @@
 package io.quantwatch.job;
 
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.RawPromptRecord;
@@ -14,7 +12,9 @@ import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenVinoShadowTopologyTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     /** Held for the whole test: JNA unloads a library nobody references, and the stub's settings would go with it. */
     private static final StubOpenVino.Control STUB = StubOpenVino.control();
@@ -52,17 +54,30 @@ class OpenVinoShadowTopologyTest {
         Path ref = StubOpenVino.folder(dir.resolve("fp16"), 0, StubOpenVino.Weights.FP16);
         Path same = StubOpenVino.folder(dir.resolve("same"), 0, StubOpenVino.Weights.INT4_SYM);
         Path int4 = StubOpenVino.folder(dir.resolve("int4"), 1.5, StubOpenVino.Weights.INT4_SYM);
-        MonitorConfig c = ConfigLoader.load(null, List.of(
-                "openvino.library=" + StubOpenVino.library(),
-                "reference.openvino-dir=" + ref,
-                "candidates=[{name: npu-same, backend: openvino, model-dir: '" + same + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}},"
-                        + " {name: npu-int4, backend: openvino, model-dir: '" + int4 + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}}]",
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000", "shadow.capacity-per-second=1000",
-                "engine.max-tokens=24", "windows.size=10min", "windows.slide=10min", "metrics.prometheus.enabled=false"));
+        MonitorConfig c = ConfigLoader.load(
+                null,
+                List.of(
+                        "openvino.library=" + StubOpenVino.library(),
+                        "reference.openvino-dir=" + ref,
+                        "candidates=[{name: npu-same, backend: openvino, model-dir: '" + same
+                                + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}},"
+                                + " {name: npu-int4, backend: openvino, model-dir: '" + int4
+                                + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}}]",
+                        "sampling.rate=1",
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        "shadow.capacity-per-second=1000",
+                        "engine.max-tokens=24",
+                        "windows.size=10min",
+                        "windows.slide=10min",
+                        "metrics.prometheus.enabled=false"));
         DemoTraffic traffic = new DemoTraffic(5, 24);
         List<RawPromptRecord> raw = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            PromptEvent e = traffic.next(Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.HOURS).plusSeconds(i));
+            PromptEvent e = traffic.next(Instant.now()
+                    .minus(Duration.ofHours(1))
+                    .truncatedTo(ChronoUnit.HOURS)
+                    .plusSeconds(i));
             raw.add(new RawPromptRecord("prompts", 0, i, 0, null, DemoTraffic.encode(e, false)));
         }
         Configuration conf = new Configuration();
@@ -79,16 +94,21 @@ class OpenVinoShadowTopologyTest {
                     assertThat(r.getKlSum()).isLessThan(1e-9);
                     assertThat(r.getFirstDivergentToken()).isEqualTo(r.getReferenceTokens());
                 });
-        assertThat(shadowed.stream().filter(r -> r.getCandidate().equals("npu-int4")).mapToDouble(ShadowRecord::getKlSum).sum())
+        assertThat(shadowed.stream()
+                        .filter(r -> r.getCandidate().equals("npu-int4"))
+                        .mapToDouble(ShadowRecord::getKlSum)
+                        .sum())
                 .isGreaterThan(0.1);
 
         StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env2.setParallelism(1);
-        List<DriftMetrics> windows = new ArrayList<>(MonitorTopology.build(c, env2.fromData(raw)).metrics()
-                .executeAndCollect("windows", 1000));
+        List<DriftMetrics> windows = new ArrayList<>(
+                MonitorTopology.build(c, env2.fromData(raw)).metrics().executeAndCollect("windows", 1000));
         assertThat(windows.stream().filter(w -> w.getTask().equals("*")))
-                .extracting(DriftMetrics::getCandidate).containsExactlyInAnyOrder("npu-same", "npu-int4");
-        assertThat(windows.stream().filter(w -> w.getTask().equals("*") && w.getCandidate().equals("npu-same")))
+                .extracting(DriftMetrics::getCandidate)
+                .containsExactlyInAnyOrder("npu-same", "npu-int4");
+        assertThat(windows.stream()
+                        .filter(w -> w.getTask().equals("*") && w.getCandidate().equals("npu-same")))
                 .allSatisfy(w -> assertThat(w.getIdentical().getValue()).isEqualTo(1.0));
     }
 }

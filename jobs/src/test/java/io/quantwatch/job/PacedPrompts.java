@@ -15,7 +15,8 @@ import org.apache.flink.api.common.functions.MapFunction;
  */
 final class PacedPrompts implements MapFunction<Long, RawPromptRecord> {
     private static final long serialVersionUID = 1L;
-    private static final AvroSingleObjectSerializer<PromptEvent> BYTES = new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final AvroSingleObjectSerializer<PromptEvent> BYTES =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private final double perSecond;
     private final int failEvery;
@@ -50,8 +51,15 @@ final class PacedPrompts implements MapFunction<Long, RawPromptRecord> {
         String text = "question " + i + " about tenant " + (i % 3)
                 + (failEvery > 0 && i % failEvery == 0 ? " " + failMarker : "") + (i == markerAt ? " " + marker : "");
         long now = System.currentTimeMillis();
-        PromptEvent e = PromptEvent.newBuilder().setRequestId(id(i)).setTenant("tenant-" + (i % 3)).setModel("m")
-                .setTask(i % 2 == 0 ? "chat" : "tool_call").setPrompt(text).setEventTime(Instant.ofEpochMilli(now)).setMaxTokens(16).build();
+        PromptEvent e = PromptEvent.newBuilder()
+                .setRequestId(id(i))
+                .setTenant("tenant-" + (i % 3))
+                .setModel("m")
+                .setTask(i % 2 == 0 ? "chat" : "tool_call")
+                .setPrompt(text)
+                .setEventTime(Instant.ofEpochMilli(now))
+                .setMaxTokens(16)
+                .build();
         return new RawPromptRecord("prompts", 0, i, now, id(i).getBytes(StandardCharsets.UTF_8), BYTES.serialize(e));
     }
 }

@@ -23,14 +23,20 @@ class ReportDeadLettersHarnessTest {
         try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ReportDeadLetters(metrics)))) {
             h.open();
             for (int i = 0; i < 5; i++) {
-                DeadLetter d = DecodePrompts.deadLetter(new RawPromptRecord("prompts", 1, i, 0, null, new byte[] {1}),
-                        "reason " + i, i < 3 ? "INVALID_JSON" : "RECORD_TOO_LARGE");
+                DeadLetter d = DecodePrompts.deadLetter(
+                        new RawPromptRecord("prompts", 1, i, 0, null, new byte[] {1}),
+                        "reason " + i,
+                        i < 3 ? "INVALID_JSON" : "RECORD_TOO_LARGE");
                 h.processElement(d, i);
                 h.setProcessingTime(i * 1_000L);
             }
-            assertThat(h.extractOutputValues()).extracting(DeadLetter::getOffset).containsExactly(0L, 1L, 2L, 3L, 4L);
-            assertThat(counters.total("quantwatch.dead.letters", "error_class", "INVALID_JSON")).isEqualTo(3);
-            assertThat(counters.total("quantwatch.dead.letters", "error_class", "RECORD_TOO_LARGE")).isEqualTo(2);
+            assertThat(h.extractOutputValues())
+                    .extracting(DeadLetter::getOffset)
+                    .containsExactly(0L, 1L, 2L, 3L, 4L);
+            assertThat(counters.total("quantwatch.dead.letters", "error_class", "INVALID_JSON"))
+                    .isEqualTo(3);
+            assertThat(counters.total("quantwatch.dead.letters", "error_class", "RECORD_TOO_LARGE"))
+                    .isEqualTo(2);
             assertThat(counters.total("quantwatch.task.restarts")).isZero();
             assertThat(h.getProcessingTimeService().getNumActiveTimers()).isZero();
         } finally {

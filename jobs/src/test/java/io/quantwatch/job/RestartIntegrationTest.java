@@ -1,7 +1,5 @@
 package io.quantwatch.job;
 
-import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
@@ -20,7 +18,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class RestartIntegrationTest {
     private static final int PER_RUN = 15;
-    private static final AvroSingleObjectSerializer<PromptEvent> AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final AvroSingleObjectSerializer<PromptEvent> AVRO =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
 
     private static EmbeddedKafka kafka;
     private static MonitorConfig config;
@@ -53,31 +54,48 @@ class RestartIntegrationTest {
         kafka = EmbeddedKafka.start();
         JvmMeterRegistry.shutdown();
         Path dir = Files.createTempDirectory("quantwatch-checkpoints");
-        config = ConfigLoader.load(null, List.of(
-                "kafka.bootstrap-servers=" + kafka.bootstrapServers(), "kafka.starting-offsets=earliest", "kafka.delivery=exactly-once",
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
-                "candidates=[{name: identical, backend: engine, recipe: reference}]", "engine.max-tokens=8",
-                "windows.size=1h", "windows.slide=1h", "shadow.capacity-per-second=1000",
-                "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=1s", "checkpoint-dir=" + dir.toUri()));
+        config = ConfigLoader.load(
+                null,
+                List.of(
+                        "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "kafka.starting-offsets=earliest",
+                        "kafka.delivery=exactly-once",
+                        "reference.model="
+                                + Path.of(System.getProperty("quantwatch.root", "."))
+                                        .resolve("models/quantwatch-demo-f16.gguf"),
+                        "sampling.rate=1",
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        "candidates=[{name: identical, backend: engine, recipe: reference}]",
+                        "engine.max-tokens=8",
+                        "windows.size=1h",
+                        "windows.slide=1h",
+                        "shadow.capacity-per-second=1000",
+                        "alerts.use-defaults=false",
+                        "metrics.prometheus.port=0",
+                        "checkpoint-interval=1s",
+                        "checkpoint-dir=" + dir.toUri()));
         var t = config.topics();
         kafka.createTopics(t);
         // One window for both runs, all event times behind the clock (the watermark never runs ahead of it).
         Instant base = Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.HOURS);
 
         // Prompt i at base + 3i s. 30 s admission periods run once the watermark (newest event − 5 s) passes them: the
-        // first run shadows prompts 0–9 and stops holding 10–14 in state; the second run shadows up to 19, the drain the rest.
+        // first run shadows prompts 0–9 and stops holding 10–14 in state; the second run shadows up to 19, the drain
+        // the rest.
         produce(0, base);
         JobClient first = MonitorJob.start(environment(null), config);
         awaitShadowRecords(10);
-        savepoint = first.stopWithSavepoint(false, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        savepoint = first.stopWithSavepoint(false, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
 
         produce(PER_RUN, base);
         resumedFrom = CheckpointResume.latest(config.checkpointDir()).orElseThrow();
         JobClient second = MonitorJob.start(environment(resumedFrom.toString()), config);
         awaitShadowRecords(20);
         // Drain: the final watermark closes the window the stop left open.
-        second.stopWithSavepoint(true, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        second.stopWithSavepoint(true, MonitorJob.savepointDir(config), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
     }
 
     @AfterAll
@@ -100,10 +118,18 @@ class RestartIntegrationTest {
     private static void produce(int from, Instant base) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = from; i < from + PER_RUN; i++) {
-                PromptEvent e = PromptEvent.newBuilder().setRequestId("r-" + i).setTenant("acme").setModel("m").setTask("chat")
-                        .setPrompt("User: hello number " + i + "\nAssistant:").setEventTime(base.plusSeconds(3L * i)).setMaxTokens(8).build();
+                PromptEvent e = PromptEvent.newBuilder()
+                        .setRequestId("r-" + i)
+                        .setTenant("acme")
+                        .setModel("m")
+                        .setTask("chat")
+                        .setPrompt("User: hello number " + i + "\nAssistant:")
+                        .setEventTime(base.plusSeconds(3L * i))
+                        .setMaxTokens(8)
+                        .build();
                 producer.send(new ProducerRecord<>(config.topics().prompts(), AVRO.serialize(e)));
             }
         }
@@ -131,16 +157,20 @@ class RestartIntegrationTest {
     void everyPromptIsShadowedOnceAcrossTheRestart() {
         List<ShadowRecord> records = read(config.topics().shadowRecords(), ShadowRecord.class);
         assertThat(records).hasSize(2 * PER_RUN);
-        assertThat(records.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet())).hasSize(2 * PER_RUN);
+        assertThat(records.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet()))
+                .hasSize(2 * PER_RUN);
     }
 
     @Test
     void theWindowOpenAcrossTheRestartIsPublishedOnceWithExactCounts() {
         List<DriftMetrics> windows = read(config.topics().metrics(), DriftMetrics.class);
-        List<DriftMetrics> rollups = windows.stream().filter(w -> w.getTask().equals(RollupWindow.ALL)).toList();
+        List<DriftMetrics> rollups = windows.stream()
+                .filter(w -> w.getTask().equals(RollupWindow.ALL))
+                .toList();
         assertThat(rollups).hasSize(1);
         assertThat(rollups.get(0).getPrompts()).isEqualTo(2 * PER_RUN);
-        assertThat(windows.stream().filter(w -> !w.getTask().equals(RollupWindow.ALL))).singleElement()
+        assertThat(windows.stream().filter(w -> !w.getTask().equals(RollupWindow.ALL)))
+                .singleElement()
                 .satisfies(w -> assertThat(w.getPrompts()).isEqualTo(2 * PER_RUN));
     }
 }

@@ -44,13 +44,24 @@ class ShadowFaultIntegrationTest {
     @BeforeAll
     static void runWithFaultyCandidates() throws Exception {
         JvmMeterRegistry.shutdown(); // a fresh registry for this class's counters
-        config = ConfigLoader.load(null, List.of(
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
-                "candidates=[{name: healthy, backend: engine, recipe: reference}, {name: flaky, backend: engine, recipe: reference},"
-                        + " {name: stuck, backend: engine, recipe: reference}, {name: bomb, backend: engine, recipe: reference}]",
-                "windows.size=1min", "windows.slide=1min", "shadow.capacity-per-second=1000", "shadow.timeout=1s",
-                "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=1s"));
+        config = ConfigLoader.load(
+                null,
+                List.of(
+                        "reference.model="
+                                + Path.of(System.getProperty("quantwatch.root", "."))
+                                        .resolve("models/quantwatch-demo-f16.gguf"),
+                        "sampling.rate=1",
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        "candidates=[{name: healthy, backend: engine, recipe: reference}, {name: flaky, backend: engine, recipe: reference},"
+                                + " {name: stuck, backend: engine, recipe: reference}, {name: bomb, backend: engine, recipe: reference}]",
+                        "windows.size=1min",
+                        "windows.slide=1min",
+                        "shadow.capacity-per-second=1000",
+                        "shadow.timeout=1s",
+                        "alerts.use-defaults=false",
+                        "metrics.prometheus.port=0",
+                        "checkpoint-interval=1s"));
         ShadowPipelineFactory pipelines = () -> {
             Map<String, ShadowPipelines> m = new LinkedHashMap<>();
             m.put("healthy", new ScriptedPipelines(Script.healthy()));
@@ -63,8 +74,14 @@ class ShadowFaultIntegrationTest {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         StreamExecutionEnvironment env = LocalFlinkEnvironment.create(2, conf).env();
         env.enableCheckpointing(config.checkpointInterval().toMillis());
-        var raw = env.fromSequence(0, PROMPTS - 1).setParallelism(1)
-                .map(new PacedPrompts(50, 7, ScriptedPipelines.FAIL, HANG_AT, ScriptedPipelines.HANG + " " + ScriptedPipelines.BAD_SCORES))
+        var raw = env.fromSequence(0, PROMPTS - 1)
+                .setParallelism(1)
+                .map(new PacedPrompts(
+                        50,
+                        7,
+                        ScriptedPipelines.FAIL,
+                        HANG_AT,
+                        ScriptedPipelines.HANG + " " + ScriptedPipelines.BAD_SCORES))
                 .setParallelism(1);
         MonitorTopology.Outputs out = MonitorTopology.build(config, raw, pipelines);
         out.shadowRecords().sinkTo(new CollectingSink<>("fault-records"));
@@ -73,7 +90,9 @@ class ShadowFaultIntegrationTest {
         counters(before);
         env.execute("faults");
         counters(after);
-        stuckThreads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("quantwatch-shadow-stuck")).count();
+        stuckThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("quantwatch-shadow-stuck"))
+                .count();
     }
 
     @AfterAll
@@ -82,7 +101,8 @@ class ShadowFaultIntegrationTest {
     }
 
     private static void counters(Map<String, Long> into) {
-        CounterTotals t = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry());
+        CounterTotals t = new CounterTotals(
+                JvmMeterRegistry.get(config.metrics().settings()).registry());
         into.put("flaky/candidate", t.total("quantwatch.shadow.errors", "candidate", "flaky", "stage", "candidate"));
         into.put("bomb/detectors", t.total("quantwatch.shadow.errors", "candidate", "bomb", "stage", "detectors"));
         into.put("healthy/errors", t.total("quantwatch.shadow.errors", "candidate", "healthy"));
@@ -95,14 +115,17 @@ class ShadowFaultIntegrationTest {
     }
 
     private static Map<Long, ShadowRecord> recordsOf(String candidate) {
-        return CollectingSink.<ShadowRecord>values("fault-records").stream().filter(r -> r.getCandidate().equals(candidate))
+        return CollectingSink.<ShadowRecord>values("fault-records").stream()
+                .filter(r -> r.getCandidate().equals(candidate))
                 .collect(Collectors.toMap(r -> Long.parseLong(r.getRequestId().substring(4)), r -> r));
     }
 
     @Test
     void everyPromptGetsAnOutcomeForEveryCandidateAndTheHealthyOneIsUnaffected() {
         assertThat(CollectingSink.<ShadowRecord>values("fault-records")).hasSize(PROMPTS * 4);
-        assertThat(recordsOf("healthy")).hasSize(PROMPTS).allSatisfy((i, r) -> assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.COMPARED));
+        assertThat(recordsOf("healthy"))
+                .hasSize(PROMPTS)
+                .allSatisfy((i, r) -> assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.COMPARED));
         assertThat(delta("healthy/errors")).isZero();
         assertThat(delta("healthy/timeouts")).isZero();
     }
@@ -112,40 +135,55 @@ class ShadowFaultIntegrationTest {
         assertThat(recordsOf("flaky")).hasSize(PROMPTS).allSatisfy((i, r) -> {
             if (i % 7 == 0) {
                 assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.ERROR);
-                assertThat(r.getOutcomeDetail()).contains("candidate: java.lang.IllegalStateException: scripted pipeline failure");
+                assertThat(r.getOutcomeDetail())
+                        .contains("candidate: java.lang.IllegalStateException: scripted pipeline failure");
             } else {
                 assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.COMPARED);
             }
         });
         assertThat(delta("flaky/candidate")).isEqualTo(10);
         List<DeadLetter> pipelineErrors = CollectingSink.<DeadLetter>values("fault-dead-letters").stream()
-                .filter(d -> d.getErrorClass().equals("PIPELINE_ERROR")).toList();
+                .filter(d -> d.getErrorClass().equals("PIPELINE_ERROR"))
+                .toList();
         assertThat(pipelineErrors).hasSize(10).allSatisfy(d -> {
-            assertThat(d.getReason()).contains("candidate flaky failed at candidate").contains("IllegalStateException");
+            assertThat(d.getReason())
+                    .contains("candidate flaky failed at candidate")
+                    .contains("IllegalStateException");
             assertThat(d.getValue()).isNotNull(); // the prompt itself, re-encoded
         });
     }
 
     @Test
     void aHungPipelineTimesOutWithoutBlockingTheStreamOrLeakingThreads() {
-        assertThat(recordsOf("stuck")).hasSize(PROMPTS).allSatisfy((i, r) -> assertThat(r.getOutcome())
-                .isEqualTo(i < HANG_AT ? ComparisonOutcome.COMPARED : ComparisonOutcome.TIMEOUT));
+        assertThat(recordsOf("stuck"))
+                .hasSize(PROMPTS)
+                .allSatisfy((i, r) -> assertThat(r.getOutcome())
+                        .isEqualTo(i < HANG_AT ? ComparisonOutcome.COMPARED : ComparisonOutcome.TIMEOUT));
         assertThat(delta("stuck/timeouts")).isEqualTo(PROMPTS - HANG_AT);
         assertThat(stuckThreads).as("threads held by the hung pipeline").isEqualTo(1);
         List<DriftMetrics> stuckWindows = CollectingSink.<DriftMetrics>values("fault-metrics").stream()
-                .filter(w -> w.getCandidate().equals("stuck") && w.getTask().equals(RollupWindow.ALL)).toList();
-        assertThat(stuckWindows.stream().mapToLong(DriftMetrics::getTimeouts).sum()).isEqualTo(PROMPTS - HANG_AT);
-        assertThat(stuckWindows.stream().mapToLong(DriftMetrics::getPrompts).sum()).isEqualTo(HANG_AT);
-        assertThat(stuckWindows.stream().mapToLong(DriftMetrics::getShadowed).sum()).isEqualTo(PROMPTS);
+                .filter(w -> w.getCandidate().equals("stuck") && w.getTask().equals(RollupWindow.ALL))
+                .toList();
+        assertThat(stuckWindows.stream().mapToLong(DriftMetrics::getTimeouts).sum())
+                .isEqualTo(PROMPTS - HANG_AT);
+        assertThat(stuckWindows.stream().mapToLong(DriftMetrics::getPrompts).sum())
+                .isEqualTo(HANG_AT);
+        assertThat(stuckWindows.stream().mapToLong(DriftMetrics::getShadowed).sum())
+                .isEqualTo(PROMPTS);
     }
 
     @Test
     void aDetectorThatThrowsCostsOneComparisonAndADetectorErrorDeadLetter() {
-        assertThat(recordsOf("bomb").get((long) HANG_AT).getOutcomeDetail()).startsWith("detectors: java.lang.NullPointerException");
-        assertThat(recordsOf("bomb").values().stream().filter(r -> r.getOutcome() == ComparisonOutcome.COMPARED)).hasSize(PROMPTS - 1);
+        assertThat(recordsOf("bomb").get((long) HANG_AT).getOutcomeDetail())
+                .startsWith("detectors: java.lang.NullPointerException");
+        assertThat(recordsOf("bomb").values().stream().filter(r -> r.getOutcome() == ComparisonOutcome.COMPARED))
+                .hasSize(PROMPTS - 1);
         assertThat(delta("bomb/detectors")).isEqualTo(1);
-        assertThat(CollectingSink.<DeadLetter>values("fault-dead-letters").stream().filter(d -> d.getErrorClass().equals("DETECTOR_ERROR")))
-                .singleElement().satisfies(d -> assertThat(d.getReason()).contains("candidate bomb failed at detectors")
+        assertThat(CollectingSink.<DeadLetter>values("fault-dead-letters").stream()
+                        .filter(d -> d.getErrorClass().equals("DETECTOR_ERROR")))
+                .singleElement()
+                .satisfies(d -> assertThat(d.getReason())
+                        .contains("candidate bomb failed at detectors")
                         .contains("NullPointerException"));
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
+import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
+import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.embedded.CheckpointStats;
 import io.quantwatch.embedded.CheckpointWatch;
 import io.quantwatch.embedded.CounterTotals;
 import io.quantwatch.embedded.LocalFlinkEnvironment;
-import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
-import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DriftMetrics;
@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class ShadowOverloadIntegrationTest {
     private static final int SECONDS = 60;
     private static final int PER_SECOND = 100;
-    private static final long BOUND_MILLIS = Duration.ofSeconds(10 + 10 + 1 + 5).toMillis(); // size + slide + disorder + max delay
+    private static final long BOUND_MILLIS =
+            Duration.ofSeconds(10 + 10 + 1 + 5).toMillis(); // size + slide + disorder + max delay
 
     private static MonitorConfig config;
     private static Map<String, Long> before;
@@ -44,13 +45,25 @@ class ShadowOverloadIntegrationTest {
     @BeforeAll
     static void overload() throws Exception {
         JvmMeterRegistry.shutdown(); // a fresh registry for this class's counters
-        config = ConfigLoader.load(null, List.of(
-                "reference.model=" + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf"),
-                "sampling.rate=1", "sampling.per-tenant-per-second=1000", "sampling.burst=1000",
-                "candidates=[{name: steady, backend: engine, recipe: reference}, {name: slow, backend: engine, recipe: reference}]",
-                "windows.size=10s", "windows.slide=10s", "windows.out-of-orderness=1s", "windows.idle-timeout=5s",
-                "shadow.max-delay=5s", "shadow.timeout=2s",
-                "alerts.use-defaults=false", "metrics.prometheus.port=0", "checkpoint-interval=2s"));
+        config = ConfigLoader.load(
+                null,
+                List.of(
+                        "reference.model="
+                                + Path.of(System.getProperty("quantwatch.root", "."))
+                                        .resolve("models/quantwatch-demo-f16.gguf"),
+                        "sampling.rate=1",
+                        "sampling.per-tenant-per-second=1000",
+                        "sampling.burst=1000",
+                        "candidates=[{name: steady, backend: engine, recipe: reference}, {name: slow, backend: engine, recipe: reference}]",
+                        "windows.size=10s",
+                        "windows.slide=10s",
+                        "windows.out-of-orderness=1s",
+                        "windows.idle-timeout=5s",
+                        "shadow.max-delay=5s",
+                        "shadow.timeout=2s",
+                        "alerts.use-defaults=false",
+                        "metrics.prometheus.port=0",
+                        "checkpoint-interval=2s"));
         ShadowPipelineFactory pipelines = () -> {
             Map<String, ShadowPipelines> m = new LinkedHashMap<>();
             m.put("steady", new ScriptedPipelines(Script.healthy()));
@@ -62,8 +75,11 @@ class ShadowOverloadIntegrationTest {
         LocalFlinkEnvironment flink = LocalFlinkEnvironment.create(2, conf);
         StreamExecutionEnvironment env = flink.env();
         env.enableCheckpointing(config.checkpointInterval().toMillis());
-        var raw = env.fromSequence(0, SECONDS * PER_SECOND - 1).setParallelism(1)
-                .map(new PacedPrompts(PER_SECOND, 0, "", -1, "")).setParallelism(1).name("paced prompts");
+        var raw = env.fromSequence(0, SECONDS * PER_SECOND - 1)
+                .setParallelism(1)
+                .map(new PacedPrompts(PER_SECOND, 0, "", -1, ""))
+                .setParallelism(1)
+                .name("paced prompts");
         MonitorTopology.Outputs out = MonitorTopology.build(config, raw, pipelines);
         out.metrics().sinkTo(new CollectingSink<>("overload-metrics"));
         out.shadowRecords().sinkTo(new CollectingSink<>("overload-records"));
@@ -78,10 +94,12 @@ class ShadowOverloadIntegrationTest {
     }
 
     private static Map<String, Long> counters() {
-        CounterTotals t = new CounterTotals(JvmMeterRegistry.get(config.metrics().settings()).registry());
+        CounterTotals t = new CounterTotals(
+                JvmMeterRegistry.get(config.metrics().settings()).registry());
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("valid", t.total("quantwatch.prompts", "outcome", "valid"));
-        for (String d : List.of("other_model", "not_sampled", "duplicate", "rate_limited", "over_capacity", "late", "admitted")) {
+        for (String d : List.of(
+                "other_model", "not_sampled", "duplicate", "rate_limited", "over_capacity", "late", "admitted")) {
             m.put(d, t.total("quantwatch.sampling", "decision", d));
         }
         m.put("shadowed", t.total("quantwatch.shadowed"));
@@ -96,9 +114,13 @@ class ShadowOverloadIntegrationTest {
     @Test
     void windowsKeepClosingWithinTheBoundWhileMostPromptsAreShed() {
         List<CollectingSink.Arrived<DriftMetrics>> windows = CollectingSink.arrived("overload-metrics");
-        assertThat(windows).hasSizeGreaterThanOrEqualTo(SECONDS / 10 * 2 * 2); // every 10 s: 2 candidates, per key and roll-up
-        assertThat(windows).allSatisfy(w -> assertThat(w.wallMillis() - w.value().getWindowEnd().toEpochMilli())
-                .as("freshness of the window ending %s", w.value().getWindowEnd()).isLessThanOrEqualTo(BOUND_MILLIS + 5_000));
+        assertThat(windows)
+                .hasSizeGreaterThanOrEqualTo(SECONDS / 10 * 2 * 2); // every 10 s: 2 candidates, per key and roll-up
+        assertThat(windows)
+                .allSatisfy(w -> assertThat(
+                                w.wallMillis() - w.value().getWindowEnd().toEpochMilli())
+                        .as("freshness of the window ending %s", w.value().getWindowEnd())
+                        .isLessThanOrEqualTo(BOUND_MILLIS + 5_000));
         assertThat(delta("over_capacity")).as("shed").isGreaterThan(delta("shadowed") * 10);
         assertThat(delta("shadowed")).as("the slow candidate's capacity used").isGreaterThan(SECONDS);
     }
@@ -106,17 +128,27 @@ class ShadowOverloadIntegrationTest {
     @Test
     void everyPromptIsAccountedForExactly() {
         assertThat(delta("valid")).isEqualTo(SECONDS * PER_SECOND);
-        assertThat(delta("other_model") + delta("not_sampled") + delta("duplicate") + delta("rate_limited") + delta("over_capacity") + delta("late")
-                + delta("shadowed") + delta("rejected")).isEqualTo(delta("valid"));
+        assertThat(delta("other_model")
+                        + delta("not_sampled")
+                        + delta("duplicate")
+                        + delta("rate_limited")
+                        + delta("over_capacity")
+                        + delta("late")
+                        + delta("shadowed")
+                        + delta("rejected"))
+                .isEqualTo(delta("valid"));
         assertThat(delta("admitted")).isEqualTo(delta("shadowed") + delta("rejected"));
         List<ShadowRecord> published = CollectingSink.values("overload-records");
         assertThat(published).hasSize((int) delta("shadowed") * 2);
         List<DriftMetrics> perKey = CollectingSink.<DriftMetrics>values("overload-metrics").stream()
-                .filter(w -> !w.getTask().equals(RollupWindow.ALL)).toList();
+                .filter(w -> !w.getTask().equals(RollupWindow.ALL))
+                .toList();
         assertThat(perKey.stream().mapToLong(DriftMetrics::getShadowed).sum()).isEqualTo(published.size());
         assertThat(perKey.stream().mapToLong(DriftMetrics::getOffered).sum())
                 .isEqualTo(2 * (delta("over_capacity") + delta("shadowed")));
-        assertThat(perKey).allSatisfy(w -> assertThat(w.getPrompts()).isEqualTo(w.getShadowed() - w.getTimeouts() - w.getErrors()));
+        assertThat(perKey)
+                .allSatisfy(
+                        w -> assertThat(w.getPrompts()).isEqualTo(w.getShadowed() - w.getTimeouts() - w.getErrors()));
     }
 
     @Test
@@ -125,6 +157,7 @@ class ShadowOverloadIntegrationTest {
         assertThat(last).isNotNull();
         assertThat(last.completed()).isGreaterThanOrEqualTo(SECONDS / 2 / 2);
         assertThat(checkpoints.failedWhileRunning()).as(last.lastFailure()).isZero();
-        assertThat(last.maxMillis()).isLessThanOrEqualTo(config.checkpointInterval().plusSeconds(30).toMillis());
+        assertThat(last.maxMillis())
+                .isLessThanOrEqualTo(config.checkpointInterval().plusSeconds(30).toMillis());
     }
 }

@@ -1,6 +1,5 @@
 package io.quantwatch.job;
 
-import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
@@ -38,6 +37,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,12 +45,14 @@ import org.junit.jupiter.api.Test;
  * admitted work only, a checkpoint taken mid-work that restores it, and no state or timers left afterwards.
  */
 class ShadowStageHarnessTest {
-    private static final AvroSingleObjectSerializer<PromptEvent> BYTES = new AvroSingleObjectSerializer<>(PromptEvent.class);
-    private static final MetricsSettings METRICS = new MetricsSettings(true, "127.0.0.1", 0, null, Duration.ofSeconds(30));
+    private static final AvroSingleObjectSerializer<PromptEvent> BYTES =
+            new AvroSingleObjectSerializer<>(PromptEvent.class);
+    private static final MetricsSettings METRICS =
+            new MetricsSettings(true, "127.0.0.1", 0, null, Duration.ofSeconds(30));
     private static final DeterministicSampler HASH = new DeterministicSampler(1.0, "");
     /** 10 s periods, 10 s delay, a pinned capacity of 1 prompt/s: a period admits 10 minus what is still pending. */
-    private static final ShadowStage.Settings SETTINGS = new ShadowStage.Settings("prompts", METRICS, HASH, 10_000,
-            Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0, 16);
+    private static final ShadowStage.Settings SETTINGS = new ShadowStage.Settings(
+            "prompts", METRICS, HASH, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0, 16);
 
     private static ShadowPipelineFactory pipelines(long sleepMillis) {
         return () -> {
@@ -61,8 +63,8 @@ class ShadowStageHarnessTest {
         };
     }
 
-    private static OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> harness(ShadowStage stage, OperatorSubtaskState state)
-            throws Exception {
+    private static OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> harness(
+            ShadowStage stage, OperatorSubtaskState state) throws Exception {
         var h = new OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord>(stage);
         if (state != null) {
             h.initializeState(state);
@@ -72,15 +74,27 @@ class ShadowStageHarnessTest {
     }
 
     private static PromptEvent event(int i, long ts, String text) {
-        return PromptEvent.newBuilder().setRequestId("req-" + i).setTenant("t" + (i % 3)).setModel("m").setPrompt(text)
-                .setEventTime(Instant.ofEpochMilli(ts)).build();
+        return PromptEvent.newBuilder()
+                .setRequestId("req-" + i)
+                .setTenant("t" + (i % 3))
+                .setModel("m")
+                .setPrompt(text)
+                .setEventTime(Instant.ofEpochMilli(ts))
+                .build();
     }
 
     /** Prompt i as read from partition 2 at offset 1000 + i. */
     private static SourcedPrompt prompt(int i, long ts, String text) {
         PromptEvent e = event(i, ts, text);
-        return new SourcedPrompt(e, new RawPromptRecord("prompts", 2, 1_000 + i, ts, ("key-" + i).getBytes(StandardCharsets.UTF_8),
-                BYTES.serialize(e)));
+        return new SourcedPrompt(
+                e,
+                new RawPromptRecord(
+                        "prompts",
+                        2,
+                        1_000 + i,
+                        ts,
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                        BYTES.serialize(e)));
     }
 
     private static SourcedPrompt prompt(int i, long ts) {
@@ -88,7 +102,8 @@ class ShadowStageHarnessTest {
     }
 
     /** Runs the mailbox until the stage has nothing admitted (results come back as mails). */
-    private static void drain(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ShadowStage stage) throws Exception {
+    private static void drain(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ShadowStage stage)
+            throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (stage.pending() > 0 && System.nanoTime() < end) {
             var mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
@@ -101,16 +116,23 @@ class ShadowStageHarnessTest {
         assertThat(stage.pending()).isZero();
     }
 
-    private static List<ShadowRecord> records(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ComparisonOutcome outcome) {
-        return h.extractOutputValues().stream().filter(r -> r.getOutcome() == outcome).toList();
+    private static List<ShadowRecord> records(
+            OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ComparisonOutcome outcome) {
+        return h.extractOutputValues().stream()
+                .filter(r -> r.getOutcome() == outcome)
+                .toList();
     }
 
     private static List<Long> watermarks(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h) {
-        return h.getOutput().stream().filter(o -> o instanceof Watermark).map(o -> ((Watermark) o).getTimestamp()).toList();
+        return h.getOutput().stream()
+                .filter(o -> o instanceof Watermark)
+                .map(o -> ((Watermark) o).getTimestamp())
+                .toList();
     }
 
     private static long count(String decision) {
-        return new CounterTotals(JvmMeterRegistry.get(METRICS).registry()).total("quantwatch.sampling", "decision", decision);
+        return new CounterTotals(JvmMeterRegistry.get(METRICS).registry())
+                .total("quantwatch.sampling", "decision", decision);
     }
 
     @BeforeAll
@@ -137,22 +159,32 @@ class ShadowStageHarnessTest {
 
         h.processWatermark(9_999);
         // The watermark stops just below the oldest admitted prompt until its result is out.
-        Set<String> expected = offered.stream().map(SourcedPrompt::event).sorted(Comparator.comparingDouble(p -> HASH.fraction(p.getRequestId())))
-                .limit(10).map(PromptEvent::getRequestId).collect(Collectors.toSet());
-        long oldestAdmitted = offered.stream().filter(p -> expected.contains(p.event().getRequestId()))
-                .mapToLong(SourcedPrompt::eventTimeMillis).min().orElseThrow();
+        Set<String> expected = offered.stream()
+                .map(SourcedPrompt::event)
+                .sorted(Comparator.comparingDouble(p -> HASH.fraction(p.getRequestId())))
+                .limit(10)
+                .map(PromptEvent::getRequestId)
+                .collect(Collectors.toSet());
+        long oldestAdmitted = offered.stream()
+                .filter(p -> expected.contains(p.event().getRequestId()))
+                .mapToLong(SourcedPrompt::eventTimeMillis)
+                .min()
+                .orElseThrow();
         assertThat(watermarks(h)).allSatisfy(w -> assertThat(w).isLessThan(oldestAdmitted));
         drain(h, stage);
 
         List<ShadowRecord> compared = records(h, ComparisonOutcome.COMPARED);
         assertThat(compared).hasSize(20);
-        assertThat(compared.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet())).isEqualTo(expected);
+        assertThat(compared.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet()))
+                .isEqualTo(expected);
         assertThat(records(h, ComparisonOutcome.SHED)).hasSize(220); // 110 prompts shed in all, × 2 candidates
         assertThat(count("over_capacity") - shedBefore).isEqualTo(110);
         assertThat(watermarks(h)).last().isEqualTo(9_999L);
 
-        assertThat(new CounterTotals(JvmMeterRegistry.get(METRICS).registry()).total("quantwatch.shadow.max.tokens.capped"))
-                .as("prompts ask for 256 tokens, the stage caps at 16").isGreaterThanOrEqualTo(10);
+        assertThat(new CounterTotals(JvmMeterRegistry.get(METRICS).registry())
+                        .total("quantwatch.shadow.max.tokens.capped"))
+                .as("prompts ask for 256 tokens, the stage caps at 16")
+                .isGreaterThanOrEqualTo(10);
         h.processElement(new StreamRecord<>(prompt(99, 5_000), 5_000)); // its period was already admitted
         assertThat(count("late") - lateBefore).isEqualTo(1);
         assertThat(stage.held()).isZero();
@@ -181,7 +213,9 @@ class ShadowStageHarnessTest {
         assertThat(restored.held()).isEqualTo(3);
         h2.processWatermark(19_999);
         drain(h2, restored);
-        assertThat(records(h2, ComparisonOutcome.COMPARED)).hasSize(16).extracting(ShadowRecord::getRequestId)
+        assertThat(records(h2, ComparisonOutcome.COMPARED))
+                .hasSize(16)
+                .extracting(ShadowRecord::getRequestId)
                 .containsOnly("req-0", "req-1", "req-2", "req-3", "req-4", "req-5", "req-6", "req-7");
         assertThat(watermarks(h2)).last().isEqualTo(19_999L);
 
@@ -206,7 +240,9 @@ class ShadowStageHarnessTest {
         drain(h, stage);
         assertThat(h.getOutput()).filteredOn(o -> o instanceof WatermarkStatus).containsExactly(WatermarkStatus.IDLE);
         h.processWatermarkStatus(WatermarkStatus.ACTIVE);
-        assertThat(h.getOutput()).filteredOn(o -> o instanceof WatermarkStatus).containsExactly(WatermarkStatus.IDLE, WatermarkStatus.ACTIVE);
+        assertThat(h.getOutput())
+                .filteredOn(o -> o instanceof WatermarkStatus)
+                .containsExactly(WatermarkStatus.IDLE, WatermarkStatus.ACTIVE);
         h.close();
     }
 
@@ -225,8 +261,12 @@ class ShadowStageHarnessTest {
         h.processWatermark(9_999);
         drain(h, stage);
 
-        List<DeadLetter> dead = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
-        assertThat(dead).extracting(DeadLetter::getErrorClass).containsExactlyInAnyOrder("PROMPT_TOO_LONG", "PIPELINE_ERROR");
+        List<DeadLetter> dead = h.getSideOutput(DecodePrompts.DEAD_LETTERS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+        assertThat(dead)
+                .extracting(DeadLetter::getErrorClass)
+                .containsExactlyInAnyOrder("PROMPT_TOO_LONG", "PIPELINE_ERROR");
         for (DeadLetter d : dead) {
             SourcedPrompt original = d.getErrorClass().equals("PROMPT_TOO_LONG") ? tooLong : failing;
             assertThat(d.getSourceTopic()).isEqualTo("prompts");
@@ -240,14 +280,17 @@ class ShadowStageHarnessTest {
     }
 
     /** The shadow stage's state before prompts carried their source: bare Avro events under the old names. */
-    private static final class LegacyShadowState extends AbstractStreamOperator<ShadowRecord> implements OneInputStreamOperator<PromptEvent, ShadowRecord> {
+    private static final class LegacyShadowState extends AbstractStreamOperator<ShadowRecord>
+            implements OneInputStreamOperator<PromptEvent, ShadowRecord> {
         private transient ListState<PromptEvent> held;
 
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
-            held = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held-prompts", new AvroTypeInfo<>(PromptEvent.class)));
-            context.getOperatorStateStore().getListState(new ListStateDescriptor<>("admitted-prompts", new AvroTypeInfo<>(PromptEvent.class)));
+            held = context.getOperatorStateStore()
+                    .getListState(new ListStateDescriptor<>("held-prompts", new AvroTypeInfo<>(PromptEvent.class)));
+            context.getOperatorStateStore()
+                    .getListState(new ListStateDescriptor<>("admitted-prompts", new AvroTypeInfo<>(PromptEvent.class)));
         }
 
         @Override
@@ -271,8 +314,10 @@ class ShadowStageHarnessTest {
         assertThat(stage.held()).isEqualTo(3);
         h.processWatermark(9_999);
         drain(h, stage);
-        assertThat(records(h, ComparisonOutcome.COMPARED)).extracting(ShadowRecord::getRequestId)
-                .containsOnly("req-0", "req-1", "req-2").hasSize(6);
+        assertThat(records(h, ComparisonOutcome.COMPARED))
+                .extracting(ShadowRecord::getRequestId)
+                .containsOnly("req-0", "req-1", "req-2")
+                .hasSize(6);
         OperatorSubtaskState after = h.snapshot(2, 2);
         h.close();
 

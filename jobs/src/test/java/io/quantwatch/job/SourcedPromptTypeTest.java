@@ -26,9 +26,15 @@ class SourcedPromptTypeTest {
         assertThat(pojo.getTypeAt("event")).isInstanceOf(AvroTypeInfo.class);
         assertThat(pojo.getTypeAt("source")).isInstanceOf(PojoTypeInfo.class);
 
-        PromptEvent e = PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m").setPrompt("hi")
-                .setEventTime(Instant.parse("2026-11-28T10:00:00Z")).build();
-        SourcedPrompt p = new SourcedPrompt(e, new RawPromptRecord("prompts", 3, 42, 7, null, "bytes".getBytes(StandardCharsets.UTF_8)));
+        PromptEvent e = PromptEvent.newBuilder()
+                .setRequestId("r")
+                .setTenant("t")
+                .setModel("m")
+                .setPrompt("hi")
+                .setEventTime(Instant.parse("2026-11-28T10:00:00Z"))
+                .build();
+        SourcedPrompt p = new SourcedPrompt(
+                e, new RawPromptRecord("prompts", 3, 42, 7, null, "bytes".getBytes(StandardCharsets.UTF_8)));
         TypeSerializer<SourcedPrompt> serializer = type.createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(128);
         serializer.serialize(p, out);

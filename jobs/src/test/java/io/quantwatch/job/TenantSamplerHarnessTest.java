@@ -1,12 +1,12 @@
 package io.quantwatch.job;
 
-import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.schemas.PromptEvent;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -17,8 +17,13 @@ import org.junit.jupiter.api.Test;
 class TenantSamplerHarnessTest {
 
     private static SourcedPrompt prompt(String id, String tenant, String model) {
-        PromptEvent e = PromptEvent.newBuilder().setRequestId(id).setTenant(tenant).setModel(model).setPrompt("hi")
-                .setEventTime(Instant.EPOCH).build();
+        PromptEvent e = PromptEvent.newBuilder()
+                .setRequestId(id)
+                .setTenant(tenant)
+                .setModel(model)
+                .setPrompt("hi")
+                .setEventTime(Instant.EPOCH)
+                .build();
         return new SourcedPrompt(e, new RawPromptRecord("prompts", 0, 0, 0, null, new byte[0]));
     }
 
@@ -30,10 +35,12 @@ class TenantSamplerHarnessTest {
         return p.event().getRequestId();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, SourcedPrompt, SourcedPrompt> harness(double rate, String model)
-            throws Exception {
-        TenantSampler fn = new TenantSampler(new DeterministicSampler(rate, ""), model, 1.0, 3, MetricsSettings.disabled());
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, SourcedPrompt, SourcedPrompt> harness(
+            double rate, String model) throws Exception {
+        TenantSampler fn =
+                new TenantSampler(new DeterministicSampler(rate, ""), model, 1.0, 3, MetricsSettings.disabled());
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING);
         h.open();
         return h;
     }
@@ -46,14 +53,18 @@ class TenantSamplerHarnessTest {
                 h.processElement(prompt("a" + i, "acme", "m"), 0);
                 h.processElement(prompt("g" + i, "globex", "m"), 0);
             }
-            assertThat(h.extractOutputValues()).extracting(TenantSamplerHarnessTest::requestId)
+            assertThat(h.extractOutputValues())
+                    .extracting(TenantSamplerHarnessTest::requestId)
                     .containsExactly("a0", "g0", "a1", "g1", "a2", "g2");
             assertThat(h.numKeyedStateEntries()).isEqualTo(4); // bucket + cleanup time, per tenant
             assertThat(h.numProcessingTimeTimers()).isEqualTo(2);
 
             h.setProcessingTime(1000); // one token back for each tenant; their timers are not due yet
             h.processElement(prompt("a5", "acme", "m"), 0);
-            assertThat(h.extractOutputValues()).extracting(TenantSamplerHarnessTest::requestId).last().isEqualTo("a5");
+            assertThat(h.extractOutputValues())
+                    .extracting(TenantSamplerHarnessTest::requestId)
+                    .last()
+                    .isEqualTo("a5");
 
             h.setProcessingTime(10_000); // both buckets full again: state and timers gone
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -71,7 +82,9 @@ class TenantSamplerHarnessTest {
                 h.processElement(prompt("x" + i, "t" + i, "served-b"), 0);
                 expected += sampler.sampled("r" + i) ? 1 : 0;
             }
-            assertThat(h.extractOutputValues()).hasSize(expected).allMatch(p -> p.event().getModel().equals("served-a"))
+            assertThat(h.extractOutputValues())
+                    .hasSize(expected)
+                    .allMatch(p -> p.event().getModel().equals("served-a"))
                     .allMatch(p -> sampler.sampled(requestId(p)));
             assertThat(h.numKeyedStateEntries()).isEqualTo(2 * expected);
         }
@@ -79,9 +92,10 @@ class TenantSamplerHarnessTest {
 
     @Test
     void aRetriedRequestIdIsShadowedOnceWithinTheHorizonAndAgainAfterIt() throws Exception {
-        TenantSampler fn = new TenantSampler(new DeterministicSampler(1.0, ""), "*", 1000, 1000, Duration.ofMinutes(10),
-                MetricsSettings.disabled());
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING)) {
+        TenantSampler fn = new TenantSampler(
+                new DeterministicSampler(1.0, ""), "*", 1000, 1000, Duration.ofMinutes(10), MetricsSettings.disabled());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING)) {
             h.open();
             h.setStateTtlProcessingTime(0);
             for (int i = 0; i < 3; i++) { // an at-least-once producer retrying
@@ -89,11 +103,15 @@ class TenantSamplerHarnessTest {
             }
             h.processElement(prompt("r1", "globex", "m"), 0); // ids are per tenant
             h.processElement(prompt("r2", "acme", "m"), 0);
-            assertThat(h.extractOutputValues()).extracting(p -> tenant(p) + "/" + requestId(p))
+            assertThat(h.extractOutputValues())
+                    .extracting(p -> tenant(p) + "/" + requestId(p))
                     .containsExactly("acme/r1", "globex/r1", "acme/r2");
             h.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() + 1);
             h.processElement(prompt("r1", "acme", "m"), 0);
-            assertThat(h.extractOutputValues()).extracting(TenantSamplerHarnessTest::requestId).last().isEqualTo("r1");
+            assertThat(h.extractOutputValues())
+                    .extracting(TenantSamplerHarnessTest::requestId)
+                    .last()
+                    .isEqualTo("r1");
         }
     }
 }

@@ -21,14 +21,13 @@ class WallClockBoundedWatermarksTest {
         }
 
         @Override
-        public void markIdle() {
-        }
+        public void markIdle() {}
 
         @Override
-        public void markActive() {
-        }
+        public void markActive() {}
     };
-    private final WallClockBoundedWatermarks<String> generator = new WallClockBoundedWatermarks<>(Duration.ofSeconds(5), now::get);
+    private final WallClockBoundedWatermarks<String> generator =
+            new WallClockBoundedWatermarks<>(Duration.ofSeconds(5), now::get);
 
     private long emit() {
         generator.onPeriodicEmit(output);

@@ -9,11 +9,11 @@ import java.util.stream.Collectors;
  * reach its parameter map. Used by QuantWatch's oracle only.
  */
 public final class TokenIdPrompt {
-    private TokenIdPrompt() {
-    }
+    private TokenIdPrompt() {}
 
     public static InferenceParameters withTokens(InferenceParameters params, int[] tokens) {
-        params.parameters.put("prompt", Arrays.stream(tokens).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]")));
+        params.parameters.put(
+                "prompt", Arrays.stream(tokens).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]")));
         return params;
     }
 }

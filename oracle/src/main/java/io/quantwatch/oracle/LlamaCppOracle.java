@@ -40,13 +40,18 @@ public final class LlamaCppOracle {
             command.add(LlamaCppWorker.class.getName());
             command.add(in.getAbsolutePath());
             command.add(out.getAbsolutePath());
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("llama.cpp worker did not finish within " + timeoutSeconds + " s; log: " + tail(log));
+                throw new IllegalStateException(
+                        "llama.cpp worker did not finish within " + timeoutSeconds + " s; log: " + tail(log));
             }
             if (p.exitValue() != 0 || !out.exists()) {
-                throw new IllegalStateException("llama.cpp worker failed with exit code " + p.exitValue() + "; log: " + tail(log));
+                throw new IllegalStateException(
+                        "llama.cpp worker failed with exit code " + p.exitValue() + "; log: " + tail(log));
             }
             return json.readValue(out, OracleResponse.class);
         } catch (IOException e) {

@@ -18,8 +18,7 @@ import java.util.List;
  * alone changes greedy output.
  */
 public final class LlamaCppWorker {
-    private LlamaCppWorker() {
-    }
+    private LlamaCppWorker() {}
 
     public static void main(String[] args) {
         int status = 0;

@@ -1,16 +1,16 @@
 package io.quantwatch.schemas;
 
-import java.time.Instant;
-import org.apache.avro.SchemaParseException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaParseException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -23,9 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaContractTest {
     static final Map<String, Schema> CURRENT = Map.of(
-            "PromptEvent", PromptEvent.getClassSchema(), "ShadowRecord", ShadowRecord.getClassSchema(),
-            "DriftMetrics", DriftMetrics.getClassSchema(), "DriftAlert", DriftAlert.getClassSchema(),
-            "DivergentSample", DivergentSample.getClassSchema(), "DeadLetter", DeadLetter.getClassSchema());
+            "PromptEvent",
+            PromptEvent.getClassSchema(),
+            "ShadowRecord",
+            ShadowRecord.getClassSchema(),
+            "DriftMetrics",
+            DriftMetrics.getClassSchema(),
+            "DriftAlert",
+            DriftAlert.getClassSchema(),
+            "DivergentSample",
+            DivergentSample.getClassSchema(),
+            "DeadLetter",
+            DeadLetter.getClassSchema());
 
     static Schema published(String name) throws Exception {
         Schema.Parser parser = new Schema.Parser();
@@ -49,10 +58,12 @@ class SchemaContractTest {
     void everySchemaIsFullyCompatibleWithItsPublishedVersion() throws Exception {
         for (Map.Entry<String, Schema> e : CURRENT.entrySet()) {
             Schema old = published(e.getKey());
-            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(e.getValue(), old).getType())
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(e.getValue(), old)
+                            .getType())
                     .as("%s: new readers read data written with the published schema", e.getKey())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, e.getValue()).getType())
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, e.getValue())
+                            .getType())
                     .as("%s: published readers read new data", e.getKey())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
@@ -60,8 +71,14 @@ class SchemaContractTest {
 
     @Test
     void promptEventsRoundTripInSingleObjectEncoding() throws Exception {
-        PromptEvent p = PromptEvent.newBuilder().setRequestId("r-1").setTenant("acme").setModel("demo").setPrompt("User: hi\nAssistant:")
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L)).setResponseFormat(ResponseFormat.JSON).build();
+        PromptEvent p = PromptEvent.newBuilder()
+                .setRequestId("r-1")
+                .setTenant("acme")
+                .setModel("demo")
+                .setPrompt("User: hi\nAssistant:")
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setResponseFormat(ResponseFormat.JSON)
+                .build();
         ByteBuffer bytes = p.toByteBuffer();
         assertThat(bytes.get(0)).isEqualTo((byte) 0xC3); // single-object marker C3 01, then the 8-byte fingerprint
         assertThat(bytes.get(1)).isEqualTo((byte) 0x01);
@@ -75,9 +92,22 @@ class SchemaContractTest {
     void bytesThatAreNotOurSchemaAreRejectedClearly() throws Exception {
         assertThatThrownBy(() -> PromptEvent.fromByteBuffer(ByteBuffer.wrap("{\"prompt\": 1}".getBytes())))
                 .isInstanceOf(BadHeaderException.class);
-        ByteBuffer other = DriftAlert.newBuilder().setRule("r").setMetric("m").setState(AlertState.FIRING).setModel("x")
-                .setCandidate("c").setTask("t").setTenant("a").setWindowEnd(Instant.EPOCH).setValue(1).setLower(1)
-                .setUpper(1).setThreshold(0.5).setSamples(3).build().toByteBuffer();
+        ByteBuffer other = DriftAlert.newBuilder()
+                .setRule("r")
+                .setMetric("m")
+                .setState(AlertState.FIRING)
+                .setModel("x")
+                .setCandidate("c")
+                .setTask("t")
+                .setTenant("a")
+                .setWindowEnd(Instant.EPOCH)
+                .setValue(1)
+                .setLower(1)
+                .setUpper(1)
+                .setThreshold(0.5)
+                .setSamples(3)
+                .build()
+                .toByteBuffer();
         assertThatThrownBy(() -> PromptEvent.fromByteBuffer(other)).isInstanceOf(MissingSchemaException.class);
     }
 

@@ -42,7 +42,8 @@ public sealed interface Check {
             try {
                 node = JSON.readTree(output.strip());
             } catch (Exception e) {
-                return Result.fail("invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                return Result.fail(
+                        "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }
             if (node == null || !node.isObject()) {
                 return Result.fail("not a JSON object");

@@ -8,23 +8,61 @@ import java.util.Random;
 /** Replies under a format constraint: exactly N sentences, only the value, a list of exactly N items, yes or no. */
 final class ConstrainedReplyTasks {
     private static final String[][] TOPICS = {
-        {"bees", "Bees live in large colonies.", "A queen lays the eggs.", "Workers collect nectar from flowers.",
-            "Honey is stored in wax cells.", "Bees dance to share directions."},
-        {"the moon", "The moon orbits the earth.", "It has no air to breathe.", "Its surface is covered in dust.",
-            "The same side always faces us.", "Tides follow its pull."},
-        {"rain", "Rain falls from clouds.", "Clouds form when vapor cools.", "Drops grow until they are heavy.",
-            "Rain fills rivers and lakes.", "Some rain freezes into hail."},
-        {"trains", "Trains run on steel rails.", "Many trains are electric.", "A locomotive pulls the cars.",
-            "Fast trains link large cities.", "Stations are where trains stop."},
-        {"volcanoes", "Volcanoes release molten rock.", "Lava cools into new stone.", "Ash can travel very far.",
-            "Some volcanoes sleep for centuries.", "Islands can rise from eruptions."},
-        {"libraries", "Libraries lend books for free.", "Books are sorted by subject.", "Librarians help people find answers.",
-            "Quiet rooms are made for reading.", "Many libraries also lend music."}};
+        {
+            "bees",
+            "Bees live in large colonies.",
+            "A queen lays the eggs.",
+            "Workers collect nectar from flowers.",
+            "Honey is stored in wax cells.",
+            "Bees dance to share directions."
+        },
+        {
+            "the moon",
+            "The moon orbits the earth.",
+            "It has no air to breathe.",
+            "Its surface is covered in dust.",
+            "The same side always faces us.",
+            "Tides follow its pull."
+        },
+        {
+            "rain",
+            "Rain falls from clouds.",
+            "Clouds form when vapor cools.",
+            "Drops grow until they are heavy.",
+            "Rain fills rivers and lakes.",
+            "Some rain freezes into hail."
+        },
+        {
+            "trains",
+            "Trains run on steel rails.",
+            "Many trains are electric.",
+            "A locomotive pulls the cars.",
+            "Fast trains link large cities.",
+            "Stations are where trains stop."
+        },
+        {
+            "volcanoes",
+            "Volcanoes release molten rock.",
+            "Lava cools into new stone.",
+            "Ash can travel very far.",
+            "Some volcanoes sleep for centuries.",
+            "Islands can rise from eruptions."
+        },
+        {
+            "libraries",
+            "Libraries lend books for free.",
+            "Books are sorted by subject.",
+            "Librarians help people find answers.",
+            "Quiet rooms are made for reading.",
+            "Many libraries also lend music."
+        }
+    };
     private static final String[][] CATEGORIES = {
         {"fruits", "apple", "pear", "plum", "mango", "cherry", "grape", "lemon"},
         {"colors", "red", "blue", "green", "yellow", "purple", "orange", "white"},
         {"tools", "hammer", "saw", "wrench", "drill", "chisel", "pliers", "file"},
-        {"animals", "otter", "heron", "badger", "lynx", "gecko", "bison", "crab"}};
+        {"animals", "otter", "heron", "badger", "lynx", "gecko", "bison", "crab"}
+    };
     private static final String[] NUMBER_WORDS = {"zero", "one", "two", "three", "four", "five"};
 
     private final List<String[]> facts = new ArrayList<>();
@@ -32,11 +70,14 @@ final class ConstrainedReplyTasks {
     ConstrainedReplyTasks() {
         // A closed, invented fact table the model memorizes: 40 places with a capital, a founder and a year.
         Random fixed = new Random(1234);
-        String[] syllables = {"vel", "mor", "tan", "kri", "osa", "lun", "dar", "ish", "pel", "quo", "rin", "sal", "tor", "ubi", "zen"};
+        String[] syllables = {
+            "vel", "mor", "tan", "kri", "osa", "lun", "dar", "ish", "pel", "quo", "rin", "sal", "tor", "ubi", "zen"
+        };
         for (int i = 0; i < 40; i++) {
             String place = cap(word(fixed, syllables, 2 + fixed.nextInt(2)));
             facts.add(new String[] {place, "capital", cap(word(fixed, syllables, 2))});
-            facts.add(new String[] {place, "founder", ToolCallTasks.PEOPLE[fixed.nextInt(ToolCallTasks.PEOPLE.length)]});
+            facts.add(
+                    new String[] {place, "founder", ToolCallTasks.PEOPLE[fixed.nextInt(ToolCallTasks.PEOPLE.length)]});
             facts.add(new String[] {place, "founding year", Integer.toString(1200 + fixed.nextInt(700))});
         }
     }
@@ -68,9 +109,13 @@ final class ConstrainedReplyTasks {
         List<String> pool = new ArrayList<>(List.of(topic).subList(1, topic.length));
         Collections.shuffle(pool, r);
         String instruction = r.nextBoolean()
-                ? "Answer in exactly " + NUMBER_WORDS[n] + " sentence" + (n == 1 ? "" : "s") + ": tell me about " + topic[0] + "."
+                ? "Answer in exactly " + NUMBER_WORDS[n] + " sentence" + (n == 1 ? "" : "s") + ": tell me about "
+                        + topic[0] + "."
                 : "In " + n + " sentence" + (n == 1 ? "" : "s") + ", describe " + topic[0] + ".";
-        return new TaskExample(TaskFamily.CONSTRAINED_REPLY, instruction, " " + String.join(" ", pool.subList(0, n)),
+        return new TaskExample(
+                TaskFamily.CONSTRAINED_REPLY,
+                instruction,
+                " " + String.join(" ", pool.subList(0, n)),
                 new Check.SentenceCount(n));
     }
 
@@ -102,7 +147,10 @@ final class ConstrainedReplyTasks {
             b = a + 1;
         }
         String answer = a > b ? "yes" : "no";
-        return new TaskExample(TaskFamily.CONSTRAINED_REPLY, "Answer yes or no only: is " + a + " greater than " + b + "?",
-                " " + answer, new Check.ValueOnly(answer));
+        return new TaskExample(
+                TaskFamily.CONSTRAINED_REPLY,
+                "Answer yes or no only: is " + a + " greater than " + b + "?",
+                " " + answer,
+                new Check.ValueOnly(answer));
     }
 }

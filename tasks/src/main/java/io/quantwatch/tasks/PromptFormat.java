@@ -5,8 +5,7 @@ package io.quantwatch.tasks;
  * {@code BOS + prompt(instruction) + completion + EOS}, with prompt and completion tokenized separately.
  */
 public final class PromptFormat {
-    private PromptFormat() {
-    }
+    private PromptFormat() {}
 
     public static String prompt(String instruction) {
         return "User: " + instruction + "\nAssistant:";

@@ -31,8 +31,11 @@ public final class TaskGenerator {
     /** The next task from the training mix (tool calls 35 %, constrained 25 %, translation 28 %, stories 12 %). */
     public TaskExample next() {
         int roll = random.nextInt(100);
-        TaskFamily family = roll < 35 ? TaskFamily.TOOL_CALL : roll < 60 ? TaskFamily.CONSTRAINED_REPLY
-                : roll < 88 ? TaskFamily.TRANSLATION : TaskFamily.LONG_CONTINUATION;
+        TaskFamily family = roll < 35
+                ? TaskFamily.TOOL_CALL
+                : roll < 60
+                        ? TaskFamily.CONSTRAINED_REPLY
+                        : roll < 88 ? TaskFamily.TRANSLATION : TaskFamily.LONG_CONTINUATION;
         return next(family);
     }
 

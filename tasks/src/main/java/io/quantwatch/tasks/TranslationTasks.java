@@ -12,13 +12,38 @@ import java.util.Random;
  * words appears in few sentences, so their tokens are the first a damaged model loses.
  */
 final class TranslationTasks {
-    private static final String[] NOUNS = {"house", "river", "child", "dog", "tree", "road", "book", "bird", "door", "city",
-        "boat", "song", "bread", "stone", "window", "garden", "horse", "market", "letter", "mountain"};
-    private static final String[] ADJECTIVES = {"big", "small", "red", "old", "new", "quiet", "bright", "cold", "green", "happy"};
+    private static final String[] NOUNS = {
+        "house",
+        "river",
+        "child",
+        "dog",
+        "tree",
+        "road",
+        "book",
+        "bird",
+        "door",
+        "city",
+        "boat",
+        "song",
+        "bread",
+        "stone",
+        "window",
+        "garden",
+        "horse",
+        "market",
+        "letter",
+        "mountain"
+    };
+    private static final String[] ADJECTIVES = {
+        "big", "small", "red", "old", "new", "quiet", "bright", "cold", "green", "happy"
+    };
     private static final String[] VERBS = {"sees", "finds", "likes", "carries", "opens", "follows", "paints", "builds"};
-    private static final String[] RARE = {"lighthouse", "saffron", "harpsichord", "quartz", "marmalade", "zeppelin",
-        "obsidian", "accordion"};
-    private static final String[] IDENTIFIERS = {"user_id", "getValue()", "MAX_RETRIES", "parseJson", "http_client", "--dry-run"};
+    private static final String[] RARE = {
+        "lighthouse", "saffron", "harpsichord", "quartz", "marmalade", "zeppelin", "obsidian", "accordion"
+    };
+    private static final String[] IDENTIFIERS = {
+        "user_id", "getValue()", "MAX_RETRIES", "parseJson", "http_client", "--dry-run"
+    };
 
     private final Map<String, String> toVeltic = new LinkedHashMap<>();
     private final Map<String, String> toEnglish = new LinkedHashMap<>();
@@ -64,7 +89,8 @@ final class TranslationTasks {
         String en = String.join(" ", english);
         String ve = String.join(" ", veltic);
         if (r.nextInt(3) == 0) {
-            return new TaskExample(TaskFamily.TRANSLATION, "Translate to English: " + ve, " " + en, new Check.ExactText(en));
+            return new TaskExample(
+                    TaskFamily.TRANSLATION, "Translate to English: " + ve, " " + en, new Check.ExactText(en));
         }
         return new TaskExample(TaskFamily.TRANSLATION, "Translate to Veltic: " + en, " " + ve, new Check.ExactText(ve));
     }

@@ -16,7 +16,9 @@ class TaskGeneratorTest {
     void referenceCompletionsSatisfyTheirChecks(TaskFamily family) {
         TaskGenerator g = new TaskGenerator(1);
         for (TaskExample t : g.next(family, 500)) {
-            assertThat(t.check().evaluate(t.completion()).satisfied()).as("%s -> %s", t.instruction(), t.completion()).isTrue();
+            assertThat(t.check().evaluate(t.completion()).satisfied())
+                    .as("%s -> %s", t.instruction(), t.completion())
+                    .isTrue();
             assertThat(t.completion()).startsWith(" ");
             assertThat(t.prompt()).startsWith("User: ").endsWith("\nAssistant:");
         }
@@ -42,7 +44,11 @@ class TaskGeneratorTest {
     void toolCallsCoverThirtyToolsWithNestingEscapesAndDecimals() {
         TaskGenerator g = new TaskGenerator(2);
         assertThat(g.toolNames()).hasSize(30).doesNotHaveDuplicates();
-        String all = String.join("\n", g.next(TaskFamily.TOOL_CALL, 2000).stream().map(TaskExample::completion).toList());
+        String all = String.join(
+                "\n",
+                g.next(TaskFamily.TOOL_CALL, 2000).stream()
+                        .map(TaskExample::completion)
+                        .toList());
         assertThat(all).contains("\\\"", "\\\\", "\\t", "true", "false", "[[", "{\"date\"");
         assertThat(all).containsPattern("\"amount\":\\d+\\.\\d\\d");
         for (String tool : g.toolNames()) {
@@ -54,12 +60,20 @@ class TaskGeneratorTest {
     void checksRejectTheFailuresQuantizationCauses() {
         TaskExample call = new TaskGenerator(3).next(TaskFamily.TOOL_CALL);
         String json = call.completion().strip();
-        assertThat(call.check().evaluate(json.substring(0, json.length() - 1)).satisfied()).isFalse(); // truncated
+        assertThat(call.check().evaluate(json.substring(0, json.length() - 1)).satisfied())
+                .isFalse(); // truncated
         assertThat(call.check().evaluate("Sure! " + json).reason()).startsWith("invalid JSON");
-        assertThat(new Check.SentenceCount(2).evaluate("One. Two. Three.").satisfied()).isFalse();
-        assertThat(new Check.ValueOnly("Tirsk").evaluate("The capital is Tirsk.").reason()).contains("wrapped");
+        assertThat(new Check.SentenceCount(2).evaluate("One. Two. Three.").satisfied())
+                .isFalse();
+        assertThat(new Check.ValueOnly("Tirsk")
+                        .evaluate("The capital is Tirsk.")
+                        .reason())
+                .contains("wrapped");
         assertThat(new Check.ItemCount(3).evaluate("1. a\n2. b").satisfied()).isFalse();
-        assertThat(new Check.ExactText("ka domu").evaluate("Here is the translation: ka domu").satisfied()).isFalse();
+        assertThat(new Check.ExactText("ka domu")
+                        .evaluate("Here is the translation: ka domu")
+                        .satisfied())
+                .isFalse();
     }
 
     @Test

@@ -75,8 +75,8 @@ public final class EngineShadowPair implements ShadowPipelines {
     @Override
     public TeacherForcedScores teacherForce(int[] prompt, int[] referenceTokens) {
         PairedScorer.Comparison c = scorer.compare(prompt, referenceTokens, TOP_K);
-        return new TeacherForcedScores(c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(),
-                c.candidateTopIds());
+        return new TeacherForcedScores(
+                c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(), c.candidateTopIds());
     }
 
     private DecodeOutput toDecodeOutput(GenerationTrace t) {
@@ -88,8 +88,11 @@ public final class EngineShadowPair implements ShadowPipelines {
             }
             steps.add(s);
         }
-        return new DecodeOutput(t.tokens(), reference.tokenizer().decode(t.tokens()),
-                FinishReason.valueOf(t.finishReason().name()), steps);
+        return new DecodeOutput(
+                t.tokens(),
+                reference.tokenizer().decode(t.tokens()),
+                FinishReason.valueOf(t.finishReason().name()),
+                steps);
     }
 
     @Override

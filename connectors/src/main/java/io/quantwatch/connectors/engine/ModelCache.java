@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ModelCache {
     private static final Map<String, LlamaModel> MODELS = new ConcurrentHashMap<>();
 
-    private ModelCache() {
-    }
+    private ModelCache() {}
 
     /** The reference model at {@code gguf}, memory-mapped once per JVM. */
     public static LlamaModel reference(Path gguf) {
@@ -43,7 +42,8 @@ public final class ModelCache {
             return reference;
         }
         QuantRecipe parsed = QuantRecipe.parse(recipe);
-        return MODELS.computeIfAbsent(gguf.toAbsolutePath().normalize() + "|" + parsed,
+        return MODELS.computeIfAbsent(
+                gguf.toAbsolutePath().normalize() + "|" + parsed,
                 k -> RecipeApplier.apply(reference, parsed).model());
     }
 

@@ -1,7 +1,7 @@
 package io.quantwatch.connectors.kafka;
 
-import org.apache.avro.SystemLimitException;
 import java.lang.reflect.Method;
+import org.apache.avro.SystemLimitException;
 
 /**
  * Caps what Avro may allocate while decoding one record in this JVM. A producer can send a 40-byte record whose
@@ -11,11 +11,14 @@ import java.lang.reflect.Method;
 final class AvroLimits {
     /** Longest string, bytes field or collection accepted in any record: a prompt record is at most 512 KiB. */
     static final int MAX_LENGTH = 8 * 1024 * 1024;
-    private static final String[] PROPERTIES = {"org.apache.avro.limits.string.maxLength", "org.apache.avro.limits.bytes.maxLength",
-        "org.apache.avro.limits.collectionItems.maxLength"};
 
-    private AvroLimits() {
-    }
+    private static final String[] PROPERTIES = {
+        "org.apache.avro.limits.string.maxLength",
+        "org.apache.avro.limits.bytes.maxLength",
+        "org.apache.avro.limits.collectionItems.maxLength"
+    };
+
+    private AvroLimits() {}
 
     /** Sets every limit the operator has not set and makes Avro read them again. Idempotent. */
     static synchronized void install() {
@@ -30,8 +33,10 @@ final class AvroLimits {
             reset.setAccessible(true);
             reset.invoke(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot apply Avro's decode limits (" + e + "): pass -D" + PROPERTIES[0] + "=" + MAX_LENGTH
-                    + " and the same for bytes and collectionItems to the TaskManager JVM", e);
+            throw new IllegalStateException(
+                    "cannot apply Avro's decode limits (" + e + "): pass -D" + PROPERTIES[0] + "=" + MAX_LENGTH
+                            + " and the same for bytes and collectionItems to the TaskManager JVM",
+                    e);
         }
     }
 }

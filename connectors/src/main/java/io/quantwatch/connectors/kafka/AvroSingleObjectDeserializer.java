@@ -25,14 +25,16 @@ public final class AvroSingleObjectDeserializer<T extends SpecificRecord> extend
         if (decoder == null) {
             @SuppressWarnings("unchecked")
             Class<T> type = (Class<T>) getProducedType().getTypeClass();
-            decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), SpecificData.get().getSchema(type));
+            decoder = new BinaryMessageDecoder<>(
+                    SpecificData.getForClass(type), SpecificData.get().getSchema(type));
         }
         return decoder.decode(ByteBuffer.wrap(message));
     }
 
     /** Decodes one value outside Flink (the live table and tests read topics with a plain consumer). */
     public static <R extends SpecificRecord> R decode(Class<R> type, byte[] message) throws IOException {
-        return new BinaryMessageDecoder<R>(SpecificData.getForClass(type), SpecificData.get().getSchema(type))
+        return new BinaryMessageDecoder<R>(
+                        SpecificData.getForClass(type), SpecificData.get().getSchema(type))
                 .decode(ByteBuffer.wrap(message));
     }
 }

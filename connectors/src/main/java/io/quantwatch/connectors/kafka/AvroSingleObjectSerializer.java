@@ -25,7 +25,8 @@ public final class AvroSingleObjectSerializer<T extends SpecificRecord> implemen
     @Override
     public byte[] serialize(T element) {
         if (encoder == null) {
-            encoder = new BinaryMessageEncoder<>(SpecificData.getForClass(type), SpecificData.get().getSchema(type));
+            encoder = new BinaryMessageEncoder<>(
+                    SpecificData.getForClass(type), SpecificData.get().getSchema(type));
         }
         try {
             ByteBuffer buf = encoder.encode(element);

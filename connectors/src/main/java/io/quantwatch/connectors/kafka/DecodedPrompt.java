@@ -6,8 +6,7 @@ import io.quantwatch.schemas.PromptEvent;
 public sealed interface DecodedPrompt {
 
     /** A record that decoded and passed validation. */
-    record Valid(PromptEvent event) implements DecodedPrompt {
-    }
+    record Valid(PromptEvent event) implements DecodedPrompt {}
 
     /**
      * A record the monitor cannot use.
@@ -15,6 +14,5 @@ public sealed interface DecodedPrompt {
      * @param reason    what is wrong, naming the field and the fix
      * @param errorKind a short machine-readable class of the problem
      */
-    record Invalid(String reason, String errorKind) implements DecodedPrompt {
-    }
+    record Invalid(String reason, String errorKind) implements DecodedPrompt {}
 }

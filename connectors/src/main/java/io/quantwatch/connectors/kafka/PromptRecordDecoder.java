@@ -38,9 +38,12 @@ public final class PromptRecordDecoder {
     public static final int MAX_RECORD_BYTES = 512 * 1024;
     /** Deepest JSON record: a json_schema object ({@value UntrustedJsonSchema#MAX_DEPTH} levels) inside the prompt object. */
     static final int MAX_JSON_DEPTH = UntrustedJsonSchema.MAX_DEPTH + 2;
+
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a second "tenant" must not silently win
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH)
+                    .build())
             .build());
     private static final int SCHEMA_CACHE_SIZE = 256;
 
@@ -51,8 +54,10 @@ public final class PromptRecordDecoder {
             return size() > SCHEMA_CACHE_SIZE;
         }
     };
-    private static final String JSON_SHAPE = "{\"request_id\", \"tenant\", \"model\", \"prompt\", \"event_time\"} required; "
-            + "\"task\", \"response_format\" (text|json), \"json_schema\", \"sentences\", \"max_tokens\", \"stop\" optional";
+
+    private static final String JSON_SHAPE =
+            "{\"request_id\", \"tenant\", \"model\", \"prompt\", \"event_time\"} required; "
+                    + "\"task\", \"response_format\" (text|json), \"json_schema\", \"sentences\", \"max_tokens\", \"stop\" optional";
 
     static {
         AvroLimits.install();
@@ -60,11 +65,14 @@ public final class PromptRecordDecoder {
 
     public DecodedPrompt decode(byte[] value) {
         if (value == null || value.length == 0) {
-            return new DecodedPrompt.Invalid("empty record value: send a PromptEvent (Avro single-object encoding) or a JSON object", "EMPTY");
+            return new DecodedPrompt.Invalid(
+                    "empty record value: send a PromptEvent (Avro single-object encoding) or a JSON object", "EMPTY");
         }
         if (value.length > MAX_RECORD_BYTES) {
-            return new DecodedPrompt.Invalid("record is " + value.length + " bytes; at most " + MAX_RECORD_BYTES
-                    + " are accepted (no model context holds more): shorten the prompt", "RECORD_TOO_LARGE");
+            return new DecodedPrompt.Invalid(
+                    "record is " + value.length + " bytes; at most " + MAX_RECORD_BYTES
+                            + " are accepted (no model context holds more): shorten the prompt",
+                    "RECORD_TOO_LARGE");
         }
         if (value.length >= 2 && (value[0] & 0xFF) == 0xC3 && value[1] == 0x01) {
             return decodeAvro(value);
@@ -76,22 +84,29 @@ public final class PromptRecordDecoder {
         if (first < value.length && value[first] == '{') {
             return decodeJson(value);
         }
-        return new DecodedPrompt.Invalid("neither Avro single-object encoding (bytes C3 01 …) nor a JSON object: send a PromptEvent "
-                + "encoded with PromptEvent.toByteBuffer(), or JSON " + JSON_SHAPE, "UNKNOWN_FORMAT");
+        return new DecodedPrompt.Invalid(
+                "neither Avro single-object encoding (bytes C3 01 …) nor a JSON object: send a PromptEvent "
+                        + "encoded with PromptEvent.toByteBuffer(), or JSON " + JSON_SHAPE,
+                "UNKNOWN_FORMAT");
     }
 
     private DecodedPrompt decodeAvro(byte[] value) {
         try {
             return validate(PromptEvent.fromByteBuffer(ByteBuffer.wrap(value)));
         } catch (MissingSchemaException e) {
-            return new DecodedPrompt.Invalid("written with an Avro schema this monitor does not know (" + e.getMessage()
-                    + "): produce with the PromptEvent schema from quantwatch-schemas, or upgrade the monitor", "UNKNOWN_SCHEMA");
+            return new DecodedPrompt.Invalid(
+                    "written with an Avro schema this monitor does not know (" + e.getMessage()
+                            + "): produce with the PromptEvent schema from quantwatch-schemas, or upgrade the monitor",
+                    "UNKNOWN_SCHEMA");
         } catch (AvroRuntimeException | IOException e) { // includes BadHeaderException
             return new DecodedPrompt.Invalid("corrupt Avro PromptEvent: " + e.getMessage(), "CORRUPT_AVRO");
         } catch (RuntimeException e) {
             // Corrupt bodies surface as whatever the reader meets first (an enum index out of bounds, a length past
-            // the VM's array limit): all of them mean the bytes are not a PromptEvent. Found by PromptRecordDecoderFuzzTest.
-            return new DecodedPrompt.Invalid("corrupt Avro PromptEvent (" + e.getClass().getSimpleName() + "): " + e.getMessage(), "CORRUPT_AVRO");
+            // the VM's array limit): all of them mean the bytes are not a PromptEvent. Found by
+            // PromptRecordDecoderFuzzTest.
+            return new DecodedPrompt.Invalid(
+                    "corrupt Avro PromptEvent (" + e.getClass().getSimpleName() + "): " + e.getMessage(),
+                    "CORRUPT_AVRO");
         }
     }
 
@@ -100,10 +115,15 @@ public final class PromptRecordDecoder {
         try {
             n = JSON.readTree(new String(value, StandardCharsets.UTF_8));
         } catch (StreamConstraintsException e) {
-            return new DecodedPrompt.Invalid("invalid JSON: nested deeper than " + MAX_JSON_DEPTH
-                    + " levels (in json_schema or any other field): flatten the structure", "INVALID_JSON");
+            return new DecodedPrompt.Invalid(
+                    "invalid JSON: nested deeper than " + MAX_JSON_DEPTH
+                            + " levels (in json_schema or any other field): flatten the structure",
+                    "INVALID_JSON");
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             return new DecodedPrompt.Invalid("invalid JSON" + where + ": " + e.getOriginalMessage(), "INVALID_JSON");
         }
         try {
@@ -119,7 +139,8 @@ public final class PromptRecordDecoder {
             if (n.hasNonNull("response_format")) {
                 String f = requiredText(n, "response_format").toUpperCase(Locale.ROOT);
                 if (!f.equals("TEXT") && !f.equals("JSON")) {
-                    throw new FieldError("field 'response_format' must be \"text\" or \"json\", got \"" + n.get("response_format").asText() + "\"");
+                    throw new FieldError("field 'response_format' must be \"text\" or \"json\", got \""
+                            + n.get("response_format").asText() + "\"");
                 }
                 b.setResponseFormat(ResponseFormat.valueOf(f));
             }
@@ -140,23 +161,28 @@ public final class PromptRecordDecoder {
         } catch (FieldError e) {
             return new DecodedPrompt.Invalid(e.getMessage(), "INVALID_FIELD");
         } catch (AvroRuntimeException e) {
-            return new DecodedPrompt.Invalid("incomplete prompt: " + e.getMessage() + "; JSON shape: " + JSON_SHAPE, "INVALID_FIELD");
+            return new DecodedPrompt.Invalid(
+                    "incomplete prompt: " + e.getMessage() + "; JSON shape: " + JSON_SHAPE, "INVALID_FIELD");
         }
     }
 
     /** Checks both encodings share: what the schema's types cannot say. */
     private DecodedPrompt validate(PromptEvent e) {
         if (e.getRequestId().isBlank()) {
-            return new DecodedPrompt.Invalid("field 'request_id' is empty: give every request a unique id", "INVALID_FIELD");
+            return new DecodedPrompt.Invalid(
+                    "field 'request_id' is empty: give every request a unique id", "INVALID_FIELD");
         }
         if (e.getPrompt().isEmpty()) {
             return new DecodedPrompt.Invalid("field 'prompt' is empty: there is nothing to shadow", "INVALID_FIELD");
         }
         if (e.getMaxTokens() < 1 || e.getMaxTokens() > MAX_TOKENS_LIMIT) {
-            return new DecodedPrompt.Invalid("field 'max_tokens' must be between 1 and " + MAX_TOKENS_LIMIT + ", got " + e.getMaxTokens(), "INVALID_FIELD");
+            return new DecodedPrompt.Invalid(
+                    "field 'max_tokens' must be between 1 and " + MAX_TOKENS_LIMIT + ", got " + e.getMaxTokens(),
+                    "INVALID_FIELD");
         }
         if (e.getSentences() != null && e.getSentences() < 1) {
-            return new DecodedPrompt.Invalid("field 'sentences' must be at least 1, got " + e.getSentences(), "INVALID_FIELD");
+            return new DecodedPrompt.Invalid(
+                    "field 'sentences' must be at least 1, got " + e.getSentences(), "INVALID_FIELD");
         }
         if (e.getJsonSchema() != null) {
             String problem = schemaVerdicts.computeIfAbsent(e.getJsonSchema(), PromptRecordDecoder::schemaProblem);
@@ -183,7 +209,8 @@ public final class PromptRecordDecoder {
             throw new FieldError("field '" + field + "' is missing; JSON shape: " + JSON_SHAPE);
         }
         if (!v.isTextual()) {
-            throw new FieldError("field '" + field + "' must be a string, got " + v.getNodeType().name().toLowerCase(Locale.ROOT) + " " + v);
+            throw new FieldError("field '" + field + "' must be a string, got "
+                    + v.getNodeType().name().toLowerCase(Locale.ROOT) + " " + v);
         }
         return v.asText();
     }
@@ -199,7 +226,8 @@ public final class PromptRecordDecoder {
     private static Instant eventTime(JsonNode n) {
         JsonNode v = n.get("event_time");
         if (v == null || v.isNull()) {
-            throw new FieldError("field 'event_time' is missing: give epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\"");
+            throw new FieldError(
+                    "field 'event_time' is missing: give epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\"");
         }
         if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) { // 2^64 + 1 must not wrap to 1970
             return Instant.ofEpochMilli(v.asLong());
@@ -211,7 +239,9 @@ public final class PromptRecordDecoder {
                 // fall through to the common message
             }
         }
-        throw new FieldError("field 'event_time' must be epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\", got " + v);
+        throw new FieldError(
+                "field 'event_time' must be epoch milliseconds or an ISO-8601 instant such as \"2026-11-27T14:00:00Z\", got "
+                        + v);
     }
 
     private static List<String> stop(JsonNode v) {

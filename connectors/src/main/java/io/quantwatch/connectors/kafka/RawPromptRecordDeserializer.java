@@ -14,8 +14,8 @@ public final class RawPromptRecordDeserializer implements KafkaRecordDeserializa
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawPromptRecord> out) {
-        out.collect(new RawPromptRecord(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                record.key(), record.value()));
+        out.collect(new RawPromptRecord(
+                record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
     }
 
     @Override

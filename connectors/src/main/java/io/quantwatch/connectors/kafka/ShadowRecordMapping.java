@@ -1,7 +1,8 @@
 package io.quantwatch.connectors.kafka;
 
-import io.quantwatch.detectors.FinishReason;
+import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.detectors.DistributionDrift;
+import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.InstructionSlips;
 import io.quantwatch.detectors.JsonTreeDrift;
 import io.quantwatch.detectors.JsonVerdict;
@@ -14,7 +15,6 @@ import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.Finish;
 import io.quantwatch.schemas.JsonFailure;
 import io.quantwatch.schemas.JsonTreeChange;
-import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 
@@ -24,13 +24,16 @@ import io.quantwatch.schemas.ShadowRecord;
  * built from replayed records equal windows built in the shadow operator.
  */
 public final class ShadowRecordMapping {
-    private ShadowRecordMapping() {
-    }
+    private ShadowRecordMapping() {}
 
-    public static ShadowRecord toAvro(PromptEvent prompt, String candidate, ShadowMetrics m,
-                                      FinishReason referenceFinish,
-                                      FinishReason candidateFinish,
-                                      String referenceText, String candidateText) {
+    public static ShadowRecord toAvro(
+            PromptEvent prompt,
+            String candidate,
+            ShadowMetrics m,
+            FinishReason referenceFinish,
+            FinishReason candidateFinish,
+            String referenceText,
+            String candidateText) {
         TokenDivergence d = m.divergence();
         DistributionDrift dist = m.distribution();
         return ShadowRecord.newBuilder()
@@ -57,8 +60,10 @@ public final class ShadowRecordMapping {
                 .setCandidateNll(dist.candidateNll())
                 .setApproximate(false)
                 .setJsonExpected(m.jsonExpected())
-                .setReferenceJson(JsonFailure.valueOf(m.referenceJson().failure().name()))
-                .setCandidateJson(JsonFailure.valueOf(m.candidateJson().failure().name()))
+                .setReferenceJson(
+                        JsonFailure.valueOf(m.referenceJson().failure().name()))
+                .setCandidateJson(
+                        JsonFailure.valueOf(m.candidateJson().failure().name()))
                 .setEosEarly(m.length().eosEarly())
                 .setEosLate(m.length().eosLate())
                 .setReferenceRepeatRate(m.repetition().referenceRepeatRate())
@@ -77,16 +82,28 @@ public final class ShadowRecordMapping {
     /** One candidate's outcome for a shadowed prompt as its record: the comparison, or why there is none. */
     public static ShadowRecord toAvro(PromptEvent prompt, ShadowOutcome.CandidateOutcome outcome) {
         if (outcome instanceof ShadowOutcome.Compared c) {
-            return toAvro(prompt, c.candidate(), c.metrics(), c.referenceFinish(), c.candidateFinish(), c.referenceText(), c.candidateText());
+            return toAvro(
+                    prompt,
+                    c.candidate(),
+                    c.metrics(),
+                    c.referenceFinish(),
+                    c.candidateFinish(),
+                    c.referenceText(),
+                    c.candidateText());
         }
         if (outcome instanceof ShadowOutcome.Skipped k) {
             return withoutComparison(prompt, k.candidate(), ComparisonOutcome.SKIPPED, k.reason());
         }
         if (outcome instanceof ShadowOutcome.TimedOut t) {
-            return withoutComparison(prompt, t.candidate(), ComparisonOutcome.TIMEOUT, t.stage().label() + ": " + t.reason());
+            return withoutComparison(
+                    prompt, t.candidate(), ComparisonOutcome.TIMEOUT, t.stage().label() + ": " + t.reason());
         }
         ShadowOutcome.Failed f = (ShadowOutcome.Failed) outcome;
-        return withoutComparison(prompt, f.candidate(), ComparisonOutcome.ERROR, f.stage().label() + ": " + f.errorType() + ": " + f.message());
+        return withoutComparison(
+                prompt,
+                f.candidate(),
+                ComparisonOutcome.ERROR,
+                f.stage().label() + ": " + f.errorType() + ": " + f.message());
     }
 
     /** The window tally of a prompt shed for capacity: counts as offered for {@code candidate}; never published. */
@@ -95,45 +112,110 @@ public final class ShadowRecordMapping {
     }
 
     /** A record whose figures are all zero; {@code detail} says why. */
-    private static ShadowRecord withoutComparison(PromptEvent prompt, String candidate, ComparisonOutcome outcome, String detail) {
+    private static ShadowRecord withoutComparison(
+            PromptEvent prompt, String candidate, ComparisonOutcome outcome, String detail) {
         return ShadowRecord.newBuilder()
-                .setRequestId(prompt.getRequestId()).setTenant(prompt.getTenant()).setModel(prompt.getModel()).setTask(prompt.getTask())
-                .setCandidate(candidate).setEventTime(prompt.getEventTime())
-                .setReferenceTokens(0).setCandidateTokens(0).setReferenceFinish(Finish.EOS).setCandidateFinish(Finish.EOS)
-                .setFirstDivergentToken(0).setDivergentTokens(0).setEditDistance(0).setPositionalAgreement(0)
-                .setPositions(0).setKlSum(0).setKlMax(0).setSameTop1(0).setDeltaPSum(0).setReferenceNll(0).setCandidateNll(0)
-                .setApproximate(false).setJsonExpected(false).setReferenceJson(JsonFailure.NONE).setCandidateJson(JsonFailure.NONE)
-                .setEosEarly(false).setEosLate(false).setReferenceRepeatRate(0).setCandidateRepeatRate(0).setPreambleAdded(false)
-                .setSentenceConstraint(false).setSentenceCountBroken(false).setRareMissing(0)
-                .setOutcome(outcome).setOutcomeDetail(detail)
+                .setRequestId(prompt.getRequestId())
+                .setTenant(prompt.getTenant())
+                .setModel(prompt.getModel())
+                .setTask(prompt.getTask())
+                .setCandidate(candidate)
+                .setEventTime(prompt.getEventTime())
+                .setReferenceTokens(0)
+                .setCandidateTokens(0)
+                .setReferenceFinish(Finish.EOS)
+                .setCandidateFinish(Finish.EOS)
+                .setFirstDivergentToken(0)
+                .setDivergentTokens(0)
+                .setEditDistance(0)
+                .setPositionalAgreement(0)
+                .setPositions(0)
+                .setKlSum(0)
+                .setKlMax(0)
+                .setSameTop1(0)
+                .setDeltaPSum(0)
+                .setReferenceNll(0)
+                .setCandidateNll(0)
+                .setApproximate(false)
+                .setJsonExpected(false)
+                .setReferenceJson(JsonFailure.NONE)
+                .setCandidateJson(JsonFailure.NONE)
+                .setEosEarly(false)
+                .setEosLate(false)
+                .setReferenceRepeatRate(0)
+                .setCandidateRepeatRate(0)
+                .setPreambleAdded(false)
+                .setSentenceConstraint(false)
+                .setSentenceCountBroken(false)
+                .setRareMissing(0)
+                .setOutcome(outcome)
+                .setOutcomeDetail(detail)
                 .build();
     }
 
     /** The metrics a window needs, restored from a record (JSON failure details are not carried). */
     public static ShadowMetrics toMetrics(ShadowRecord r) {
-        TokenDivergence d = new TokenDivergence(r.getFirstDivergentToken(), r.getDivergentTokens(), r.getReferenceTokens(),
-                r.getCandidateTokens(), r.getEditDistance());
-        DistributionDrift dist = new DistributionDrift(r.getPositions(), r.getKlSum(), r.getKlMax(), r.getSameTop1(),
-                r.getDeltaPSum(), r.getReferenceNll(), r.getCandidateNll());
-        return new ShadowMetrics(d, r.getPositionalAgreement(), dist, r.getJsonExpected(), verdict(r.getReferenceJson()),
+        TokenDivergence d = new TokenDivergence(
+                r.getFirstDivergentToken(),
+                r.getDivergentTokens(),
+                r.getReferenceTokens(),
+                r.getCandidateTokens(),
+                r.getEditDistance());
+        DistributionDrift dist = new DistributionDrift(
+                r.getPositions(),
+                r.getKlSum(),
+                r.getKlMax(),
+                r.getSameTop1(),
+                r.getDeltaPSum(),
+                r.getReferenceNll(),
+                r.getCandidateNll());
+        return new ShadowMetrics(
+                d,
+                r.getPositionalAgreement(),
+                dist,
+                r.getJsonExpected(),
+                verdict(r.getReferenceJson()),
                 verdict(r.getCandidateJson()),
                 new LengthDrift(r.getReferenceTokens(), r.getCandidateTokens(), r.getEosEarly(), r.getEosLate()),
-                new RepetitionDrift(r.getReferenceRepeatRate(), r.getCandidateRepeatRate(),
+                new RepetitionDrift(
+                        r.getReferenceRepeatRate(),
+                        r.getCandidateRepeatRate(),
                         RepetitionDrift.DivergenceBucket.of(d.firstDivergentToken(), d.identical())),
                 new InstructionSlips(r.getPreambleAdded(), r.getSentenceConstraint(), r.getSentenceCountBroken(), -1),
-                new RareTokenLoss(r.getPositions(), r.getRareMissing()), treeDrift(r.getJsonTree()));
+                new RareTokenLoss(r.getPositions(), r.getRareMissing()),
+                treeDrift(r.getJsonTree()));
     }
 
     private static JsonTreeChange tree(JsonTreeDrift t) {
-        return !t.compared() ? null : new JsonTreeChange(t.toolChanged(), t.keysAdded(), t.keysRemoved(), t.leaves(), t.numbersChanged(),
-                t.stringsChanged(), t.booleansChanged(), t.typesChanged(), t.maxNumberRelativeError());
+        return !t.compared()
+                ? null
+                : new JsonTreeChange(
+                        t.toolChanged(),
+                        t.keysAdded(),
+                        t.keysRemoved(),
+                        t.leaves(),
+                        t.numbersChanged(),
+                        t.stringsChanged(),
+                        t.booleansChanged(),
+                        t.typesChanged(),
+                        t.maxNumberRelativeError());
     }
 
     /** A record's tree comparison ({@link JsonTreeDrift#NOT_COMPARED} when it has none). */
     public static JsonTreeDrift treeDrift(JsonTreeChange t) {
-        return t == null ? JsonTreeDrift.NOT_COMPARED : new JsonTreeDrift(true, t.getToolChanged(), t.getKeysAdded(), t.getKeysRemoved(),
-                t.getLeaves(), t.getNumbersChanged(), t.getStringsChanged(), t.getBooleansChanged(), t.getTypesChanged(),
-                t.getMaxNumberRelativeError());
+        return t == null
+                ? JsonTreeDrift.NOT_COMPARED
+                : new JsonTreeDrift(
+                        true,
+                        t.getToolChanged(),
+                        t.getKeysAdded(),
+                        t.getKeysRemoved(),
+                        t.getLeaves(),
+                        t.getNumbersChanged(),
+                        t.getStringsChanged(),
+                        t.getBooleansChanged(),
+                        t.getTypesChanged(),
+                        t.getMaxNumberRelativeError());
     }
 
     private static JsonVerdict verdict(JsonFailure f) {

@@ -35,10 +35,14 @@ public final class JvmMeterRegistry {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.add(prometheus);
             try {
-                server = HttpServer.create(new InetSocketAddress(settings.prometheusHost(), settings.prometheusPort()), 0);
+                server = HttpServer.create(
+                        new InetSocketAddress(settings.prometheusHost(), settings.prometheusPort()), 0);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the Prometheus endpoint on " + settings.prometheusHost() + ":"
-                        + settings.prometheusPort() + " (metrics.prometheus.port): choose a free port, or 0 for any", e);
+                throw new UncheckedIOException(
+                        "cannot open the Prometheus endpoint on " + settings.prometheusHost() + ":"
+                                + settings.prometheusPort()
+                                + " (metrics.prometheus.port): choose a free port, or 0 for any",
+                        e);
             }
             server.createContext("/metrics", exchange -> {
                 byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
@@ -54,7 +58,11 @@ public final class JvmMeterRegistry {
             server = null;
         }
         if (settings.otlpUrl() != null && !settings.otlpUrl().isBlank()) {
-            Map<String, String> props = Map.of("otlp.url", settings.otlpUrl(), "otlp.step", settings.otlpStep().toMillis() + "ms");
+            Map<String, String> props = Map.of(
+                    "otlp.url",
+                    settings.otlpUrl(),
+                    "otlp.step",
+                    settings.otlpStep().toMillis() + "ms");
             OtlpConfig config = props::get;
             registry.add(new OtlpMeterRegistry(config, Clock.SYSTEM));
         }

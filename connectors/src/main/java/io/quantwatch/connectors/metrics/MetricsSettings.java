@@ -10,8 +10,9 @@ import java.time.Duration;
  * @param prometheusPort 0 picks a free port (printed at start)
  * @param otlpUrl        OTLP/HTTP metrics endpoint, or null for no push
  */
-public record MetricsSettings(boolean prometheusEnabled, String prometheusHost, int prometheusPort, String otlpUrl,
-                              Duration otlpStep) implements Serializable {
+public record MetricsSettings(
+        boolean prometheusEnabled, String prometheusHost, int prometheusPort, String otlpUrl, Duration otlpStep)
+        implements Serializable {
 
     public static MetricsSettings disabled() {
         return new MetricsSettings(false, "127.0.0.1", 0, null, Duration.ofSeconds(30));

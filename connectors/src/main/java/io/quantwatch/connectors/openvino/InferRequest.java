@@ -37,10 +37,16 @@ public final class InferRequest extends NativeObject {
         s.rank = shape.length;
         s.dims = dims;
         PointerByReference out = new PointerByReference();
-        runtime().check(runtime().c().ov_tensor_create_from_host_ptr(type, s, data, out), "ov_tensor_create_from_host_ptr(" + name + ")");
+        runtime()
+                .check(
+                        runtime().c().ov_tensor_create_from_host_ptr(type, s, data, out),
+                        "ov_tensor_create_from_host_ptr(" + name + ")");
         HostTensor tensor = new HostTensor(runtime(), out.getValue(), data);
         try {
-            runtime().check(runtime().c().ov_infer_request_set_tensor(handle(), name, tensor.handle()), "ov_infer_request_set_tensor(" + name + ")");
+            runtime()
+                    .check(
+                            runtime().c().ov_infer_request_set_tensor(handle(), name, tensor.handle()),
+                            "ov_infer_request_set_tensor(" + name + ")");
         } catch (RuntimeException e) {
             tensor.close();
             throw e;
@@ -58,7 +64,10 @@ public final class InferRequest extends NativeObject {
     /** An output tensor (a new wrapper over the request's memory: close it before the next infer). */
     public OutputTensor output(String name) {
         PointerByReference out = new PointerByReference();
-        runtime().check(runtime().c().ov_infer_request_get_tensor(handle(), name, out), "ov_infer_request_get_tensor(" + name + ")");
+        runtime()
+                .check(
+                        runtime().c().ov_infer_request_get_tensor(handle(), name, out),
+                        "ov_infer_request_get_tensor(" + name + ")");
         return new OutputTensor(runtime(), out.getValue());
     }
 

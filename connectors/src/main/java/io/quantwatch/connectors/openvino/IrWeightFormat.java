@@ -1,14 +1,14 @@
 package io.quantwatch.connectors.openvino;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -45,9 +45,9 @@ public record IrWeightFormat(Map<String, Integer> constantsByType, int u4ZeroPoi
 
     public static IrWeightFormat read(Path xml) {
         Map<String, Integer> byType = new TreeMap<>();
-        Map<String, String> constType = new TreeMap<>();   // layer id -> element type of Const layers
-        Map<String, Long> constSize = new TreeMap<>();     // layer id -> elements of Const layers
-        Map<String, String> layerType = new TreeMap<>();   // layer id -> layer type
+        Map<String, String> constType = new TreeMap<>(); // layer id -> element type of Const layers
+        Map<String, Long> constSize = new TreeMap<>(); // layer id -> elements of Const layers
+        Map<String, String> layerType = new TreeMap<>(); // layer id -> layer type
         List<String[]> edges = new ArrayList<>(); // from-layer, to-layer, to-port
         XMLInputFactory f = XMLInputFactory.newFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -76,9 +76,11 @@ public record IrWeightFormat(Map<String, Integer> constantsByType, int u4ZeroPoi
                             }
                         }
                     }
-                    case "edge" -> edges.add(new String[] {r.getAttributeValue(null, "from-layer"), r.getAttributeValue(null, "to-layer")});
-                    default -> {
-                    }
+                    case "edge" ->
+                        edges.add(new String[] {
+                            r.getAttributeValue(null, "from-layer"), r.getAttributeValue(null, "to-layer")
+                        });
+                    default -> {}
                 }
             }
         } catch (IOException | XMLStreamException e) {

@@ -1,11 +1,11 @@
 package io.quantwatch.connectors.openvino;
 
-import java.util.Optional;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A stateful LLM run through the openvino_contrib Java bindings ({@code org.intel.openvino}), for
@@ -50,7 +50,8 @@ final class JavaBindingsLlm implements CompiledLlm {
         } catch (InvocationTargetException e) {
             throw failure("org.intel.openvino.Core()", e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new OpenVinoUnavailableException("the OpenVINO Java bindings on the classpath have no Core() constructor: " + e);
+            throw new OpenVinoUnavailableException(
+                    "the OpenVINO Java bindings on the classpath have no Core() constructor: " + e);
         }
     }
 
@@ -62,7 +63,11 @@ final class JavaBindingsLlm implements CompiledLlm {
                 .map(m -> call(core, m, model, device, properties))
                 .orElseGet(() -> {
                     if (!properties.isEmpty()) {
-                        call(core, method(core.getClass(), "set_property", String.class, Map.class), device, properties);
+                        call(
+                                core,
+                                method(core.getClass(), "set_property", String.class, Map.class),
+                                device,
+                                properties);
                     }
                     return call(core, method(core.getClass(), "compile_model", modelType, String.class), model, device);
                 });
@@ -71,9 +76,11 @@ final class JavaBindingsLlm implements CompiledLlm {
 
     private static void requireSetTensor() {
         Class<?> request = type("org.intel.openvino.InferRequest");
-        if (find(request, "set_tensor", String.class, type("org.intel.openvino.Tensor")).isEmpty()) {
-            throw new OpenVinoUnavailableException("these OpenVINO Java bindings have no InferRequest.set_tensor(String, Tensor), which a "
-                    + "stateful LLM needs for its four inputs: update openvino_contrib, or set openvino.binding: c-api");
+        if (find(request, "set_tensor", String.class, type("org.intel.openvino.Tensor"))
+                .isEmpty()) {
+            throw new OpenVinoUnavailableException(
+                    "these OpenVINO Java bindings have no InferRequest.set_tensor(String, Tensor), which a "
+                            + "stateful LLM needs for its four inputs: update openvino_contrib, or set openvino.binding: c-api");
         }
     }
 
@@ -126,8 +133,7 @@ final class JavaBindingsLlm implements CompiledLlm {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static Object tensor(int[] dims, Object data) {
@@ -137,7 +143,8 @@ final class JavaBindingsLlm implements CompiledLlm {
         } catch (InvocationTargetException e) {
             throw failure("org.intel.openvino.Tensor()", e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new OpenVinoUnavailableException("the OpenVINO Java bindings have no Tensor(int[], " + data.getClass().getSimpleName()
+            throw new OpenVinoUnavailableException("the OpenVINO Java bindings have no Tensor(int[], "
+                    + data.getClass().getSimpleName()
                     + ") constructor: update openvino_contrib, or set openvino.binding: c-api");
         }
     }
@@ -146,7 +153,8 @@ final class JavaBindingsLlm implements CompiledLlm {
         try {
             return Class.forName(name, true, JavaBindingsLlm.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new OpenVinoUnavailableException("the OpenVINO Java bindings are incomplete: " + name + " is missing");
+            throw new OpenVinoUnavailableException(
+                    "the OpenVINO Java bindings are incomplete: " + name + " is missing");
         }
     }
 
@@ -159,8 +167,10 @@ final class JavaBindingsLlm implements CompiledLlm {
     }
 
     private static Method method(Class<?> type, String name, Class<?>... params) {
-        return find(type, name, params).orElseThrow(() -> new OpenVinoUnavailableException("the OpenVINO Java bindings have no "
-                + type.getName() + "." + name + Arrays.toString(params) + ": update openvino_contrib, or set openvino.binding: c-api"));
+        return find(type, name, params)
+                .orElseThrow(() -> new OpenVinoUnavailableException(
+                        "the OpenVINO Java bindings have no " + type.getName() + "." + name + Arrays.toString(params)
+                                + ": update openvino_contrib, or set openvino.binding: c-api"));
     }
 
     private static Object call(Object target, Method m, Object... args) {
@@ -174,7 +184,8 @@ final class JavaBindingsLlm implements CompiledLlm {
     }
 
     private static OpenVinoException failure(String function, Throwable cause) {
-        OpenVinoException e = new OpenVinoException(function, -1, cause.getClass().getSimpleName(), cause.getMessage());
+        OpenVinoException e =
+                new OpenVinoException(function, -1, cause.getClass().getSimpleName(), cause.getMessage());
         e.initCause(cause);
         return e;
     }

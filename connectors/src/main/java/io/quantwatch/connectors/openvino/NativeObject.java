@@ -18,7 +18,8 @@ public abstract class NativeObject implements AutoCloseable {
     /** @param free the C API function that releases this kind of object, e.g. {@code OpenVinoC::ov_model_free} */
     protected NativeObject(OpenVinoRuntime runtime, Pointer handle, String kind, BiConsumer<OpenVinoC, Pointer> free) {
         if (handle == null) {
-            throw new OpenVinoException("creating a " + kind, -15, "UNKNOWN_C_ERROR", "the call succeeded but returned no object");
+            throw new OpenVinoException(
+                    "creating a " + kind, -15, "UNKNOWN_C_ERROR", "the call succeeded but returned no object");
         }
         this.runtime = runtime;
         this.handle = handle;
@@ -38,8 +39,7 @@ public abstract class NativeObject implements AutoCloseable {
     }
 
     /** Runs once, after the native object is freed: release what depended on it. */
-    protected void afterFree() {
-    }
+    protected void afterFree() {}
 
     @Override
     public final void close() {

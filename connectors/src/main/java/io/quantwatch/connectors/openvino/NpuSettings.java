@@ -12,8 +12,8 @@ public record NpuSettings(int maxPromptLen, int minResponseLen) implements Seria
 
     public NpuSettings {
         if (maxPromptLen < 1 || minResponseLen < 1) {
-            throw new IllegalArgumentException("NPU max-prompt-len and min-response-len must be >= 1, got " + maxPromptLen
-                    + " and " + minResponseLen);
+            throw new IllegalArgumentException("NPU max-prompt-len and min-response-len must be >= 1, got "
+                    + maxPromptLen + " and " + minResponseLen);
         }
     }
 

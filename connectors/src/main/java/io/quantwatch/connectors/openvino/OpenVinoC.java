@@ -15,6 +15,7 @@ public interface OpenVinoC extends Library {
 
     /** {@code ov_element_type_e} values used here. */
     int F32 = 5;
+
     int I32 = 10;
     int I64 = 11;
 
@@ -31,8 +32,13 @@ public interface OpenVinoC extends Library {
     void ov_model_free(Pointer model);
 
     /** Properties follow as {@code propertyArgs} strings: key, value, key, value … */
-    int ov_core_compile_model(Pointer core, Pointer model, String device, long propertyArgs, PointerByReference compiled,
-                              Object... properties);
+    int ov_core_compile_model(
+            Pointer core,
+            Pointer model,
+            String device,
+            long propertyArgs,
+            PointerByReference compiled,
+            Object... properties);
 
     void ov_compiled_model_free(Pointer compiled);
 
@@ -46,7 +52,8 @@ public interface OpenVinoC extends Library {
 
     int ov_infer_request_infer(Pointer request);
 
-    int ov_tensor_create_from_host_ptr(int elementType, Shape.ByValue shape, Pointer hostData, PointerByReference tensor);
+    int ov_tensor_create_from_host_ptr(
+            int elementType, Shape.ByValue shape, Pointer hostData, PointerByReference tensor);
 
     int ov_tensor_data(Pointer tensor, PointerByReference data);
 
@@ -72,8 +79,7 @@ public interface OpenVinoC extends Library {
         public Pointer dims;
 
         /** Passed by value, as {@code ov_tensor_create_from_host_ptr} takes it. */
-        public static class ByValue extends Shape implements Structure.ByValue {
-        }
+        public static class ByValue extends Shape implements Structure.ByValue {}
     }
 
     /** {@code ov_available_devices_t}: an array of device names. */

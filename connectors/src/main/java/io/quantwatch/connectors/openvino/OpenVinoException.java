@@ -8,7 +8,8 @@ public final class OpenVinoException extends RuntimeException {
     private final int status;
 
     public OpenVinoException(String function, int status, String statusName, String detail) {
-        super(function + " failed with " + statusName + " (" + status + ")" + (detail == null || detail.isBlank() ? "" : ": " + detail));
+        super(function + " failed with " + statusName + " (" + status + ")"
+                + (detail == null || detail.isBlank() ? "" : ": " + detail));
         this.function = function;
         this.status = status;
     }

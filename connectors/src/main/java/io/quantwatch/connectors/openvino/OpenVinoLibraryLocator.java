@@ -32,7 +32,8 @@ public final class OpenVinoLibraryLocator {
                 candidates.add(Path.of(env.get("INTEL_OPENVINO_DIR"), "runtime", "lib", "intel64"));
             }
             candidates.add(Path.of("/opt/intel/openvino/runtime/lib/intel64"));
-            for (String root : List.of("/usr/lib", "/usr/local/lib", env.getOrDefault("HOME", "/root") + "/.local/lib")) {
+            for (String root :
+                    List.of("/usr/lib", "/usr/local/lib", env.getOrDefault("HOME", "/root") + "/.local/lib")) {
                 candidates.addAll(pythonPackages(Path.of(root)));
             }
         }
@@ -42,9 +43,10 @@ public final class OpenVinoLibraryLocator {
                 return found;
             }
         }
-        throw new OpenVinoUnavailableException("the OpenVINO C library (" + LIBRARY + ") was not found; looked at: " + String.join(", ", tried)
-                + ". Install OpenVINO (the archive from https://storage.openvinotoolkit.org, or `pip install openvino`) and set "
-                + "OPENVINO_LIB to the library file or its folder.");
+        throw new OpenVinoUnavailableException(
+                "the OpenVINO C library (" + LIBRARY + ") was not found; looked at: " + String.join(", ", tried)
+                        + ". Install OpenVINO (the archive from https://storage.openvinotoolkit.org, or `pip install openvino`) and set "
+                        + "OPENVINO_LIB to the library file or its folder.");
     }
 
     /** The places looked at so far, in order. */

@@ -20,8 +20,9 @@ public record OpenVinoModelFolder(Path dir, Path xml, Path bin, Path tokenizer, 
 
     public static OpenVinoModelFolder open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new OpenVinoUnavailableException("OpenVINO model folder " + dir.toAbsolutePath() + " does not exist: export one with "
-                    + "`optimum-cli export openvino --model <hf-id> --weight-format int4 --sym <folder>`");
+            throw new OpenVinoUnavailableException(
+                    "OpenVINO model folder " + dir.toAbsolutePath() + " does not exist: export one with "
+                            + "`optimum-cli export openvino --model <hf-id> --weight-format int4 --sym <folder>`");
         }
         Path xml = required(dir, "openvino_model.xml");
         Path bin = required(dir, "openvino_model.bin");
@@ -40,18 +41,28 @@ public record OpenVinoModelFolder(Path dir, Path xml, Path bin, Path tokenizer, 
             }
         }
         if (eos.isEmpty()) {
-            throw new OpenVinoUnavailableException("model folder " + dir + ": no eos_token_id in generation_config.json or config.json; "
-                    + "re-export with optimum-cli, which writes both");
+            throw new OpenVinoUnavailableException(
+                    "model folder " + dir + ": no eos_token_id in generation_config.json or config.json; "
+                            + "re-export with optimum-cli, which writes both");
         }
-        int context = config != null && config.has("max_position_embeddings") ? config.get("max_position_embeddings").asInt() : 4096;
-        return new OpenVinoModelFolder(dir, xml, bin, tokenizer, eos.stream().mapToInt(Integer::intValue).toArray(), context);
+        int context = config != null && config.has("max_position_embeddings")
+                ? config.get("max_position_embeddings").asInt()
+                : 4096;
+        return new OpenVinoModelFolder(
+                dir,
+                xml,
+                bin,
+                tokenizer,
+                eos.stream().mapToInt(Integer::intValue).toArray(),
+                context);
     }
 
     private static Path required(Path dir, String name) {
         Path p = dir.resolve(name);
         if (!Files.isRegularFile(p)) {
-            throw new OpenVinoUnavailableException("OpenVINO model folder " + dir.toAbsolutePath() + " is incomplete: " + name
-                    + " is missing (an optimum-cli export writes openvino_model.xml, openvino_model.bin, tokenizer.json, config.json)");
+            throw new OpenVinoUnavailableException(
+                    "OpenVINO model folder " + dir.toAbsolutePath() + " is incomplete: " + name
+                            + " is missing (an optimum-cli export writes openvino_model.xml, openvino_model.bin, tokenizer.json, config.json)");
         }
         return p;
     }

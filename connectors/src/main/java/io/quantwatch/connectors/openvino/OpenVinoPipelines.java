@@ -23,16 +23,13 @@ public final class OpenVinoPipelines {
     private static final Map<String, Object> BINDING_CORES = new ConcurrentHashMap<>();
     private static final Map<String, HfTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
 
-    private OpenVinoPipelines() {
-    }
+    private OpenVinoPipelines() {}
 
     /** What the checks need to know about one side: its folder, device and (for NPU) its static lengths. */
-    public record Side(Path folder, String device, NpuSettings npu) {
-    }
+    public record Side(Path folder, String device, NpuSettings npu) {}
 
     /** Both export folders of a pair, opened and checked. */
-    public record Folders(OpenVinoModelFolder reference, OpenVinoModelFolder candidate) {
-    }
+    public record Folders(OpenVinoModelFolder reference, OpenVinoModelFolder candidate) {}
 
     /**
      * Checks that need no OpenVINO library (configuration time): both folders are complete, share one
@@ -44,15 +41,17 @@ public final class OpenVinoPipelines {
         if (isNpu(candidate.device())) {
             IrWeightFormat w = IrWeightFormat.read(cand.xml());
             if (w.asymmetric4Bit()) {
-                throw new OpenVinoUnavailableException(cand.xml() + " holds asymmetric INT4 weights (" + w.u4ZeroPoints()
-                        + " layers with per-group u4 zero points); NPU plugins run symmetric 4-bit only: re-export with "
-                        + "`optimum-cli export openvino --weight-format int4 --sym …`, or run this candidate on CPU or GPU");
+                throw new OpenVinoUnavailableException(
+                        cand.xml() + " holds asymmetric INT4 weights (" + w.u4ZeroPoints()
+                                + " layers with per-group u4 zero points); NPU plugins run symmetric 4-bit only: re-export with "
+                                + "`optimum-cli export openvino --weight-format int4 --sym …`, or run this candidate on CPU or GPU");
             }
         }
         try {
             if (Files.mismatch(ref.tokenizer(), cand.tokenizer()) != -1) {
-                throw new OpenVinoUnavailableException("the reference (" + ref.tokenizer() + ") and the candidate (" + cand.tokenizer()
-                        + ") have different tokenizer.json files: token-by-token comparison needs the same tokenizer");
+                throw new OpenVinoUnavailableException(
+                        "the reference (" + ref.tokenizer() + ") and the candidate (" + cand.tokenizer()
+                                + ") have different tokenizer.json files: token-by-token comparison needs the same tokenizer");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -61,7 +60,11 @@ public final class OpenVinoPipelines {
     }
 
     /** Which binding runs OpenVINO: the C API through JNA, the openvino_contrib Java bindings, or the latter when present. */
-    public enum Binding { AUTO, C_API, JAVA }
+    public enum Binding {
+        AUTO,
+        C_API,
+        JAVA
+    }
 
     /** As {@link #pair(String, Binding, Side, Side)} with {@link Binding#AUTO}. */
     public static ShadowPipelines pair(String library, Side reference, Side candidate) {
@@ -72,18 +75,23 @@ public final class OpenVinoPipelines {
     public static ShadowPipelines pair(String library, Binding binding, Side reference, Side candidate) {
         Folders folders = checkFolders(reference, candidate);
         if (binding == Binding.JAVA && !JavaBindingsLlm.available()) {
-            throw new OpenVinoUnavailableException("openvino.binding is java but " + JavaBindingsLlm.CORE_CLASS + " is not on the classpath: "
-                    + "add the openvino_contrib java_api jar, or use c-api");
+            throw new OpenVinoUnavailableException("openvino.binding is java but " + JavaBindingsLlm.CORE_CLASS
+                    + " is not on the classpath: " + "add the openvino_contrib java_api jar, or use c-api");
         }
         boolean java = binding == Binding.JAVA || (binding == Binding.AUTO && JavaBindingsLlm.available());
         Compiler compiler = java ? javaBindings() : cApi(library, reference, candidate);
         CompiledLlm ref = compiler.compile(folders.reference(), reference);
         CompiledLlm cand = compiler.compile(folders.candidate(), candidate);
         OpenVinoModelFolder refFolder = folders.reference();
-        HfTokenizer tokenizer = TOKENIZERS.computeIfAbsent(refFolder.tokenizer().toAbsolutePath().toString(),
-                k -> new HfTokenizer(refFolder.tokenizer()));
-        return new OpenVinoShadowPair("openvino:" + reference.folder().toAbsolutePath() + "@" + reference.device(), ref, cand, tokenizer,
-                refFolder, isNpu(candidate.device()) ? candidate.npu() : null);
+        HfTokenizer tokenizer = TOKENIZERS.computeIfAbsent(
+                refFolder.tokenizer().toAbsolutePath().toString(), k -> new HfTokenizer(refFolder.tokenizer()));
+        return new OpenVinoShadowPair(
+                "openvino:" + reference.folder().toAbsolutePath() + "@" + reference.device(),
+                ref,
+                cand,
+                tokenizer,
+                refFolder,
+                isNpu(candidate.device()) ? candidate.npu() : null);
     }
 
     /** Compiles one side's model with one binding (through the per-JVM cache). */
@@ -93,19 +101,22 @@ public final class OpenVinoPipelines {
 
     private static Compiler javaBindings() {
         Object core = BINDING_CORES.computeIfAbsent("core", k -> JavaBindingsLlm.newCore());
-        return (folder, side) -> COMPILED.computeIfAbsent("java:" + key(folder, side),
+        return (folder, side) -> COMPILED.computeIfAbsent(
+                "java:" + key(folder, side),
                 k -> JavaBindingsLlm.compile(core, folder.xml(), side.device(), properties(side)));
     }
 
     /** The C API binding, after checking that both devices are present. */
     private static Compiler cApi(String library, Side reference, Side candidate) {
-        OpenVinoRuntime runtime = RUNTIMES.computeIfAbsent(library == null ? "" : library, OpenVinoRuntime::locateAndLoad);
+        OpenVinoRuntime runtime =
+                RUNTIMES.computeIfAbsent(library == null ? "" : library, OpenVinoRuntime::locateAndLoad);
         OpenVinoRuntime.Core core = CORES.computeIfAbsent(runtime.library().toString(), k -> runtime.newCore());
         List<String> devices = core.availableDevices();
         for (Side s : List.of(reference, candidate)) {
             if (devices.stream().noneMatch(d -> d.equals(s.device()) || d.startsWith(s.device() + "."))) {
-                throw new OpenVinoUnavailableException("device " + s.device() + " is not present; OpenVINO sees " + devices
-                        + (isNpu(s.device()) ? " (an NPU needs the Intel NPU driver; check /dev/accel)" : ""));
+                throw new OpenVinoUnavailableException(
+                        "device " + s.device() + " is not present; OpenVINO sees " + devices
+                                + (isNpu(s.device()) ? " (an NPU needs the Intel NPU driver; check /dev/accel)" : ""));
             }
         }
         return (folder, side) -> COMPILED.computeIfAbsent("c:" + key(folder, side), k -> {

@@ -28,8 +28,10 @@ public final class OpenVinoRuntime {
         try {
             return new OpenVinoRuntime(Native.load(file.toAbsolutePath().toString(), OpenVinoC.class), file);
         } catch (UnsatisfiedLinkError e) {
-            throw new OpenVinoUnavailableException("cannot load the OpenVINO C library " + file + ": " + e.getMessage()
-                    + " (its folder must also hold libopenvino.so and the device plugins; run setupvars.sh of an archive install)", e);
+            throw new OpenVinoUnavailableException(
+                    "cannot load the OpenVINO C library " + file + ": " + e.getMessage()
+                            + " (its folder must also hold libopenvino.so and the device plugins; run setupvars.sh of an archive install)",
+                    e);
         }
     }
 
@@ -99,7 +101,8 @@ public final class OpenVinoRuntime {
 
         public Model readModel(Path xml) {
             PointerByReference out = new PointerByReference();
-            runtime().check(runtime().c().ov_core_read_model(handle(), xml.toString(), null, out), "ov_core_read_model");
+            runtime()
+                    .check(runtime().c().ov_core_read_model(handle(), xml.toString(), null, out), "ov_core_read_model");
             return new Model(runtime(), out.getValue());
         }
 
@@ -112,8 +115,12 @@ public final class OpenVinoRuntime {
                 args[i++] = e.getValue();
             }
             PointerByReference out = new PointerByReference();
-            runtime().check(runtime().c().ov_core_compile_model(handle(), model.handle(), device, args.length, out, args),
-                    "ov_core_compile_model(" + device + ")");
+            runtime()
+                    .check(
+                            runtime()
+                                    .c()
+                                    .ov_core_compile_model(handle(), model.handle(), device, args.length, out, args),
+                            "ov_core_compile_model(" + device + ")");
             return new CompiledModel(runtime(), out.getValue());
         }
     }
@@ -134,7 +141,10 @@ public final class OpenVinoRuntime {
         /** A new infer request; for a stateful model it starts with empty state. */
         public InferRequest newRequest() {
             PointerByReference out = new PointerByReference();
-            runtime().check(runtime().c().ov_compiled_model_create_infer_request(handle(), out), "ov_compiled_model_create_infer_request");
+            runtime()
+                    .check(
+                            runtime().c().ov_compiled_model_create_infer_request(handle(), out),
+                            "ov_compiled_model_create_infer_request");
             return new InferRequest(runtime(), out.getValue());
         }
     }

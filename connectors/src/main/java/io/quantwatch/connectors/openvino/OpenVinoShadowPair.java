@@ -32,8 +32,13 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
     private final NpuSettings candidateNpu;
 
     /** @param candidateNpu the candidate's NPU settings, or null when it does not run on an NPU */
-    public OpenVinoShadowPair(String referenceKey, CompiledLlm reference, CompiledLlm candidate, HfTokenizer tokenizer,
-                              OpenVinoModelFolder folder, NpuSettings candidateNpu) {
+    public OpenVinoShadowPair(
+            String referenceKey,
+            CompiledLlm reference,
+            CompiledLlm candidate,
+            HfTokenizer tokenizer,
+            OpenVinoModelFolder folder,
+            NpuSettings candidateNpu) {
         this.referenceKey = referenceKey;
         this.reference = reference;
         this.candidate = candidate;
@@ -56,8 +61,9 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
     @Override
     public Optional<String> cannotTake(int[] promptTokens, int maxTokens) {
         if (candidateNpu != null && promptTokens.length > candidateNpu.maxPromptLen()) {
-            return Optional.of("prompt is " + promptTokens.length + " tokens; the NPU candidate is compiled for at most "
-                    + candidateNpu.maxPromptLen() + " (raise npu.max-prompt-len, at the cost of NPU memory and compile time)");
+            return Optional.of("prompt is " + promptTokens.length
+                    + " tokens; the NPU candidate is compiled for at most " + candidateNpu.maxPromptLen()
+                    + " (raise npu.max-prompt-len, at the cost of NPU memory and compile time)");
         }
         return Optional.empty();
     }
@@ -87,7 +93,9 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
             while (n < maxTokens) {
                 int next = LogitStats.argmax(logits);
                 TokenLogprob[] top = LogitStats.topK(logits, TOP_K, LogitStats.logSumExp(logits));
-                steps.add(Arrays.stream(top).map(t -> new TopToken(t.token(), t.logprob())).toArray(TopToken[]::new));
+                steps.add(Arrays.stream(top)
+                        .map(t -> new TopToken(t.token(), t.logprob()))
+                        .toArray(TopToken[]::new));
                 if (isEos(next)) {
                     finish = FinishReason.EOS;
                     break;
@@ -133,8 +141,10 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
         System.arraycopy(referenceTokens, 0, fed, prompt.length, Math.max(0, n - 1));
         PositionwiseDivergence divergence = new PositionwiseDivergence(n, TOP_K);
         if (n > 0) {
-            try (CompiledLlm.Session rs = reference.newSession(); CompiledLlm.Session cs = candidate.newSession();
-                 CompiledLlm.Logits refLogits = rs.feed(fed); CompiledLlm.Logits candLogits = cs.feed(fed)) {
+            try (CompiledLlm.Session rs = reference.newSession();
+                    CompiledLlm.Session cs = candidate.newSession();
+                    CompiledLlm.Logits refLogits = rs.feed(fed);
+                    CompiledLlm.Logits candLogits = cs.feed(fed)) {
                 float[] r = new float[refLogits.vocab()];
                 float[] c = new float[candLogits.vocab()];
                 for (int i = 0; i < n; i++) {
@@ -144,12 +154,18 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
             }
         }
         PairedScorer.Comparison cmp = divergence.result();
-        return new TeacherForcedScores(cmp.kl(), cmp.sameTop1(), cmp.deltaP(), cmp.referenceLogprob(), cmp.candidateLogprob(),
+        return new TeacherForcedScores(
+                cmp.kl(),
+                cmp.sameTop1(),
+                cmp.deltaP(),
+                cmp.referenceLogprob(),
+                cmp.candidateLogprob(),
                 cmp.candidateTopIds());
     }
 
     @Override
     public void close() {
-        // Compiled models and the tokenizer are shared through OpenVinoPipelines' per-JVM caches; requests are closed per call.
+        // Compiled models and the tokenizer are shared through OpenVinoPipelines' per-JVM caches; requests are closed
+        // per call.
     }
 }

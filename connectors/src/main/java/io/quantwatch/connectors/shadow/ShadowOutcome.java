@@ -36,27 +36,27 @@ public sealed interface ShadowOutcome {
     }
 
     /** The candidate compared with the reference, with both texts for divergent-sample review. */
-    record Compared(String candidate, ShadowMetrics metrics, FinishReason referenceFinish, FinishReason candidateFinish,
-                    String referenceText, String candidateText) implements CandidateOutcome {
-    }
+    record Compared(
+            String candidate,
+            ShadowMetrics metrics,
+            FinishReason referenceFinish,
+            FinishReason candidateFinish,
+            String referenceText,
+            String candidateText)
+            implements CandidateOutcome {}
 
     /** The candidate cannot take this prompt (e.g. longer than its NPU's static prompt length): counted, not fatal. */
-    record Skipped(String candidate, String reason) implements CandidateOutcome {
-    }
+    record Skipped(String candidate, String reason) implements CandidateOutcome {}
 
     /** The candidate (or the reference it needs) missed {@code shadow.timeout} at {@code stage}. */
-    record TimedOut(String candidate, Stage stage, String reason) implements CandidateOutcome {
-    }
+    record TimedOut(String candidate, Stage stage, String reason) implements CandidateOutcome {}
 
     /** The candidate's pipeline or the detectors threw; {@code errorType} is the exception class. */
-    record Failed(String candidate, Stage stage, String errorType, String message) implements CandidateOutcome {
-    }
+    record Failed(String candidate, Stage stage, String errorType, String message) implements CandidateOutcome {}
 
     /** The prompt ran: one outcome per configured candidate, in configuration order. */
-    record Shadowed(List<CandidateOutcome> outcomes) implements ShadowOutcome {
-    }
+    record Shadowed(List<CandidateOutcome> outcomes) implements ShadowOutcome {}
 
     /** The prompt cannot be shadowed (for example longer than the context); the reason names the fix. */
-    record Rejected(String reason, String errorKind) implements ShadowOutcome {
-    }
+    record Rejected(String reason, String errorKind) implements ShadowOutcome {}
 }

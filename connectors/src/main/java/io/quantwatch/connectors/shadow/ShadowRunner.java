@@ -43,6 +43,7 @@ public final class ShadowRunner implements AutoCloseable {
     private final Map<String, CandidateLane> lanes = new LinkedHashMap<>();
     /** Candidates grouped by the reference they share, in configuration order. */
     private final List<List<String>> byReference;
+
     private final ShadowComparison comparison = new ShadowComparison();
     private final int maxTokensCap;
     private final long timeoutNanos;
@@ -61,13 +62,16 @@ public final class ShadowRunner implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
         pairs.keySet().forEach(name -> lanes.put(name, new CandidateLane(name)));
         Map<String, List<String>> groups = new LinkedHashMap<>();
-        pairs.forEach((name, pair) -> groups.computeIfAbsent(pair.referenceKey(), k -> new ArrayList<>()).add(name));
+        pairs.forEach((name, pair) -> groups.computeIfAbsent(pair.referenceKey(), k -> new ArrayList<>())
+                .add(name));
         this.byReference = List.copyOf(groups.values());
     }
 
     public ShadowOutcome shadow(PromptEvent prompt) {
-        RequestContext request = new RequestContext(prompt.getResponseFormat() == ResponseFormat.JSON || prompt.getJsonSchema() != null,
-                prompt.getJsonSchema(), prompt.getSentences());
+        RequestContext request = new RequestContext(
+                prompt.getResponseFormat() == ResponseFormat.JSON || prompt.getJsonSchema() != null,
+                prompt.getJsonSchema(),
+                prompt.getSentences());
         Map<String, CandidateOutcome> outcomes = new LinkedHashMap<>();
         for (List<String> group : byReference) {
             ShadowPipelines first = pairs.get(group.get(0));
@@ -82,8 +86,10 @@ public final class ShadowRunner implements AutoCloseable {
             int maxTokens = Math.min(Math.min(prompt.getMaxTokens(), maxTokensCap), context - tokens.length);
             if (maxTokens < 1) {
                 // The reference cannot take it either: nothing can be compared, the record is a dead letter.
-                return new ShadowOutcome.Rejected("prompt is " + tokens.length + " tokens; the reference model's context is " + context
-                        + " tokens: shorten the prompt or shadow with a longer-context model", "PROMPT_TOO_LONG");
+                return new ShadowOutcome.Rejected(
+                        "prompt is " + tokens.length + " tokens; the reference model's context is " + context
+                                + " tokens: shorten the prompt or shadow with a longer-context model",
+                        "PROMPT_TOO_LONG");
             }
             List<String> takers = new ArrayList<>();
             for (String c : group) {
@@ -104,13 +110,24 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /** The reference decode once, on the lane of the first candidate that is free, then every candidate in parallel. */
-    private void compareGroup(PromptEvent prompt, RequestContext request, int[] tokens, int maxTokens, List<String> takers,
-                              Map<String, CandidateOutcome> outcomes) {
+    private void compareGroup(
+            PromptEvent prompt,
+            RequestContext request,
+            int[] tokens,
+            int maxTokens,
+            List<String> takers,
+            Map<String, CandidateOutcome> outcomes) {
         long start = System.nanoTime();
-        Optional<String> host = takers.stream().filter(c -> !lanes.get(c).overdue(start)).findFirst();
+        Optional<String> host =
+                takers.stream().filter(c -> !lanes.get(c).overdue(start)).findFirst();
         if (host.isEmpty()) {
-            takers.forEach(c -> outcomes.put(c, new TimedOut(c, Stage.REFERENCE,
-                    "every pipeline sharing this reference is still busy with an earlier prompt past its deadline")));
+            takers.forEach(
+                    c -> outcomes.put(
+                            c,
+                            new TimedOut(
+                                    c,
+                                    Stage.REFERENCE,
+                                    "every pipeline sharing this reference is still busy with an earlier prompt past its deadline")));
             return;
         }
         ShadowPipelines hostPair = pairs.get(host.get());
@@ -120,8 +137,13 @@ public final class ShadowRunner implements AutoCloseable {
         try {
             reference = await(refFuture, start + timeoutNanos);
         } catch (TimeoutException e) {
-            takers.forEach(c -> outcomes.put(c, new TimedOut(c, Stage.REFERENCE, "the reference decode took longer than shadow.timeout ("
-                    + Duration.ofNanos(timeoutNanos).toMillis() + " ms)")));
+            takers.forEach(c -> outcomes.put(
+                    c,
+                    new TimedOut(
+                            c,
+                            Stage.REFERENCE,
+                            "the reference decode took longer than shadow.timeout ("
+                                    + Duration.ofNanos(timeoutNanos).toMillis() + " ms)")));
             return;
         } catch (ExecutionException e) {
             takers.forEach(c -> outcomes.put(c, failed(c, Stage.REFERENCE, e.getCause())));
@@ -133,30 +155,47 @@ public final class ShadowRunner implements AutoCloseable {
         for (String c : takers) {
             CandidateLane lane = lanes.get(c);
             if (lane.overdue(candidatesStart)) {
-                outcomes.put(c, new TimedOut(c, Stage.CANDIDATE, "still busy with an earlier prompt past its deadline"));
+                outcomes.put(
+                        c, new TimedOut(c, Stage.CANDIDATE, "still busy with an earlier prompt past its deadline"));
                 continue;
             }
             AtomicReference<Stage> stage = new AtomicReference<>(Stage.CANDIDATE);
             reached.put(c, stage);
-            running.put(c, lane.submit(() -> compare(c, request, tokens, maxTokens, prompt.getStop(), reference, stage),
-                    candidatesStart + timeoutNanos));
+            running.put(
+                    c,
+                    lane.submit(
+                            () -> compare(c, request, tokens, maxTokens, prompt.getStop(), reference, stage),
+                            candidatesStart + timeoutNanos));
         }
         for (Map.Entry<String, Future<CandidateOutcome>> e : running.entrySet()) {
             String c = e.getKey();
             try {
                 outcomes.put(c, await(e.getValue(), candidatesStart + timeoutNanos));
             } catch (TimeoutException t) {
-                outcomes.put(c, new TimedOut(c, reached.get(c).get(), "took longer than shadow.timeout ("
-                        + Duration.ofNanos(timeoutNanos).toMillis() + " ms) at " + reached.get(c).get().label()));
+                outcomes.put(
+                        c,
+                        new TimedOut(
+                                c,
+                                reached.get(c).get(),
+                                "took longer than shadow.timeout ("
+                                        + Duration.ofNanos(timeoutNanos).toMillis() + " ms) at "
+                                        + reached.get(c).get().label()));
             } catch (ExecutionException x) {
-                outcomes.put(c, failed(c, reached.get(c).get(), x.getCause())); // compare() catches; this is a lane failure
+                outcomes.put(
+                        c, failed(c, reached.get(c).get(), x.getCause())); // compare() catches; this is a lane failure
             }
         }
     }
 
     /** One candidate's stages, each failure caught and attributed to its stage. Runs on the candidate's lane. */
-    private CandidateOutcome compare(String c, RequestContext request, int[] tokens, int maxTokens, List<String> stops,
-                                     DecodeOutput reference, AtomicReference<Stage> stage) {
+    private CandidateOutcome compare(
+            String c,
+            RequestContext request,
+            int[] tokens,
+            int maxTokens,
+            List<String> stops,
+            DecodeOutput reference,
+            AtomicReference<Stage> stage) {
         ShadowPipelines pair = pairs.get(c);
         try {
             DecodeOutput candidate = pair.generateCandidate(tokens, maxTokens, stops);
@@ -187,7 +226,10 @@ public final class ShadowRunner implements AutoCloseable {
 
     private static Failed failed(String candidate, Stage stage, Throwable e) {
         String message = String.valueOf(e.getMessage());
-        return new Failed(candidate, stage, e.getClass().getName(),
+        return new Failed(
+                candidate,
+                stage,
+                e.getClass().getName(),
                 message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message);
     }
 

@@ -19,8 +19,14 @@ import org.junit.jupiter.api.Test;
  * exactly the summary the window computed.
  */
 class AvroEdgeMappingTest {
-    private static final PromptEvent PROMPT = PromptEvent.newBuilder().setRequestId("r1").setTenant("acme").setModel("m")
-            .setTask("tool_call").setPrompt("p").setEventTime(Instant.parse("2026-11-27T10:00:00Z")).build();
+    private static final PromptEvent PROMPT = PromptEvent.newBuilder()
+            .setRequestId("r1")
+            .setTenant("acme")
+            .setModel("m")
+            .setTask("tool_call")
+            .setPrompt("p")
+            .setEventTime(Instant.parse("2026-11-27T10:00:00Z"))
+            .build();
 
     @Test
     void aWindowOfReplayedShadowRecordsEqualsTheWindowOfTheirMetrics() {
@@ -29,8 +35,14 @@ class AvroEdgeMappingTest {
         DriftWindow replayed = new DriftWindow();
         for (int i = 0; i < 500; i++) {
             var s = RandomShadowComparisons.next(r);
-            ShadowRecord rec = ShadowRecordMapping.toAvro(PROMPT, "int4", s.metrics(), s.reference().finish(), s.candidate().finish(),
-                    s.reference().text(), s.candidate().text());
+            ShadowRecord rec = ShadowRecordMapping.toAvro(
+                    PROMPT,
+                    "int4",
+                    s.metrics(),
+                    s.reference().finish(),
+                    s.candidate().finish(),
+                    s.reference().text(),
+                    s.candidate().text());
             direct.add(s.metrics());
             replayed.add(ShadowRecordMapping.toMetrics(rec));
         }
@@ -47,22 +59,34 @@ class AvroEdgeMappingTest {
             w.add(RandomShadowComparisons.next(r).metrics());
         }
         DriftSummary s = w.summary();
-        DriftMetrics avro = DriftMetricsMapping.toAvro(new DriftMetricsMapping.WindowKey("m", "int4", "tool_call", "acme"),
-                1000, 61_000, s, Verdict.of(s, Verdict.Policy.defaults()));
+        DriftMetrics avro = DriftMetricsMapping.toAvro(
+                new DriftMetricsMapping.WindowKey("m", "int4", "tool_call", "acme"),
+                1000,
+                61_000,
+                s,
+                Verdict.of(s, Verdict.Policy.defaults()));
         assertThat(DriftMetricsMapping.toSummary(avro)).isEqualTo(s);
         assertThat(avro.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(61_000));
-        assertThat(avro.getJsonBroken().getLower()).isLessThanOrEqualTo(avro.getJsonBroken().getValue());
+        assertThat(avro.getJsonBroken().getLower())
+                .isLessThanOrEqualTo(avro.getJsonBroken().getValue());
     }
 
     @Test
     void singleObjectEncodingRoundTripsThroughTheFlinkSerdes() throws Exception {
         Random r = new Random(3);
         var s = RandomShadowComparisons.next(r);
-        ShadowRecord rec = ShadowRecordMapping.toAvro(PROMPT, "nf4", s.metrics(), s.reference().finish(), s.candidate().finish(),
-                "ref", "cand");
+        ShadowRecord rec = ShadowRecordMapping.toAvro(
+                PROMPT,
+                "nf4",
+                s.metrics(),
+                s.reference().finish(),
+                s.candidate().finish(),
+                "ref",
+                "cand");
         byte[] bytes = new AvroSingleObjectSerializer<>(ShadowRecord.class).serialize(rec);
         assertThat(bytes[0] & 0xFF).isEqualTo(0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        assertThat(new AvroSingleObjectDeserializer<>(ShadowRecord.class).deserialize(bytes)).isEqualTo(rec);
+        assertThat(new AvroSingleObjectDeserializer<>(ShadowRecord.class).deserialize(bytes))
+                .isEqualTo(rec);
     }
 }

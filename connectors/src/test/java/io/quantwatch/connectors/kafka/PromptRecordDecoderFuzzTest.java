@@ -1,12 +1,12 @@
 package io.quantwatch.connectors.kafka;
 
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -18,13 +18,22 @@ import net.jqwik.api.Tuple;
 /** Whatever bytes arrive, the decoder answers with a prompt or a dead-letter reason: never an exception, never a huge allocation. */
 class PromptRecordDecoderFuzzTest {
     private static final PromptRecordDecoder DECODER = new PromptRecordDecoder();
-    private static final byte[] AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class).serialize(PromptEvent.newBuilder()
-            .setRequestId("req-1").setTenant("acme").setModel("m").setTask("tool_call").setPrompt("User: track PKG123\nAssistant:")
-            .setResponseFormat(ResponseFormat.JSON).setJsonSchema("{\"type\":\"object\"}").setStop(List.of("\n\n", "User:"))
-            .setEventTime(Instant.EPOCH).build());
-    private static final byte[] JSON = ("{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,"
-            + "\"json_schema\":{\"type\":\"object\",\"properties\":{\"a\":{\"pattern\":\"^a+$\"}}},\"stop\":[\"x\"],\"max_tokens\":5}")
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] AVRO = new AvroSingleObjectSerializer<>(PromptEvent.class)
+            .serialize(PromptEvent.newBuilder()
+                    .setRequestId("req-1")
+                    .setTenant("acme")
+                    .setModel("m")
+                    .setTask("tool_call")
+                    .setPrompt("User: track PKG123\nAssistant:")
+                    .setResponseFormat(ResponseFormat.JSON)
+                    .setJsonSchema("{\"type\":\"object\"}")
+                    .setStop(List.of("\n\n", "User:"))
+                    .setEventTime(Instant.EPOCH)
+                    .build());
+    private static final byte[] JSON =
+            ("{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,"
+                            + "\"json_schema\":{\"type\":\"object\",\"properties\":{\"a\":{\"pattern\":\"^a+$\"}}},\"stop\":[\"x\"],\"max_tokens\":5}")
+                    .getBytes(StandardCharsets.UTF_8);
 
     @Property(tries = 2_000)
     void randomBytesDecodeOrDeadLetter(@ForAll("noise") byte[] value) {
@@ -66,11 +75,16 @@ class PromptRecordDecoderFuzzTest {
     /** Up to 8 bytes of {@code valid} overwritten (after {@code keep} bytes), possibly truncated. */
     private static Arbitrary<byte[]> mutations(byte[] valid, int keep) {
         Arbitrary<Integer> position = Arbitraries.integers().between(keep, valid.length - 1);
-        Arbitrary<Tuple.Tuple2<Integer, Byte>> edit = position.flatMap(p -> Arbitraries.bytes().map(b -> Tuple.of(p, b)));
-        return edit.list().ofMaxSize(8).flatMap(edits -> Arbitraries.integers().between(keep, valid.length).map(length -> {
-            byte[] v = valid.clone();
-            edits.forEach(e -> v[e.get1()] = e.get2());
-            return Arrays.copyOf(v, length);
-        }));
+        Arbitrary<Tuple.Tuple2<Integer, Byte>> edit =
+                position.flatMap(p -> Arbitraries.bytes().map(b -> Tuple.of(p, b)));
+        return edit.list()
+                .ofMaxSize(8)
+                .flatMap(edits -> Arbitraries.integers()
+                        .between(keep, valid.length)
+                        .map(length -> {
+                            byte[] v = valid.clone();
+                            edits.forEach(e -> v[e.get1()] = e.get2());
+                            return Arrays.copyOf(v, length);
+                        }));
     }
 }

@@ -1,17 +1,17 @@
 package io.quantwatch.connectors.kafka;
 
-import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
-import org.apache.avro.io.EncoderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.AlertState;
+import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,8 +33,15 @@ class PromptRecordDecoderTest {
 
     @Test
     void avroSingleObjectEncodingDecodes() throws Exception {
-        PromptEvent e = PromptEvent.newBuilder().setRequestId("r1").setTenant("acme").setModel("demo").setPrompt("User: hi\nAssistant:")
-                .setEventTime(Instant.ofEpochMilli(5)).setResponseFormat(ResponseFormat.JSON).setMaxTokens(64).build();
+        PromptEvent e = PromptEvent.newBuilder()
+                .setRequestId("r1")
+                .setTenant("acme")
+                .setModel("demo")
+                .setPrompt("User: hi\nAssistant:")
+                .setEventTime(Instant.ofEpochMilli(5))
+                .setResponseFormat(ResponseFormat.JSON)
+                .setMaxTokens(64)
+                .build();
         DecodedPrompt d = decoder.decode(bytes(e.toByteBuffer()));
         assertThat(d).isEqualTo(new DecodedPrompt.Valid(e));
     }
@@ -54,36 +61,55 @@ class PromptRecordDecoderTest {
         assertThat(e.getStop()).containsExactly("\n\n");
         assertThat(e.getTask()).isEqualTo("tool_call");
         // Defaults apply to omitted optional fields.
-        DecodedPrompt minimal = decoder.decode("{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1}"
-                .getBytes(StandardCharsets.UTF_8));
+        DecodedPrompt minimal = decoder.decode(
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1}"
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(((DecodedPrompt.Valid) minimal).event().getMaxTokens()).isEqualTo(256);
         assertThat(((DecodedPrompt.Valid) minimal).event().getTask()).isEqualTo("unknown");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1}|'request_id' is missing",
-        "{\"request_id\":7,\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1}|'request_id' must be a string",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"\",\"event_time\":1}|'prompt' is empty",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\"}|'event_time' is missing",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":\"yesterday\"}|ISO-8601",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"max_tokens\":0}|'max_tokens' must be an integer from 1",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"max_tokens\":\"10\"}|'max_tokens' must be an integer",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"response_format\":\"xml\"}|'response_format' must be",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"stop\":\"END\"}|'stop' must be an array",
-        "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"json_schema\":\"{nope\"}|'json_schema' is not valid JSON",
-        "{\"request_id\": \"r\", |invalid JSON at line 1",
-        "hello world|neither Avro single-object encoding"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1}|'request_id' is missing",
+                "{\"request_id\":7,\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1}|'request_id' must be a string",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"\",\"event_time\":1}|'prompt' is empty",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\"}|'event_time' is missing",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":\"yesterday\"}|ISO-8601",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"max_tokens\":0}|'max_tokens' must be an integer from 1",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"max_tokens\":\"10\"}|'max_tokens' must be an integer",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"response_format\":\"xml\"}|'response_format' must be",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"stop\":\"END\"}|'stop' must be an array",
+                "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,\"json_schema\":\"{nope\"}|'json_schema' is not valid JSON",
+                "{\"request_id\": \"r\", |invalid JSON at line 1",
+                "hello world|neither Avro single-object encoding"
+            })
     void malformedRecordsAreRejectedWithTheFieldAndTheFix(String record, String reason) {
-        assertThat(invalid(decoder.decode(record.getBytes(StandardCharsets.UTF_8))).reason()).contains(reason);
+        assertThat(invalid(decoder.decode(record.getBytes(StandardCharsets.UTF_8)))
+                        .reason())
+                .contains(reason);
     }
 
     @Test
     void emptyAndForeignAvroRecordsAreRejected() throws Exception {
         assertThat(invalid(decoder.decode(new byte[0])).errorKind()).isEqualTo("EMPTY");
-        byte[] alert = bytes(DriftAlert.newBuilder().setRule("r").setMetric("m").setState(AlertState.FIRING).setModel("x").setCandidate("c")
-                .setTask("t").setTenant("a").setWindowEnd(Instant.EPOCH).setValue(1).setLower(1).setUpper(1).setThreshold(0.5)
-                .setSamples(3).build().toByteBuffer());
+        byte[] alert = bytes(DriftAlert.newBuilder()
+                .setRule("r")
+                .setMetric("m")
+                .setState(AlertState.FIRING)
+                .setModel("x")
+                .setCandidate("c")
+                .setTask("t")
+                .setTenant("a")
+                .setWindowEnd(Instant.EPOCH)
+                .setValue(1)
+                .setLower(1)
+                .setUpper(1)
+                .setThreshold(0.5)
+                .setSamples(3)
+                .build()
+                .toByteBuffer());
         DecodedPrompt.Invalid i = invalid(decoder.decode(alert));
         assertThat(i.errorKind()).isEqualTo("UNKNOWN_SCHEMA");
         assertThat(i.reason()).contains("PromptEvent schema");
@@ -91,7 +117,8 @@ class PromptRecordDecoderTest {
         assertThat(invalid(decoder.decode(corrupt)).errorKind()).isIn("CORRUPT_AVRO", "UNKNOWN_SCHEMA");
     }
 
-    private static final String VALID = "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1";
+    private static final String VALID =
+            "{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1";
 
     private DecodedPrompt.Invalid decodeJson(String json) {
         return invalid(decoder.decode(json.getBytes(StandardCharsets.UTF_8)));
@@ -103,29 +130,47 @@ class PromptRecordDecoderTest {
         String deepSchema = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
         DecodedPrompt.Invalid deep = decodeJson(VALID + ",\"json_schema\":" + deepSchema + "}");
         assertThat(deep.errorKind()).isEqualTo("INVALID_JSON");
-        assertThat(deep.reason()).contains("nested deeper than 66 levels").contains("json_schema").contains("flatten");
-        assertThat(decodeJson(VALID.replace("\"event_time\":1", "\"event_time\":18446744073709551617") + "}").reason())
+        assertThat(deep.reason())
+                .contains("nested deeper than 66 levels")
+                .contains("json_schema")
+                .contains("flatten");
+        assertThat(decodeJson(VALID.replace("\"event_time\":1", "\"event_time\":18446744073709551617") + "}")
+                        .reason())
                 .startsWith("field 'event_time' must be epoch milliseconds");
-        byte[] huge = (VALID + ",\"task\":\"" + "x".repeat(PromptRecordDecoder.MAX_RECORD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] huge = (VALID + ",\"task\":\"" + "x".repeat(PromptRecordDecoder.MAX_RECORD_BYTES) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         assertThat(invalid(decoder.decode(huge)).errorKind()).isEqualTo("RECORD_TOO_LARGE");
     }
 
     @Test
     void requestSchemasAreCheckedAsUntrustedInput() {
-        assertThat(decodeJson(VALID + ",\"json_schema\":{\"type\":\"string\",\"pattern\":\"([a-\"}}").reason())
+        assertThat(decodeJson(VALID + ",\"json_schema\":{\"type\":\"string\",\"pattern\":\"([a-\"}}")
+                        .reason())
                 .startsWith("field 'json_schema' pattern \"([a-\" is not a valid regular expression");
-        assertThat(decodeJson(VALID + ",\"json_schema\":{\"$ref\":\"http://127.0.0.1:18999/evil-schema.json\"}}").reason())
-                .startsWith("field 'json_schema' $ref").contains("only internal references");
-        assertThat(decodeJson(VALID + ",\"json_schema\":{\"type\":\"nonsense\"}}").reason())
+        assertThat(decodeJson(VALID + ",\"json_schema\":{\"$ref\":\"http://127.0.0.1:18999/evil-schema.json\"}}")
+                        .reason())
+                .startsWith("field 'json_schema' $ref")
+                .contains("only internal references");
+        assertThat(decodeJson(VALID + ",\"json_schema\":{\"type\":\"nonsense\"}}")
+                        .reason())
                 .startsWith("field 'json_schema' is not a valid JSON Schema");
         assertThat(decoder.decode((VALID + ",\"json_schema\":{\"type\":\"object\",\"required\":[\"tool\"]}}")
-                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(DecodedPrompt.Valid.class);
+                        .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(DecodedPrompt.Valid.class);
     }
 
     @Test
     void avroHeadersClaimingHugeStringsOrArraysAreRefusedBeforeAllocating() throws Exception {
-        byte[] header = Arrays.copyOf(bytes(PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m")
-                .setPrompt("p").setEventTime(Instant.EPOCH).build().toByteBuffer()), 10); // C3 01 + fingerprint
+        byte[] header = Arrays.copyOf(
+                bytes(PromptEvent.newBuilder()
+                        .setRequestId("r")
+                        .setTenant("t")
+                        .setModel("m")
+                        .setPrompt("p")
+                        .setEventTime(Instant.EPOCH)
+                        .build()
+                        .toByteBuffer()),
+                10); // C3 01 + fingerprint
         for (boolean arrayBomb : new boolean[] {false, true}) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.write(header);

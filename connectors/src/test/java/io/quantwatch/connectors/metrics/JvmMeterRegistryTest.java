@@ -1,6 +1,5 @@
 package io.quantwatch.connectors.metrics;
 
-import io.quantwatch.schemas.DriftMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -8,6 +7,7 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.detectors.RandomShadowComparisons;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftWindow;
+import io.quantwatch.schemas.DriftMetrics;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,20 +36,29 @@ class JvmMeterRegistryTest {
             w.add(RandomShadowComparisons.next(r).metrics());
         }
         var s = w.summary();
-        return DriftMetricsMapping.toAvro(new DriftMetricsMapping.WindowKey("m", "int4", "*", "*"), 0, 60_000, s,
+        return DriftMetricsMapping.toAvro(
+                new DriftMetricsMapping.WindowKey("m", "int4", "*", "*"),
+                0,
+                60_000,
+                s,
                 Verdict.of(s, Verdict.Policy.defaults()));
     }
 
     @Test
     void theLatestWindowIsScrapedFromTheLoopbackEndpoint() throws Exception {
-        JvmMeterRegistry meters = JvmMeterRegistry.get(new MetricsSettings(true, "127.0.0.1", 0, null, Duration.ofSeconds(30)));
+        JvmMeterRegistry meters =
+                JvmMeterRegistry.get(new MetricsSettings(true, "127.0.0.1", 0, null, Duration.ofSeconds(30)));
         var window = window();
         meters.driftMeters().record(window);
         assertThat(meters.scrapeUrl()).startsWith("http://127.0.0.1:");
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(meters.scrapeUrl())).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(body).contains("quantwatch_window_identical_rate{candidate=\"int4\",model=\"m\",task=\"*\",tenant=\"*\"} "
-                + window.getIdentical().getValue());
+        String body = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(meters.scrapeUrl())).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(body)
+                .contains("quantwatch_window_identical_rate{candidate=\"int4\",model=\"m\",task=\"*\",tenant=\"*\"} "
+                        + window.getIdentical().getValue());
         assertThat(body).contains("quantwatch_window_prompts{").contains("quantwatch_window_verdict{");
     }
 
@@ -68,9 +77,12 @@ class JvmMeterRegistryTest {
         collector.start();
         try {
             String url = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/metrics";
-            JvmMeterRegistry meters = JvmMeterRegistry.get(new MetricsSettings(false, "127.0.0.1", 0, url, Duration.ofSeconds(1)));
+            JvmMeterRegistry meters =
+                    JvmMeterRegistry.get(new MetricsSettings(false, "127.0.0.1", 0, url, Duration.ofSeconds(1)));
             meters.driftMeters().record(window());
-            assertThat(received.await(10, TimeUnit.SECONDS)).as("an OTLP export within 10 s").isTrue();
+            assertThat(received.await(10, TimeUnit.SECONDS))
+                    .as("an OTLP export within 10 s")
+                    .isTrue();
             assertThat(contentType.get()).isEqualTo("application/x-protobuf");
         } finally {
             collector.stop(0);

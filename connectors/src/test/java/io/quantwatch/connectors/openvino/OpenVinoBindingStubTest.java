@@ -47,7 +47,8 @@ class OpenVinoBindingStubTest {
             Path folder = StubOpenVino.folder(dir.resolve("m"), 0, StubOpenVino.Weights.FP16);
             try (OpenVinoRuntime.Model model = core.readModel(folder.resolve("openvino_model.xml"))) {
                 assertThatThrownBy(() -> core.compile(model, "NPU", Map.of()))
-                        .hasMessageContaining("ov_core_compile_model(NPU)").hasMessageContaining("not registered");
+                        .hasMessageContaining("ov_core_compile_model(NPU)")
+                        .hasMessageContaining("not registered");
             }
         }
         assertThat(STUB.stub_live_objects()).isEqualTo(before);
@@ -57,13 +58,16 @@ class OpenVinoBindingStubTest {
     void statefulInferenceMarshalsEveryInputAndKeepsStatePerRequest() {
         Path folder = StubOpenVino.folder(dir.resolve("m"), 0, StubOpenVino.Weights.FP16);
         long before = STUB.stub_live_objects();
-        try (OpenVinoRuntime.Core core = runtime.newCore(); OpenVinoRuntime.Model model = core.readModel(folder.resolve("openvino_model.xml"));
-             OpenVinoRuntime.CompiledModel compiled = core.compile(model, "CPU", Map.of("PERFORMANCE_HINT", "LATENCY"))) {
+        try (OpenVinoRuntime.Core core = runtime.newCore();
+                OpenVinoRuntime.Model model = core.readModel(folder.resolve("openvino_model.xml"));
+                OpenVinoRuntime.CompiledModel compiled =
+                        core.compile(model, "CPU", Map.of("PERFORMANCE_HINT", "LATENCY"))) {
             assertThat(STUB.stub_last_compile_properties()).isEqualTo("PERFORMANCE_HINT=LATENCY");
             StatefulLlm llm = new StatefulLlm(compiled);
             float[] whole;
             float[] stepwise;
-            try (StatefulLlm.Session s = llm.newSession(); OutputTensor out = s.feed(new int[] {2, 3, 5, 7})) {
+            try (StatefulLlm.Session s = llm.newSession();
+                    OutputTensor out = s.feed(new int[] {2, 3, 5, 7})) {
                 assertThat(out.shape()).containsExactly(1, 4, StubOpenVino.WORDS.length);
                 whole = out.row(3, new float[StubOpenVino.WORDS.length]);
             }
@@ -75,8 +79,10 @@ class OpenVinoBindingStubTest {
                 assertThat(s.length()).isEqualTo(4);
             }
             assertThat(stepwise).containsExactly(whole);
-            try (StatefulLlm.Session fresh = llm.newSession(); OutputTensor out = fresh.feed(new int[] {2, 3, 5, 7})) {
-                assertThat(out.row(3, new float[StubOpenVino.WORDS.length])).containsExactly(whole); // no state leaks between requests
+            try (StatefulLlm.Session fresh = llm.newSession();
+                    OutputTensor out = fresh.feed(new int[] {2, 3, 5, 7})) {
+                assertThat(out.row(3, new float[StubOpenVino.WORDS.length]))
+                        .containsExactly(whole); // no state leaks between requests
             }
         }
         assertThat(STUB.stub_live_objects()).isEqualTo(before);
@@ -91,29 +97,41 @@ class OpenVinoBindingStubTest {
         core.close();
         assertThat(STUB.stub_double_frees()).isZero();
         assertThat(STUB.stub_live_objects()).isEqualTo(before);
-        assertThatThrownBy(core::availableDevices).isInstanceOf(IllegalStateException.class).hasMessageContaining("already closed");
+        assertThatThrownBy(core::availableDevices)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already closed");
     }
 
     @Test
     void badTokenIdsAreRejectedByOpenVinoWithItsMessage() {
         Path folder = StubOpenVino.folder(dir.resolve("m"), 0, StubOpenVino.Weights.FP16);
-        try (OpenVinoRuntime.Core core = runtime.newCore(); OpenVinoRuntime.Model model = core.readModel(folder.resolve("openvino_model.xml"));
-             OpenVinoRuntime.CompiledModel compiled = core.compile(model, "CPU", Map.of());
-             StatefulLlm.Session s = new StatefulLlm(compiled).newSession()) {
-            assertThatThrownBy(() -> s.feed(new int[] {2, 999})).isInstanceOf(OpenVinoException.class)
-                    .hasMessageContaining("ov_infer_request_infer").hasMessageContaining("outside the vocabulary");
+        try (OpenVinoRuntime.Core core = runtime.newCore();
+                OpenVinoRuntime.Model model = core.readModel(folder.resolve("openvino_model.xml"));
+                OpenVinoRuntime.CompiledModel compiled = core.compile(model, "CPU", Map.of());
+                StatefulLlm.Session s = new StatefulLlm(compiled).newSession()) {
+            assertThatThrownBy(() -> s.feed(new int[] {2, 999}))
+                    .isInstanceOf(OpenVinoException.class)
+                    .hasMessageContaining("ov_infer_request_infer")
+                    .hasMessageContaining("outside the vocabulary");
         }
     }
 
     @Test
     void aMissingLibraryListsWhereItLookedAndHowToInstall() {
         OpenVinoLibraryLocator locator = new OpenVinoLibraryLocator();
-        assertThatThrownBy(() -> locator.locate(null, Map.of("OPENVINO_LIB", dir.resolve("nowhere").toString(), "HOME", dir.toString())))
+        assertThatThrownBy(() -> locator.locate(
+                        null, Map.of("OPENVINO_LIB", dir.resolve("nowhere").toString(), "HOME", dir.toString())))
                 .isInstanceOf(OpenVinoUnavailableException.class)
                 .hasMessageContaining(dir.resolve("nowhere").toString())
                 .hasMessageContaining("/opt/intel/openvino/runtime/lib/intel64")
-                .hasMessageContaining("pip install openvino").hasMessageContaining("OPENVINO_LIB");
-        assertThat(new OpenVinoLibraryLocator().locate(null, Map.of("OPENVINO_LIB", StubOpenVino.library().getParent().toString())))
+                .hasMessageContaining("pip install openvino")
+                .hasMessageContaining("OPENVINO_LIB");
+        assertThat(new OpenVinoLibraryLocator()
+                        .locate(
+                                null,
+                                Map.of(
+                                        "OPENVINO_LIB",
+                                        StubOpenVino.library().getParent().toString())))
                 .isEqualTo(StubOpenVino.library());
     }
 }

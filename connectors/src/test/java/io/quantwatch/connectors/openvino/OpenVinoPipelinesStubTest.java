@@ -1,6 +1,5 @@
 package io.quantwatch.connectors.openvino;
 
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +46,10 @@ class OpenVinoPipelinesStubTest {
     @Test
     void anIdenticalCandidateAgreesExactlyAndAPerturbedOneDrifts() {
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        ShadowPipelines same = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("same", 0, StubOpenVino.Weights.FP16, "GPU"));
-        ShadowPipelines drift = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("int4", 1.5, StubOpenVino.Weights.INT4_SYM, "GPU"));
+        ShadowPipelines same = OpenVinoPipelines.pair(
+                LIB, OpenVinoPipelines.Binding.C_API, ref, side("same", 0, StubOpenVino.Weights.FP16, "GPU"));
+        ShadowPipelines drift = OpenVinoPipelines.pair(
+                LIB, OpenVinoPipelines.Binding.C_API, ref, side("int4", 1.5, StubOpenVino.Weights.INT4_SYM, "GPU"));
         int[] prompt = same.encodePrompt("the weather in paris is");
         assertThat(prompt).containsExactly(2, 3, 5, 6, 7, 8);
 
@@ -62,34 +64,48 @@ class OpenVinoPipelinesStubTest {
         TeacherForcedScores d = drift.teacherForce(prompt, r.tokens());
         double meanKl = Arrays.stream(d.kl()).average().orElse(0);
         assertThat(meanKl).isGreaterThan(0.01);
-        assertThat(drift.generateReference(prompt, 40, List.of()).tokens()).containsExactly(r.tokens()); // fresh state every call
+        assertThat(drift.generateReference(prompt, 40, List.of()).tokens())
+                .containsExactly(r.tokens()); // fresh state every call
     }
 
     @Test
     void theNpuCandidateIsCompiledWithNpuwPropertiesAndLongPromptsAreSkippedNotFatal() {
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        ShadowPipelines npu = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("npu", 0.7, StubOpenVino.Weights.INT4_SYM, "NPU"));
+        ShadowPipelines npu = OpenVinoPipelines.pair(
+                LIB, OpenVinoPipelines.Binding.C_API, ref, side("npu", 0.7, StubOpenVino.Weights.INT4_SYM, "NPU"));
         assertThat(STUB.stub_last_compile_properties())
                 .isEqualTo("NPU_USE_NPUW=YES;NPUW_LLM=YES;NPUW_LLM_MAX_PROMPT_LEN=16;NPUW_LLM_MIN_RESPONSE_LEN=8");
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
         pairs.put("npu-int4", npu);
         try (ShadowRunner runner = new ShadowRunner(pairs, 24, Duration.ofSeconds(30))) {
             ShadowOutcome shortOne = runner.shadow(prompt("the weather in paris"));
-            assertThat(shortOne).isInstanceOfSatisfying(ShadowOutcome.Shadowed.class, c ->
-                    assertThat(c.outcomes()).singleElement().isInstanceOf(ShadowOutcome.Compared.class));
-            ShadowOutcome longOne = runner.shadow(prompt("the weather in paris is sunny and the sky is clear today and tomorrow rain in rome"));
-            assertThat(longOne).isInstanceOfSatisfying(ShadowOutcome.Shadowed.class, c ->
-                    assertThat(c.outcomes()).singleElement().isInstanceOfSatisfying(ShadowOutcome.Skipped.class,
-                            k -> assertThat(k.reason()).contains("18 tokens").contains("at most 16")));
+            assertThat(shortOne)
+                    .isInstanceOfSatisfying(
+                            ShadowOutcome.Shadowed.class,
+                            c -> assertThat(c.outcomes()).singleElement().isInstanceOf(ShadowOutcome.Compared.class));
+            ShadowOutcome longOne = runner.shadow(
+                    prompt("the weather in paris is sunny and the sky is clear today and tomorrow rain in rome"));
+            assertThat(longOne)
+                    .isInstanceOfSatisfying(
+                            ShadowOutcome.Shadowed.class,
+                            c -> assertThat(c.outcomes())
+                                    .singleElement()
+                                    .isInstanceOfSatisfying(
+                                            ShadowOutcome.Skipped.class,
+                                            k -> assertThat(k.reason())
+                                                    .contains("18 tokens")
+                                                    .contains("at most 16")));
         }
     }
 
     @Test
     void asymmetricInt4IsRefusedForTheNpuWithTheReasonButNotForTheCpu() {
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        assertThatThrownBy(() -> OpenVinoPipelines.checkFolders(ref, side("asym", 0.5, StubOpenVino.Weights.INT4_ASYM, "NPU")))
+        assertThatThrownBy(() ->
+                        OpenVinoPipelines.checkFolders(ref, side("asym", 0.5, StubOpenVino.Weights.INT4_ASYM, "NPU")))
                 .isInstanceOf(OpenVinoUnavailableException.class)
-                .hasMessageContaining("asymmetric INT4").hasMessageContaining("--sym");
+                .hasMessageContaining("asymmetric INT4")
+                .hasMessageContaining("--sym");
         OpenVinoPipelines.checkFolders(ref, side("asym-cpu", 0.5, StubOpenVino.Weights.INT4_ASYM, "CPU"));
         OpenVinoPipelines.checkFolders(ref, side("sym", 0.5, StubOpenVino.Weights.INT4_SYM, "NPU"));
         OpenVinoPipelines.checkFolders(ref, side("legacy", 0.5, StubOpenVino.Weights.INT4_SYM_LEGACY_U4, "NPU"));
@@ -99,19 +115,33 @@ class OpenVinoPipelinesStubTest {
     void startUpErrorsSayWhatToDo() throws Exception {
         STUB.stub_set_devices("CPU");
         Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
-        assertThatThrownBy(() -> OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, side("npu", 0.5, StubOpenVino.Weights.INT4_SYM, "NPU")))
-                .hasMessageContaining("device NPU is not present; OpenVINO sees [CPU]").hasMessageContaining("NPU driver");
+        assertThatThrownBy(() -> OpenVinoPipelines.pair(
+                        LIB,
+                        OpenVinoPipelines.Binding.C_API,
+                        ref,
+                        side("npu", 0.5, StubOpenVino.Weights.INT4_SYM, "NPU")))
+                .hasMessageContaining("device NPU is not present; OpenVINO sees [CPU]")
+                .hasMessageContaining("NPU driver");
         Side broken = side("broken", 0.5, StubOpenVino.Weights.INT4_SYM, "CPU");
         Files.delete(broken.folder().resolve("tokenizer.json"));
         assertThatThrownBy(() -> OpenVinoPipelines.checkFolders(ref, broken))
                 .hasMessageContaining("is incomplete: tokenizer.json is missing");
         Side other = side("other", 0.5, StubOpenVino.Weights.INT4_SYM, "CPU");
-        Files.writeString(other.folder().resolve("tokenizer.json"), Files.readString(other.folder().resolve("tokenizer.json")).replace("fish", "bird"));
-        assertThatThrownBy(() -> OpenVinoPipelines.checkFolders(ref, other)).hasMessageContaining("different tokenizer.json");
+        Files.writeString(
+                other.folder().resolve("tokenizer.json"),
+                Files.readString(other.folder().resolve("tokenizer.json")).replace("fish", "bird"));
+        assertThatThrownBy(() -> OpenVinoPipelines.checkFolders(ref, other))
+                .hasMessageContaining("different tokenizer.json");
     }
 
     private static PromptEvent prompt(String text) {
-        return PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m").setPrompt(text).setMaxTokens(24)
-                .setEventTime(Instant.EPOCH).build();
+        return PromptEvent.newBuilder()
+                .setRequestId("r")
+                .setTenant("t")
+                .setModel("m")
+                .setPrompt(text)
+                .setMaxTokens(24)
+                .setEventTime(Instant.EPOCH)
+                .build();
     }
 }

@@ -46,7 +46,10 @@ class OpenVinoRealInstallTest {
         DecodeOutput ref = pair.generateReference(prompt, 64, List.of());
         TeacherForcedScores s = pair.teacherForce(prompt, ref.tokens());
         double meanKl = Arrays.stream(s.kl()).average().orElse(0);
-        System.out.printf("NPU INT4 vs CPU FP16: mean KL %.5f over %d tokens; candidate: %s%n", meanKl, ref.tokens().length,
+        System.out.printf(
+                "NPU INT4 vs CPU FP16: mean KL %.5f over %d tokens; candidate: %s%n",
+                meanKl,
+                ref.tokens().length,
                 pair.generateCandidate(prompt, 64, List.of()).text());
         assertThat(meanKl).isFinite().isGreaterThanOrEqualTo(0);
     }

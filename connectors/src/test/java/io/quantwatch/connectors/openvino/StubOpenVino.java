@@ -15,10 +15,56 @@ import java.util.List;
  * and IR XML whose weight constants are symmetric or asymmetric INT4 as NNCF writes them.
  */
 public final class StubOpenVino {
-    public static final String[] WORDS = {"<unk>", "</s>", "<s>", "the", "a", "weather", "in", "paris", "is", "sunny", "call", "tool",
-        "json", "with", "city", "rome", "and", "berlin", "today", "tomorrow", "rain", "snow", "cold", "warm", "wind", "north",
-        "south", "east", "west", "cloud", "storm", "clear", "sky", "sea", "river", "hill", "road", "town", "door", "lamp", "book",
-        "pen", "cup", "tea", "milk", "bread", "salt", "fish"};
+    public static final String[] WORDS = {
+        "<unk>",
+        "</s>",
+        "<s>",
+        "the",
+        "a",
+        "weather",
+        "in",
+        "paris",
+        "is",
+        "sunny",
+        "call",
+        "tool",
+        "json",
+        "with",
+        "city",
+        "rome",
+        "and",
+        "berlin",
+        "today",
+        "tomorrow",
+        "rain",
+        "snow",
+        "cold",
+        "warm",
+        "wind",
+        "north",
+        "south",
+        "east",
+        "west",
+        "cloud",
+        "storm",
+        "clear",
+        "sky",
+        "sea",
+        "river",
+        "hill",
+        "road",
+        "town",
+        "door",
+        "lamp",
+        "book",
+        "pen",
+        "cup",
+        "tea",
+        "milk",
+        "bread",
+        "salt",
+        "fish"
+    };
 
     /** The stub's test controls (the same loaded library as the binding's). */
     public interface Control extends Library {
@@ -31,15 +77,20 @@ public final class StubOpenVino {
         void stub_set_devices(String csv);
     }
 
-    public enum Weights { FP16, INT4_SYM, INT4_SYM_LEGACY_U4, INT4_ASYM }
-
-    private StubOpenVino() {
+    public enum Weights {
+        FP16,
+        INT4_SYM,
+        INT4_SYM_LEGACY_U4,
+        INT4_ASYM
     }
+
+    private StubOpenVino() {}
 
     public static Path library() {
         String p = System.getProperty("quantwatch.openvino.stub");
         if (p == null || !Files.isRegularFile(Path.of(p))) {
-            throw new IllegalStateException("the stub library was not built (quantwatch.openvino.stub=" + p + "): run the tests through Maven");
+            throw new IllegalStateException(
+                    "the stub library was not built (quantwatch.openvino.stub=" + p + "): run the tests through Maven");
         }
         return Path.of(p);
     }
@@ -66,13 +117,19 @@ public final class StubOpenVino {
     private static String ir(double perturb, Weights w) {
         StringBuilder layers = new StringBuilder();
         List<String> edges = new ArrayList<>();
-        layers.append("<layer id=\"0\" name=\"input_ids\" type=\"Parameter\" version=\"opset1\"><data shape=\"?,?\" element_type=\"i64\"/></layer>\n");
+        layers.append(
+                "<layer id=\"0\" name=\"input_ids\" type=\"Parameter\" version=\"opset1\"><data shape=\"?,?\" element_type=\"i64\"/></layer>\n");
         switch (w) {
-            case FP16 -> layers.append("<layer id=\"1\" name=\"w\" type=\"Const\" version=\"opset1\"><data element_type=\"f16\" shape=\"48,64\" offset=\"0\" size=\"6144\"/></layer>\n");
+            case FP16 ->
+                layers.append(
+                        "<layer id=\"1\" name=\"w\" type=\"Const\" version=\"opset1\"><data element_type=\"f16\" shape=\"48,64\" offset=\"0\" size=\"6144\"/></layer>\n");
             case INT4_SYM -> {
-                layers.append("<layer id=\"1\" name=\"w\" type=\"Const\" version=\"opset1\"><data element_type=\"i4\" shape=\"48,1,64\" offset=\"0\" size=\"1536\"/></layer>\n");
-                layers.append("<layer id=\"2\" name=\"w/convert\" type=\"Convert\" version=\"opset1\"><data destination_type=\"f16\"/></layer>\n");
-                layers.append("<layer id=\"3\" name=\"s\" type=\"Const\" version=\"opset1\"><data element_type=\"f16\" shape=\"48,1,1\" offset=\"0\" size=\"96\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"1\" name=\"w\" type=\"Const\" version=\"opset1\"><data element_type=\"i4\" shape=\"48,1,64\" offset=\"0\" size=\"1536\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"2\" name=\"w/convert\" type=\"Convert\" version=\"opset1\"><data destination_type=\"f16\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"3\" name=\"s\" type=\"Const\" version=\"opset1\"><data element_type=\"f16\" shape=\"48,1,1\" offset=\"0\" size=\"96\"/></layer>\n");
                 layers.append("<layer id=\"4\" name=\"w/scale\" type=\"Multiply\" version=\"opset1\"/>\n");
                 edges.add("1,2");
                 edges.add("2,4");
@@ -80,11 +137,15 @@ public final class StubOpenVino {
             }
             case INT4_SYM_LEGACY_U4, INT4_ASYM -> {
                 String zpShape = w == Weights.INT4_ASYM ? "48,1,1" : "";
-                layers.append("<layer id=\"1\" name=\"w\" type=\"Const\" version=\"opset1\"><data element_type=\"u4\" shape=\"48,1,64\" offset=\"0\" size=\"1536\"/></layer>\n");
-                layers.append("<layer id=\"2\" name=\"w/convert\" type=\"Convert\" version=\"opset1\"><data destination_type=\"f16\"/></layer>\n");
-                layers.append("<layer id=\"3\" name=\"zp\" type=\"Const\" version=\"opset1\"><data element_type=\"u4\" shape=\"" + zpShape
-                        + "\" offset=\"0\" size=\"24\"/></layer>\n");
-                layers.append("<layer id=\"4\" name=\"zp/convert\" type=\"Convert\" version=\"opset1\"><data destination_type=\"f16\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"1\" name=\"w\" type=\"Const\" version=\"opset1\"><data element_type=\"u4\" shape=\"48,1,64\" offset=\"0\" size=\"1536\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"2\" name=\"w/convert\" type=\"Convert\" version=\"opset1\"><data destination_type=\"f16\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"3\" name=\"zp\" type=\"Const\" version=\"opset1\"><data element_type=\"u4\" shape=\""
+                                + zpShape + "\" offset=\"0\" size=\"24\"/></layer>\n");
+                layers.append(
+                        "<layer id=\"4\" name=\"zp/convert\" type=\"Convert\" version=\"opset1\"><data destination_type=\"f16\"/></layer>\n");
                 layers.append("<layer id=\"5\" name=\"w/zero_point\" type=\"Subtract\" version=\"opset1\"/>\n");
                 edges.add("1,2");
                 edges.add("3,4");
@@ -92,11 +153,17 @@ public final class StubOpenVino {
                 edges.add("4,5");
             }
         }
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<!-- stub vocab=" + WORDS.length + " perturb=" + perturb + " -->\n"
-                + "<net name=\"toy\" version=\"11\">\n<layers>\n").append(layers).append("</layers>\n<edges>\n");
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<!-- stub vocab=" + WORDS.length + " perturb="
+                        + perturb + " -->\n" + "<net name=\"toy\" version=\"11\">\n<layers>\n")
+                .append(layers)
+                .append("</layers>\n<edges>\n");
         for (String e : edges) {
             String[] ft = e.split(",");
-            xml.append("<edge from-layer=\"").append(ft[0]).append("\" from-port=\"0\" to-layer=\"").append(ft[1]).append("\" to-port=\"0\"/>\n");
+            xml.append("<edge from-layer=\"")
+                    .append(ft[0])
+                    .append("\" from-port=\"0\" to-layer=\"")
+                    .append(ft[1])
+                    .append("\" to-port=\"0\"/>\n");
         }
         return xml.append("</edges>\n</net>\n").toString();
     }
@@ -104,9 +171,14 @@ public final class StubOpenVino {
     private static String tokenizerJson() {
         StringBuilder vocab = new StringBuilder();
         for (int i = 0; i < WORDS.length; i++) {
-            vocab.append(i == 0 ? "" : ", ").append('"').append(WORDS[i]).append("\": ").append(i);
+            vocab.append(i == 0 ? "" : ", ")
+                    .append('"')
+                    .append(WORDS[i])
+                    .append("\": ")
+                    .append(i);
         }
-        String special = "\"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true";
+        String special =
+                "\"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true";
         return """
                 {"version": "1.0", "truncation": null, "padding": null,
                  "added_tokens": [{"id": 0, "content": "<unk>", %1$s}, {"id": 1, "content": "</s>", %1$s}, {"id": 2, "content": "<s>", %1$s}],

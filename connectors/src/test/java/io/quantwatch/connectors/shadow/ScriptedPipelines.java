@@ -24,6 +24,7 @@ public final class ScriptedPipelines implements ShadowPipelines {
     public static final String HANG = "HANGMARK";
     /** A prompt word that makes a {@code badScoresOnMarker} candidate return scores the detectors choke on. */
     public static final String BAD_SCORES = "BADSCORESMARK";
+
     private static final int FAIL_ID = 900;
     private static final int HANG_ID = 901;
     private static final int BAD_ID = 902;
@@ -32,7 +33,8 @@ public final class ScriptedPipelines implements ShadowPipelines {
     private static final AtomicInteger HUNG_NOW = new AtomicInteger();
 
     /** How a candidate behaves. {@code sleepMillis} is spent in the candidate's decode (interruptibly, like the engine). */
-    public record Script(long sleepMillis, boolean failOnMarker, boolean hangOnMarker, boolean badScoresOnMarker) implements Serializable {
+    public record Script(long sleepMillis, boolean failOnMarker, boolean hangOnMarker, boolean badScoresOnMarker)
+            implements Serializable {
         public static Script healthy() {
             return new Script(0, false, false, false);
         }
@@ -140,7 +142,8 @@ public final class ScriptedPipelines implements ShadowPipelines {
             tokens[i] = 10 + Math.floorMod(seed + i, 50);
             text.append(i == 0 ? "" : " ").append("w").append(tokens[i]);
         }
-        return new DecodeOutput(tokens, text.toString(), n == maxTokens ? FinishReason.MAX_TOKENS : FinishReason.EOS, List.of());
+        return new DecodeOutput(
+                tokens, text.toString(), n == maxTokens ? FinishReason.MAX_TOKENS : FinishReason.EOS, List.of());
     }
 
     private static boolean has(int[] tokens, int id) {
@@ -169,6 +172,5 @@ public final class ScriptedPipelines implements ShadowPipelines {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

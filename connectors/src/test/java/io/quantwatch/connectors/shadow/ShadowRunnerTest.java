@@ -1,6 +1,5 @@
 package io.quantwatch.connectors.shadow;
 
-import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
@@ -16,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,13 @@ class ShadowRunnerTest {
     }
 
     private static List<CandidateOutcome> shadow(ShadowRunner runner, String text) {
-        PromptEvent p = PromptEvent.newBuilder().setRequestId("r").setTenant("t").setModel("m").setPrompt(text)
-                .setEventTime(Instant.EPOCH).build();
+        PromptEvent p = PromptEvent.newBuilder()
+                .setRequestId("r")
+                .setTenant("t")
+                .setModel("m")
+                .setPrompt(text)
+                .setEventTime(Instant.EPOCH)
+                .build();
         ShadowOutcome o = runner.shadow(p);
         assertThat(o).isInstanceOf(ShadowOutcome.Shadowed.class);
         return ((ShadowOutcome.Shadowed) o).outcomes();
@@ -55,15 +60,19 @@ class ShadowRunnerTest {
                 assertThat(t.reason()).contains("shadow.timeout");
             });
             assertThat(out.get(1)).isInstanceOf(Compared.class);
-            // The sleep was interrupted: the lane is free again, so the next prompt waits its own deadline, not a stuck lane's.
-            assertThat(shadow(r, "again").get(0)).isInstanceOfSatisfying(TimedOut.class, t -> assertThat(t.reason()).contains("took longer"));
+            // The sleep was interrupted: the lane is free again, so the next prompt waits its own deadline, not a stuck
+            // lane's.
+            assertThat(shadow(r, "again").get(0))
+                    .isInstanceOfSatisfying(
+                            TimedOut.class, t -> assertThat(t.reason()).contains("took longer"));
         }
     }
 
     @Test
     void exceptionsBecomeThatCandidatesErrorWithTheirStage() {
         try (ShadowRunner r = runner(new Script(0, true, false, false), new Script(0, false, false, true))) {
-            List<CandidateOutcome> out = shadow(r, "one " + ScriptedPipelines.FAIL + " " + ScriptedPipelines.BAD_SCORES);
+            List<CandidateOutcome> out =
+                    shadow(r, "one " + ScriptedPipelines.FAIL + " " + ScriptedPipelines.BAD_SCORES);
             assertThat(out.get(0)).isInstanceOfSatisfying(Failed.class, f -> {
                 assertThat(f.stage()).isEqualTo(Stage.CANDIDATE);
                 assertThat(f.errorType()).isEqualTo(IllegalStateException.class.getName());
@@ -91,7 +100,9 @@ class ShadowRunnerTest {
                 List<CandidateOutcome> out = shadow(r, "prompt number " + i);
                 // The stuck lane is skipped at once, and the reference moves to the healthy candidate's lane.
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT);
-                assertThat(out.get(0)).isInstanceOfSatisfying(TimedOut.class, t -> assertThat(t.reason()).contains("still busy"));
+                assertThat(out.get(0))
+                        .isInstanceOfSatisfying(
+                                TimedOut.class, t -> assertThat(t.reason()).contains("still busy"));
                 assertThat(out.get(1)).isInstanceOf(Compared.class);
             }
             assertThat(laneThreads()).isEqualTo(threadsAfterHang).isLessThanOrEqualTo(2);
@@ -103,7 +114,9 @@ class ShadowRunnerTest {
     }
 
     private static long laneThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("quantwatch-shadow-")).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("quantwatch-shadow-"))
+                .count();
     }
 
     private static void await(BooleanSupplier condition) {

@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /** The alert state machine of one rule on one key: feed each window, get a transition when the state changes. */
 public final class AlertEvaluator {
-    private AlertEvaluator() {
-    }
+    private AlertEvaluator() {}
 
     /**
      * @param firing whether the alert is currently firing for this key
@@ -32,9 +31,16 @@ public final class AlertEvaluator {
         boolean above = rule.direction() == AlertRule.Direction.ABOVE;
         if (!firing) {
             boolean breach = above ? lower > rule.threshold() : upper < rule.threshold();
-            return breach ? Optional.of(new AlertTransition(rule, AlertTransition.State.FIRING, value, lower, upper, samples, rule.threshold())) : Optional.empty();
+            return breach
+                    ? Optional.of(new AlertTransition(
+                            rule, AlertTransition.State.FIRING, value, lower, upper, samples, rule.threshold()))
+                    : Optional.empty();
         }
-        boolean recovered = above ? value < rule.threshold() - rule.hysteresis() : value > rule.threshold() + rule.hysteresis();
-        return recovered ? Optional.of(new AlertTransition(rule, AlertTransition.State.RESOLVED, value, lower, upper, samples, rule.threshold())) : Optional.empty();
+        boolean recovered =
+                above ? value < rule.threshold() - rule.hysteresis() : value > rule.threshold() + rule.hysteresis();
+        return recovered
+                ? Optional.of(new AlertTransition(
+                        rule, AlertTransition.State.RESOLVED, value, lower, upper, samples, rule.threshold()))
+                : Optional.empty();
     }
 }

@@ -22,7 +22,8 @@ public enum AlertMethod {
         if (rule.baseline() == AlertRule.Baseline.LEARNED) {
             return BaselineShiftTest.step(rule, state, window, decisionThreshold);
         }
-        SequentialRateTest.Step step = this == CUSUM ? SequentialRateTest.step(rule, state.firing(), state.score(), window, decisionThreshold)
+        SequentialRateTest.Step step = this == CUSUM
+                ? SequentialRateTest.step(rule, state.firing(), state.score(), window, decisionThreshold)
                 : new SequentialRateTest.Step(0, AlertEvaluator.evaluate(rule, state.firing(), window));
         Optional<AlertTransition> t = step.transition();
         boolean firing = t.map(x -> x.state() == AlertTransition.State.FIRING).orElse(state.firing());

@@ -14,8 +14,7 @@ import java.util.Optional;
  * Windows whose mean is 0 (a candidate identical to the reference) carry no evidence on a mean.
  */
 public final class BaselineShiftTest {
-    private BaselineShiftTest() {
-    }
+    private BaselineShiftTest() {}
 
     public static RuleState.Next step(AlertRule rule, RuleState state, DriftSummary window, double decisionThreshold) {
         DriftMetric m = rule.metric();
@@ -26,7 +25,8 @@ public final class BaselineShiftTest {
         if (samples == 0 || !Double.isFinite(value)) {
             return unchanged;
         }
-        // Means weigh by prompts, the independent unit; rates by their trials (pooled positions are scaled in the evidence).
+        // Means weigh by prompts, the independent unit; rates by their trials (pooled positions are scaled in the
+        // evidence).
         double weight = m.isRate() ? samples : window.prompts();
         LearnedBaseline baseline = state.baseline();
         if (!baseline.learned(rule.minSamples())) {
@@ -61,7 +61,8 @@ public final class BaselineShiftTest {
             return new RuleState.Next(new RuleState(state.firing(), next, baseline), Optional.empty());
         }
         AlertTransition.State to = state.firing() ? AlertTransition.State.RESOLVED : AlertTransition.State.FIRING;
-        return new RuleState.Next(new RuleState(!state.firing(), 0, baseline),
+        return new RuleState.Next(
+                new RuleState(!state.firing(), 0, baseline),
                 Optional.of(new AlertTransition(rule, to, m.value(window), lower, upper, samples, bound)));
     }
 }

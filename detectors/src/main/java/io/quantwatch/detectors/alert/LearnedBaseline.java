@@ -18,7 +18,8 @@ public record LearnedBaseline(long windows, double samples, double sum, double s
 
     /** The baseline with one more window whose value {@code value} stands on {@code weight} samples. */
     public LearnedBaseline add(double weight, double value) {
-        return new LearnedBaseline(windows + 1, samples + weight, sum + weight * value, sumOfSquares + weight * value * value);
+        return new LearnedBaseline(
+                windows + 1, samples + weight, sum + weight * value, sumOfSquares + weight * value * value);
     }
 
     public boolean learned(long minSamples) {
@@ -65,7 +66,8 @@ public record LearnedBaseline(long windows, double samples, double sum, double s
             return EMPTY;
         }
         if (a.length != 4) {
-            throw new IllegalArgumentException("a learned baseline is 4 numbers (windows, samples, sum, sum of squares), got " + a.length);
+            throw new IllegalArgumentException(
+                    "a learned baseline is 4 numbers (windows, samples, sum, sum of squares), got " + a.length);
         }
         return new LearnedBaseline((long) a[0], a[1], a[2], a[3]);
     }

@@ -8,6 +8,5 @@ public record RuleState(boolean firing, double score, LearnedBaseline baseline) 
     public static final RuleState NEW = new RuleState(false, 0, LearnedBaseline.EMPTY);
 
     /** The state after a window and the transition that window caused, if any. */
-    public record Next(RuleState state, Optional<AlertTransition> transition) {
-    }
+    public record Next(RuleState state, Optional<AlertTransition> transition) {}
 }

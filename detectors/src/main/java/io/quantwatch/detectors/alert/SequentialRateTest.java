@@ -16,17 +16,16 @@ import java.util.Optional;
 public final class SequentialRateTest {
 
     /** The score after a window, and the transition it caused. */
-    public record Step(double score, Optional<AlertTransition> transition) {
-    }
+    public record Step(double score, Optional<AlertTransition> transition) {}
 
-    private SequentialRateTest() {
-    }
+    private SequentialRateTest() {}
 
     /**
      * @param score             the rule's score on this key before the window (0 for a new key)
      * @param decisionThreshold the score that fires (or, while firing, resolves) the rule
      */
-    public static Step step(AlertRule rule, boolean firing, double score, DriftSummary window, double decisionThreshold) {
+    public static Step step(
+            AlertRule rule, boolean firing, double score, DriftSummary window, double decisionThreshold) {
         DriftMetric m = rule.metric();
         if (!m.isRate()) {
             return new Step(score, AlertEvaluator.evaluate(rule, firing, window));
@@ -45,7 +44,10 @@ public final class SequentialRateTest {
         }
         WilsonInterval i = r.interval();
         AlertTransition.State state = firing ? AlertTransition.State.RESOLVED : AlertTransition.State.FIRING;
-        return new Step(0, Optional.of(new AlertTransition(rule, state, r.value(), i.lower(), i.upper(), r.trials(), rule.threshold())));
+        return new Step(
+                0,
+                Optional.of(new AlertTransition(
+                        rule, state, r.value(), i.lower(), i.upper(), r.trials(), rule.threshold())));
     }
 
     /**

@@ -25,26 +25,54 @@ import java.util.Random;
 public final class DetectionSimulation {
 
     /** The traffic and the rules. */
-    public record Settings(List<String> candidates, int tenants, double promptsPerSecond, int slideSeconds, List<AlertRule> rules,
-                           boolean perKeyAlerts, AlertMethod method, double decisionThreshold, double jsonShare) {
+    public record Settings(
+            List<String> candidates,
+            int tenants,
+            double promptsPerSecond,
+            int slideSeconds,
+            List<AlertRule> rules,
+            boolean perKeyAlerts,
+            AlertMethod method,
+            double decisionThreshold,
+            double jsonShare) {
         /** Traffic whose share of prompts expecting JSON is the measured baseline's. */
-        public Settings(List<String> candidates, int tenants, double promptsPerSecond, int slideSeconds, List<AlertRule> rules,
-                        boolean perKeyAlerts, AlertMethod method, double decisionThreshold) {
-            this(candidates, tenants, promptsPerSecond, slideSeconds, rules, perKeyAlerts, method, decisionThreshold, Double.NaN);
+        public Settings(
+                List<String> candidates,
+                int tenants,
+                double promptsPerSecond,
+                int slideSeconds,
+                List<AlertRule> rules,
+                boolean perKeyAlerts,
+                AlertMethod method,
+                double decisionThreshold) {
+            this(
+                    candidates,
+                    tenants,
+                    promptsPerSecond,
+                    slideSeconds,
+                    rules,
+                    perKeyAlerts,
+                    method,
+                    decisionThreshold,
+                    Double.NaN);
         }
     }
 
     /** A measured per-prompt record of one task. */
-    public record Measured(String task, ShadowMetrics metrics) {
-    }
+    public record Measured(String task, ShadowMetrics metrics) {}
 
     /**
      * A FIRING transition: which window, key and rule, and how many prompts had been sampled since the injection (all,
      * and those whose JSON could break: JSON expected and the reference's valid).
      */
-    public record Firing(int slide, String candidate, String task, String tenant, String rule, long promptsSinceInjection,
-                         long jsonPromptsSinceInjection) {
-    }
+    public record Firing(
+            int slide,
+            String candidate,
+            String task,
+            String tenant,
+            String rule,
+            long promptsSinceInjection,
+            long jsonPromptsSinceInjection) {}
 
     private final Settings settings;
     private final List<Measured> baseline;
@@ -52,12 +80,10 @@ public final class DetectionSimulation {
     private final double eosEarlyShare;
     private final Random random;
     /** A window's key; task and tenant are {@code *} on a roll-up. */
-    private record Key(String candidate, String task, String tenant) {
-    }
+    private record Key(String candidate, String task, String tenant) {}
 
     /** One rule on one key. */
-    private record RuleOnKey(Key key, String rule) {
-    }
+    private record RuleOnKey(Key key, String rule) {}
 
     private final Map<RuleOnKey, RuleState> states = new HashMap<>();
     private final Map<String, List<Measured>> byTask = new HashMap<>();
@@ -70,14 +96,20 @@ public final class DetectionSimulation {
     public DetectionSimulation(Settings settings, List<Measured> baseline, long seed) {
         this.settings = settings;
         this.baseline = List.copyOf(baseline);
-        this.identicalShare = baseline.stream().filter(m -> m.metrics().divergence().identical()).count() / (double) baseline.size();
-        this.eosEarlyShare = baseline.stream().filter(m -> m.metrics().length().eosEarly()).count() / (double) baseline.size();
+        this.identicalShare = baseline.stream()
+                        .filter(m -> m.metrics().divergence().identical())
+                        .count()
+                / (double) baseline.size();
+        this.eosEarlyShare =
+                baseline.stream().filter(m -> m.metrics().length().eosEarly()).count() / (double) baseline.size();
         this.random = new Random(seed);
-        this.jsonPrompts = baseline.stream().filter(DetectionSimulation::jsonTrial).toList();
+        this.jsonPrompts =
+                baseline.stream().filter(DetectionSimulation::jsonTrial).toList();
         this.otherPrompts = baseline.stream().filter(m -> !jsonTrial(m)).toList();
-        if (!Double.isNaN(settings.jsonShare()) && (jsonPrompts.isEmpty() || otherPrompts.isEmpty() && settings.jsonShare() < 1)) {
-            throw new IllegalArgumentException("the baseline cannot give a JSON share of " + settings.jsonShare() + ": it has "
-                    + jsonPrompts.size() + " JSON and " + otherPrompts.size() + " other prompts");
+        if (!Double.isNaN(settings.jsonShare())
+                && (jsonPrompts.isEmpty() || otherPrompts.isEmpty() && settings.jsonShare() < 1)) {
+            throw new IllegalArgumentException("the baseline cannot give a JSON share of " + settings.jsonShare()
+                    + ": it has " + jsonPrompts.size() + " JSON and " + otherPrompts.size() + " other prompts");
         }
     }
 
@@ -88,7 +120,8 @@ public final class DetectionSimulation {
 
     /** A prompt of the traffic: drawn from the baseline, or from its JSON or other part at the configured share. */
     private Measured draw() {
-        List<Measured> from = Double.isNaN(settings.jsonShare()) ? baseline
+        List<Measured> from = Double.isNaN(settings.jsonShare())
+                ? baseline
                 : random.nextDouble() < settings.jsonShare() ? jsonPrompts : otherPrompts;
         return from.get(random.nextInt(from.size()));
     }
@@ -113,7 +146,8 @@ public final class DetectionSimulation {
                 Measured m = c == 0 ? drawn : sameTask(drawn.task());
                 Injection applied = c == 0 ? injection : Injection.NONE;
                 ShadowMetrics figures = applied.apply(m.metrics(), random, identicalShare, eosEarlyShare);
-                windows.computeIfAbsent(new Key(settings.candidates().get(c), m.task(), tenant), k -> new DriftWindow()).add(figures);
+                windows.computeIfAbsent(new Key(settings.candidates().get(c), m.task(), tenant), k -> new DriftWindow())
+                        .add(figures);
             }
         }
         if (injection != Injection.NONE) {
@@ -122,7 +156,8 @@ public final class DetectionSimulation {
         List<Firing> fired = new ArrayList<>();
         Map<Key, DriftWindow> rollups = new HashMap<>();
         for (Map.Entry<Key, DriftWindow> e : windows.entrySet()) {
-            rollups.computeIfAbsent(new Key(e.getKey().candidate(), "*", "*"), k -> new DriftWindow()).merge(e.getValue());
+            rollups.computeIfAbsent(new Key(e.getKey().candidate(), "*", "*"), k -> new DriftWindow())
+                    .merge(e.getValue());
             if (settings.perKeyAlerts()) {
                 evaluate(e.getKey(), e.getValue(), fired);
             }
@@ -136,11 +171,18 @@ public final class DetectionSimulation {
         var summary = window.summary();
         for (AlertRule rule : settings.rules()) {
             RuleOnKey on = new RuleOnKey(key, rule.name());
-            RuleState.Next next = settings.method().decide(rule, states.getOrDefault(on, RuleState.NEW), summary, settings.decisionThreshold());
+            RuleState.Next next = settings.method()
+                    .decide(rule, states.getOrDefault(on, RuleState.NEW), summary, settings.decisionThreshold());
             states.put(on, next.state());
             Optional<AlertTransition> t = next.transition();
             if (t.isPresent() && t.get().state() == AlertTransition.State.FIRING) {
-                fired.add(new Firing(slide, key.candidate(), key.task(), key.tenant(), rule.name(), promptsSinceInjection,
+                fired.add(new Firing(
+                        slide,
+                        key.candidate(),
+                        key.task(),
+                        key.tenant(),
+                        rule.name(),
+                        promptsSinceInjection,
                         jsonPromptsSinceInjection));
             }
         }
@@ -149,12 +191,16 @@ public final class DetectionSimulation {
     /** Whether every rule on a learned baseline has learned it on this candidate's roll-up. */
     public boolean baselinesLearned(String candidate) {
         Key rollup = new Key(candidate, "*", "*");
-        return settings.rules().stream().filter(r -> r.baseline() == AlertRule.Baseline.LEARNED)
-                .allMatch(r -> states.getOrDefault(new RuleOnKey(rollup, r.name()), RuleState.NEW).baseline().learned(r.minSamples()));
+        return settings.rules().stream()
+                .filter(r -> r.baseline() == AlertRule.Baseline.LEARNED)
+                .allMatch(r -> states.getOrDefault(new RuleOnKey(rollup, r.name()), RuleState.NEW)
+                        .baseline()
+                        .learned(r.minSamples()));
     }
 
     private Measured sameTask(String task) {
-        List<Measured> of = byTask.computeIfAbsent(task, t -> baseline.stream().filter(m -> m.task().equals(t)).toList());
+        List<Measured> of = byTask.computeIfAbsent(
+                task, t -> baseline.stream().filter(m -> m.task().equals(t)).toList());
         return of.get(random.nextInt(of.size()));
     }
 

@@ -44,34 +44,52 @@ public enum Injection {
      * @param eosEarlyShare  the measured share of early ends
      */
     public ShadowMetrics apply(ShadowMetrics m, Random r, double identicalShare, double eosEarlyShare) {
-        // JSON breakage is drawn afresh where it can happen (JSON expected, reference valid): 1 % healthy, 3 % injected.
+        // JSON breakage is drawn afresh where it can happen (JSON expected, reference valid): 1 % healthy, 3 %
+        // injected.
         boolean jsonTrial = m.jsonExpected() && m.referenceJson().valid();
-        ShadowMetrics out = !jsonTrial ? m
-                : withJsonBroken(m, r.nextDouble() < (this == JSON_2PP ? BASELINE_JSON_BROKEN + 0.02 : BASELINE_JSON_BROKEN));
+        ShadowMetrics out = !jsonTrial
+                ? m
+                : withJsonBroken(
+                        m, r.nextDouble() < (this == JSON_2PP ? BASELINE_JSON_BROKEN + 0.02 : BASELINE_JSON_BROKEN));
         switch (this) {
             case EOS_EARLY_5PP -> {
                 // Among the prompts not already early, flip enough to add 5 pp overall.
                 if (!out.length().eosEarly() && r.nextDouble() < 0.05 / Math.max(1e-9, 1 - eosEarlyShare)) {
                     LengthDrift l = out.length();
-                    out = with(out, new LengthDrift(l.referenceTokens(), Math.max(1, l.candidateTokens() / 2), true, false));
+                    out = with(
+                            out,
+                            new LengthDrift(l.referenceTokens(), Math.max(1, l.candidateTokens() / 2), true, false));
                 }
             }
             case KL_2X -> {
                 DistributionDrift d = out.distribution();
                 int disagree = d.positions() - d.sameTop1();
-                out = with(out, new DistributionDrift(d.positions(), 2 * d.klSum(), 2 * d.klMax(), Math.max(0, d.positions() - 2 * disagree),
-                        2 * d.deltaPSum(), d.referenceNll(), d.referenceNll() + 2 * (d.candidateNll() - d.referenceNll())));
+                out = with(
+                        out,
+                        new DistributionDrift(
+                                d.positions(),
+                                2 * d.klSum(),
+                                2 * d.klMax(),
+                                Math.max(0, d.positions() - 2 * disagree),
+                                2 * d.deltaPSum(),
+                                d.referenceNll(),
+                                d.referenceNll() + 2 * (d.candidateNll() - d.referenceNll())));
             }
             case IDENTICAL_MINUS_10PP -> {
                 TokenDivergence t = out.divergence();
                 if (t.identical() && r.nextDouble() < 0.10 / Math.max(1e-9, identicalShare)) {
                     int at = Math.max(0, t.referenceLength() / 2);
-                    out = with(out, new TokenDivergence(at, Math.max(1, t.referenceLength() - at), t.referenceLength(), t.candidateLength(),
-                            Math.max(1, t.referenceLength() - at)));
+                    out = with(
+                            out,
+                            new TokenDivergence(
+                                    at,
+                                    Math.max(1, t.referenceLength() - at),
+                                    t.referenceLength(),
+                                    t.candidateLength(),
+                                    Math.max(1, t.referenceLength() - at)));
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return out;
     }
@@ -79,22 +97,62 @@ public enum Injection {
     /** The prompt as one whose reference answered valid JSON, and the candidate broke it or not. */
     private static ShadowMetrics withJsonBroken(ShadowMetrics m, boolean broken) {
         JsonVerdict valid = new JsonVerdict(JsonFailure.NONE, "");
-        return new ShadowMetrics(m.divergence(), m.positionalAgreement(), m.distribution(), true, valid,
-                broken ? new JsonVerdict(JsonFailure.TRUNCATED, "") : valid, m.length(), m.repetition(), m.slips(), m.rareTokens(), m.tree());
+        return new ShadowMetrics(
+                m.divergence(),
+                m.positionalAgreement(),
+                m.distribution(),
+                true,
+                valid,
+                broken ? new JsonVerdict(JsonFailure.TRUNCATED, "") : valid,
+                m.length(),
+                m.repetition(),
+                m.slips(),
+                m.rareTokens(),
+                m.tree());
     }
 
     private static ShadowMetrics with(ShadowMetrics m, LengthDrift l) {
-        return new ShadowMetrics(m.divergence(), m.positionalAgreement(), m.distribution(), m.jsonExpected(), m.referenceJson(),
-                m.candidateJson(), l, m.repetition(), m.slips(), m.rareTokens(), m.tree());
+        return new ShadowMetrics(
+                m.divergence(),
+                m.positionalAgreement(),
+                m.distribution(),
+                m.jsonExpected(),
+                m.referenceJson(),
+                m.candidateJson(),
+                l,
+                m.repetition(),
+                m.slips(),
+                m.rareTokens(),
+                m.tree());
     }
 
     private static ShadowMetrics with(ShadowMetrics m, DistributionDrift d) {
-        return new ShadowMetrics(m.divergence(), m.positionalAgreement(), d, m.jsonExpected(), m.referenceJson(), m.candidateJson(),
-                m.length(), m.repetition(), m.slips(), m.rareTokens(), m.tree());
+        return new ShadowMetrics(
+                m.divergence(),
+                m.positionalAgreement(),
+                d,
+                m.jsonExpected(),
+                m.referenceJson(),
+                m.candidateJson(),
+                m.length(),
+                m.repetition(),
+                m.slips(),
+                m.rareTokens(),
+                m.tree());
     }
 
     private static ShadowMetrics with(ShadowMetrics m, TokenDivergence t) {
-        return new ShadowMetrics(t, m.positionalAgreement(), m.distribution(), m.jsonExpected(), m.referenceJson(), m.candidateJson(),
-                m.length(), m.repetition(), m.slips(), m.rareTokens(), m.tree());
+        return new ShadowMetrics(
+                t,
+                m.positionalAgreement(),
+                m.distribution(),
+                m.jsonExpected(),
+                m.referenceJson(),
+                m.candidateJson(),
+                m.length(),
+                m.repetition(),
+                m.slips(),
+                m.rareTokens(),
+                m.tree());
     }
 }

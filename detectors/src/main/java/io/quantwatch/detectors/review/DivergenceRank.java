@@ -7,8 +7,7 @@ package io.quantwatch.detectors.review;
  * outputs score 0 and are never shown.
  */
 public final class DivergenceRank {
-    private DivergenceRank() {
-    }
+    private DivergenceRank() {}
 
     /**
      * @param jsonBroken          JSON was expected, the reference was valid and the candidate was not
@@ -18,7 +17,8 @@ public final class DivergenceRank {
      * @param meanKl              mean per-position KL in nats
      * @return a score in [0, 4): higher is worse
      */
-    public static double badness(boolean jsonBroken, boolean jsonChanged, boolean identical, double firstDivergenceRatio, double meanKl) {
+    public static double badness(
+            boolean jsonBroken, boolean jsonChanged, boolean identical, double firstDivergenceRatio, double meanKl) {
         if (identical && !jsonBroken) {
             return 0.0;
         }

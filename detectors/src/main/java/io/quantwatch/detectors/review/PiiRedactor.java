@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
 public final class PiiRedactor implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private record Rule(Pattern pattern, String mask) implements Serializable {
-    }
+    private record Rule(Pattern pattern, String mask) implements Serializable {}
 
     private static final List<Rule> RULES = List.of(
             new Rule(Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"), "[EMAIL]"),
@@ -52,6 +51,8 @@ public final class PiiRedactor implements Serializable {
         if (text == null) {
             return "";
         }
-        return text.length() <= maxChars ? text : text.substring(0, maxChars) + "…[" + (text.length() - maxChars) + " more chars]";
+        return text.length() <= maxChars
+                ? text
+                : text.substring(0, maxChars) + "…[" + (text.length() - maxChars) + " more chars]";
     }
 }

@@ -20,14 +20,13 @@ import java.util.TreeMap;
  */
 public final class PeriodSample<T> {
     /** One held item with its event time and hash fraction in [0, 1). */
-    public record Held<T>(long timestamp, double fraction, T item) {
-    }
+    public record Held<T>(long timestamp, double fraction, T item) {}
 
     /** A closed period: its start and its items, smallest fraction first (keep a prefix, shed the rest). */
-    public record Closed<T>(long start, List<Held<T>> byFraction) {
-    }
+    public record Closed<T>(long start, List<Held<T>> byFraction) {}
 
-    private static final Comparator<Held<?>> LARGEST_FIRST = Comparator.<Held<?>>comparingDouble(Held::fraction).reversed()
+    private static final Comparator<Held<?>> LARGEST_FIRST = Comparator.<Held<?>>comparingDouble(Held::fraction)
+            .reversed()
             .thenComparing(Comparator.<Held<?>>comparingLong(Held::timestamp).reversed());
 
     private final long periodMillis;
@@ -56,7 +55,8 @@ public final class PeriodSample<T> {
      * the largest fraction (possibly {@code item} itself) is pushed out and returned: it can never be kept.
      */
     public Optional<T> offer(long timestamp, double fraction, T item, int maxHeld) {
-        PriorityQueue<Held<T>> period = open.computeIfAbsent(periodStart(timestamp), k -> new PriorityQueue<>(LARGEST_FIRST));
+        PriorityQueue<Held<T>> period =
+                open.computeIfAbsent(periodStart(timestamp), k -> new PriorityQueue<>(LARGEST_FIRST));
         period.add(new Held<>(timestamp, fraction, item));
         size++;
         if (period.size() <= Math.max(1, maxHeld)) {

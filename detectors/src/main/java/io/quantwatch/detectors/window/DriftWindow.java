@@ -36,7 +36,8 @@ public final class DriftWindow implements Serializable {
     private final EnumMap<JsonFailure, Long> jsonFailures = new EnumMap<>(JsonFailure.class);
     private Rate eosEarly = Rate.EMPTY;
     private Rate eosLate = Rate.EMPTY;
-    private final EnumMap<RepetitionDrift.DivergenceBucket, Long> firstDivergence = new EnumMap<>(RepetitionDrift.DivergenceBucket.class);
+    private final EnumMap<RepetitionDrift.DivergenceBucket, Long> firstDivergence =
+            new EnumMap<>(RepetitionDrift.DivergenceBucket.class);
     private Rate preamble = Rate.EMPTY;
     private Rate sentenceBroken = Rate.EMPTY;
     private Rate rareMissing = Rate.EMPTY;
@@ -82,7 +83,8 @@ public final class DriftWindow implements Serializable {
         if (m.slips().sentenceConstraint()) {
             sentenceBroken = sentenceBroken.add(m.slips().sentenceCountBroken());
         }
-        rareMissing = rareMissing.merge(new Rate(m.rareTokens().missingFromTop10(), m.rareTokens().positions()));
+        rareMissing = rareMissing.merge(
+                new Rate(m.rareTokens().missingFromTop10(), m.rareTokens().positions()));
         if (m.tree().compared()) {
             toolChanged = toolChanged.add(m.tree().toolChanged());
             argumentsChanged = argumentsChanged.add(m.tree().argumentsChanged());
@@ -145,11 +147,32 @@ public final class DriftWindow implements Serializable {
 
     public DriftSummary summary() {
         double n = positions;
-        return new DriftSummary(prompts, identical, sameTop1, n == 0 ? 0 : klSum / n, promptKl.quantile(0.5),
-                promptKl.quantile(0.95), promptKl.quantile(0.99), n == 0 ? 1.0 : Math.exp((candidateNll - referenceNll) / n),
-                n == 0 ? 0 : deltaPSum / n, fdtRatio.quantile(0.5), sdtRatio.quantile(0.5), jsonValid, jsonBroken,
-                Map.copyOf(jsonFailures), lengthRatio.quantile(0.5), eosEarly, eosLate, repeatIncrease.quantile(0.95),
-                Map.copyOf(firstDivergence), preamble, sentenceBroken, rareMissing, toolChanged, argumentsChanged, valueChanged,
+        return new DriftSummary(
+                prompts,
+                identical,
+                sameTop1,
+                n == 0 ? 0 : klSum / n,
+                promptKl.quantile(0.5),
+                promptKl.quantile(0.95),
+                promptKl.quantile(0.99),
+                n == 0 ? 1.0 : Math.exp((candidateNll - referenceNll) / n),
+                n == 0 ? 0 : deltaPSum / n,
+                fdtRatio.quantile(0.5),
+                sdtRatio.quantile(0.5),
+                jsonValid,
+                jsonBroken,
+                Map.copyOf(jsonFailures),
+                lengthRatio.quantile(0.5),
+                eosEarly,
+                eosLate,
+                repeatIncrease.quantile(0.95),
+                Map.copyOf(firstDivergence),
+                preamble,
+                sentenceBroken,
+                rareMissing,
+                toolChanged,
+                argumentsChanged,
+                valueChanged,
                 new ShadowCoverage(offered, shadowed, timeouts, errors));
     }
 

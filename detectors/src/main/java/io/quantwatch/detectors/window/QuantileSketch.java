@@ -1,8 +1,5 @@
 package io.quantwatch.detectors.window;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
@@ -10,6 +7,9 @@ import com.datadoghq.sketch.ddsketch.mapping.CubicallyInterpolatedMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Percentiles of a metric with 1 % relative accuracy (DDSketch), exactly mergeable and encodable to
@@ -25,8 +25,11 @@ public final class QuantileSketch {
     private double max = Double.NEGATIVE_INFINITY;
 
     public QuantileSketch() {
-        this(DDSketch.of(new CubicallyInterpolatedMapping(RELATIVE_ACCURACY), new CollapsingLowestDenseStore(MAX_BINS),
-                new CollapsingLowestDenseStore(MAX_BINS), 0.0));
+        this(DDSketch.of(
+                new CubicallyInterpolatedMapping(RELATIVE_ACCURACY),
+                new CollapsingLowestDenseStore(MAX_BINS),
+                new CollapsingLowestDenseStore(MAX_BINS),
+                0.0));
     }
 
     private QuantileSketch(DDSketch sketch) {

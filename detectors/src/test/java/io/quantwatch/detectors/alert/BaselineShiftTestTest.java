@@ -16,15 +16,46 @@ import org.junit.jupiter.api.Test;
  * windows when it gets worse than it was — far from any fixed threshold — and resolving when it is back.
  */
 class BaselineShiftTestTest {
-    static final AlertRule IDENTICAL = new AlertRule("identical-down-5pp", DriftMetric.IDENTICAL_RATE, AlertRule.Direction.BELOW,
-            0.05, 0, 2_000, AlertRule.Baseline.LEARNED);
-    static final AlertRule KL = new AlertRule("kl-up-50pct", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 1.5, 0, 2_000,
+    static final AlertRule IDENTICAL = new AlertRule(
+            "identical-down-5pp",
+            DriftMetric.IDENTICAL_RATE,
+            AlertRule.Direction.BELOW,
+            0.05,
+            0,
+            2_000,
             AlertRule.Baseline.LEARNED);
+    static final AlertRule KL = new AlertRule(
+            "kl-up-50pct", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 1.5, 0, 2_000, AlertRule.Baseline.LEARNED);
 
     static DriftSummary window(long prompts, long identical, double meanKl) {
         Rate e = Rate.EMPTY;
-        return new DriftSummary(prompts, new Rate(identical, prompts), e, meanKl, 0, 0, 0, 1, 0, 1, 0, e, e, Map.of(), 1, e, e,
-                0, Map.of(), e, e, e, e, e, e, new ShadowCoverage(prompts, prompts, 0, 0));
+        return new DriftSummary(
+                prompts,
+                new Rate(identical, prompts),
+                e,
+                meanKl,
+                0,
+                0,
+                0,
+                1,
+                0,
+                1,
+                0,
+                e,
+                e,
+                Map.of(),
+                1,
+                e,
+                e,
+                0,
+                Map.of(),
+                e,
+                e,
+                e,
+                e,
+                e,
+                e,
+                new ShadowCoverage(prompts, prompts, 0, 0));
     }
 
     /** 100 prompts per window around 94 % identical and a mean KL around 4e-5, as the bundled INT8 candidate. */
@@ -77,12 +108,14 @@ class BaselineShiftTestTest {
         assertThat(fired).hasValueSatisfying(t -> {
             assertThat(t.state()).isEqualTo(AlertTransition.State.FIRING);
             assertThat(t.value()).isEqualTo(0.84);
-            // The bound: the learned 94 %, minus two standard errors of benefit of the doubt, minus the rule's 5 points.
+            // The bound: the learned 94 %, minus two standard errors of benefit of the doubt, minus the rule's 5
+            // points.
             assertThat(t.bound()).isLessThan(0.89).isGreaterThan(0.87);
         });
         assertThat(s.firing()).isTrue();
         RuleState.Next back = BaselineShiftTest.step(IDENTICAL, s, window(1_000, 945, 4e-5), 7);
-        assertThat(back.transition()).hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(AlertTransition.State.RESOLVED));
+        assertThat(back.transition())
+                .hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(AlertTransition.State.RESOLVED));
         assertThat(back.state().firing()).isFalse();
         assertThat(back.state().baseline()).as("the baseline stays as learned").isEqualTo(s.baseline());
     }
@@ -103,8 +136,10 @@ class BaselineShiftTestTest {
     @Test
     void windowsWithoutEvidenceChangeNothing() {
         RuleState s = learn(KL);
-        assertThat(BaselineShiftTest.step(KL, s, window(100, 100, 0.0), 7).state()).isEqualTo(s);
-        assertThat(BaselineShiftTest.step(IDENTICAL, s, window(0, 0, 0.0), 7).state()).isEqualTo(s);
+        assertThat(BaselineShiftTest.step(KL, s, window(100, 100, 0.0), 7).state())
+                .isEqualTo(s);
+        assertThat(BaselineShiftTest.step(IDENTICAL, s, window(0, 0, 0.0), 7).state())
+                .isEqualTo(s);
     }
 
     @Test
@@ -128,13 +163,35 @@ class BaselineShiftTestTest {
 
     @Test
     void rulesOnALearnedBaselineRefuseSettingsThatMeanNothing() {
-        assertThatThrownBy(() -> new AlertRule("x", DriftMetric.IDENTICAL_RATE, AlertRule.Direction.BELOW, 0.05, 0.01, 2_000,
-                AlertRule.Baseline.LEARNED)).hasMessageContaining("hysteresis must be 0");
-        assertThatThrownBy(() -> new AlertRule("x", DriftMetric.PERPLEXITY_RATIO, AlertRule.Direction.ABOVE, 1.5, 0, 2_000,
-                AlertRule.Baseline.LEARNED)).hasMessageContaining("use mean-kl");
-        assertThatThrownBy(() -> new AlertRule("x", DriftMetric.IDENTICAL_RATE, AlertRule.Direction.BELOW, 5, 0, 2_000,
-                AlertRule.Baseline.LEARNED)).hasMessageContaining("percentage points as a fraction, e.g. 0.05");
-        assertThatThrownBy(() -> new AlertRule("x", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 0.5, 0, 2_000,
-                AlertRule.Baseline.LEARNED)).hasMessageContaining("> 1 (e.g. 1.5)");
+        assertThatThrownBy(() -> new AlertRule(
+                        "x",
+                        DriftMetric.IDENTICAL_RATE,
+                        AlertRule.Direction.BELOW,
+                        0.05,
+                        0.01,
+                        2_000,
+                        AlertRule.Baseline.LEARNED))
+                .hasMessageContaining("hysteresis must be 0");
+        assertThatThrownBy(() -> new AlertRule(
+                        "x",
+                        DriftMetric.PERPLEXITY_RATIO,
+                        AlertRule.Direction.ABOVE,
+                        1.5,
+                        0,
+                        2_000,
+                        AlertRule.Baseline.LEARNED))
+                .hasMessageContaining("use mean-kl");
+        assertThatThrownBy(() -> new AlertRule(
+                        "x",
+                        DriftMetric.IDENTICAL_RATE,
+                        AlertRule.Direction.BELOW,
+                        5,
+                        0,
+                        2_000,
+                        AlertRule.Baseline.LEARNED))
+                .hasMessageContaining("percentage points as a fraction, e.g. 0.05");
+        assertThatThrownBy(() -> new AlertRule(
+                        "x", DriftMetric.MEAN_KL, AlertRule.Direction.ABOVE, 0.5, 0, 2_000, AlertRule.Baseline.LEARNED))
+                .hasMessageContaining("> 1 (e.g. 1.5)");
     }
 }

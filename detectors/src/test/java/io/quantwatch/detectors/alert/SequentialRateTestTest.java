@@ -10,13 +10,40 @@ import org.junit.jupiter.api.Test;
 
 /** The CUSUM rate rule: healthy windows keep the score at 0, small bad windows add up, good windows resolve. */
 class SequentialRateTestTest {
-    static final AlertRule JSON = new AlertRule("json-broken", DriftMetric.JSON_BROKEN_RATE, AlertRule.Direction.ABOVE, 0.02, 0.01, 50);
-    static final AlertRule TOP1 = new AlertRule("same-top1-low", DriftMetric.SAME_TOP1_RATE, AlertRule.Direction.BELOW, 0.90, 0.02, 500);
+    static final AlertRule JSON =
+            new AlertRule("json-broken", DriftMetric.JSON_BROKEN_RATE, AlertRule.Direction.ABOVE, 0.02, 0.01, 50);
+    static final AlertRule TOP1 =
+            new AlertRule("same-top1-low", DriftMetric.SAME_TOP1_RATE, AlertRule.Direction.BELOW, 0.90, 0.02, 500);
 
     static DriftSummary window(long prompts, Rate jsonBroken, Rate sameTop1) {
         Rate e = Rate.EMPTY;
-        return new DriftSummary(prompts, e, sameTop1, 0, 0, 0, 0, 1, 0, 1, 0, e, jsonBroken, Map.of(), 1, e, e, 0, Map.of(), e, e, e,
-                e, e, e, new ShadowCoverage(prompts, prompts, 0, 0));
+        return new DriftSummary(
+                prompts,
+                e,
+                sameTop1,
+                0,
+                0,
+                0,
+                0,
+                1,
+                0,
+                1,
+                0,
+                e,
+                jsonBroken,
+                Map.of(),
+                1,
+                e,
+                e,
+                0,
+                Map.of(),
+                e,
+                e,
+                e,
+                e,
+                e,
+                e,
+                new ShadowCoverage(prompts, prompts, 0, 0));
     }
 
     @Test
@@ -40,7 +67,8 @@ class SequentialRateTestTest {
         assertThat(step.transition().get().state()).isEqualTo(AlertTransition.State.FIRING);
         assertThat(step.score()).isZero();
         var resolved = SequentialRateTest.step(JSON, true, 0, window(1_000, new Rate(0, 1_000), Rate.EMPTY), 5);
-        assertThat(resolved.transition()).hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(AlertTransition.State.RESOLVED));
+        assertThat(resolved.transition())
+                .hasValueSatisfying(t -> assertThat(t.state()).isEqualTo(AlertTransition.State.RESOLVED));
     }
 
     @Test

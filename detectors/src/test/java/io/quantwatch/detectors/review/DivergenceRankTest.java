@@ -18,8 +18,10 @@ class DivergenceRankTest {
 
     @Test
     void earlierDivergenceAndMoreKlRankHigherAndIdenticalIsZero() {
-        assertThat(DivergenceRank.badness(false, false, false, 0.1, 0.01)).isGreaterThan(DivergenceRank.badness(false, false, false, 0.9, 0.01));
-        assertThat(DivergenceRank.badness(false, false, false, 0.5, 0.5)).isGreaterThan(DivergenceRank.badness(false, false, false, 0.5, 0.01));
+        assertThat(DivergenceRank.badness(false, false, false, 0.1, 0.01))
+                .isGreaterThan(DivergenceRank.badness(false, false, false, 0.9, 0.01));
+        assertThat(DivergenceRank.badness(false, false, false, 0.5, 0.5))
+                .isGreaterThan(DivergenceRank.badness(false, false, false, 0.5, 0.01));
         assertThat(DivergenceRank.badness(false, false, true, 1.0, 0.0)).isZero();
     }
 }

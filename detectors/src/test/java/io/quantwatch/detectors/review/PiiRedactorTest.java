@@ -9,20 +9,25 @@ class PiiRedactorTest {
 
     @Test
     void masksContactDetailsAndIdentifiers() {
-        String out = redactor.redact("Mail jane.doe+x@example.co.uk or call +44 20 7946 0958 from 10.0.12.7, card 4111-1111-1111-1111");
-        assertThat(out).doesNotContain("jane", "example", "7946", "10.0.12.7", "4111")
+        String out = redactor.redact(
+                "Mail jane.doe+x@example.co.uk or call +44 20 7946 0958 from 10.0.12.7, card 4111-1111-1111-1111");
+        assertThat(out)
+                .doesNotContain("jane", "example", "7946", "10.0.12.7", "4111")
                 .contains("[EMAIL]", "[NUMBER]", "[IP]");
     }
 
     @Test
     void keepsJsonShapeAndSmallNumbers() {
-        String out = redactor.redact("{\"tool\": \"add_todo\", \"priority\": 1, \"owner\": \"ops@corp.io\", \"id\": 123456789}");
-        assertThat(out).isEqualTo("{\"tool\": \"add_todo\", \"priority\": 1, \"owner\": \"[EMAIL]\", \"id\": [NUMBER]}");
+        String out = redactor.redact(
+                "{\"tool\": \"add_todo\", \"priority\": 1, \"owner\": \"ops@corp.io\", \"id\": 123456789}");
+        assertThat(out)
+                .isEqualTo("{\"tool\": \"add_todo\", \"priority\": 1, \"owner\": \"[EMAIL]\", \"id\": [NUMBER]}");
     }
 
     @Test
     void masksCredentialsInUrls() {
-        assertThat(redactor.redact("postgres://admin:s3cret@db:5432/x")).isEqualTo("postgres://[CREDENTIALS]@db:5432/x");
+        assertThat(redactor.redact("postgres://admin:s3cret@db:5432/x"))
+                .isEqualTo("postgres://[CREDENTIALS]@db:5432/x");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.quantwatch.detectors.window;
 
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -51,15 +51,18 @@ class DriftWindowPropertiesTest {
     }
 
     @Property(tries = 60)
-    void mergeIsAssociative(@ForAll @Size(max = 12) List<Long> a, @ForAll @Size(max = 12) List<Long> b,
-                            @ForAll @Size(max = 12) List<Long> c) {
+    void mergeIsAssociative(
+            @ForAll @Size(max = 12) List<Long> a,
+            @ForAll @Size(max = 12) List<Long> b,
+            @ForAll @Size(max = 12) List<Long> c) {
         DriftWindow left = window(a).merge(window(b)).merge(window(c));
         DriftWindow right = window(a).merge(window(b).merge(window(c)));
         assertSameSummary(left.summary(), right.summary());
     }
 
     @Property(tries = 60)
-    void mergeIsCommutativeAndEqualsAddingEverything(@ForAll @Size(max = 15) List<Long> a, @ForAll @Size(max = 15) List<Long> b) {
+    void mergeIsCommutativeAndEqualsAddingEverything(
+            @ForAll @Size(max = 15) List<Long> a, @ForAll @Size(max = 15) List<Long> b) {
         DriftSummary ab = window(a).merge(window(b)).summary();
         assertSameSummary(ab, window(b).merge(window(a)).summary());
         List<Long> all = new ArrayList<>(a);
@@ -84,8 +87,8 @@ class DriftWindowPropertiesTest {
     }
 
     @Property(tries = 200)
-    void wilsonIntervalContainsTheRateAndNarrowsWithSamples(@ForAll @IntRange(min = 0, max = 500) int hits,
-                                                           @ForAll @IntRange(min = 1, max = 500) int extra) {
+    void wilsonIntervalContainsTheRateAndNarrowsWithSamples(
+            @ForAll @IntRange(min = 0, max = 500) int hits, @ForAll @IntRange(min = 1, max = 500) int extra) {
         long trials = hits + extra;
         WilsonInterval i = WilsonInterval.of(hits, trials);
         double p = (double) hits / trials;

@@ -7,8 +7,13 @@ import java.util.List;
  * alternatives with log-probabilities at every step (entry i is the distribution token i was
  * chosen from; one more entry when the decode ended on EOS), why it stopped, and its timings.
  */
-public record GenerationTrace(int[] promptTokens, int[] tokens, List<TokenLogprob[]> topK, FinishReason finishReason,
-                              long prefillNanos, long decodeNanos) {
+public record GenerationTrace(
+        int[] promptTokens,
+        int[] tokens,
+        List<TokenLogprob[]> topK,
+        FinishReason finishReason,
+        long prefillNanos,
+        long decodeNanos) {
 
     public int length() {
         return tokens.length;

@@ -44,7 +44,9 @@ public final class GreedyDecoder {
         int n = 0;
         List<TokenLogprob[]> steps = new ArrayList<>();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        byte[][] stops = stopSequences.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        byte[][] stops = stopSequences.stream()
+                .map(s -> s.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new);
         FinishReason reason = FinishReason.MAX_TOKENS;
         while (n < maxNewTokens) {
             int next = LogitStats.argmax(logits);

@@ -5,8 +5,7 @@ package io.quantwatch.engine.generate;
  * distribution: the log normalizer, the argmax and the top-k.
  */
 public final class LogitStats {
-    private LogitStats() {
-    }
+    private LogitStats() {}
 
     /** log Σ exp(logits), stable. */
     public static double logSumExp(float[] logits) {

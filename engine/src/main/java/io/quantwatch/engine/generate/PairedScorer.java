@@ -15,15 +15,21 @@ public final class PairedScorer {
     public PairedScorer(InferenceSession reference, InferenceSession candidate) {
         if (reference.model().config().vocabSize() != candidate.model().config().vocabSize()) {
             throw new IllegalArgumentException("reference and candidate vocabularies differ in size: "
-                    + reference.model().config().vocabSize() + " vs " + candidate.model().config().vocabSize());
+                    + reference.model().config().vocabSize() + " vs "
+                    + candidate.model().config().vocabSize());
         }
         this.reference = reference;
         this.candidate = candidate;
     }
 
     /** Per-position comparison; arrays are indexed by continuation position. */
-    public record Comparison(double[] kl, boolean[] sameTop1, double[] deltaP, double[] referenceLogprob,
-                             double[] candidateLogprob, int[][] candidateTopIds) {
+    public record Comparison(
+            double[] kl,
+            boolean[] sameTop1,
+            double[] deltaP,
+            double[] referenceLogprob,
+            double[] candidateLogprob,
+            int[][] candidateTopIds) {
 
         public int length() {
             return kl.length;
@@ -63,7 +69,8 @@ public final class PairedScorer {
     public Comparison compare(int[] prompt, int[] continuation, int topK) {
         int total = prompt.length + continuation.length;
         if (prompt.length == 0 || total > reference.capacity() || total > candidate.capacity()) {
-            throw new IllegalArgumentException("prompt + continuation of " + total + " tokens must be non-empty and fit both sessions");
+            throw new IllegalArgumentException(
+                    "prompt + continuation of " + total + " tokens must be non-empty and fit both sessions");
         }
         reference.reset();
         candidate.reset();

@@ -30,8 +30,8 @@ public final class PositionwiseDivergence {
     /** Position {@code i}: the two distributions over the same vocabulary, and the token actually forced. */
     public void add(int i, float[] refLogits, float[] candLogits, int token) {
         if (refLogits.length != candLogits.length) {
-            throw new IllegalArgumentException("reference and candidate vocabularies differ in size: " + refLogits.length
-                    + " vs " + candLogits.length);
+            throw new IllegalArgumentException("reference and candidate vocabularies differ in size: "
+                    + refLogits.length + " vs " + candLogits.length);
         }
         double refZ = LogitStats.logSumExp(refLogits);
         double candZ = LogitStats.logSumExp(candLogits);
@@ -46,8 +46,11 @@ public final class PositionwiseDivergence {
         refLp[i] = refLogits[token] - refZ;
         candLp[i] = candLogits[token] - candZ;
         dp[i] = Math.exp(candLp[i]) - Math.exp(refLp[i]);
-        candTop[i] = topK == 0 ? new int[0]
-                : Arrays.stream(LogitStats.topK(candLogits, topK, candZ)).mapToInt(TokenLogprob::token).toArray();
+        candTop[i] = topK == 0
+                ? new int[0]
+                : Arrays.stream(LogitStats.topK(candLogits, topK, candZ))
+                        .mapToInt(TokenLogprob::token)
+                        .toArray();
     }
 
     public PairedScorer.Comparison result() {

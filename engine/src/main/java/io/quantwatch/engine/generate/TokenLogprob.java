@@ -1,5 +1,4 @@
 package io.quantwatch.engine.generate;
 
 /** A token id with its log-probability (natural log) at one step. */
-public record TokenLogprob(int token, float logprob) {
-}
+public record TokenLogprob(int token, float logprob) {}

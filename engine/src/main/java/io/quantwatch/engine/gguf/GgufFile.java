@@ -23,6 +23,7 @@ public final class GgufFile implements AutoCloseable {
     private static final int DEFAULT_ALIGNMENT = 32;
     /** Guards against corrupt lengths turning into huge allocations. */
     private static final long MAX_STRING_BYTES = 1L << 24;
+
     private static final long MAX_ARRAY_LENGTH = 1L << 28;
 
     private final Path path;
@@ -32,8 +33,13 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufTensorInfo> tensors;
     private final long dataStart;
 
-    private GgufFile(Path path, FileChannel channel, int version, Map<String, GgufValue> metadata,
-                     Map<String, GgufTensorInfo> tensors, long dataStart) {
+    private GgufFile(
+            Path path,
+            FileChannel channel,
+            int version,
+            Map<String, GgufValue> metadata,
+            Map<String, GgufTensorInfo> tensors,
+            long dataStart) {
         this.path = path;
         this.channel = channel;
         this.version = version;
@@ -60,7 +66,8 @@ public final class GgufFile implements AutoCloseable {
             throw new GgufFormatException(path, "cannot read: " + e.getMessage());
         } catch (BufferUnderflowException e) {
             closeQuietly(channel);
-            throw new GgufFormatException(path, "truncated header: the file ends inside the metadata or tensor directory");
+            throw new GgufFormatException(
+                    path, "truncated header: the file ends inside the metadata or tensor directory");
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -73,7 +80,8 @@ public final class GgufFile implements AutoCloseable {
         }
         int magic = buf.getInt();
         if (magic != MAGIC) {
-            throw new GgufFormatException(path, String.format("not a GGUF file (magic 0x%08x, expected 0x%08x)", magic, MAGIC));
+            throw new GgufFormatException(
+                    path, String.format("not a GGUF file (magic 0x%08x, expected 0x%08x)", magic, MAGIC));
         }
         int version = buf.getInt();
         if (version != 2 && version != 3) {
@@ -82,7 +90,8 @@ public final class GgufFile implements AutoCloseable {
         long tensorCount = buf.getLong();
         long kvCount = buf.getLong();
         if (tensorCount < 0 || tensorCount > 1_000_000 || kvCount < 0 || kvCount > 1_000_000) {
-            throw new GgufFormatException(path, "corrupt header: tensor count " + tensorCount + ", metadata count " + kvCount);
+            throw new GgufFormatException(
+                    path, "corrupt header: tensor count " + tensorCount + ", metadata count " + kvCount);
         }
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -90,7 +99,8 @@ public final class GgufFile implements AutoCloseable {
             int typeId = buf.getInt();
             GgufValueType type = GgufValueType.byId(typeId);
             if (type == null) {
-                throw new GgufFormatException(path, "corrupt header: metadata key '" + key + "' has unknown value type " + typeId);
+                throw new GgufFormatException(
+                        path, "corrupt header: metadata key '" + key + "' has unknown value type " + typeId);
             }
             metadata.put(key, readValue(path, buf, key, type));
         }
@@ -112,13 +122,17 @@ public final class GgufFile implements AutoCloseable {
             long offset = buf.getLong();
             GgmlType type = GgmlType.byId(typeId);
             if (type == null) {
-                throw new GgufFormatException(path, "tensor '" + name + "' has type " + GgmlType.nameOfId(typeId)
-                        + ", which this engine does not read (supported: F32, F16, BF16, Q8_0, Q4_0)");
+                throw new GgufFormatException(
+                        path,
+                        "tensor '" + name + "' has type " + GgmlType.nameOfId(typeId)
+                                + ", which this engine does not read (supported: F32, F16, BF16, Q8_0, Q4_0)");
             }
             GgufTensorInfo info = new GgufTensorInfo(name, shape, type, offset);
             if (info.elementCount() % type.blockSize() != 0) {
-                throw new GgufFormatException(path, "tensor '" + name + "' of type " + type + " has " + info.elementCount()
-                        + " values, not a multiple of its block size " + type.blockSize());
+                throw new GgufFormatException(
+                        path,
+                        "tensor '" + name + "' of type " + type + " has " + info.elementCount()
+                                + " values, not a multiple of its block size " + type.blockSize());
             }
             tensors.put(name, info);
         }
@@ -127,25 +141,34 @@ public final class GgufFile implements AutoCloseable {
         if (align != null) {
             alignment = (int) align.asLong();
             if (alignment <= 0 || Integer.bitCount(alignment) != 1) {
-                throw new GgufFormatException(path, "corrupt header: general.alignment " + alignment + " is not a power of two");
+                throw new GgufFormatException(
+                        path, "corrupt header: general.alignment " + alignment + " is not a power of two");
             }
         }
         long dataStart = (buf.position() + alignment - 1L) / alignment * alignment;
         for (GgufTensorInfo t : tensors.values()) {
             long end = dataStart + t.offset() + t.byteSize();
             if (t.offset() < 0 || end > fileSize) {
-                throw new GgufFormatException(path, "tensor '" + t.name() + "' of type " + t.type() + " lies beyond the end of the file ("
-                        + end + " > " + fileSize + " bytes): the file is truncated");
+                throw new GgufFormatException(
+                        path,
+                        "tensor '" + t.name() + "' of type " + t.type() + " lies beyond the end of the file (" + end
+                                + " > " + fileSize + " bytes): the file is truncated");
             }
         }
-        return new GgufFile(path, channel, version, Collections.unmodifiableMap(metadata),
-                Collections.unmodifiableMap(tensors), dataStart);
+        return new GgufFile(
+                path,
+                channel,
+                version,
+                Collections.unmodifiableMap(metadata),
+                Collections.unmodifiableMap(tensors),
+                dataStart);
     }
 
     private static String readString(Path path, ByteBuffer buf) {
         long len = buf.getLong();
         if (len < 0 || len > MAX_STRING_BYTES || len > buf.remaining()) {
-            throw new GgufFormatException(path, "corrupt header: string length " + len + " at offset " + (buf.position() - 8));
+            throw new GgufFormatException(
+                    path, "corrupt header: string length " + len + " at offset " + (buf.position() - 8));
         }
         byte[] bytes = new byte[(int) len];
         buf.get(bytes);
@@ -158,7 +181,8 @@ public final class GgufFile implements AutoCloseable {
             int elemId = buf.getInt();
             GgufValueType elem = GgufValueType.byId(elemId);
             if (elem == null || elem == GgufValueType.ARRAY) {
-                throw new GgufFormatException(path, "corrupt header: metadata key '" + key + "' has array element type " + elemId);
+                throw new GgufFormatException(
+                        path, "corrupt header: metadata key '" + key + "' has array element type " + elemId);
             }
             long n = buf.getLong();
             if (n < 0 || n > MAX_ARRAY_LENGTH) {
@@ -218,7 +242,8 @@ public final class GgufFile implements AutoCloseable {
     /** The tensor's bytes, memory-mapped, little-endian. */
     public ByteBuffer tensorData(GgufTensorInfo t) {
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.offset(), t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.offset(), t.byteSize())
+                    .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw new GgufFormatException(path, "cannot map tensor '" + t.name() + "': " + e.getMessage());
         }

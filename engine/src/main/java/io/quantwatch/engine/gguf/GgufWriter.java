@@ -22,8 +22,7 @@ import java.util.Map;
 public final class GgufWriter {
     private static final int ALIGNMENT = 32;
 
-    private record PendingTensor(String name, GgmlType type, long[] shape, float[] values) {
-    }
+    private record PendingTensor(String name, GgmlType type, long[] shape, float[] values) {}
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
@@ -40,7 +39,8 @@ public final class GgufWriter {
             n *= d;
         }
         if (n != values.length) {
-            throw new IllegalArgumentException("tensor '" + name + "': shape holds " + n + " values but " + values.length + " were given");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': shape holds " + n + " values but " + values.length + " were given");
         }
         type.bytesFor(n); // validates block alignment early
         tensors.add(new PendingTensor(name, type, shape.clone(), values));

@@ -19,7 +19,8 @@ record ByteLevelBpeVocabulary(List<String> tokens, List<String> merges) {
             """;
 
     static ByteLevelBpeVocabulary train(int size) {
-        ByteLevelBpeTrainer.Result r = ByteLevelBpeTrainer.train(List.of(CORPUS.repeat(3)), size, List.of("<|bos|>", "<|eos|>"));
+        ByteLevelBpeTrainer.Result r =
+                ByteLevelBpeTrainer.train(List.of(CORPUS.repeat(3)), size, List.of("<|bos|>", "<|eos|>"));
         List<String> tokens = new ArrayList<>(r.tokens());
         while (tokens.size() < size) {
             tokens.add("<|unused" + tokens.size() + "|>");

@@ -1,6 +1,5 @@
 package io.quantwatch.engine.model;
 
-import java.util.Arrays;
 import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
@@ -17,12 +16,12 @@ import io.quantwatch.engine.tokenizer.Tokenizer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Loads architecture {@code llama} from GGUF, keeping each tensor in its stored format. */
 final class GgufLlamaLoader {
-    private GgufLlamaLoader() {
-    }
+    private GgufLlamaLoader() {}
 
     static LlamaModel load(Path path, DotKernels kernels) {
         try (GgufFile file = GgufFile.open(path)) {
@@ -37,9 +36,13 @@ final class GgufLlamaLoader {
             int vocab = (int) file.longOr("llama.vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
             LlamaConfig config;
             try {
-                config = new LlamaConfig(dim, (int) file.requireLong("llama.feed_forward_length"),
-                        (int) file.requireLong("llama.block_count"), heads,
-                        (int) file.longOr("llama.attention.head_count_kv", heads), vocab,
+                config = new LlamaConfig(
+                        dim,
+                        (int) file.requireLong("llama.feed_forward_length"),
+                        (int) file.requireLong("llama.block_count"),
+                        heads,
+                        (int) file.longOr("llama.attention.head_count_kv", heads),
+                        vocab,
                         (int) file.requireLong("llama.context_length"),
                         (float) file.doubleOr("llama.rope.freq_base", 10000.0),
                         (float) file.doubleOr("llama.attention.layer_norm_rms_epsilon", 1e-5));
@@ -48,12 +51,16 @@ final class GgufLlamaLoader {
             }
             long ropeDims = file.longOr("llama.rope.dimension_count", config.headSize());
             if (ropeDims != config.headSize()) {
-                throw new GgufFormatException(path, "llama.rope.dimension_count " + ropeDims + " differs from the head size "
-                        + config.headSize() + "; partial rotary embeddings are not supported");
+                throw new GgufFormatException(
+                        path,
+                        "llama.rope.dimension_count " + ropeDims + " differs from the head size " + config.headSize()
+                                + "; partial rotary embeddings are not supported");
             }
             if (tokenizer.vocabulary().size() != vocab) {
-                throw new GgufFormatException(path, "the tokenizer has " + tokenizer.vocabulary().size()
-                        + " tokens but token_embd.weight has " + vocab + " rows");
+                throw new GgufFormatException(
+                        path,
+                        "the tokenizer has " + tokenizer.vocabulary().size() + " tokens but token_embd.weight has "
+                                + vocab + " rows");
             }
             WeightMatrix embedding = matrix(file, "token_embd.weight", vocab, dim, kernels);
             List<LayerWeights> layers = new ArrayList<>();
@@ -74,16 +81,19 @@ final class GgufLlamaLoader {
             }
             float[] outputNorm = vector(file, "output_norm.weight", dim);
             WeightMatrix output = file.tensors().containsKey("output.weight")
-                    ? matrix(file, "output.weight", vocab, dim, kernels) : embedding;
+                    ? matrix(file, "output.weight", vocab, dim, kernels)
+                    : embedding;
             String name = path.getFileName().toString();
-            return new LlamaModel(name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
+            return new LlamaModel(
+                    name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
         }
     }
 
     private static float[] vector(GgufFile file, String name, int length) {
         GgufTensorInfo t = file.tensor(name);
         if (t.elementCount() != length) {
-            throw new GgufFormatException(file.path(), "tensor '" + name + "' has " + t.elementCount() + " values, expected " + length);
+            throw new GgufFormatException(
+                    file.path(), "tensor '" + name + "' has " + t.elementCount() + " values, expected " + length);
         }
         return toFloats(file, t);
     }
@@ -104,8 +114,11 @@ final class GgufLlamaLoader {
                     out[i] = HalfFloat.bf16ToFloat(data.getShort(2 * i));
                 }
             }
-            default -> throw new GgufFormatException(file.path(), "tensor '" + t.name() + "' has type " + t.type()
-                    + ", but norm weights must be F32, F16 or BF16");
+            default ->
+                throw new GgufFormatException(
+                        file.path(),
+                        "tensor '" + t.name() + "' has type " + t.type()
+                                + ", but norm weights must be F32, F16 or BF16");
         }
         return out;
     }
@@ -114,8 +127,10 @@ final class GgufLlamaLoader {
         GgufTensorInfo t = file.tensor(name);
         long[] s = t.shape();
         if (s.length != 2 || s[0] != cols || s[1] != rows) {
-            throw new GgufFormatException(file.path(), "tensor '" + name + "' (" + t.type() + ") has shape "
-                    + Arrays.toString(s) + ", expected [" + cols + ", " + rows + "]");
+            throw new GgufFormatException(
+                    file.path(),
+                    "tensor '" + name + "' (" + t.type() + ") has shape " + Arrays.toString(s) + ", expected [" + cols
+                            + ", " + rows + "]");
         }
         ByteBuffer data = file.tensorData(t);
         int n = rows * cols;

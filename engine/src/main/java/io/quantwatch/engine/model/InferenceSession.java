@@ -1,7 +1,7 @@
 package io.quantwatch.engine.model;
 
-import java.util.Arrays;
 import io.quantwatch.engine.tensor.RowParallelism;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -89,7 +89,8 @@ public final class InferenceSession implements AutoCloseable {
             throw new IllegalStateException("sequence longer than the session's " + capacity + " positions");
         }
         if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " outside the vocabulary [0, " + c.vocabSize() + ")");
+            throw new IllegalArgumentException(
+                    "token id " + token + " outside the vocabulary [0, " + c.vocabSize() + ")");
         }
         LlamaWeights w = model.weights();
         int dim = c.dim();
@@ -190,7 +191,6 @@ public final class InferenceSession implements AutoCloseable {
             }
         }
     }
-
 
     @Override
     public void close() {

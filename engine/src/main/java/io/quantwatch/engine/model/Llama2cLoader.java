@@ -1,6 +1,5 @@
 package io.quantwatch.engine.model;
 
-import java.nio.charset.StandardCharsets;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.engine.tensor.F32Weights;
@@ -12,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -22,8 +22,7 @@ import java.util.List;
  * weights; a negative vocab size means a separate classifier) with their {@code tokenizer.bin}.
  */
 final class Llama2cLoader {
-    private Llama2cLoader() {
-    }
+    private Llama2cLoader() {}
 
     static LlamaModel load(Path checkpoint, Path tokenizerBin, DotKernels kernels) {
         try (FileChannel ch = FileChannel.open(checkpoint, StandardOpenOption.READ)) {
@@ -48,12 +47,20 @@ final class Llama2cLoader {
             }
             int headSize = config.headSize();
             int kvDim = config.kvDim();
-            long expected = 28L + 4L * ((long) vocab * dim + 2L * layers * dim + (long) layers * dim * dim * 2
-                    + 2L * layers * kvDim * dim + 3L * layers * dim * hidden + dim + (long) seqLen * headSize
-                    + (shared ? 0 : (long) vocab * dim));
+            long expected = 28L
+                    + 4L
+                            * ((long) vocab * dim
+                                    + 2L * layers * dim
+                                    + (long) layers * dim * dim * 2
+                                    + 2L * layers * kvDim * dim
+                                    + 3L * layers * dim * hidden
+                                    + dim
+                                    + (long) seqLen * headSize
+                                    + (shared ? 0 : (long) vocab * dim));
             if (ch.size() < expected) {
-                throw new GgufFormatException(checkpoint, "truncated llama2.c checkpoint: " + ch.size()
-                        + " bytes, the header implies " + expected);
+                throw new GgufFormatException(
+                        checkpoint,
+                        "truncated llama2.c checkpoint: " + ch.size() + " bytes, the header implies " + expected);
             }
             FloatBuffer f = buf.asFloatBuffer();
             WeightMatrix embedding = new F32Weights(take(f, vocab * dim), vocab, dim, kernels);
@@ -71,15 +78,24 @@ final class Llama2cLoader {
             WeightMatrix output = shared ? embedding : new F32Weights(take(f, vocab * dim), vocab, dim, kernels);
             List<LayerWeights> layerList = new ArrayList<>();
             for (int l = 0; l < layers; l++) {
-                layerList.add(new LayerWeights(attnNorm[l],
-                        new F32Weights(wq[l], dim, dim, kernels), new F32Weights(wk[l], kvDim, dim, kernels),
-                        new F32Weights(wv[l], kvDim, dim, kernels), new F32Weights(wo[l], dim, dim, kernels),
-                        ffnNorm[l], new F32Weights(w1[l], hidden, dim, kernels), new F32Weights(w3[l], hidden, dim, kernels),
+                layerList.add(new LayerWeights(
+                        attnNorm[l],
+                        new F32Weights(wq[l], dim, dim, kernels),
+                        new F32Weights(wk[l], kvDim, dim, kernels),
+                        new F32Weights(wv[l], kvDim, dim, kernels),
+                        new F32Weights(wo[l], dim, dim, kernels),
+                        ffnNorm[l],
+                        new F32Weights(w1[l], hidden, dim, kernels),
+                        new F32Weights(w3[l], hidden, dim, kernels),
                         new F32Weights(w2[l], dim, hidden, kernels)));
             }
             SentencePieceTokenizer tokenizer = readTokenizer(tokenizerBin, vocab);
-            return new LlamaModel(checkpoint.getFileName().toString(), config,
-                    new LlamaWeights(embedding, layerList, outNorm, output), tokenizer, kernels);
+            return new LlamaModel(
+                    checkpoint.getFileName().toString(),
+                    config,
+                    new LlamaWeights(embedding, layerList, outNorm, output),
+                    tokenizer,
+                    kernels);
         } catch (IOException e) {
             throw new GgufFormatException(checkpoint, "cannot read: " + e.getMessage());
         }
@@ -121,7 +137,8 @@ final class Llama2cLoader {
                 String piece = new String(b, StandardCharsets.UTF_8);
                 // llama2.c stores spaces literally; the SentencePiece tokenizer works on U+2581.
                 tokens[i] = piece.replace(' ', '\u2581');
-                types[i] = piece.matches("<0x[0-9A-F]{2}>") ? Vocabulary.BYTE
+                types[i] = piece.matches("<0x[0-9A-F]{2}>")
+                        ? Vocabulary.BYTE
                         : (i == 0 ? Vocabulary.UNKNOWN : (i <= 2 ? Vocabulary.CONTROL : Vocabulary.NORMAL));
             }
             return new SentencePieceTokenizer(new Vocabulary(tokens, scores, types, 1, 2, 0, true), true);

@@ -4,7 +4,8 @@ import io.quantwatch.engine.tensor.WeightMatrix;
 import java.util.List;
 
 /** All weights of a Llama model; {@code output} may be the very object {@code tokenEmbedding} (tied). */
-public record LlamaWeights(WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output) {
+public record LlamaWeights(
+        WeightMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output) {
 
     public boolean tiedOutput() {
         return output == tokenEmbedding;

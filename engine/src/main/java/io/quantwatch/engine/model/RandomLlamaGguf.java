@@ -1,6 +1,5 @@
 package io.quantwatch.engine.model;
 
-import java.util.Arrays;
 import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufValue;
 import io.quantwatch.engine.gguf.GgufValueType;
@@ -8,6 +7,7 @@ import io.quantwatch.engine.gguf.GgufWriter;
 import io.quantwatch.engine.tokenizer.Vocabulary;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -26,8 +26,16 @@ import java.util.Set;
 public final class RandomLlamaGguf {
 
     /** Model shape and seed. */
-    public record Spec(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocabSize, int contextLength, long seed,
-                       boolean byteLevelBpe) {
+    public record Spec(
+            int dim,
+            int hiddenDim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocabSize,
+            int contextLength,
+            long seed,
+            boolean byteLevelBpe) {
 
         /** dim 256, 4 layers, GQA 8/2, about 1 000 tokens: the oracle test model. */
         public static Spec small(long seed) {
@@ -48,15 +56,16 @@ public final class RandomLlamaGguf {
     private static final int FIRST_BYTE_TOKEN = 3;
     private static final int FIRST_WORD_TOKEN = FIRST_BYTE_TOKEN + 256;
 
-    private RandomLlamaGguf() {
-    }
+    private RandomLlamaGguf() {}
 
     /** Writes the model with its matrices in {@code type}; norms are always F32. */
     public static void write(Spec spec, GgmlType type, Path file) {
         Random rnd = new Random(spec.seed());
         GgufWriter w = new GgufWriter();
         w.put("general.architecture", GgufValue.string("llama"));
-        w.put("general.name", GgufValue.string("quantwatch-random-" + spec.dim() + "x" + spec.layers() + "-seed" + spec.seed()));
+        w.put(
+                "general.name",
+                GgufValue.string("quantwatch-random-" + spec.dim() + "x" + spec.layers() + "-seed" + spec.seed()));
         w.put("llama.context_length", GgufValue.uint32(spec.contextLength()));
         w.put("llama.embedding_length", GgufValue.uint32(spec.dim()));
         w.put("llama.block_count", GgufValue.uint32(spec.layers()));
@@ -90,8 +99,11 @@ public final class RandomLlamaGguf {
             if (spec.byteLevelBpe()) {
                 tokenType = i < firstWordToken ? Vocabulary.CONTROL : Vocabulary.NORMAL;
             } else {
-                tokenType = i == 0 ? Vocabulary.UNKNOWN : i < FIRST_BYTE_TOKEN ? Vocabulary.CONTROL
-                        : i < FIRST_WORD_TOKEN ? Vocabulary.BYTE : Vocabulary.NORMAL;
+                tokenType = i == 0
+                        ? Vocabulary.UNKNOWN
+                        : i < FIRST_BYTE_TOKEN
+                                ? Vocabulary.CONTROL
+                                : i < FIRST_WORD_TOKEN ? Vocabulary.BYTE : Vocabulary.NORMAL;
             }
             types.add((long) tokenType);
         }
@@ -116,15 +128,20 @@ public final class RandomLlamaGguf {
         for (int l = 0; l < spec.layers(); l++) {
             String p = "blk." + l + ".";
             w.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
-            w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, gaussian(rnd, dim * dim, (float) (1 / Math.sqrt(dim))));
-            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float) (1 / Math.sqrt(dim))));
-            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float) (1 / Math.sqrt(dim))));
+            w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, gaussian(rnd, dim * dim, (float)
+                    (1 / Math.sqrt(dim))));
+            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float)
+                    (1 / Math.sqrt(dim))));
+            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float)
+                    (1 / Math.sqrt(dim))));
             float[] wo = gaussian(rnd, dim * dim, (float) (0.5 / Math.sqrt(dim)));
             Arrays.fill(wo, 0, dim, 0f); // row 0 writes the constant channel: keep it zero
             w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, wo);
             w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
-            w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float) (1 / Math.sqrt(dim))));
-            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float) (1 / Math.sqrt(dim))));
+            w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float)
+                    (1 / Math.sqrt(dim))));
+            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float)
+                    (1 / Math.sqrt(dim))));
             float[] down = gaussian(rnd, dim * hidden, (float) (0.5 / Math.sqrt(hidden)));
             Arrays.fill(down, 0, hidden, 0f);
             w.addTensor(p + "ffn_down.weight", type, new long[] {hidden, dim}, down);
@@ -167,10 +184,15 @@ public final class RandomLlamaGguf {
             tokens.add(String.format("<0x%02X>", b));
         }
         Set<String> words = new LinkedHashSet<>();
-        for (char ch : "\u2581abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?'\"{}[]()-_=+*/\\<>@#$%&".toCharArray()) {
+        for (char ch :
+                "\u2581abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?'\"{}[]()-_=+*/\\<>@#$%&"
+                        .toCharArray()) {
             words.add(String.valueOf(ch));
         }
-        String[] onsets = {"b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "st", "tr", "ch", "sh", "th"};
+        String[] onsets = {
+            "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "st", "tr", "ch",
+            "sh", "th"
+        };
         String[] vowels = {"a", "e", "i", "o", "u", "ai", "ou", "ea"};
         while (tokens.size() + words.size() < size) {
             StringBuilder word = new StringBuilder(rnd.nextInt(4) == 0 ? "" : "\u2581");

@@ -17,8 +17,7 @@ public final class Fp8E4M3 {
         }
     }
 
-    private Fp8E4M3() {
-    }
+    private Fp8E4M3() {}
 
     private static float decodeBits(int code) {
         int sign = (code >> 7) & 1;

@@ -14,7 +14,11 @@ import java.util.Locale;
 public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean allLayers, Backup backup) {
 
     /** What embeddings, the output layer and the layers left out by {@code ratio} become. */
-    public enum Backup { INT8_ASYM, INT8_SYM, NONE }
+    public enum Backup {
+        INT8_ASYM,
+        INT8_SYM,
+        NONE
+    }
 
     public static final String GRAMMAR = "<mode> [sym|asym] [group=<N>|group=-1] [ratio=<0..1>] [all_layers] "
             + "[backup=int8_asym|int8_sym|none]; modes: int8, int4, nf4, fp8_e4m3 "
@@ -68,15 +72,18 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
                 } else if (w.startsWith("backup=") || w.startsWith("backup_mode=")) {
                     backup = Backup.valueOf(w.substring(w.indexOf('=') + 1).toUpperCase(Locale.ROOT));
                 } else {
-                    throw new IllegalArgumentException("unknown option '" + w + "' in recipe '" + text + "'; expected " + GRAMMAR);
+                    throw new IllegalArgumentException(
+                            "unknown option '" + w + "' in recipe '" + text + "'; expected " + GRAMMAR);
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option '" + w + "' in recipe '" + text + "' needs a number; expected " + GRAMMAR);
+                throw new IllegalArgumentException(
+                        "option '" + w + "' in recipe '" + text + "' needs a number; expected " + GRAMMAR);
             } catch (IllegalArgumentException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("unknown option")) {
                     throw e;
                 }
-                throw new IllegalArgumentException("option '" + w + "' in recipe '" + text + "' is invalid; expected " + GRAMMAR);
+                throw new IllegalArgumentException(
+                        "option '" + w + "' in recipe '" + text + "' is invalid; expected " + GRAMMAR);
             }
         }
         QuantMode mode;
@@ -91,12 +98,15 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
             }
             case "nf4" -> mode = QuantMode.NF4;
             case "fp8_e4m3", "fp8" -> mode = QuantMode.FP8_E4M3;
-            default -> throw new IllegalArgumentException("unknown mode '" + modeWord + "' in recipe '" + text + "'; expected " + GRAMMAR);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown mode '" + modeWord + "' in recipe '" + text + "'; expected " + GRAMMAR);
         }
         int g = group != null ? group : (mode.bits() == 4 ? 128 : -1);
         if (!mode.primaryWithBackup() && ratio != 1.0) {
-            throw new IllegalArgumentException("ratio applies to 4-bit and FP8 modes only (NNCF compresses every layer in "
-                    + mode + "); recipe '" + text + "'");
+            throw new IllegalArgumentException(
+                    "ratio applies to 4-bit and FP8 modes only (NNCF compresses every layer in " + mode + "); recipe '"
+                            + text + "'");
         }
         Backup b = backup != null ? backup : (Boolean.TRUE.equals(sym) ? Backup.INT8_SYM : Backup.INT8_ASYM);
         return new QuantRecipe(mode, g, ratio, allLayers, b);
@@ -108,21 +118,23 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
      */
     public void requireSupportedOn(String device) {
         if (device != null && device.trim().toUpperCase(Locale.ROOT).startsWith("NPU") && mode == QuantMode.INT4_ASYM) {
-            throw new IllegalArgumentException("recipe '" + this + "' uses INT4_ASYM weights, which the NPU cannot run: its "
-                    + "4-bit matmul kernels assume a zero point of 0. Use 'int4 sym' (group=128 or group=-1) for NPU.");
+            throw new IllegalArgumentException(
+                    "recipe '" + this + "' uses INT4_ASYM weights, which the NPU cannot run: its "
+                            + "4-bit matmul kernels assume a zero point of 0. Use 'int4 sym' (group=128 or group=-1) for NPU.");
         }
     }
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(switch (mode) {
-            case INT8_SYM -> "int8 sym";
-            case INT8_ASYM -> "int8 asym";
-            case INT4_SYM -> "int4 sym";
-            case INT4_ASYM -> "int4 asym";
-            case NF4 -> "nf4";
-            case FP8_E4M3 -> "fp8_e4m3";
-        });
+        StringBuilder s = new StringBuilder(
+                switch (mode) {
+                    case INT8_SYM -> "int8 sym";
+                    case INT8_ASYM -> "int8 asym";
+                    case INT4_SYM -> "int4 sym";
+                    case INT4_ASYM -> "int4 asym";
+                    case NF4 -> "nf4";
+                    case FP8_E4M3 -> "fp8_e4m3";
+                });
         s.append(" group=").append(groupSize);
         if (ratio != 1.0) {
             s.append(" ratio=").append(ratio);

@@ -1,7 +1,5 @@
 package io.quantwatch.engine.quant;
 
-import java.util.IdentityHashMap;
-import java.util.function.BiFunction;
 import io.quantwatch.engine.model.LayerWeights;
 import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.engine.model.LlamaWeights;
@@ -10,10 +8,12 @@ import io.quantwatch.engine.tensor.WeightMatrix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Applies a {@link QuantRecipe} to a model with NNCF's layer policy: embeddings and the output
@@ -23,16 +23,13 @@ import java.util.Set;
  * weights; the rest take the backup.
  */
 public final class RecipeApplier {
-    private RecipeApplier() {
-    }
+    private RecipeApplier() {}
 
     /** What the policy decided for one weight. */
-    public record LayerAssignment(String tensor, long weights, double int8AsymError, boolean primary, String format) {
-    }
+    public record LayerAssignment(String tensor, long weights, double int8AsymError, boolean primary, String format) {}
 
     /** The quantized model and the per-layer decisions behind it. */
-    public record Result(LlamaModel model, List<LayerAssignment> assignments) {
-    }
+    public record Result(LlamaModel model, List<LayerAssignment> assignments) {}
 
     public static Result apply(LlamaModel source, QuantRecipe recipe) {
         DotKernels kernels = source.kernels();
@@ -85,10 +82,15 @@ public final class RecipeApplier {
         BiFunction<String, WeightMatrix, WeightMatrix> convert = (name, m) -> converted.computeIfAbsent(m, key -> {
             boolean isPrimary = primary.contains(name);
             WeightMatrix q = isPrimary
-                    ? WeightQuantizer.quantize(key.toFloats(), key.rows(), key.cols(), mode, recipe.groupSize(), kernels)
+                    ? WeightQuantizer.quantize(
+                            key.toFloats(), key.rows(), key.cols(), mode, recipe.groupSize(), kernels)
                     : backup(key, recipe.backup(), kernels);
-            assignments.add(new LayerAssignment(name, (long) key.rows() * key.cols(),
-                    errors.getOrDefault(name, Double.NaN), isPrimary, q.format()));
+            assignments.add(new LayerAssignment(
+                    name,
+                    (long) key.rows() * key.cols(),
+                    errors.getOrDefault(name, Double.NaN),
+                    isPrimary,
+                    q.format()));
             return q;
         });
 
@@ -97,11 +99,15 @@ public final class RecipeApplier {
         for (int l = 0; l < w.layers().size(); l++) {
             LayerWeights lw = w.layers().get(l);
             String p = "blk." + l + ".";
-            layers.add(new LayerWeights(lw.attnNorm(),
-                    convert.apply(p + "attn_q.weight", lw.wq()), convert.apply(p + "attn_k.weight", lw.wk()),
-                    convert.apply(p + "attn_v.weight", lw.wv()), convert.apply(p + "attn_output.weight", lw.wo()),
+            layers.add(new LayerWeights(
+                    lw.attnNorm(),
+                    convert.apply(p + "attn_q.weight", lw.wq()),
+                    convert.apply(p + "attn_k.weight", lw.wk()),
+                    convert.apply(p + "attn_v.weight", lw.wv()),
+                    convert.apply(p + "attn_output.weight", lw.wo()),
                     lw.ffnNorm(),
-                    convert.apply(p + "ffn_gate.weight", lw.gate()), convert.apply(p + "ffn_up.weight", lw.up()),
+                    convert.apply(p + "ffn_gate.weight", lw.gate()),
+                    convert.apply(p + "ffn_up.weight", lw.up()),
                     convert.apply(p + "ffn_down.weight", lw.down())));
         }
         WeightMatrix output = w.tiedOutput() ? embedding : convert.apply("output.weight", w.output());

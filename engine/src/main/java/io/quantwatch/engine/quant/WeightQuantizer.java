@@ -23,11 +23,11 @@ import io.quantwatch.engine.tensor.WeightMatrix;
 public final class WeightQuantizer {
     private static final float EPS = Math.ulp(1.0f); // numpy.finfo(float32).eps
 
-    private WeightQuantizer() {
-    }
+    private WeightQuantizer() {}
 
     /** Quantizes and packs; {@code groupSize} −1 means channel-wise. */
-    public static WeightMatrix quantize(float[] w, int rows, int cols, QuantMode mode, int groupSize, DotKernels kernels) {
+    public static WeightMatrix quantize(
+            float[] w, int rows, int cols, QuantMode mode, int groupSize, DotKernels kernels) {
         int g = groupSize == -1 ? cols : groupSize;
         if (g <= 0 || cols % g != 0) {
             throw new IllegalArgumentException("group size " + groupSize + " does not divide the row length " + cols
@@ -59,7 +59,8 @@ public final class WeightQuantizer {
         return Math.abs(scale) < EPS ? EPS : scale;
     }
 
-    private static WeightMatrix symmetric(float[] w, int rows, int cols, int g, QuantMode mode, String format, DotKernels kernels) {
+    private static WeightMatrix symmetric(
+            float[] w, int rows, int cols, int g, QuantMode mode, String format, DotKernels kernels) {
         int bits = mode.bits();
         int lo = -(1 << (bits - 1));
         int hi = (1 << (bits - 1)) - 1;
@@ -88,7 +89,8 @@ public final class WeightQuantizer {
         return new Int4Weights(Int4Weights.pack(nibbles, g), scales, null, rows, cols, g, format, kernels);
     }
 
-    private static WeightMatrix asymmetric(float[] w, int rows, int cols, int g, QuantMode mode, String format, DotKernels kernels) {
+    private static WeightMatrix asymmetric(
+            float[] w, int rows, int cols, int g, QuantMode mode, String format, DotKernels kernels) {
         int levelHigh = (1 << mode.bits()) - 1;
         int groups = rows * cols / g;
         float[] scales = new float[groups];
@@ -152,7 +154,8 @@ public final class WeightQuantizer {
                 idx[i] = Nf4.encode(w[i] / s);
             }
         }
-        return new CodebookWeights(Int4Weights.pack(idx, g), Nf4.codebook(), scales, rows, cols, g, true, format, kernels);
+        return new CodebookWeights(
+                Int4Weights.pack(idx, g), Nf4.codebook(), scales, rows, cols, g, true, format, kernels);
     }
 
     private static WeightMatrix fp8(float[] w, int rows, int cols, int g, String format, DotKernels kernels) {

@@ -13,13 +13,24 @@ public final class CodebookWeights extends ShapedWeights {
     private final boolean nibblePacked;
     private final String format;
 
-    public CodebookWeights(byte[] codes, float[] codebook, float[] scales, int rows, int cols, int groupSize,
-                           boolean nibblePacked, String format, DotKernels kernels) {
+    public CodebookWeights(
+            byte[] codes,
+            float[] codebook,
+            float[] scales,
+            int rows,
+            int cols,
+            int groupSize,
+            boolean nibblePacked,
+            String format,
+            DotKernels kernels) {
         super(rows, cols, kernels);
         long expectedCodes = nibblePacked ? (long) rows * cols / 2 : (long) rows * cols;
-        if (cols % groupSize != 0 || codes.length != expectedCodes || scales.length != (long) rows * cols / groupSize
+        if (cols % groupSize != 0
+                || codes.length != expectedCodes
+                || scales.length != (long) rows * cols / groupSize
                 || codebook.length != (nibblePacked ? 16 : 256)) {
-            throw new IllegalArgumentException("inconsistent " + format + " matrix " + rows + "x" + cols + " group " + groupSize);
+            throw new IllegalArgumentException(
+                    "inconsistent " + format + " matrix " + rows + "x" + cols + " group " + groupSize);
         }
         this.codes = codes;
         this.codebook = codebook;

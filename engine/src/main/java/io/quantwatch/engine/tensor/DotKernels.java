@@ -29,13 +29,31 @@ public interface DotKernels {
      * One row of a grouped 8-bit matrix: Σ_g scale_g · (Σ_i q_i·x_i − zero_g·xSum_g). {@code zeros} may be null
      * (symmetric); {@code xSums} holds Σ x per group and may be null when {@code zeros} is.
      */
-    float int8Row(byte[] q, int qOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize);
+    float int8Row(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            float[] x,
+            int cols,
+            int groupSize);
 
     /**
      * One row of a grouped 4-bit matrix in the {@link #nibbles} layout: Σ_g scale_g · (Σ_i n_i·x_i − zero_g·xSum_g),
      * where zero_g is 8 when {@code zeros} is null (symmetric).
      */
-    float nibbleRow(byte[] packed, int pOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize);
+    float nibbleRow(
+            byte[] packed,
+            int pOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            float[] x,
+            int cols,
+            int groupSize);
 
     /** Σ x[off+i] for i in [0, n): the zero-point term of asymmetric formats. */
     float sum(float[] x, int off, int n);

@@ -9,7 +9,8 @@ public final class F16Weights extends ShapedWeights {
     public F16Weights(short[] w, int rows, int cols, boolean bfloat, DotKernels kernels) {
         super(rows, cols, kernels);
         if ((long) rows * cols != w.length) {
-            throw new IllegalArgumentException("16-bit matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
+            throw new IllegalArgumentException(
+                    "16-bit matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
         }
         this.w = w;
         this.bfloat = bfloat;

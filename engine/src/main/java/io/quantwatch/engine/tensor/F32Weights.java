@@ -7,7 +7,8 @@ public final class F32Weights extends ShapedWeights {
     public F32Weights(float[] w, int rows, int cols, DotKernels kernels) {
         super(rows, cols, kernels);
         if ((long) rows * cols != w.length) {
-            throw new IllegalArgumentException("F32 matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
+            throw new IllegalArgumentException(
+                    "F32 matrix " + rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + w.length);
         }
         this.w = w;
     }

@@ -9,8 +9,7 @@ public final class HalfFloat {
     /** 2^112: rebias a half exponent (bias 15) to a float exponent (bias 127); exact for subnormals too. */
     static final float REBIAS = 0x1p112f;
 
-    private HalfFloat() {
-    }
+    private HalfFloat() {}
 
     public static float toFloat(short h) {
         int bits = h & 0xFFFF;

@@ -11,11 +11,21 @@ public final class Int4Weights extends ShapedWeights {
     private final int groupSize;
     private final String format;
 
-    public Int4Weights(byte[] packed, float[] scales, byte[] zeroPoints, int rows, int cols, int groupSize,
-                       String format, DotKernels kernels) {
+    public Int4Weights(
+            byte[] packed,
+            float[] scales,
+            byte[] zeroPoints,
+            int rows,
+            int cols,
+            int groupSize,
+            String format,
+            DotKernels kernels) {
         super(rows, cols, kernels);
-        if (groupSize % 2 != 0 || cols % groupSize != 0 || (long) rows * cols != 2L * packed.length
-                || scales.length != (long) rows * cols / groupSize || (zeroPoints != null && zeroPoints.length != scales.length)) {
+        if (groupSize % 2 != 0
+                || cols % groupSize != 0
+                || (long) rows * cols != 2L * packed.length
+                || scales.length != (long) rows * cols / groupSize
+                || (zeroPoints != null && zeroPoints.length != scales.length)) {
             throw new IllegalArgumentException("inconsistent INT4 matrix " + rows + "x" + cols + " group " + groupSize);
         }
         this.packed = packed;

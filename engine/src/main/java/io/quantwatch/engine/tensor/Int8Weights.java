@@ -12,10 +12,19 @@ public final class Int8Weights extends ShapedWeights {
     private final int groupSize;
     private final String format;
 
-    public Int8Weights(byte[] q, float[] scales, byte[] zeroPoints, int rows, int cols, int groupSize,
-                       String format, DotKernels kernels) {
+    public Int8Weights(
+            byte[] q,
+            float[] scales,
+            byte[] zeroPoints,
+            int rows,
+            int cols,
+            int groupSize,
+            String format,
+            DotKernels kernels) {
         super(rows, cols, kernels);
-        if (cols % groupSize != 0 || (long) rows * cols != q.length || scales.length != q.length / groupSize
+        if (cols % groupSize != 0
+                || (long) rows * cols != q.length
+                || scales.length != q.length / groupSize
                 || (zeroPoints != null && zeroPoints.length != scales.length)) {
             throw new IllegalArgumentException("inconsistent INT8 matrix " + rows + "x" + cols + " group " + groupSize);
         }

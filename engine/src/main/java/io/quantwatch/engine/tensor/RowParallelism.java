@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class RowParallelism implements AutoCloseable {
     /** Products smaller than this run on the caller alone; thread hand-off would cost more. */
     private static final long MIN_PARALLEL_WORK = 1L << 15;
+
     private static final int SPIN_LIMIT = 20_000;
 
     private final int threads;

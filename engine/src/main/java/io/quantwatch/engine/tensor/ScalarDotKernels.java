@@ -4,8 +4,7 @@ package io.quantwatch.engine.tensor;
 final class ScalarDotKernels implements DotKernels {
     static final ScalarDotKernels INSTANCE = new ScalarDotKernels();
 
-    private ScalarDotKernels() {
-    }
+    private ScalarDotKernels() {}
 
     @Override
     public float f32(float[] w, int wOff, float[] x, int xOff, int n) {
@@ -56,7 +55,16 @@ final class ScalarDotKernels implements DotKernels {
     }
 
     @Override
-    public float int8Row(byte[] q, int qOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+    public float int8Row(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            float[] x,
+            int cols,
+            int groupSize) {
         float acc = 0;
         int groups = cols / groupSize;
         for (int g = 0; g < groups; g++) {
@@ -70,7 +78,16 @@ final class ScalarDotKernels implements DotKernels {
     }
 
     @Override
-    public float nibbleRow(byte[] packed, int pOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+    public float nibbleRow(
+            byte[] packed,
+            int pOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            float[] x,
+            int cols,
+            int groupSize) {
         float acc = 0;
         int groups = cols / groupSize;
         for (int g = 0; g < groups; g++) {

@@ -21,8 +21,7 @@ final class VectorDotKernels implements DotKernels {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
 
-    private VectorDotKernels() {
-    }
+    private VectorDotKernels() {}
 
     @Override
     public float f32(float[] w, int wOff, float[] x, int xOff, int n) {
@@ -53,7 +52,9 @@ final class VectorDotKernels implements DotKernels {
         // (h << 16) >> 3 (arithmetic) puts sign at bit 31, exponent at 27..23 and mantissa at 22..13, with copies of
         // the sign in bits 30..28; clearing those leaves a float whose exponent is the half's, bias 15 instead of 127.
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
-        IntVector placed = bits.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFFFFFF);
+        IntVector placed = bits.lanewise(VectorOperators.LSHL, 16)
+                .lanewise(VectorOperators.ASHR, 3)
+                .and(0x8FFFFFFF);
         return placed.reinterpretAsFloats().mul(HalfFloat.REBIAS);
     }
 
@@ -64,7 +65,8 @@ final class VectorDotKernels implements DotKernels {
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
             a0 = halfToFloat(ShortVector.fromArray(S, w, wOff + i)).fma(FloatVector.fromArray(F, x, xOff + i), a0);
-            a1 = halfToFloat(ShortVector.fromArray(S, w, wOff + i + L)).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+            a1 = halfToFloat(ShortVector.fromArray(S, w, wOff + i + L))
+                    .fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
         }
         for (; i + L <= n; i += L) {
             a0 = halfToFloat(ShortVector.fromArray(S, w, wOff + i)).fma(FloatVector.fromArray(F, x, xOff + i), a0);
@@ -99,7 +101,8 @@ final class VectorDotKernels implements DotKernels {
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
             FloatVector w0 = (FloatVector) ByteVector.fromArray(B, q, qOff + i).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector w1 = (FloatVector) ByteVector.fromArray(B, q, qOff + i + L).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector w1 =
+                    (FloatVector) ByteVector.fromArray(B, q, qOff + i + L).convertShape(VectorOperators.B2F, F, 0);
             a0 = w0.fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = w1.fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
         }
@@ -126,8 +129,10 @@ final class VectorDotKernels implements DotKernels {
         for (int j = 0; j < half; j += L) {
             ByteVector bytes = ByteVector.fromArray(B, packed, byteOff + j);
             FloatVector wl = ((FloatVector) bytes.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).sub(b);
-            FloatVector wh = ((FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
-                    .convertShape(VectorOperators.B2F, F, 0)).sub(b);
+            FloatVector wh = ((FloatVector) bytes.lanewise(VectorOperators.LSHR, 4)
+                            .and((byte) 0x0F)
+                            .convertShape(VectorOperators.B2F, F, 0))
+                    .sub(b);
             lo = wl.fma(FloatVector.fromArray(F, x, xOff + j), lo);
             hi = wh.fma(FloatVector.fromArray(F, x, xOff + half + j), hi);
         }
@@ -135,7 +140,16 @@ final class VectorDotKernels implements DotKernels {
     }
 
     @Override
-    public float int8Row(byte[] q, int qOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+    public float int8Row(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            float[] x,
+            int cols,
+            int groupSize) {
         if (groupSize % (2 * L) != 0) {
             return ScalarDotKernels.INSTANCE.int8Row(q, qOff, scales, sOff, zeros, xSums, x, cols, groupSize);
         }
@@ -147,8 +161,10 @@ final class VectorDotKernels implements DotKernels {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             for (int i = 0; i < groupSize; i += 2 * L) {
-                FloatVector w0 = (FloatVector) ByteVector.fromArray(B, q, qOff + base + i).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1 = (FloatVector) ByteVector.fromArray(B, q, qOff + base + i + L).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w0 = (FloatVector)
+                        ByteVector.fromArray(B, q, qOff + base + i).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1 = (FloatVector)
+                        ByteVector.fromArray(B, q, qOff + base + i + L).convertShape(VectorOperators.B2F, F, 0);
                 a0 = w0.fma(FloatVector.fromArray(F, x, base + i), a0);
                 a1 = w1.fma(FloatVector.fromArray(F, x, base + i + L), a1);
             }
@@ -162,7 +178,16 @@ final class VectorDotKernels implements DotKernels {
     }
 
     @Override
-    public float nibbleRow(byte[] packed, int pOff, float[] scales, int sOff, byte[] zeros, float[] xSums, float[] x, int cols, int groupSize) {
+    public float nibbleRow(
+            byte[] packed,
+            int pOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            float[] x,
+            int cols,
+            int groupSize) {
         int half = groupSize / 2;
         if (half % L != 0) {
             return ScalarDotKernels.INSTANCE.nibbleRow(packed, pOff, scales, sOff, zeros, xSums, x, cols, groupSize);
@@ -178,7 +203,8 @@ final class VectorDotKernels implements DotKernels {
             for (int j = 0; j < half; j += L) {
                 ByteVector bytes = ByteVector.fromArray(B, packed, pBase + j);
                 FloatVector wl = (FloatVector) bytes.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector wh = (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector wh =
+                        (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
                 lo = wl.fma(FloatVector.fromArray(F, x, xBase + j), lo);
                 hi = wh.fma(FloatVector.fromArray(F, x, xBase + half + j), hi);
             }

@@ -21,10 +21,12 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     /** Pre-tokenizer patterns by tokenizer.ggml.pre name, as llama.cpp defines them. */
     private static final Map<String, String> PRE_TOKENIZERS = Map.of(
             "gpt-2", "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-            "default", "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
-                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
-            "llama3", "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
-                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+            "default",
+                    "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                            + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+            "llama3",
+                    "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                            + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
 
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
@@ -47,8 +49,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         this.vocab = vocab;
         String pattern = PRE_TOKENIZERS.get(preType == null ? "default" : preType);
         if (pattern == null) {
-            throw new IllegalArgumentException("tokenizer.ggml.pre '" + preType + "' is not supported; supported: "
-                    + PRE_TOKENIZERS.keySet());
+            throw new IllegalArgumentException(
+                    "tokenizer.ggml.pre '" + preType + "' is not supported; supported: " + PRE_TOKENIZERS.keySet());
         }
         this.preTokenizer = Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS);
         this.mergeRanks = new HashMap<>(merges.size() * 2);
@@ -56,7 +58,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             String m = merges.get(i);
             int space = m.indexOf(' ', 1);
             if (space < 0) {
-                throw new IllegalArgumentException("tokenizer.ggml.merges[" + i + "] = '" + m + "' is not 'left right'");
+                throw new IllegalArgumentException(
+                        "tokenizer.ggml.merges[" + i + "] = '" + m + "' is not 'left right'");
             }
             mergeRanks.putIfAbsent(m.substring(0, space) + "\u0000" + m.substring(space + 1), i);
         }
@@ -120,8 +123,10 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     /** End of the longest valid UTF-8 prefix of utf8[from..]. */
     private static int validRunEnd(byte[] utf8, int from) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         int lo = from;
         int hi = utf8.length;
         try {
@@ -144,12 +149,18 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     /** Length of a valid UTF-8 sequence at i, or 0. */
     private static int sequenceLength(byte[] b, int i) {
         int lead = b[i] & 0xFF;
-        int len = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xF0 && lead < 0xF5 ? 4 : 0;
+        int len = lead < 0x80
+                ? 1
+                : lead >= 0xC2 && lead < 0xE0
+                        ? 2
+                        : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xF0 && lead < 0xF5 ? 4 : 0;
         if (len == 0 || i + len > b.length) {
             return 0;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b, i, len));
             return len;
         } catch (CharacterCodingException e) {

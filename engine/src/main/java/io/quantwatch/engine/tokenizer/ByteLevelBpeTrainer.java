@@ -1,8 +1,8 @@
 package io.quantwatch.engine.tokenizer;
 
-import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +17,13 @@ import java.util.regex.Pattern;
  */
 public final class ByteLevelBpeTrainer {
     private static final Pattern GPT2 = Pattern.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            Pattern.UNICODE_CHARACTER_CLASS);
 
     /** The learned vocabulary (ids in list order) and merges ("left right", by rank). */
-    public record Result(List<String> tokens, List<String> merges) {
-    }
+    public record Result(List<String> tokens, List<String> merges) {}
 
-    private ByteLevelBpeTrainer() {
-    }
+    private ByteLevelBpeTrainer() {}
 
     public static Result train(Iterable<String> texts, int vocabSize, List<String> specialTokens) {
         Map<String, Integer> wordCounts = new HashMap<>();

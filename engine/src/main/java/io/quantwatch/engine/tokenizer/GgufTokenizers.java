@@ -1,15 +1,14 @@
 package io.quantwatch.engine.tokenizer;
 
-import java.util.Arrays;
 import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.gguf.GgufValue;
+import java.util.Arrays;
 import java.util.List;
 
 /** Builds the tokenizer a GGUF file describes in its tokenizer.ggml.* metadata. */
 public final class GgufTokenizers {
-    private GgufTokenizers() {
-    }
+    private GgufTokenizers() {}
 
     public static Tokenizer fromGguf(GgufFile file) {
         String model = file.requireString("tokenizer.ggml.model");
@@ -40,7 +39,10 @@ public final class GgufTokenizers {
         }
         switch (model) {
             case "llama" -> {
-                Vocabulary v = new Vocabulary(tokens, scores, types,
+                Vocabulary v = new Vocabulary(
+                        tokens,
+                        scores,
+                        types,
                         (int) file.longOr("tokenizer.ggml.bos_token_id", 1),
                         (int) file.longOr("tokenizer.ggml.eos_token_id", 2),
                         (int) file.longOr("tokenizer.ggml.unknown_token_id", 0),
@@ -48,28 +50,37 @@ public final class GgufTokenizers {
                 return new SentencePieceTokenizer(v, file.boolOr("tokenizer.ggml.add_space_prefix", true));
             }
             case "gpt2" -> {
-                Vocabulary v = new Vocabulary(tokens, scores, types,
+                Vocabulary v = new Vocabulary(
+                        tokens,
+                        scores,
+                        types,
                         (int) file.longOr("tokenizer.ggml.bos_token_id", 11),
                         (int) file.longOr("tokenizer.ggml.eos_token_id", 11),
                         (int) file.longOr("tokenizer.ggml.unknown_token_id", -1),
                         file.boolOr("tokenizer.ggml.add_bos_token", false));
                 List<?> mergeList = file.require("tokenizer.ggml.merges").asList();
                 List<String> merges = mergeList.stream().map(String.class::cast).toList();
-                String pre = file.metadata().containsKey("tokenizer.ggml.pre") ? file.requireString("tokenizer.ggml.pre") : "default";
+                String pre = file.metadata().containsKey("tokenizer.ggml.pre")
+                        ? file.requireString("tokenizer.ggml.pre")
+                        : "default";
                 try {
                     return new ByteLevelBpeTokenizer(v, merges, pre);
                 } catch (IllegalArgumentException e) {
                     throw new GgufFormatException(file.path(), e.getMessage());
                 }
             }
-            default -> throw new GgufFormatException(file.path(), "tokenizer.ggml.model '" + model
-                    + "' is not supported (supported: llama = SentencePiece, gpt2 = byte-level BPE)");
+            default ->
+                throw new GgufFormatException(
+                        file.path(),
+                        "tokenizer.ggml.model '" + model
+                                + "' is not supported (supported: llama = SentencePiece, gpt2 = byte-level BPE)");
         }
     }
 
     private static void requireLength(GgufFile file, String key, int actual, int expected) {
         if (actual != expected) {
-            throw new GgufFormatException(file.path(), key + " has " + actual + " entries but tokenizer.ggml.tokens has " + expected);
+            throw new GgufFormatException(
+                    file.path(), key + " has " + actual + " entries but tokenizer.ggml.tokens has " + expected);
         }
     }
 }

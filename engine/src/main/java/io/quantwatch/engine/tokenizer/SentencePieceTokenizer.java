@@ -109,7 +109,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
     public byte[] pieceBytes(int token) {
         return switch (vocab.type(token)) {
             case Vocabulary.CONTROL, Vocabulary.UNUSED -> new byte[0];
-            case Vocabulary.BYTE -> new byte[] {(byte) Integer.parseInt(vocab.token(token).substring(3, 5), 16)};
+            case Vocabulary.BYTE ->
+                new byte[] {(byte) Integer.parseInt(vocab.token(token).substring(3, 5), 16)};
             case Vocabulary.UNKNOWN -> "\u2585".getBytes(StandardCharsets.UTF_8);
             case Vocabulary.USER_DEFINED -> vocab.token(token).getBytes(StandardCharsets.UTF_8);
             default -> vocab.token(token).replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);

@@ -16,11 +16,9 @@ final class SymbolMerger {
         Double rank(String merged, String left, String right);
     }
 
-    private record Candidate(int left, int right, double rank, int size) {
-    }
+    private record Candidate(int left, int right, double rank, int size) {}
 
-    private SymbolMerger() {
-    }
+    private SymbolMerger() {}
 
     /** Merges the given initial symbols and returns the final symbols in order. */
     static List<String> merge(List<String> initial, PairRank pairRank) {
@@ -32,14 +30,16 @@ final class SymbolMerger {
             prev[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
         }
-        PriorityQueue<Candidate> queue = new PriorityQueue<>((a, b) -> a.rank != b.rank
-                ? Double.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
+        PriorityQueue<Candidate> queue = new PriorityQueue<>(
+                (a, b) -> a.rank != b.rank ? Double.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
         for (int i = 0; i + 1 < n; i++) {
             offer(queue, text, i, i + 1, pairRank);
         }
         while (!queue.isEmpty()) {
             Candidate c = queue.poll();
-            if (text[c.left] == null || text[c.right] == null || next[c.left] != c.right
+            if (text[c.left] == null
+                    || text[c.right] == null
+                    || next[c.left] != c.right
                     || text[c.left].length() + text[c.right].length() != c.size) {
                 continue; // one side was merged into something else since this pair was queued
             }

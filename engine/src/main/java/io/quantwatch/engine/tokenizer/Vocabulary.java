@@ -26,8 +26,8 @@ public final class Vocabulary {
 
     public Vocabulary(String[] tokens, float[] scores, int[] types, int bos, int eos, int unk, boolean addBos) {
         if (scores.length != tokens.length || types.length != tokens.length) {
-            throw new IllegalArgumentException("tokens, scores and types differ in length: "
-                    + tokens.length + ", " + scores.length + ", " + types.length);
+            throw new IllegalArgumentException("tokens, scores and types differ in length: " + tokens.length + ", "
+                    + scores.length + ", " + types.length);
         }
         this.tokens = tokens;
         this.scores = scores;

@@ -1,20 +1,19 @@
 package io.quantwatch.engine.gguf;
 
-import io.quantwatch.engine.tensor.HalfFloat;
-import java.util.Arrays;
-import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.engine.model.RandomLlamaGguf;
+import io.quantwatch.engine.tensor.HalfFloat;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,8 +68,10 @@ class GgufFileTest {
     void notGgufIsRefusedNamingTheFile() throws IOException {
         Path f = dir.resolve("text.gguf");
         Files.writeString(f, "this is not a model file at all, just text");
-        assertThatThrownBy(() -> GgufFile.open(f)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining(f.toString()).hasMessageContaining("not a GGUF file");
+        assertThatThrownBy(() -> GgufFile.open(f))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(f.toString())
+                .hasMessageContaining("not a GGUF file");
     }
 
     @Test
@@ -79,11 +80,15 @@ class GgufFileTest {
         byte[] all = Files.readAllBytes(f);
         Path cut = dir.resolve("cut.gguf");
         Files.write(cut, Arrays.copyOf(all, all.length - 100));
-        assertThatThrownBy(() -> GgufFile.open(cut)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("truncated");
+        assertThatThrownBy(() -> GgufFile.open(cut))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("truncated");
         Path header = dir.resolve("header.gguf");
         Files.write(header, Arrays.copyOf(all, 40));
-        assertThatThrownBy(() -> GgufFile.open(header)).isInstanceOf(GgufFormatException.class).hasMessageContaining(header.toString());
+        assertThatThrownBy(() -> GgufFile.open(header))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(header.toString());
     }
 
     @Test
@@ -96,21 +101,27 @@ class GgufFileTest {
         ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 12);
         Path patched = dir.resolve("q4k.gguf");
         Files.write(patched, all);
-        assertThatThrownBy(() -> GgufFile.open(patched)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining(patched.toString()).hasMessageContaining("tensor 'w'").hasMessageContaining("Q4_K");
+        assertThatThrownBy(() -> GgufFile.open(patched))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(patched.toString())
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("Q4_K");
     }
 
     @Test
     void missingTensorAndForeignArchitectureAreRefusedByName() throws IOException {
         Path f = writeSample(GgmlType.F32);
-        assertThatThrownBy(() -> LlamaModel.load(f)).isInstanceOf(GgufFormatException.class).hasMessageContaining("missing");
+        assertThatThrownBy(() -> LlamaModel.load(f))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("missing");
         Path gpt = dir.resolve("gpt.gguf");
         new GgufWriter().put("general.architecture", GgufValue.string("gpt2")).write(gpt);
         assertThatThrownBy(() -> LlamaModel.load(gpt)).hasMessageContaining("architecture 'gpt2' is not supported");
         Path model = dir.resolve("model.gguf");
         RandomLlamaGguf.write(new RandomLlamaGguf.Spec(64, 128, 1, 2, 1, 300, 64, 1, false), GgmlType.F32, model);
         try (GgufFile g = GgufFile.open(model)) {
-            assertThatThrownBy(() -> g.tensor("blk.9.attn_q.weight")).hasMessageContaining("missing tensor 'blk.9.attn_q.weight'")
+            assertThatThrownBy(() -> g.tensor("blk.9.attn_q.weight"))
+                    .hasMessageContaining("missing tensor 'blk.9.attn_q.weight'")
                     .hasMessageContaining(model.toString());
         }
     }

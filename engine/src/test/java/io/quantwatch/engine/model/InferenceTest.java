@@ -36,7 +36,8 @@ class InferenceTest {
     @Test
     void scalarFallbackProducesTheSameGreedyTokensAsVectorKernels() {
         LlamaModel scalar = LlamaModel.load(TestModels.smallF32(), DotKernels.scalar());
-        try (InferenceSession v = model.newSession(1, 128); InferenceSession s = scalar.newSession(1, 128)) {
+        try (InferenceSession v = model.newSession(1, 128);
+                InferenceSession s = scalar.newSession(1, 128)) {
             int[] a = new GreedyDecoder(v, 0).generate(prompt, 64, List.of()).tokens();
             int[] b = new GreedyDecoder(s, 0).generate(prompt, 64, List.of()).tokens();
             assertThat(a).hasSize(64).containsExactly(b);
@@ -45,9 +46,12 @@ class InferenceTest {
 
     @Test
     void twoThreadsProduceTheSameTokensAsOne() {
-        try (InferenceSession one = model.newSession(1, 128); InferenceSession two = model.newSession(2, 128)) {
+        try (InferenceSession one = model.newSession(1, 128);
+                InferenceSession two = model.newSession(2, 128)) {
             assertThat(new GreedyDecoder(two, 0).generate(prompt, 48, List.of()).tokens())
-                    .containsExactly(new GreedyDecoder(one, 0).generate(prompt, 48, List.of()).tokens());
+                    .containsExactly(new GreedyDecoder(one, 0)
+                            .generate(prompt, 48, List.of())
+                            .tokens());
         }
     }
 
@@ -60,7 +64,9 @@ class InferenceTest {
             assertThat(t.topK()).hasSize(20);
             for (int i = 0; i < 20; i++) {
                 assertThat(t.topK().get(i)[0].token()).isEqualTo(t.tokens()[i]); // greedy picks the top-1
-                assertThat(t.topK().get(i)).extracting(x -> x.logprob()).isSortedAccordingTo((a, b) -> Float.compare(b, a));
+                assertThat(t.topK().get(i))
+                        .extracting(x -> x.logprob())
+                        .isSortedAccordingTo((a, b) -> Float.compare(b, a));
                 assertThat(t.topK().get(i)[0].logprob()).isLessThanOrEqualTo(0f);
             }
             assertThat(t.prefillNanos()).isPositive();
@@ -77,7 +83,9 @@ class InferenceTest {
             String stop = text.substring(10, 14);
             GenerationTrace stopped = d.generate(prompt, 30, List.of(stop));
             assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP_SEQUENCE);
-            assertThat(model.tokenizer().decode(stopped.tokens())).contains(stop).hasSizeLessThan(text.length());
+            assertThat(model.tokenizer().decode(stopped.tokens()))
+                    .contains(stop)
+                    .hasSizeLessThan(text.length());
         }
     }
 
@@ -90,7 +98,8 @@ class InferenceTest {
         int eos = model.tokenizer().vocabulary().eos();
         out[eos * dim] = 500f; // the constant channel is positive after the final norm
         WeightMatrix biased = new F32Weights(out, w.output().rows(), dim, model.kernels());
-        LlamaModel eager = model.withWeights("eos", new LlamaWeights(w.tokenEmbedding(), w.layers(), w.outputNorm(), biased));
+        LlamaModel eager =
+                model.withWeights("eos", new LlamaWeights(w.tokenEmbedding(), w.layers(), w.outputNorm(), biased));
         try (InferenceSession s = eager.newSession(1, 64)) {
             GenerationTrace t = new GreedyDecoder(s, 3).generate(prompt, 10, List.of());
             assertThat(t.finishReason()).isEqualTo(FinishReason.EOS);
@@ -115,7 +124,8 @@ class InferenceTest {
 
     @Test
     void pairedScoringOfAModelAgainstItselfShowsNoDrift() {
-        try (InferenceSession a = model.newSession(1, 128); InferenceSession b = model.newSession(1, 128)) {
+        try (InferenceSession a = model.newSession(1, 128);
+                InferenceSession b = model.newSession(1, 128)) {
             int[] cont = new GreedyDecoder(a, 0).generate(prompt, 32, List.of()).tokens();
             PairedScorer.Comparison c = new PairedScorer(a, b).compare(prompt, cont);
             assertThat(c.length()).isEqualTo(32);
@@ -135,8 +145,10 @@ class InferenceTest {
         double[] kl = new double[3];
         String[] recipes = {"int8 sym", "int4 sym group=128", "int4 sym group=-1"};
         for (int i = 0; i < 3; i++) {
-            LlamaModel cand = RecipeApplier.apply(model, QuantRecipe.parse(recipes[i])).model();
-            try (InferenceSession r = model.newSession(1, 128); InferenceSession c = cand.newSession(1, 128)) {
+            LlamaModel cand =
+                    RecipeApplier.apply(model, QuantRecipe.parse(recipes[i])).model();
+            try (InferenceSession r = model.newSession(1, 128);
+                    InferenceSession c = cand.newSession(1, 128)) {
                 PairedScorer.Comparison cmp = new PairedScorer(r, c).compare(prompt, cont);
                 kl[i] = cmp.meanKl();
                 // The exact KL matches a direct computation at the first position.
@@ -159,7 +171,9 @@ class InferenceTest {
             for (int i = 0; i < 8; i++) {
                 results.add(pool.submit(() -> {
                     try (InferenceSession s = model.newSession(1, 64)) {
-                        return new GreedyDecoder(s, 0).generate(prompt, 16, List.of()).tokens();
+                        return new GreedyDecoder(s, 0)
+                                .generate(prompt, 16, List.of())
+                                .tokens();
                     }
                 }));
             }
@@ -174,8 +188,10 @@ class InferenceTest {
     @Test
     void promptsThatDoNotFitAreRefused() {
         try (InferenceSession s = model.newSession(1, 8)) {
-            assertThatThrownBy(() -> new GreedyDecoder(s, 0).generate(new int[9], 4, List.of())).hasMessageContaining("does not fit");
-            assertThatThrownBy(() -> new GreedyDecoder(s, 0).generate(new int[0], 4, List.of())).hasMessageContaining("at least one token");
+            assertThatThrownBy(() -> new GreedyDecoder(s, 0).generate(new int[9], 4, List.of()))
+                    .hasMessageContaining("does not fit");
+            assertThatThrownBy(() -> new GreedyDecoder(s, 0).generate(new int[0], 4, List.of()))
+                    .hasMessageContaining("at least one token");
         }
     }
 }

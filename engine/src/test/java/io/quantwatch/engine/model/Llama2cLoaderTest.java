@@ -1,13 +1,12 @@
 package io.quantwatch.engine.model;
 
-import java.io.BufferedOutputStream;
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.engine.tokenizer.Vocabulary;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,8 @@ class Llama2cLoaderTest {
         assertThat(l2c.config().kvHeads()).isEqualTo(2);
         int[] prompt = l2c.tokenizer().encode("hello llama two", true);
         assertThat(prompt).containsExactly(gguf.tokenizer().encode("hello llama two", true));
-        try (InferenceSession a = gguf.newSession(1, 32); InferenceSession b = l2c.newSession(1, 32)) {
+        try (InferenceSession a = gguf.newSession(1, 32);
+                InferenceSession b = l2c.newSession(1, 32)) {
             for (int t : prompt) {
                 float[] la = a.forward(t).clone();
                 float[] lb = b.forward(t);
@@ -53,14 +54,17 @@ class Llama2cLoaderTest {
         Path tok = dir.resolve("tokenizer.bin");
         writeTokenizer(gguf.tokenizer().vocabulary(), tok);
         assertThatThrownBy(() -> LlamaModel.loadLlama2c(bin, tok, DotKernels.scalar()))
-                .isInstanceOf(GgufFormatException.class).hasMessageContaining("truncated llama2.c checkpoint");
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("truncated llama2.c checkpoint");
     }
 
     private static void writeCheckpoint(LlamaModel m, Path bin) throws IOException {
         LlamaConfig c = m.config();
         LlamaWeights w = m.weights();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(bin)))) {
-            int[] header = {c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), -c.vocabSize(), c.contextLength()};
+            int[] header = {
+                c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), -c.vocabSize(), c.contextLength()
+            };
             for (int h : header) {
                 le(out, h);
             }

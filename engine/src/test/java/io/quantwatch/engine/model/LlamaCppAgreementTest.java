@@ -1,7 +1,5 @@
 package io.quantwatch.engine.model;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.engine.generate.GenerationTrace;
@@ -11,10 +9,11 @@ import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.oracle.LlamaCppOracle;
 import io.quantwatch.oracle.OracleRequest;
 import io.quantwatch.oracle.OracleResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,8 @@ class LlamaCppAgreementTest {
     static final int STEPS = 128;
     static final String[] PROMPTS = {
         "the quick brown fox", "Hello, world!", "{\"tool\": \"search\", \"args\": [1, 2]}",
-        "once upon a time there was", "translate: bonjour", "1 2 3 4 5 6 7 8 9 10"};
+        "once upon a time there was", "translate: bonjour", "1 2 3 4 5 6 7 8 9 10"
+    };
 
     @TempDir
     static Path dir;
@@ -49,8 +49,7 @@ class LlamaCppAgreementTest {
         return s.toString();
     }
 
-    record Agreement(int prompts, int identical, double meanCommonPrefix) {
-    }
+    record Agreement(int prompts, int identical, double meanCommonPrefix) {}
 
     static Agreement compare(GgmlType type, boolean requireIdentical) {
         Path file = dir.resolve("random-" + type + ".gguf");
@@ -67,7 +66,8 @@ class LlamaCppAgreementTest {
             GreedyDecoder decoder = new GreedyDecoder(session, 0);
             for (int i = 0; i < PROMPTS.length; i++) {
                 // The binding's encode() adds no BOS; apart from that llama.cpp must tokenize the prompt as we do.
-                assertThat(oracle.encoded().get(i)).as("llama.cpp tokens of %s", PROMPTS[i])
+                assertThat(oracle.encoded().get(i))
+                        .as("llama.cpp tokens of %s", PROMPTS[i])
                         .containsExactly(model.tokenizer().encode(PROMPTS[i], false));
                 GenerationTrace ours = decoder.generate(prompts.get(i), STEPS, List.of());
                 List<String> theirs = oracle.generations().get(i).pieces();
@@ -76,22 +76,30 @@ class LlamaCppAgreementTest {
                     mine.add(new String(model.tokenizer().pieceBytes(t), StandardCharsets.UTF_8));
                 }
                 int common = 0;
-                while (common < Math.min(mine.size(), theirs.size()) && mine.get(common).equals(theirs.get(common))) {
+                while (common < Math.min(mine.size(), theirs.size())
+                        && mine.get(common).equals(theirs.get(common))) {
                     common++;
                 }
                 prefixSum += common;
                 // A decode stuck on one token would agree trivially; these models wander.
-                assertThat(Arrays.stream(ours.tokens()).distinct().count()).as("distinct tokens").isGreaterThan(8);
+                assertThat(Arrays.stream(ours.tokens()).distinct().count())
+                        .as("distinct tokens")
+                        .isGreaterThan(8);
                 boolean same = mine.equals(theirs);
                 identical += same ? 1 : 0;
                 if (requireIdentical) {
-                    assertThat(mine).as("greedy pieces for prompt '%s' (%s)", PROMPTS[i], type).hasSize(STEPS).containsExactlyElementsOf(theirs);
-                    assertThat(decodeAll(model, ours.tokens())).isEqualTo(oracle.generations().get(i).text());
+                    assertThat(mine)
+                            .as("greedy pieces for prompt '%s' (%s)", PROMPTS[i], type)
+                            .hasSize(STEPS)
+                            .containsExactlyElementsOf(theirs);
+                    assertThat(decodeAll(model, ours.tokens()))
+                            .isEqualTo(oracle.generations().get(i).text());
                 }
             }
         }
         Agreement a = new Agreement(PROMPTS.length, identical, prefixSum / PROMPTS.length);
-        System.out.printf("llama.cpp agreement %-5s: %d/%d prompts identical for %d tokens, mean common prefix %.1f tokens%n",
+        System.out.printf(
+                "llama.cpp agreement %-5s: %d/%d prompts identical for %d tokens, mean common prefix %.1f tokens%n",
                 type, a.identical(), a.prompts(), STEPS, a.meanCommonPrefix());
         return a;
     }

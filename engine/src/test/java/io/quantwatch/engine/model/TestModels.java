@@ -15,8 +15,7 @@ import java.util.List;
 public final class TestModels {
     private static Path smallF32;
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** The oracle test model (dim 256, 4 layers, GQA 8/2) in F32, written once per JVM. */
     public static synchronized Path smallF32() {
@@ -41,8 +40,16 @@ public final class TestModels {
         WeightMatrix emb = f32(w.tokenEmbedding(), k);
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(l.attnNorm(), f32(l.wq(), k), f32(l.wk(), k), f32(l.wv(), k), f32(l.wo(), k),
-                    l.ffnNorm(), f32(l.gate(), k), f32(l.up(), k), f32(l.down(), k)));
+            layers.add(new LayerWeights(
+                    l.attnNorm(),
+                    f32(l.wq(), k),
+                    f32(l.wk(), k),
+                    f32(l.wv(), k),
+                    f32(l.wo(), k),
+                    l.ffnNorm(),
+                    f32(l.gate(), k),
+                    f32(l.up(), k),
+                    f32(l.down(), k)));
         }
         WeightMatrix out = w.tiedOutput() ? emb : f32(w.output(), k);
         return packed.withWeights(packed.name() + " unpacked", new LlamaWeights(emb, layers, w.outputNorm(), out));

@@ -1,10 +1,10 @@
 package io.quantwatch.engine.quant;
 
-import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,7 +46,8 @@ class WeightQuantizerTest {
         for (int i = 0; i < 16; i++) {
             row[i] = i;
         }
-        assertThat(WeightQuantizer.quantizeDequantize(row, 1, 16, QuantMode.INT4_ASYM, -1)).containsExactly(row);
+        assertThat(WeightQuantizer.quantizeDequantize(row, 1, 16, QuantMode.INT4_ASYM, -1))
+                .containsExactly(row);
         // -1 .. 2 with 4 bits: scale 3/15 = 0.2, zero point round(5) = 5; 0 stays exactly 0.
         float[] shifted = {-1f, 2f, 0f, 0.5f};
         float[] dq = WeightQuantizer.quantizeDequantize(shifted, 1, 4, QuantMode.INT4_ASYM, -1);
@@ -88,7 +89,9 @@ class WeightQuantizerTest {
                 case FP8_E4M3 -> absMax * 0.0625f; // 3 mantissa bits: relative step 2^-3 near the top, halved
             };
             for (int i = start; i < start + g; i++) {
-                assertThat(Math.abs(dq[i] - w[i])).as("%s element %d", mode, i).isLessThanOrEqualTo(bound * 1.0001f + 1e-7f);
+                assertThat(Math.abs(dq[i] - w[i]))
+                        .as("%s element %d", mode, i)
+                        .isLessThanOrEqualTo(bound * 1.0001f + 1e-7f);
             }
         }
     }
@@ -103,7 +106,9 @@ class WeightQuantizerTest {
 
     @Test
     void groupSizeThatDoesNotDivideTheRowIsRefusedWithTheFix() {
-        Assertions.assertThatThrownBy(() -> WeightQuantizer.quantizeDequantize(new float[96], 1, 96, QuantMode.INT4_SYM, 64))
-                .hasMessageContaining("group size 64 does not divide the row length 96").hasMessageContaining("group=-1");
+        Assertions.assertThatThrownBy(
+                        () -> WeightQuantizer.quantizeDequantize(new float[96], 1, 96, QuantMode.INT4_SYM, 64))
+                .hasMessageContaining("group size 64 does not divide the row length 96")
+                .hasMessageContaining("group=-1");
     }
 }

@@ -1,9 +1,9 @@
 package io.quantwatch.engine.tensor;
 
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,8 @@ class KernelsTest {
             float tol = 1e-4f * n;
             assertThat(vector.f32(w, 3, x, 5, n)).isCloseTo(scalar.f32(w, 3, x, 5, n), within(tol));
             assertThat(vector.f16(h, 3, x, 5, n)).isCloseTo(scalar.f16(h, 3, x, 5, n), within(tol));
-            assertThat(vector.f16(h, 3, x, 5, n)).isCloseTo(scalar.f32(w, 3, x, 5, n), within(0.01f * n)); // halves are close to w
+            assertThat(vector.f16(h, 3, x, 5, n))
+                    .isCloseTo(scalar.f32(w, 3, x, 5, n), within(0.01f * n)); // halves are close to w
             assertThat(vector.bf16(b, 3, x, 5, n)).isCloseTo(scalar.bf16(b, 3, x, 5, n), within(tol));
             assertThat(vector.sum(x, 5, n)).isCloseTo(scalar.sum(x, 5, n), within(tol));
         }
@@ -57,7 +58,8 @@ class KernelsTest {
             byte[] packed = new byte[n / 2 + 4];
             rnd.nextBytes(packed);
             for (int bias : new int[] {0, 8}) {
-                assertThat(vector.nibbles(packed, 4, x, 1, n, bias)).isCloseTo(scalar.nibbles(packed, 4, x, 1, n, bias), within(tol));
+                assertThat(vector.nibbles(packed, 4, x, 1, n, bias))
+                        .isCloseTo(scalar.nibbles(packed, 4, x, 1, n, bias), within(tol));
             }
         }
     }

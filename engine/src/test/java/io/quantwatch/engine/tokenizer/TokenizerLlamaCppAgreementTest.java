@@ -16,11 +16,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Our SentencePiece and byte-level BPE tokenizers give llama.cpp's token ids on varied text. */
 class TokenizerLlamaCppAgreementTest {
     static final List<String> TEXTS = List.of(
-            "Hello, world!", " leading space", "trailing space ", "two  spaces   three",
-            "tabs\tand\nnewlines\n\n", "{\"tool\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\", \"days\": 3}}",
-            "naïve café résumé", "e\u0301 combining acute", "emoji 😀👍🏽 and 🇫🇷 flags", "中文 日本語 한국어",
-            "Ответь одним предложением.", "snake_case camelCase HTTPServer 3.14159 -42",
-            "the quick brown fox jumps over the lazy dog", "'s 're 've it's I'll", "a", "   ");
+            "Hello, world!",
+            " leading space",
+            "trailing space ",
+            "two  spaces   three",
+            "tabs\tand\nnewlines\n\n",
+            "{\"tool\": \"get_weather\", \"arguments\": {\"city\": \"Zürich\", \"days\": 3}}",
+            "naïve café résumé",
+            "e\u0301 combining acute",
+            "emoji 😀👍🏽 and 🇫🇷 flags",
+            "中文 日本語 한국어",
+            "Ответь одним предложением.",
+            "snake_case camelCase HTTPServer 3.14159 -42",
+            "the quick brown fox jumps over the lazy dog",
+            "'s 're 've it's I'll",
+            "a",
+            "   ");
 
     @TempDir
     Path dir;
@@ -29,10 +40,13 @@ class TokenizerLlamaCppAgreementTest {
         Path file = dir.resolve(spec.byteLevelBpe() ? "bpe.gguf" : "spm.gguf");
         RandomLlamaGguf.write(spec, GgmlType.F32, file);
         LlamaModel model = LlamaModel.load(file);
-        OracleResponse llama = new LlamaCppOracle(300).run(new OracleRequest(file.toString(), 1, 128, TEXTS, List.of()));
+        OracleResponse llama =
+                new LlamaCppOracle(300).run(new OracleRequest(file.toString(), 1, 128, TEXTS, List.of()));
         for (int i = 0; i < TEXTS.size(); i++) {
             int[] ours = model.tokenizer().encode(TEXTS.get(i), false);
-            assertThat(ours).as("tokens of %s", TEXTS.get(i)).containsExactly(llama.encoded().get(i));
+            assertThat(ours)
+                    .as("tokens of %s", TEXTS.get(i))
+                    .containsExactly(llama.encoded().get(i));
         }
     }
 

@@ -1,6 +1,5 @@
 package io.quantwatch.engine.tokenizer;
 
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.engine.gguf.GgmlType;
@@ -8,17 +7,19 @@ import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.engine.model.RandomLlamaGguf;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** decode(encode(x)) == x for text and for arbitrary bytes, with BOS handled as metadata says. */
 class TokenizerRoundTripTest {
     @TempDir
     static Path dir;
+
     static Tokenizer spm;
     static Tokenizer bpe;
 
@@ -28,13 +29,25 @@ class TokenizerRoundTripTest {
         RandomLlamaGguf.write(new RandomLlamaGguf.Spec(64, 128, 1, 2, 1, 1024, 128, 3, false), GgmlType.F32, s);
         spm = LlamaModel.load(s).tokenizer();
         Path b = dir.resolve("bpe.gguf");
-        RandomLlamaGguf.write(new RandomLlamaGguf.Spec(64, 128, 1, 2, 1, 600, 128, 3, false).withByteLevelBpe(), GgmlType.F32, b);
+        RandomLlamaGguf.write(
+                new RandomLlamaGguf.Spec(64, 128, 1, 2, 1, 600, 128, 3, false).withByteLevelBpe(), GgmlType.F32, b);
         bpe = LlamaModel.load(b).tokenizer();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "a", "Hello, world!", "emoji 😀👍🏽🇫🇷", "e\u0301 n\u0303 combining", "中文 Ответь",
-        "  spaces  ", "tab\tnew\nline", "{\"a\": [1, 2.5, true]}", "\u0000 nul and \uFFFF"})
+    @ValueSource(
+            strings = {
+                "",
+                "a",
+                "Hello, world!",
+                "emoji 😀👍🏽🇫🇷",
+                "e\u0301 n\u0303 combining",
+                "中文 Ответь",
+                "  spaces  ",
+                "tab\tnew\nline",
+                "{\"a\": [1, 2.5, true]}",
+                "\u0000 nul and \uFFFF"
+            })
     void textRoundTrips(String text) {
         for (Tokenizer t : new Tokenizer[] {spm, bpe}) {
             int[] ids = t.encode(text, true);
@@ -55,8 +68,9 @@ class TokenizerRoundTripTest {
                 }
             }
             for (Tokenizer t : new Tokenizer[] {spm, bpe}) {
-                assertThat(t.decodeBytes(t.encodeBytes(bytes, false))).as("%s round trip of %s", t.getClass().getSimpleName(),
-                        Arrays.toString(bytes)).isEqualTo(bytes);
+                assertThat(t.decodeBytes(t.encodeBytes(bytes, false)))
+                        .as("%s round trip of %s", t.getClass().getSimpleName(), Arrays.toString(bytes))
+                        .isEqualTo(bytes);
             }
         }
     }

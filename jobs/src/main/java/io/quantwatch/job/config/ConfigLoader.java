@@ -1,9 +1,5 @@
 package io.quantwatch.job.config;
 
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
-import java.util.Arrays;
-import java.lang.reflect.Field;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,16 +10,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,8 @@ public final class ConfigLoader {
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationText())
+            .registerModule(new SimpleModule()
+                    .addDeserializer(Duration.class, new DurationText())
                     .addSerializer(Duration.class, new ToStringSerializerBase(Duration.class) {
                         @Override
                         public String valueToString(Object value) {
@@ -48,8 +49,7 @@ public final class ConfigLoader {
                         }
                     }));
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Defaults + optional file + overrides, validated. */
     public static MonitorConfig load(Path file, List<String> overrides) {
@@ -62,7 +62,8 @@ public final class ConfigLoader {
                 JsonNode user = YAML.readTree(file.toFile());
                 if (user != null && !user.isMissingNode() && !user.isNull()) {
                     if (!user.isObject()) {
-                        throw new ConfigException(file.toString(), "the top level must be a mapping of sections (kafka:, sampling:, …)");
+                        throw new ConfigException(
+                                file.toString(), "the top level must be a mapping of sections (kafka:, sampling:, …)");
                     }
                     merge(tree, (ObjectNode) user);
                 }
@@ -97,20 +98,29 @@ public final class ConfigLoader {
 
     /** The values a configuration enum accepts, as written in YAML ({@code @JsonProperty} of each constant). */
     private static List<String> wireNames(Class<?> type) {
-        return Arrays.stream(type.getFields()).filter(Field::isEnumConstant)
-                .map(f -> f.isAnnotationPresent(JsonProperty.class) ? f.getAnnotation(JsonProperty.class).value() : f.getName()).toList();
+        return Arrays.stream(type.getFields())
+                .filter(Field::isEnumConstant)
+                .map(f -> f.isAnnotationPresent(JsonProperty.class)
+                        ? f.getAnnotation(JsonProperty.class).value()
+                        : f.getName())
+                .toList();
     }
 
     private static MonitorConfig bind(ObjectNode tree) {
         try {
             return YAML.treeToValue(tree, MonitorConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(Object::toString)
-                    .sorted().collect(Collectors.joining(", "));
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
             throw new ConfigException(path(e.getPath()), "unknown key; known keys here: " + known);
         } catch (InvalidFormatException e) {
             if (e.getTargetType() != null && e.getTargetType().isEnum()) {
-                throw new ConfigException(path(e.getPath()), "'" + e.getValue() + "' is not one of " + wireNames(e.getTargetType()));
+                throw new ConfigException(
+                        path(e.getPath()), "'" + e.getValue() + "' is not one of " + wireNames(e.getTargetType()));
             }
             throw new ConfigException(path(e.getPath()), e.getOriginalMessage());
         } catch (JsonMappingException e) {
@@ -126,7 +136,8 @@ public final class ConfigLoader {
         if (eq <= 0) {
             throw new ConfigException("--set " + override, "expected key.path=value, e.g. sampling.rate=0.2");
         }
-        // Dots separate levels; "\\." keeps a dot inside a key (Kafka client properties: kafka.properties.sasl\\.mechanism=...).
+        // Dots separate levels; "\\." keeps a dot inside a key (Kafka client properties:
+        // kafka.properties.sasl\\.mechanism=...).
         String[] keys = override.substring(0, eq).trim().split("(?<!\\\\)\\.");
         for (int i = 0; i < keys.length; i++) {
             keys[i] = keys[i].replace("\\.", ".");

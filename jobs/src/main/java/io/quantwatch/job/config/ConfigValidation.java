@@ -1,6 +1,5 @@
 package io.quantwatch.job.config;
 
-import java.util.regex.Pattern;
 import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoUnavailableException;
@@ -15,21 +14,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The checks behind {@link MonitorConfig#validate()}: one method per section, messages that name the field. */
 final class ConfigValidation {
 
-    private ConfigValidation() {
-    }
+    private ConfigValidation() {}
 
     static void validate(MonitorConfig c) {
         require(c.kafka() != null, "kafka", "missing section");
         notBlank(c.kafka().bootstrapServers(), "kafka.bootstrap-servers", "host:port of at least one broker");
         notBlank(c.kafka().groupId(), "kafka.group-id", "the consumer group of the monitor");
-        require(c.kafka().startingOffsets() != null, "kafka.starting-offsets", "missing: earliest, latest or committed");
+        require(
+                c.kafka().startingOffsets() != null,
+                "kafka.starting-offsets",
+                "missing: earliest, latest or committed");
         require(c.kafka().delivery() != null, "kafka.delivery", "missing: at-least-once, exactly-once or none");
         if (c.kafka().delivery() == MonitorConfig.Delivery.EXACTLY_ONCE) {
-            notBlank(c.kafka().transactionalIdPrefix(), "kafka.transactional-id-prefix", "required with exactly-once delivery");
+            notBlank(
+                    c.kafka().transactionalIdPrefix(),
+                    "kafka.transactional-id-prefix",
+                    "required with exactly-once delivery");
         }
         var t = c.topics();
         require(t != null, "topics", "missing section");
@@ -39,24 +44,44 @@ final class ConfigValidation {
         notBlank(t.alerts(), "topics.alerts", "topic name");
         notBlank(t.samples(), "topics.samples", "topic name");
         var s = c.sampling();
-        require(s.rate() > 0 && s.rate() <= 1, "sampling.rate", "must be in (0, 1] (a share of request ids), got " + s.rate());
-        require(s.perTenantPerSecond() > 0, "sampling.per-tenant-per-second", "must be > 0, got " + s.perTenantPerSecond());
+        require(
+                s.rate() > 0 && s.rate() <= 1,
+                "sampling.rate",
+                "must be in (0, 1] (a share of request ids), got " + s.rate());
+        require(
+                s.perTenantPerSecond() > 0,
+                "sampling.per-tenant-per-second",
+                "must be > 0, got " + s.perTenantPerSecond());
         require(s.burst() >= 1, "sampling.burst", "must be >= 1 (prompts a tenant may send at once), got " + s.burst());
-        require(s.dedupHorizon() != null && !s.dedupHorizon().isNegative(), "sampling.dedup-horizon",
+        require(
+                s.dedupHorizon() != null && !s.dedupHorizon().isNegative(),
+                "sampling.dedup-horizon",
                 "must be a duration >= 0 such as 10min (0s remembers no request ids), got " + s.dedupHorizon());
-        notBlank(c.reference().servedModel(), "reference.served-model", "the served model name to shadow, or * for every prompt");
-        require(c.candidates() != null && !c.candidates().isEmpty(), "candidates", "configure at least one candidate pipeline");
+        notBlank(
+                c.reference().servedModel(),
+                "reference.served-model",
+                "the served model name to shadow, or * for every prompt");
+        require(
+                c.candidates() != null && !c.candidates().isEmpty(),
+                "candidates",
+                "configure at least one candidate pipeline");
         if (c.candidates().stream().anyMatch(cand -> cand.backend() == MonitorConfig.Backend.ENGINE)) {
             notBlank(c.reference().model(), "reference.model", "path of the reference GGUF file");
-            require(Files.isRegularFile(Path.of(c.reference().model())), "reference.model",
-                    "no such file: " + Path.of(c.reference().model()).toAbsolutePath() + " (the bundled model is models/quantwatch-demo-f16.gguf)");
+            require(
+                    Files.isRegularFile(Path.of(c.reference().model())),
+                    "reference.model",
+                    "no such file: " + Path.of(c.reference().model()).toAbsolutePath()
+                            + " (the bundled model is models/quantwatch-demo-f16.gguf)");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.candidates().size(); i++) {
             var cand = c.candidates().get(i);
             String at = "candidates[" + i + "]";
             notBlank(cand.name(), at + ".name", "a unique name, e.g. int4-g128");
-            require(names.add(cand.name()), at + ".name", "'" + cand.name() + "' is used twice; candidate names must be unique");
+            require(
+                    names.add(cand.name()),
+                    at + ".name",
+                    "'" + cand.name() + "' is used twice; candidate names must be unique");
             require(cand.backend() != null, at + ".backend", "missing: engine or openvino");
             if (cand.backend() == MonitorConfig.Backend.ENGINE) {
                 notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
@@ -79,35 +104,69 @@ final class ConfigValidation {
         require(sh != null, "shadow", "missing section");
         positive(sh.maxDelay(), "shadow.max-delay");
         positive(sh.timeout(), "shadow.timeout");
-        require(sh.timeout().compareTo(sh.maxDelay()) <= 0, "shadow.timeout",
-                "must not exceed shadow.max-delay (" + sh.maxDelay() + "): a prompt's work must fit the delay, got " + sh.timeout());
-        require(sh.capacityPerSecond() >= 0, "shadow.capacity-per-second",
-                "must be >= 0 (prompts per second one shadow subtask serves; 0 measures it), got " + sh.capacityPerSecond());
+        require(
+                sh.timeout().compareTo(sh.maxDelay()) <= 0,
+                "shadow.timeout",
+                "must not exceed shadow.max-delay (" + sh.maxDelay() + "): a prompt's work must fit the delay, got "
+                        + sh.timeout());
+        require(
+                sh.capacityPerSecond() >= 0,
+                "shadow.capacity-per-second",
+                "must be >= 0 (prompts per second one shadow subtask serves; 0 measures it), got "
+                        + sh.capacityPerSecond());
         var w = c.windows();
         positive(w.size(), "windows.size");
         positive(w.slide(), "windows.slide");
-        require(w.slide().compareTo(w.size()) <= 0, "windows.slide", "must not exceed windows.size (" + w.size() + "), got " + w.slide());
+        require(
+                w.slide().compareTo(w.size()) <= 0,
+                "windows.slide",
+                "must not exceed windows.size (" + w.size() + "), got " + w.slide());
         require(w.size().toMillis() % w.slide().toMillis() == 0, "windows.slide", "must divide windows.size evenly");
-        require(w.outOfOrderness() != null && !w.outOfOrderness().isNegative(), "windows.out-of-orderness", "must be >= 0");
+        require(
+                w.outOfOrderness() != null && !w.outOfOrderness().isNegative(),
+                "windows.out-of-orderness",
+                "must be >= 0");
         positive(w.idleTimeout(), "windows.idle-timeout");
         positive(w.maxSkew(), "windows.max-skew");
-        require(w.maxSkew().compareTo(Duration.ofHours(1)) < 0, "windows.max-skew",
+        require(
+                w.maxSkew().compareTo(Duration.ofHours(1)) < 0,
+                "windows.max-skew",
                 "must be under 1h: brokers refuse timestamps more than an hour ahead by default (log.message.timestamp.after.max.ms), got "
                         + w.maxSkew());
         positive(w.maxAge(), "windows.max-age");
         c.alertRules();
-        require(c.alerts().staleAfterWindows() >= 1, "alerts.stale-after-windows", "must be >= 1, got " + c.alerts().staleAfterWindows());
+        require(
+                c.alerts().staleAfterWindows() >= 1,
+                "alerts.stale-after-windows",
+                "must be >= 1, got " + c.alerts().staleAfterWindows());
         c.alertMethod();
-        require(c.alerts().cusumThreshold() > 0, "alerts.cusum-threshold", "must be > 0 (nats of evidence), got " + c.alerts().cusumThreshold());
-        require(c.alerts().perKey() || w.rollup(), "alerts.per-key",
+        require(
+                c.alerts().cusumThreshold() > 0,
+                "alerts.cusum-threshold",
+                "must be > 0 (nats of evidence), got " + c.alerts().cusumThreshold());
+        require(
+                c.alerts().perKey() || w.rollup(),
+                "alerts.per-key",
                 "must be true when windows.rollup is false: without roll-ups, per-key windows are the only ones alerts can watch");
-        require(c.samples().perWindow() >= 0, "samples.per-window", "must be >= 0, got " + c.samples().perWindow());
-        require(c.samples().maxChars() >= 16, "samples.max-chars", "must be >= 16, got " + c.samples().maxChars());
+        require(
+                c.samples().perWindow() >= 0,
+                "samples.per-window",
+                "must be >= 0, got " + c.samples().perWindow());
+        require(
+                c.samples().maxChars() >= 16,
+                "samples.max-chars",
+                "must be >= 16, got " + c.samples().maxChars());
         var p = c.metrics().prometheus();
-        require(p.port() >= 0 && p.port() <= 65535, "metrics.prometheus.port", "must be 0..65535 (0 picks a free port), got " + p.port());
+        require(
+                p.port() >= 0 && p.port() <= 65535,
+                "metrics.prometheus.port",
+                "must be 0..65535 (0 picks a free port), got " + p.port());
         notBlank(p.host(), "metrics.prometheus.host", "127.0.0.1 keeps the endpoint private; 0.0.0.0 exposes it");
         if (c.metrics().otlp().enabled()) {
-            notBlank(c.metrics().otlp().url(), "metrics.otlp.url", "the OTLP/HTTP endpoint, e.g. http://collector:4318/v1/metrics");
+            notBlank(
+                    c.metrics().otlp().url(),
+                    "metrics.otlp.url",
+                    "the OTLP/HTTP endpoint, e.g. http://collector:4318/v1/metrics");
             positive(c.metrics().otlp().step(), "metrics.otlp.step");
         }
         positive(c.checkpointInterval(), "checkpoint-interval");
@@ -118,15 +177,29 @@ final class ConfigValidation {
     /** An openvino candidate: device, NPU settings, and the folder checks that need no OpenVINO library (asymmetric INT4 on NPU). */
     private static void openvinoCandidate(MonitorConfig c, MonitorConfig.Candidate cand, String at) {
         oneOf(c.openvino().binding(), List.of("auto", "c-api", "java"), "openvino.binding");
-        notBlank(c.reference().openvinoDir(), "reference.openvino-dir", "the FP16 OpenVINO export the openvino candidates are compared with");
+        notBlank(
+                c.reference().openvinoDir(),
+                "reference.openvino-dir",
+                "the FP16 OpenVINO export the openvino candidates are compared with");
         notBlank(cand.modelDir(), at + ".model-dir", "the candidate's optimum-cli export folder");
-        require(cand.device() != null && DEVICE.matcher(cand.device()).matches(), at + ".device",
+        require(
+                cand.device() != null && DEVICE.matcher(cand.device()).matches(),
+                at + ".device",
                 "'" + cand.device() + "': use CPU, GPU or NPU (optionally with an index, e.g. GPU.1)");
-        require(c.reference().openvinoDevice() != null && DEVICE.matcher(c.reference().openvinoDevice()).matches(),
-                "reference.openvino-device", "'" + c.reference().openvinoDevice() + "': use CPU, GPU or NPU");
+        require(
+                c.reference().openvinoDevice() != null
+                        && DEVICE.matcher(c.reference().openvinoDevice()).matches(),
+                "reference.openvino-device",
+                "'" + c.reference().openvinoDevice() + "': use CPU, GPU or NPU");
         if (cand.npu() != null) {
-            require(cand.npu().maxPromptLen() >= 1, at + ".npu.max-prompt-len", "must be >= 1, got " + cand.npu().maxPromptLen());
-            require(cand.npu().minResponseLen() >= 1, at + ".npu.min-response-len", "must be >= 1, got " + cand.npu().minResponseLen());
+            require(
+                    cand.npu().maxPromptLen() >= 1,
+                    at + ".npu.max-prompt-len",
+                    "must be >= 1, got " + cand.npu().maxPromptLen());
+            require(
+                    cand.npu().minResponseLen() >= 1,
+                    at + ".npu.min-response-len",
+                    "must be >= 1, got " + cand.npu().minResponseLen());
         }
         try {
             OpenVinoPipelines.checkFolders(c.reference().openvinoSide(), cand.openvinoSide());
@@ -139,10 +212,15 @@ final class ConfigValidation {
         notBlank(r.name(), at + ".name", "a rule name");
         DriftMetric metric;
         try {
-            metric = DriftMetric.valueOf(r.metric().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            metric = DriftMetric.valueOf(
+                    r.metric().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (RuntimeException e) {
-            throw new ConfigException(at + ".metric", "'" + r.metric() + "' is not a metric; use one of "
-                    + Arrays.stream(DriftMetric.values()).map(m -> m.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+            throw new ConfigException(
+                    at + ".metric",
+                    "'" + r.metric() + "' is not a metric; use one of "
+                            + Arrays.stream(DriftMetric.values())
+                                    .map(m -> m.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                    .toList());
         }
         AlertRule.Direction direction;
         try {
@@ -152,10 +230,14 @@ final class ConfigValidation {
         }
         AlertRule.Baseline baseline;
         try {
-            baseline = r.baseline() == null ? AlertRule.Baseline.FIXED : AlertRule.Baseline.valueOf(r.baseline().trim().toUpperCase(Locale.ROOT));
+            baseline = r.baseline() == null
+                    ? AlertRule.Baseline.FIXED
+                    : AlertRule.Baseline.valueOf(r.baseline().trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new ConfigException(at + ".baseline", "'" + r.baseline() + "': use fixed (the threshold is the bound) or learned"
-                    + " (the threshold is a change from what the key did at first)");
+            throw new ConfigException(
+                    at + ".baseline",
+                    "'" + r.baseline() + "': use fixed (the threshold is the bound) or learned"
+                            + " (the threshold is a change from what the key did at first)");
         }
         try {
             return new AlertRule(r.name(), metric, direction, r.threshold(), r.hysteresis(), r.minSamples(), baseline);
@@ -179,6 +261,9 @@ final class ConfigValidation {
     }
 
     private static void positive(Duration d, String field) {
-        require(d != null && !d.isNegative() && !d.isZero(), field, "must be a positive duration such as 30s or 5min, got " + d);
+        require(
+                d != null && !d.isNegative() && !d.isZero(),
+                field,
+                "must be a positive duration such as 30s or 5min, got " + d);
     }
 }

@@ -20,57 +20,84 @@ import java.util.Map;
  * Serializable: the topology ships parts of it to the task managers. {@link #validate()} names the
  * offending field in every message.
  */
-public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Reference reference, List<Candidate> candidates,
-                            Engine engine, Shadow shadow, OpenVino openvino, Windows windows, Alerts alerts, Samples samples, Metrics metrics,
-                            Duration checkpointInterval, String checkpointDir) implements Serializable {
+public record MonitorConfig(
+        Kafka kafka,
+        Topics topics,
+        Sampling sampling,
+        Reference reference,
+        List<Candidate> candidates,
+        Engine engine,
+        Shadow shadow,
+        OpenVino openvino,
+        Windows windows,
+        Alerts alerts,
+        Samples samples,
+        Metrics metrics,
+        Duration checkpointInterval,
+        String checkpointDir)
+        implements Serializable {
 
     /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
-    public record Kafka(String bootstrapServers, String groupId, StartingOffsets startingOffsets, Delivery delivery,
-                        String transactionalIdPrefix, Map<String, String> properties) implements Serializable {
-    }
+    public record Kafka(
+            String bootstrapServers,
+            String groupId,
+            StartingOffsets startingOffsets,
+            Delivery delivery,
+            String transactionalIdPrefix,
+            Map<String, String> properties)
+            implements Serializable {}
 
     /** Where the prompts source starts when no checkpoint says otherwise ({@code kafka.starting-offsets}). */
     public enum StartingOffsets {
-        @JsonProperty("earliest") EARLIEST,
-        @JsonProperty("latest") LATEST,
+        @JsonProperty("earliest")
+        EARLIEST,
+        @JsonProperty("latest")
+        LATEST,
         /** The consumer group's committed offsets, latest where it has none. */
-        @JsonProperty("committed") COMMITTED
+        @JsonProperty("committed")
+        COMMITTED
     }
 
     /** What the Kafka sinks promise ({@code kafka.delivery}). */
     public enum Delivery {
-        @JsonProperty("at-least-once") AT_LEAST_ONCE,
+        @JsonProperty("at-least-once")
+        AT_LEAST_ONCE,
         /** Transactions committed on checkpoints; readers use read_committed. */
-        @JsonProperty("exactly-once") EXACTLY_ONCE,
-        @JsonProperty("none") NONE
+        @JsonProperty("exactly-once")
+        EXACTLY_ONCE,
+        @JsonProperty("none")
+        NONE
     }
 
     /** Which runtime computes a candidate ({@code candidates[i].backend}). */
     public enum Backend {
         /** The in-JVM engine on the reference GGUF, quantized by a recipe. */
-        @JsonProperty("engine") ENGINE,
+        @JsonProperty("engine")
+        ENGINE,
         /** An OpenVINO export folder on CPU, GPU or NPU. */
-        @JsonProperty("openvino") OPENVINO
+        @JsonProperty("openvino")
+        OPENVINO
     }
 
     /** Topic names. */
-    public record Topics(String prompts, String deadLetters, String shadowRecords, String metrics, String alerts,
-                         String samples) implements Serializable {
-    }
+    public record Topics(
+            String prompts, String deadLetters, String shadowRecords, String metrics, String alerts, String samples)
+            implements Serializable {}
 
     /**
      * Which prompts are shadowed: a deterministic share of request ids, then at most this many per tenant per second;
      * a sampled request id seen again within {@code dedupHorizon} (a producer's retry) is not shadowed twice.
      */
-    public record Sampling(double rate, String salt, double perTenantPerSecond, double burst, Duration dedupHorizon) implements Serializable {
-    }
+    public record Sampling(double rate, String salt, double perTenantPerSecond, double burst, Duration dedupHorizon)
+            implements Serializable {}
 
     /**
      * The full-precision reference: a GGUF file for engine candidates, an FP16 OpenVINO export (on
      * {@code openvinoDevice}, usually CPU) for openvino candidates; {@code servedModel} restricts
      * shadowing to prompts for that model ({@code *}: all).
      */
-    public record Reference(String model, String servedModel, String openvinoDir, String openvinoDevice) implements Serializable {
+    public record Reference(String model, String servedModel, String openvinoDir, String openvinoDevice)
+            implements Serializable {
         /** The reference side of every openvino pair. */
         public OpenVinoPipelines.Side openvinoSide() {
             return new OpenVinoPipelines.Side(Path.of(openvinoDir), openvinoDevice, Npu.settings(null));
@@ -81,7 +108,8 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * One quantized pipeline to compare with the reference: {@code engine} with a {@code recipe}, or
      * {@code openvino} with an export folder, a device and, for NPU, the NPUW static lengths.
      */
-    public record Candidate(String name, Backend backend, String recipe, String modelDir, String device, Npu npu) implements Serializable {
+    public record Candidate(String name, Backend backend, String recipe, String modelDir, String device, Npu npu)
+            implements Serializable {
         /** This candidate as the candidate side of an openvino pair. */
         public OpenVinoPipelines.Side openvinoSide() {
             return new OpenVinoPipelines.Side(Path.of(modelDir), device, Npu.settings(npu));
@@ -113,8 +141,7 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
     }
 
     /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
-    public record Engine(int threads, int parallelism, int maxTokens) implements Serializable {
-    }
+    public record Engine(int threads, int parallelism, int maxTokens) implements Serializable {}
 
     /**
      * The shadow stage's load limits: it never holds more sampled prompts than it can finish within
@@ -122,47 +149,64 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      * reference decode and each candidate's comparison of one prompt; {@code capacityPerSecond} pins the
      * prompts per second one shadow subtask serves (0: measured).
      */
-    public record Shadow(Duration maxDelay, Duration timeout, double capacityPerSecond) implements Serializable {
-    }
+    public record Shadow(Duration maxDelay, Duration timeout, double capacityPerSecond) implements Serializable {}
 
     /**
      * Event-time windows: size, slide (equal to size for tumbling), tolerated disorder, idle-partition
      * timeout, and whether each candidate also gets a roll-up window over all tasks and tenants.
      */
-    public record Windows(Duration size, Duration slide, Duration outOfOrderness, Duration idleTimeout, boolean rollup,
-                          Duration maxSkew, Duration maxAge) implements Serializable {
-    }
+    public record Windows(
+            Duration size,
+            Duration slide,
+            Duration outOfOrderness,
+            Duration idleTimeout,
+            boolean rollup,
+            Duration maxSkew,
+            Duration maxAge)
+            implements Serializable {}
 
     /**
      * Alert rules; the built-in defaults apply unless {@code useDefaults} is false. A firing alert
      * whose key produces no window for {@code staleAfterWindows} slides resolves (no data).
      */
-    public record Alerts(boolean useDefaults, List<Rule> rules, int staleAfterWindows, String method, double cusumThreshold,
-                         boolean perKey) implements Serializable {
+    public record Alerts(
+            boolean useDefaults,
+            List<Rule> rules,
+            int staleAfterWindows,
+            String method,
+            double cusumThreshold,
+            boolean perKey)
+            implements Serializable {
         /** One rule as written in YAML. */
-        public record Rule(String name, String metric, String direction, double threshold, double hysteresis, long minSamples,
-                           String baseline)
-                implements Serializable {
-        }
+        public record Rule(
+                String name,
+                String metric,
+                String direction,
+                double threshold,
+                double hysteresis,
+                long minSamples,
+                String baseline)
+                implements Serializable {}
     }
 
     /** Divergent examples kept per window and key, and whether texts are redacted. */
-    public record Samples(int perWindow, boolean redact, int maxChars) implements Serializable {
-    }
+    public record Samples(int perWindow, boolean redact, int maxChars) implements Serializable {}
 
     /** Prometheus scrape endpoint and optional OTLP push. */
     public record Metrics(Prometheus prometheus, Otlp otlp) implements Serializable {
         /** The scrape endpoint. */
-        public record Prometheus(boolean enabled, String host, int port) implements Serializable {
-        }
+        public record Prometheus(boolean enabled, String host, int port) implements Serializable {}
 
         /** OTLP/HTTP push. */
-        public record Otlp(boolean enabled, String url, Duration step) implements Serializable {
-        }
+        public record Otlp(boolean enabled, String url, Duration step) implements Serializable {}
 
         public MetricsSettings settings() {
-            return new MetricsSettings(prometheus.enabled(), prometheus.host(), prometheus.port(),
-                    otlp.enabled() ? otlp.url() : null, otlp.step());
+            return new MetricsSettings(
+                    prometheus.enabled(),
+                    prometheus.host(),
+                    prometheus.port(),
+                    otlp.enabled() ? otlp.url() : null,
+                    otlp.step());
         }
     }
 
@@ -172,7 +216,9 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
      */
     public long admissionPeriodMillis() {
         long slide = windows.slide().toMillis();
-        long parts = Math.max(1, (slide + shadow.maxDelay().toMillis() - 1) / shadow.maxDelay().toMillis());
+        long parts = Math.max(
+                1,
+                (slide + shadow.maxDelay().toMillis() - 1) / shadow.maxDelay().toMillis());
         while (slide % parts != 0) {
             parts++;
         }
@@ -192,8 +238,10 @@ public record MonitorConfig(Kafka kafka, Topics topics, Sampling sampling, Refer
         try {
             return AlertMethod.valueOf(alerts.method().trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new ConfigException("alerts.method", "'" + alerts.method() + "': use cusum (evidence adds up over windows) or window"
-                    + " (one Wilson test per window)");
+            throw new ConfigException(
+                    "alerts.method",
+                    "'" + alerts.method() + "': use cusum (evidence adds up over windows) or window"
+                            + " (one Wilson test per window)");
         }
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-    private static final String MODEL = "reference.model=" + Path.of(System.getProperty("quantwatch.root", "."))
-            .resolve("models/quantwatch-demo-f16.gguf");
+    private static final String MODEL = "reference.model="
+            + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf");
 
     @Test
     void theDefaultsAreAValidConfigurationWithFourCandidates() {
@@ -48,10 +48,14 @@ class ConfigLoaderTest {
         assertThat(c.kafka().groupId()).isEqualTo("quantwatch");
         assertThat(c.sampling().rate()).isEqualTo(0.3);
         assertThat(c.windows().slide()).isEqualTo(Duration.ofMinutes(1));
-        AlertRule json = c.alertRules().stream().filter(r -> r.name().equals("json-broken")).findFirst().orElseThrow();
+        AlertRule json = c.alertRules().stream()
+                .filter(r -> r.name().equals("json-broken"))
+                .findFirst()
+                .orElseThrow();
         assertThat(json.threshold()).isEqualTo(0.05);
         assertThat(json.metric()).isEqualTo(DriftMetric.JSON_BROKEN_RATE);
-        assertThat(c.alertRules().stream().filter(r -> r.name().equals("json-broken"))).hasSize(1);
+        assertThat(c.alertRules().stream().filter(r -> r.name().equals("json-broken")))
+                .hasSize(1);
     }
 
     @Test
@@ -73,7 +77,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rate=1.5")))
                 .hasMessageStartingWith("sampling.rate: must be in (0, 1]");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.size=ten minutes")))
-                .hasMessageStartingWith("windows.size:").hasMessageContaining("30s");
+                .hasMessageStartingWith("windows.size:")
+                .hasMessageContaining("30s");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.slide=7s")))
                 .hasMessageStartingWith("windows.slide: must divide windows.size");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "kafka.delivery=twice")))
@@ -96,22 +101,39 @@ class ConfigLoaderTest {
 
     @Test
     void admissionPeriodsSplitTheSlideIntoPartsThatFitTheDelayAndNeverStraddleAWindow() {
-        assertThat(ConfigLoader.load(null, List.of(MODEL)).admissionPeriodMillis()).isEqualTo(30_000); // 60 s slide, 30 s delay
-        assertThat(ConfigLoader.load(null, List.of(MODEL, "windows.slide=20s")).admissionPeriodMillis()).isEqualTo(20_000);
-        assertThat(ConfigLoader.load(null, List.of(MODEL, "shadow.max-delay=25s", "shadow.timeout=10s")).admissionPeriodMillis())
+        assertThat(ConfigLoader.load(null, List.of(MODEL)).admissionPeriodMillis())
+                .isEqualTo(30_000); // 60 s slide, 30 s delay
+        assertThat(ConfigLoader.load(null, List.of(MODEL, "windows.slide=20s")).admissionPeriodMillis())
+                .isEqualTo(20_000);
+        assertThat(ConfigLoader.load(null, List.of(MODEL, "shadow.max-delay=25s", "shadow.timeout=10s"))
+                        .admissionPeriodMillis())
                 .isEqualTo(20_000); // 60 s in 3 parts
-        assertThat(ConfigLoader.load(null, List.of(MODEL, "windows.size=70s", "windows.slide=70s", "shadow.max-delay=30s",
-                "shadow.timeout=10s")).admissionPeriodMillis()).isEqualTo(17_500); // 70 s splits into no 3 whole-millisecond parts: 4
+        assertThat(ConfigLoader.load(
+                                null,
+                                List.of(
+                                        MODEL,
+                                        "windows.size=70s",
+                                        "windows.slide=70s",
+                                        "shadow.max-delay=30s",
+                                        "shadow.timeout=10s"))
+                        .admissionPeriodMillis())
+                .isEqualTo(17_500); // 70 s splits into no 3 whole-millisecond parts: 4
     }
 
     @Test
     void candidatesAreCheckedOneByOne() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
-                "candidates=[{name: a, backend: engine, recipe: int8 sym}, {name: a, backend: engine, recipe: nf4}]")))
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(
+                                null,
+                                List.of(
+                                        MODEL,
+                                        "candidates=[{name: a, backend: engine, recipe: int8 sym}, {name: a, backend: engine, recipe: nf4}]")))
                 .hasMessageStartingWith("candidates[1].name: 'a' is used twice");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: engine, recipe: int5}]")))
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, List.of(MODEL, "candidates=[{name: a, backend: engine, recipe: int5}]")))
                 .hasMessageStartingWith("candidates[0].recipe:");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: tpu, recipe: nf4}]")))
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: tpu, recipe: nf4}]")))
                 .hasMessage("candidates[0].backend: 'tpu' is not one of [engine, openvino]");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, recipe: nf4}]")))
                 .hasMessageStartingWith("candidates[0].backend: missing: engine or openvino");
@@ -125,46 +147,86 @@ class ConfigLoaderTest {
         Path asym = StubOpenVino.folder(dir.resolve("int4-asym"), 0.5, StubOpenVino.Weights.INT4_ASYM);
         Path sym = StubOpenVino.folder(dir.resolve("int4-sym"), 0.5, StubOpenVino.Weights.INT4_SYM);
         String refDir = "reference.openvino-dir=" + ref;
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(refDir,
-                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + asym + "', device: NPU}]")))
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        List.of(
+                                refDir,
+                                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + asym
+                                        + "', device: NPU}]")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("candidates[0].model-dir: ")
-                .hasMessageContaining("asymmetric INT4").hasMessageContaining("--sym");
-        MonitorConfig ok = ConfigLoader.load(null, List.of(refDir,
-                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + sym + "', device: NPU, npu: {max-prompt-len: 512, min-response-len: 64}},"
-                        + " {name: cpu-int4-asym, backend: openvino, model-dir: '" + asym + "', device: CPU}]"));
+                .hasMessageContaining("asymmetric INT4")
+                .hasMessageContaining("--sym");
+        MonitorConfig ok = ConfigLoader.load(
+                null,
+                List.of(
+                        refDir,
+                        "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + sym
+                                + "', device: NPU, npu: {max-prompt-len: 512, min-response-len: 64}},"
+                                + " {name: cpu-int4-asym, backend: openvino, model-dir: '" + asym
+                                + "', device: CPU}]"));
         assertThat(ok.candidates()).extracting(MonitorConfig.Candidate::device).containsExactly("NPU", "CPU");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(
-                "candidates=[{name: npu-int4, backend: openvino, model-dir: '" + sym + "', device: NPU}]")))
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        List.of("candidates=[{name: npu-int4, backend: openvino, model-dir: '" + sym
+                                + "', device: NPU}]")))
                 .hasMessageStartingWith("reference.openvino-dir: missing");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(refDir,
-                "candidates=[{name: x, backend: openvino, model-dir: '" + sym + "', device: TPU}]")))
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        List.of(
+                                refDir,
+                                "candidates=[{name: x, backend: openvino, model-dir: '" + sym + "', device: TPU}]")))
                 .hasMessageStartingWith("candidates[0].device: 'TPU': use CPU, GPU or NPU");
     }
 
     @Test
     void alertRulesNameTheirBadField() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
-                "alerts.rules=[{name: r, metric: jsn, direction: above, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
-                .hasMessageStartingWith("alerts.rules[0].metric: 'jsn' is not a metric").hasMessageContaining("json-broken-rate");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
-                "alerts.rules=[{name: r, metric: mean-kl, direction: up, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(
+                                null,
+                                List.of(
+                                        MODEL,
+                                        "alerts.rules=[{name: r, metric: jsn, direction: above, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
+                .hasMessageStartingWith("alerts.rules[0].metric: 'jsn' is not a metric")
+                .hasMessageContaining("json-broken-rate");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(
+                                null,
+                                List.of(
+                                        MODEL,
+                                        "alerts.rules=[{name: r, metric: mean-kl, direction: up, threshold: 0.1, hysteresis: 0, min-samples: 10}]")))
                 .hasMessageStartingWith("alerts.rules[0].direction");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
-                "alerts.rules=[{name: r, metric: mean-kl, direction: above, threshold: 2, hysteresis: 0, min-samples: 10, baseline: learnt}]")))
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(
+                                null,
+                                List.of(
+                                        MODEL,
+                                        "alerts.rules=[{name: r, metric: mean-kl, direction: above, threshold: 2, hysteresis: 0, min-samples: 10, baseline: learnt}]")))
                 .hasMessageStartingWith("alerts.rules[0].baseline: 'learnt': use fixed");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL,
-                "alerts.rules=[{name: r, metric: mean-kl, direction: above, threshold: 0.5, hysteresis: 0, min-samples: 10, baseline: learned}]")))
-                .hasMessageStartingWith("alerts.rules[0]: rule 'r' (baseline: learned): threshold is a factor on the learned mean");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(
+                                null,
+                                List.of(
+                                        MODEL,
+                                        "alerts.rules=[{name: r, metric: mean-kl, direction: above, threshold: 0.5, hysteresis: 0, min-samples: 10, baseline: learned}]")))
+                .hasMessageStartingWith(
+                        "alerts.rules[0]: rule 'r' (baseline: learned): threshold is a factor on the learned mean");
     }
 
     @Test
     void aRuleOnALearnedBaselineIsReadAndTheDefaultsHaveTwo() {
-        MonitorConfig c = ConfigLoader.load(null, List.of(MODEL,
-                "alerts.rules=[{name: kl-up-2x, metric: mean-kl, direction: above, threshold: 2, hysteresis: 0, min-samples: 5000, baseline: learned}]"));
-        assertThat(c.alertRules()).filteredOn(r -> r.baseline() == AlertRule.Baseline.LEARNED).extracting(AlertRule::name)
+        MonitorConfig c = ConfigLoader.load(
+                null,
+                List.of(
+                        MODEL,
+                        "alerts.rules=[{name: kl-up-2x, metric: mean-kl, direction: above, threshold: 2, hysteresis: 0, min-samples: 5000, baseline: learned}]"));
+        assertThat(c.alertRules())
+                .filteredOn(r -> r.baseline() == AlertRule.Baseline.LEARNED)
+                .extracting(AlertRule::name)
                 .containsExactly("identical-down-5pp", "kl-up-50pct", "kl-up-2x");
-        assertThat(c.alertRules()).filteredOn(r -> r.name().equals("json-broken")).singleElement()
+        assertThat(c.alertRules())
+                .filteredOn(r -> r.name().equals("json-broken"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.baseline()).isEqualTo(AlertRule.Baseline.FIXED));
     }
 
