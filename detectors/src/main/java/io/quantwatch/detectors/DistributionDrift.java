@@ -1,5 +1,7 @@
 package io.quantwatch.detectors;
 
+import java.io.Serializable;
+
 /**
  * Per-prompt summary of the teacher-forced comparison, the figures llama.cpp's KL report gives:
  * mean and max KL, same-top-1 rate, mean Δp, and both negative log-likelihoods for the
@@ -12,7 +14,8 @@ public record DistributionDrift(
         int sameTop1,
         double deltaPSum,
         double referenceNll,
-        double candidateNll) {
+        double candidateNll)
+        implements Serializable {
 
     public double meanKl() {
         return positions == 0 ? 0.0 : klSum / positions;

@@ -1,5 +1,6 @@
 package io.quantwatch.detectors;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
  * translation:") and a broken sentence-count constraint.
  */
 public record InstructionSlips(
-        boolean addedPreamble, boolean sentenceConstraint, boolean sentenceCountBroken, int candidateSentences) {
+        boolean addedPreamble, boolean sentenceConstraint, boolean sentenceCountBroken, int candidateSentences)
+        implements Serializable {
     private static final List<String> PREAMBLES = List.of(
             "here is",
             "here's",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -34,7 +35,8 @@ public record JsonTreeDrift(
         int stringsChanged,
         int booleansChanged,
         int typesChanged,
-        double maxNumberRelativeError) {
+        double maxNumberRelativeError)
+        implements Serializable {
     static final int MAX_LEAVES = 10_000;
     public static final JsonTreeDrift NOT_COMPARED = new JsonTreeDrift(false, false, 0, 0, 0, 0, 0, 0, 0, 0);
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()

@@ -1,10 +1,12 @@
 package io.quantwatch.detectors;
 
+import java.io.Serializable;
+
 /**
  * The classifier's finding on one output: the failure class (NONE when valid), a human-readable detail, and the
  * JSON document's text when one parsed (with prose around it or against the schema too), else null.
  */
-public record JsonVerdict(JsonFailure failure, String detail, String document) {
+public record JsonVerdict(JsonFailure failure, String detail, String document) implements Serializable {
 
     public JsonVerdict(JsonFailure failure, String detail) {
         this(failure, detail, null);

@@ -1,10 +1,12 @@
 package io.quantwatch.detectors;
 
+import java.io.Serializable;
+
 /**
  * Reference tokens the candidate no longer ranks in its top 10 at that step (teacher-forced on the
  * reference): where rare words, names and identifiers vanish first.
  */
-public record RareTokenLoss(int positions, int missingFromTop10) {
+public record RareTokenLoss(int positions, int missingFromTop10) implements Serializable {
     public static final int TOP = 10;
 
     public double missingRate() {

@@ -1,5 +1,6 @@
 package io.quantwatch.detectors;
 
+import java.io.Serializable;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -7,7 +8,8 @@ import java.util.Set;
  * Long-decode drift: how much of each output repeats itself (the share of token n-grams already
  * seen earlier in the same output) and where the candidate first left the reference, by bucket.
  */
-public record RepetitionDrift(double referenceRepeatRate, double candidateRepeatRate, DivergenceBucket divergence) {
+public record RepetitionDrift(double referenceRepeatRate, double candidateRepeatRate, DivergenceBucket divergence)
+        implements Serializable {
     /** n-gram size used for the repeat rate. */
     public static final int NGRAM = 4;
 

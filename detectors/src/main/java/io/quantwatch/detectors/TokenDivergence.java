@@ -1,5 +1,7 @@
 package io.quantwatch.detectors;
 
+import java.io.Serializable;
+
 /**
  * Greedy divergence between a reference and a candidate token sequence, as OpenVINO's
  * who-what-benchmark defines it: FDT is the length of the common prefix (the position of the first
@@ -8,7 +10,8 @@ package io.quantwatch.detectors;
  * matches on long inputs; this computes the exact longest common subsequence.
  */
 public record TokenDivergence(
-        int firstDivergentToken, int divergentTokens, int referenceLength, int candidateLength, int editDistance) {
+        int firstDivergentToken, int divergentTokens, int referenceLength, int candidateLength, int editDistance)
+        implements Serializable {
 
     /** True when both sequences are identical. */
     public boolean identical() {

@@ -1,6 +1,7 @@
 package io.quantwatch.cli;
 
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.calibration.DetectionSimulation;
@@ -10,7 +11,6 @@ import io.quantwatch.detectors.calibration.Injection;
 import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.evaluate.OfflineEvaluation;
-import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -329,16 +328,9 @@ public final class DetectionBenchCommand implements Callable<Integer> {
                 0,
                 (c, done, total) -> System.err.printf("\r%d/%d", done, total),
                 (recipe, p, ref, cand, m) -> {
-                    PromptEvent e = PromptEvent.newBuilder()
-                            .setRequestId(p.id())
-                            .setTenant("bench")
-                            .setModel("quantwatch-demo")
-                            .setTask(p.task())
-                            .setPrompt(p.prompt())
-                            .setEventTime(Instant.EPOCH)
-                            .build();
-                    ShadowRecord r =
-                            ShadowRecordMapping.toAvro(e, "int8-sym", m, ref.finish(), cand.finish(), null, null);
+                    var prompt = new ShadowResult.PromptIdentity(p.id(), "bench", "quantwatch-demo", p.task(), 0);
+                    ShadowRecord r = ShadowRecordMapping.toAvro(
+                            ShadowResult.compared(prompt, "int8-sym", m, ref.finish(), cand.finish(), null, null));
                     try {
                         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                         JsonEncoder enc = EncoderFactory.get().jsonEncoder(ShadowRecord.getClassSchema(), bytes);

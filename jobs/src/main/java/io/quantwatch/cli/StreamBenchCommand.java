@@ -3,15 +3,15 @@ package io.quantwatch.cli;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.connectors.shadow.ShadowRunner;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.job.MonitorTopology;
 import io.quantwatch.job.PipelineAssembly;
-import io.quantwatch.job.ReplayShadowRecords;
+import io.quantwatch.job.ReplayShadowResults;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.schemas.PromptEvent;
-import io.quantwatch.schemas.ShadowRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,9 +68,9 @@ public final class StreamBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<ShadowRecord> recorded = record();
+        List<ShadowResult> recorded = record();
         System.out.printf(
-                "recorded %d shadow records from %d prompts × the default candidates (real inference)%n",
+                "recorded %d shadow results from %d prompts × the default candidates (real inference)%n",
                 recorded.size(), prompts);
         System.out.printf(
                 "replaying %,d records per job, parallelism %d, 1-minute tumbling windows, 12 tenants, 1 ms apart%n%n",
@@ -97,16 +97,16 @@ public final class StreamBenchCommand implements Callable<Integer> {
         WINDOWS_ROLLUP
     }
 
-    private double run(String label, List<ShadowRecord> recorded, Mode mode, long n, boolean print) throws Exception {
+    private double run(String label, List<ShadowResult> recorded, Mode mode, long n, boolean print) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        DataStream<ShadowRecord> replay = env.fromSequence(0, n - 1)
-                .map(new ReplayShadowRecords(
+        DataStream<ShadowResult> replay = env.fromSequence(0, n - 1)
+                .map(new ReplayShadowResults(
                         recorded, 12, Instant.parse("2026-11-27T00:00:00Z").toEpochMilli(), 1.0))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ShadowRecord>forBoundedOutOfOrderness(
-                                Duration.ofSeconds(5))
-                        .withTimestampAssigner((r, ts) -> r.getEventTime().toEpochMilli()));
+                .assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<ShadowResult>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                                .withTimestampAssigner((r, ts) -> r.eventTimeMillis()));
         if (mode == Mode.NOOP) {
             replay.sinkTo(new DiscardingSink<>());
         } else {
@@ -137,18 +137,19 @@ public final class StreamBenchCommand implements Callable<Integer> {
         return rate;
     }
 
-    private List<ShadowRecord> record() {
+    private List<ShadowResult> record() {
         // The default configuration's four candidates, as the demo runs them.
         var config = ConfigLoader.load(
                 null, List.of("reference.model=" + model, "engine.threads=2", "metrics.prometheus.enabled=false"));
-        List<ShadowRecord> out = new ArrayList<>();
+        List<ShadowResult> out = new ArrayList<>();
         DemoTraffic traffic = new DemoTraffic(3, 64);
         try (ShadowRunner runner = new ShadowRunner(
                 PipelineAssembly.pairs(config), 64, config.shadow().timeout())) {
             for (int i = 0; i < prompts; i++) {
                 PromptEvent p = traffic.next(Instant.now());
+                var identity = ShadowRecordMapping.identity(p);
                 if (runner.shadow(p) instanceof ShadowOutcome.Shadowed s) {
-                    s.outcomes().forEach(o -> out.add(ShadowRecordMapping.toAvro(p, o)));
+                    s.outcomes().forEach(o -> out.add(o.result(identity)));
                 }
             }
         }

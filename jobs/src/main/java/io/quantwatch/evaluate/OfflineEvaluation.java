@@ -8,7 +8,6 @@ import io.quantwatch.detectors.ShadowComparison;
 import io.quantwatch.detectors.ShadowMetrics;
 import io.quantwatch.detectors.TeacherForcedScores;
 import io.quantwatch.detectors.alert.Verdict;
-import io.quantwatch.detectors.review.DivergenceRank;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.DriftWindow;
 import io.quantwatch.engine.model.LlamaModel;
@@ -39,12 +38,7 @@ public final class OfflineEvaluation {
             EvaluationPrompt prompt, ShadowMetrics metrics, String referenceMarked, String candidateMarked) {
         /** Badness used to rank the worst examples, as the stream ranks its divergent samples. */
         double badness() {
-            return DivergenceRank.badness(
-                    metrics.jsonBroken(),
-                    metrics.tree().saysSomethingElse(),
-                    metrics.divergence().identical(),
-                    metrics.divergence().firstDivergenceRatio(),
-                    metrics.distribution().meanKl());
+            return metrics.badness();
         }
     }
 

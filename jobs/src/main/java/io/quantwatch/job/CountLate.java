@@ -4,8 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
-import io.quantwatch.schemas.ComparisonOutcome;
-import io.quantwatch.schemas.ShadowRecord;
+import io.quantwatch.detectors.ShadowResult;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -35,12 +34,12 @@ public final class CountLate<T> extends ProcessFunction<T, Void> {
     }
 
     /** Late shadow records; a shed prompt's tally is not a shadow record and is not counted. */
-    public static CountLate<ShadowRecord> records(MetricsSettings settings) {
+    public static CountLate<ShadowResult> records(MetricsSettings settings) {
         return new CountLate<>(
                 "quantwatch.late.records",
                 "shadow records behind the watermark, missed by their window",
                 settings,
-                r -> r.getOutcome() == ComparisonOutcome.SHED ? null : r.getCandidate());
+                r -> r.outcome() == ShadowResult.Outcome.SHED ? null : r.candidate());
     }
 
     /** Per-key windows that reached the roll-up after it fired. */

@@ -1,10 +1,10 @@
 package io.quantwatch.job;
 
-import io.quantwatch.schemas.ShadowRecord;
+import io.quantwatch.detectors.ShadowResult;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Folds a window's shadow records into a {@link WindowAccumulator} incrementally (one accumulator per window and key, not a buffer of records). */
-public final class DriftAggregate implements AggregateFunction<ShadowRecord, WindowAccumulator, WindowAccumulator> {
+public final class DriftAggregate implements AggregateFunction<ShadowResult, WindowAccumulator, WindowAccumulator> {
     private static final long serialVersionUID = 1L;
 
     private final int keepWorst;
@@ -19,7 +19,7 @@ public final class DriftAggregate implements AggregateFunction<ShadowRecord, Win
     }
 
     @Override
-    public WindowAccumulator add(ShadowRecord value, WindowAccumulator acc) {
+    public WindowAccumulator add(ShadowResult value, WindowAccumulator acc) {
         return acc.add(value);
     }
 

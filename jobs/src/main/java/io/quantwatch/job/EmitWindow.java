@@ -1,12 +1,13 @@
 package io.quantwatch.job;
 
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.review.PiiRedactor;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.ShadowRecord;
+import io.quantwatch.schemas.JsonFailure;
 import java.time.Instant;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -35,26 +36,27 @@ public final class EmitWindow extends ProcessFunction<KeyedWindow, DriftMetrics>
         out.collect(DriftMetricsMapping.toAvro(
                 w.key(), w.start(), w.end(), summary, Verdict.of(summary, Verdict.Policy.defaults())));
         if (!w.key().task().equals(RollupWindow.ALL)) { // roll-up windows would repeat the per-key samples
-            for (ShadowRecord r : w.accumulator().worst()) {
+            for (ShadowResult r : w.accumulator().worst()) {
                 ctx.output(SAMPLES, sample(r, w.end()));
             }
         }
     }
 
-    private DivergentSample sample(ShadowRecord r, long windowEnd) {
-        String ref = r.getReferenceText() == null ? "" : r.getReferenceText();
-        String cand = r.getCandidateText() == null ? "" : r.getCandidateText();
+    private DivergentSample sample(ShadowResult r, long windowEnd) {
+        String ref = r.referenceText() == null ? "" : r.referenceText();
+        String cand = r.candidateText() == null ? "" : r.candidateText();
         return DivergentSample.newBuilder()
-                .setRequestId(r.getRequestId())
-                .setModel(r.getModel())
-                .setCandidate(r.getCandidate())
-                .setTask(r.getTask())
-                .setTenant(r.getTenant())
+                .setRequestId(r.requestId())
+                .setModel(r.model())
+                .setCandidate(r.candidate())
+                .setTask(r.task())
+                .setTenant(r.tenant())
                 .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-                .setBadness(WindowAccumulator.badness(r))
-                .setFirstDivergentToken(r.getFirstDivergentToken())
-                .setMeanKl(r.getPositions() == 0 ? 0 : r.getKlSum() / r.getPositions())
-                .setCandidateJson(r.getCandidateJson())
+                .setBadness(r.badness())
+                .setFirstDivergentToken(r.metrics().divergence().firstDivergentToken())
+                .setMeanKl(r.metrics().distribution().meanKl())
+                .setCandidateJson(JsonFailure.valueOf(
+                        r.metrics().candidateJson().failure().name()))
                 .setRedacted(redact)
                 .setReferenceText(redact ? redactor.redact(ref) : redactor.cut(ref))
                 .setCandidateText(redact ? redactor.redact(cand) : redactor.cut(cand))

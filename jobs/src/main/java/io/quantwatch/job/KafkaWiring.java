@@ -3,6 +3,7 @@ package io.quantwatch.job;
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.RawPromptRecordDeserializer;
+import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DivergentSample;
@@ -15,6 +16,7 @@ import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -74,6 +76,9 @@ public final class KafkaWiring {
                 .uid("dead-letters-sink");
         if (c.topics().shadowRecords() != null && !c.topics().shadowRecords().isBlank()) {
             out.shadowRecords()
+                    .map(ShadowRecordMapping::toAvro, TypeInformation.of(ShadowRecord.class))
+                    .name("shadow results as Avro")
+                    .uid("shadow-records-avro")
                     .sinkTo(sink(
                             c,
                             c.topics().shadowRecords(),

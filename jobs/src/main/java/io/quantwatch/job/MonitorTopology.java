@@ -4,16 +4,15 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.job.config.MonitorConfig;
-import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.ShadowRecord;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,17 +32,17 @@ import org.apache.flink.util.OutputTag;
  * decode → sample → shadow → windows → metrics, alerts and samples.
  */
 public final class MonitorTopology {
-    static final OutputTag<ShadowRecord> LATE = new OutputTag<>("late-shadow-records") {};
+    static final OutputTag<ShadowResult> LATE = new OutputTag<>("late-shadow-records") {};
     static final OutputTag<KeyedWindow> LATE_WINDOWS = new OutputTag<>("late-per-key-windows") {};
 
     /** Every stream the job publishes. */
     public record Outputs(
             DataStream<DeadLetter> deadLetters,
-            DataStream<ShadowRecord> shadowRecords,
+            DataStream<ShadowResult> shadowRecords,
             DataStream<DriftMetrics> metrics,
             DataStream<DriftAlert> alerts,
             DataStream<DivergentSample> samples,
-            DataStream<ShadowRecord> late,
+            DataStream<ShadowResult> late,
             DataStream<KeyedWindow> lateWindows) {}
 
     /** The windowed half: what the benchmark replays recorded shadow records through. */
@@ -51,7 +50,7 @@ public final class MonitorTopology {
             DataStream<DriftMetrics> metrics,
             DataStream<DriftAlert> alerts,
             DataStream<DivergentSample> samples,
-            DataStream<ShadowRecord> late,
+            DataStream<ShadowResult> late,
             DataStream<KeyedWindow> lateWindows) {}
 
     /** Window settings the windowed half needs. */
@@ -116,15 +115,15 @@ public final class MonitorTopology {
                         ms))
                 .name("sample per tenant")
                 .uid("sample");
-        SingleOutputStreamOperator<ShadowRecord> shadowed = sampled.rebalance()
+        SingleOutputStreamOperator<ShadowResult> shadowed = sampled.rebalance()
                 .transform(
                         "shadow: reference + " + c.candidates().size() + " candidates",
-                        TypeInformation.of(ShadowRecord.class),
+                        TypeInformation.of(ShadowResult.class),
                         new ShadowStage(ShadowStage.Settings.of(c), pipelines))
                 .setParallelism(c.engine().parallelism())
                 .uid("shadow");
         // Shed tallies feed the windows' offered counts; only real outcomes are published.
-        DataStream<ShadowRecord> published = shadowed.filter(r -> r.getOutcome() != ComparisonOutcome.SHED)
+        DataStream<ShadowResult> published = shadowed.filter(r -> r.outcome() != ShadowResult.Outcome.SHED)
                 .setParallelism(c.engine().parallelism())
                 .name("published shadow records")
                 .uid("published-shadow-records");
@@ -137,11 +136,11 @@ public final class MonitorTopology {
         return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late(), w.lateWindows());
     }
 
-    public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowRecord> records) {
+    public static WindowOutputs windows(WindowSpec spec, DataStream<ShadowResult> records) {
         TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
         TypeInformation<KeyedWindow> windowType = TypeInformation.of(KeyedWindow.class);
         SingleOutputStreamOperator<KeyedWindow> perKey = records.keyBy(
-                        r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType)
+                        r -> new WindowKey(r.model(), r.candidate(), r.task(), r.tenant()), keyType)
                 .window(assigner(spec))
                 .sideOutputLateData(LATE)
                 .aggregate(

@@ -7,17 +7,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
-import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.connectors.shadow.ShadowRunner;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.sampling.AdmissionBudget;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.detectors.sampling.PeriodSample;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.PromptEvent;
-import io.quantwatch.schemas.ShadowRecord;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,8 +56,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * the oldest prompt still queued or running, so no result is late and neither event time nor checkpoint
  * barriers ever queue behind more than {@code max-delay} of work: the input is never back-pressured.
  */
-public final class ShadowStage extends AbstractStreamOperator<ShadowRecord>
-        implements OneInputStreamOperator<SourcedPrompt, ShadowRecord> {
+public final class ShadowStage extends AbstractStreamOperator<ShadowResult>
+        implements OneInputStreamOperator<SourcedPrompt, ShadowResult> {
     private static final long serialVersionUID = 1L;
     /** Held prompts per open period, whatever the budget says: bounds memory before the first measurement. */
     static final int MAX_HELD_PER_PERIOD = 10_000;
@@ -275,7 +274,10 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord>
     private void shed(SourcedPrompt prompt) {
         meters.overCapacity.increment();
         for (String c : candidates) {
-            output.collect(new StreamRecord<>(ShadowRecordMapping.shed(prompt.event(), c), eventTime(prompt)));
+            output.collect(new StreamRecord<>(
+                    ShadowResult.withoutComparison(
+                            prompt.identity(), c, ShadowResult.Outcome.SHED, "shed: the shadow stage was at capacity"),
+                    eventTime(prompt)));
         }
     }
 
@@ -344,7 +346,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowRecord>
                                     + f.stage().label() + ": " + f.errorType() + ": " + f.message(),
                             f.stage().errorClass());
                 }
-                output.collect(new StreamRecord<>(ShadowRecordMapping.toAvro(prompt.event(), o), ts));
+                output.collect(new StreamRecord<>(o.result(prompt.identity()), ts));
             }
         }
         advanceWatermark();

@@ -1,6 +1,8 @@
 package io.quantwatch.job;
 
 import io.quantwatch.connectors.kafka.RawPromptRecord;
+import io.quantwatch.connectors.kafka.ShadowRecordMapping;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.schemas.PromptEvent;
 
 /**
@@ -12,5 +14,10 @@ public record SourcedPrompt(PromptEvent event, RawPromptRecord source) {
 
     public long eventTimeMillis() {
         return event.getEventTime().toEpochMilli();
+    }
+
+    /** Which prompt a shadow result belongs to. */
+    public ShadowResult.PromptIdentity identity() {
+        return ShadowRecordMapping.identity(event);
     }
 }

@@ -4,11 +4,8 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import io.quantwatch.connectors.kafka.ShadowRecordMapping;
-import io.quantwatch.detectors.review.DivergenceRank;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.window.DriftWindow;
-import io.quantwatch.schemas.JsonFailure;
-import io.quantwatch.schemas.ShadowRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,32 +29,32 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
     private static final long serialVersionUID = 1L;
 
     private DriftWindow drift = new DriftWindow();
-    private ArrayList<ShadowRecord> worst = new ArrayList<>();
+    private ArrayList<ShadowResult> worst = new ArrayList<>();
     private int keepWorst;
 
     public WindowAccumulator(int keepWorst) {
         this.keepWorst = keepWorst;
     }
 
-    public WindowAccumulator add(ShadowRecord r) {
-        switch (r.getOutcome()) {
+    public WindowAccumulator add(ShadowResult r) {
+        switch (r.outcome()) {
             case COMPARED -> {
-                drift.add(ShadowRecordMapping.toMetrics(r));
+                drift.add(r.metrics());
                 if (keepWorst > 0) {
-                    offer(r, badness(r));
+                    offer(r, r.badness());
                 }
             }
             case SHED -> drift.addShed();
             case TIMEOUT -> drift.addNotCompared(true, false);
             case ERROR -> drift.addNotCompared(false, true);
-            default -> drift.addNotCompared(false, false); // SKIPPED, or a symbol newer than this release
+            case SKIPPED -> drift.addNotCompared(false, false);
         }
         return this;
     }
 
     public WindowAccumulator merge(WindowAccumulator other) {
         drift.merge(other.drift);
-        other.worst.forEach(r -> offer(r, badness(r)));
+        other.worst.forEach(r -> offer(r, r.badness()));
         return this;
     }
 
@@ -66,17 +63,19 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
     }
 
     /** The worst records, worst first. */
-    public List<ShadowRecord> worst() {
+    public List<ShadowResult> worst() {
         return List.copyOf(worst);
     }
 
-    private void offer(ShadowRecord r, double badness) {
+    private void offer(ShadowResult r, double badness) {
         // Most records are identical (badness 0) or no worse than the kept ones: skip them without sorting.
-        if (badness <= 0 || (worst.size() == keepWorst && badness <= badness(worst.get(worst.size() - 1)))) {
+        if (badness <= 0
+                || (worst.size() == keepWorst
+                        && badness <= worst.get(worst.size() - 1).badness())) {
             return;
         }
         worst.add(r);
-        worst.sort(Comparator.comparingDouble(WindowAccumulator::badness).reversed());
+        worst.sort(Comparator.comparingDouble(ShadowResult::badness).reversed());
         if (worst.size() > keepWorst) {
             worst.remove(worst.size() - 1);
         }
@@ -110,19 +109,5 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("cannot restore a window accumulator", e);
         }
-    }
-
-    /** {@link DivergenceRank} of a record: broken JSON first, then early divergence and KL. */
-    public static double badness(ShadowRecord r) {
-        boolean broken = r.getJsonExpected()
-                && r.getReferenceJson() == JsonFailure.NONE
-                && r.getCandidateJson() != JsonFailure.NONE;
-        boolean identical = r.getFirstDivergentToken() == r.getReferenceTokens()
-                && r.getReferenceTokens() == r.getCandidateTokens();
-        double fdtRatio =
-                r.getReferenceTokens() == 0 ? 1.0 : (double) r.getFirstDivergentToken() / r.getReferenceTokens();
-        double meanKl = r.getPositions() == 0 ? 0.0 : r.getKlSum() / r.getPositions();
-        boolean changed = ShadowRecordMapping.treeDrift(r.getJsonTree()).saysSomethingElse();
-        return DivergenceRank.badness(broken, changed, identical, fdtRatio, meanKl);
     }
 }

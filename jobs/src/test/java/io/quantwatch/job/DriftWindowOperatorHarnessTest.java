@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
-import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.TeacherForcedScores;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.PromptEvent;
-import io.quantwatch.schemas.ShadowRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,18 +36,11 @@ import org.junit.jupiter.api.Test;
 class DriftWindowOperatorHarnessTest {
     private static final ShadowComparison COMPARISON = new ShadowComparison();
 
-    private static ShadowRecord record(String id, String tenant, long eventTime, boolean diverge) {
+    private static ShadowResult record(String id, String tenant, long eventTime, boolean diverge) {
         int[] ref = {5, 6, 7, 8};
         int[] cand = diverge ? new int[] {5, 9, 9} : ref;
         String candText = diverge ? "write to jane@example.com" : "same";
-        PromptEvent p = PromptEvent.newBuilder()
-                .setRequestId(id)
-                .setTenant(tenant)
-                .setModel("m")
-                .setTask("chat")
-                .setPrompt("p")
-                .setEventTime(Instant.ofEpochMilli(eventTime))
-                .build();
+        var p = new ShadowResult.PromptIdentity(id, tenant, "m", "chat", eventTime);
         var refOut = new DecodeOutput(ref, "same", FinishReason.EOS, List.of());
         var candOut = new DecodeOutput(cand, candText, FinishReason.EOS, List.of());
         double kl = diverge ? 0.5 : 0.0;
@@ -61,24 +52,24 @@ class DriftWindowOperatorHarnessTest {
                 new double[] {-1, -1 - kl, -1, -1},
                 new int[][] {{5}, {6}, {7}, {8}});
         var m = COMPARISON.compare(RequestContext.none(), refOut, candOut, forced);
-        return ShadowRecordMapping.toAvro(p, "int4", m, FinishReason.EOS, FinishReason.EOS, "same", candText);
+        return ShadowResult.compared(p, "int4", m, FinishReason.EOS, FinishReason.EOS, "same", candText);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, ShadowRecord, KeyedWindow> harness()
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, ShadowResult, KeyedWindow> harness()
             throws Exception {
         ExecutionConfig config = new ExecutionConfig();
         TypeInformation<WindowKey> keyType = TypeInformation.of(WindowKey.class);
-        var builder = new WindowOperatorBuilder<ShadowRecord, WindowKey, TimeWindow>(
+        var builder = new WindowOperatorBuilder<ShadowResult, WindowKey, TimeWindow>(
                 TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
                 EventTimeTrigger.create(),
                 config,
-                TypeInformation.of(ShadowRecord.class),
-                r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()),
+                TypeInformation.of(ShadowResult.class),
+                r -> new WindowKey(r.model(), r.candidate(), r.task(), r.tenant()),
                 keyType);
-        OneInputStreamOperator<ShadowRecord, KeyedWindow> op = builder.aggregate(
+        OneInputStreamOperator<ShadowResult, KeyedWindow> op = builder.aggregate(
                 new DriftAggregate(1), new CloseWindow(), TypeInformation.of(WindowAccumulator.class));
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                op, r -> new WindowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()), keyType, 1, 1, 0);
+                op, r -> new WindowKey(r.model(), r.candidate(), r.task(), r.tenant()), keyType, 1, 1, 0);
     }
 
     @Test

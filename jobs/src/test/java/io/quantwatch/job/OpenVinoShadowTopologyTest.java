@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.openvino.StubOpenVino;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
-import io.quantwatch.schemas.ShadowRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,16 +87,17 @@ class OpenVinoShadowTopologyTest {
         DataStream<RawPromptRecord> source = env.fromData(raw);
         MonitorTopology.Outputs out = MonitorTopology.build(c, source);
         var records = out.shadowRecords().executeAndCollect("shadow records", 1000);
-        List<ShadowRecord> shadowed = new ArrayList<>(records);
+        List<ShadowResult> shadowed = new ArrayList<>(records);
         assertThat(shadowed).hasSize(24);
-        assertThat(shadowed.stream().filter(r -> r.getCandidate().equals("npu-same")))
+        assertThat(shadowed.stream().filter(r -> r.candidate().equals("npu-same")))
                 .allSatisfy(r -> {
-                    assertThat(r.getKlSum()).isLessThan(1e-9);
-                    assertThat(r.getFirstDivergentToken()).isEqualTo(r.getReferenceTokens());
+                    assertThat(r.metrics().distribution().klSum()).isLessThan(1e-9);
+                    assertThat(r.metrics().divergence().firstDivergentToken())
+                            .isEqualTo(r.metrics().divergence().referenceLength());
                 });
         assertThat(shadowed.stream()
-                        .filter(r -> r.getCandidate().equals("npu-int4"))
-                        .mapToDouble(ShadowRecord::getKlSum)
+                        .filter(r -> r.candidate().equals("npu-int4"))
+                        .mapToDouble(r -> r.metrics().distribution().klSum())
                         .sum())
                 .isGreaterThan(0.1);
 

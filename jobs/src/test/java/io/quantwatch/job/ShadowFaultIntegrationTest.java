@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.embedded.CounterTotals;
 import io.quantwatch.embedded.LocalFlinkEnvironment;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
-import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.ShadowRecord;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,18 +113,18 @@ class ShadowFaultIntegrationTest {
         return after.get(key) - before.get(key);
     }
 
-    private static Map<Long, ShadowRecord> recordsOf(String candidate) {
-        return CollectingSink.<ShadowRecord>values("fault-records").stream()
-                .filter(r -> r.getCandidate().equals(candidate))
-                .collect(Collectors.toMap(r -> Long.parseLong(r.getRequestId().substring(4)), r -> r));
+    private static Map<Long, ShadowResult> recordsOf(String candidate) {
+        return CollectingSink.<ShadowResult>values("fault-records").stream()
+                .filter(r -> r.candidate().equals(candidate))
+                .collect(Collectors.toMap(r -> Long.parseLong(r.requestId().substring(4)), r -> r));
     }
 
     @Test
     void everyPromptGetsAnOutcomeForEveryCandidateAndTheHealthyOneIsUnaffected() {
-        assertThat(CollectingSink.<ShadowRecord>values("fault-records")).hasSize(PROMPTS * 4);
+        assertThat(CollectingSink.<ShadowResult>values("fault-records")).hasSize(PROMPTS * 4);
         assertThat(recordsOf("healthy"))
                 .hasSize(PROMPTS)
-                .allSatisfy((i, r) -> assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.COMPARED));
+                .allSatisfy((i, r) -> assertThat(r.outcome()).isEqualTo(ShadowResult.Outcome.COMPARED));
         assertThat(delta("healthy/errors")).isZero();
         assertThat(delta("healthy/timeouts")).isZero();
     }
@@ -134,11 +133,11 @@ class ShadowFaultIntegrationTest {
     void aThrowingPipelineCostsEvery7thComparisonAsCountedDeadLetteredErrors() {
         assertThat(recordsOf("flaky")).hasSize(PROMPTS).allSatisfy((i, r) -> {
             if (i % 7 == 0) {
-                assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.ERROR);
-                assertThat(r.getOutcomeDetail())
+                assertThat(r.outcome()).isEqualTo(ShadowResult.Outcome.ERROR);
+                assertThat(r.detail())
                         .contains("candidate: java.lang.IllegalStateException: scripted pipeline failure");
             } else {
-                assertThat(r.getOutcome()).isEqualTo(ComparisonOutcome.COMPARED);
+                assertThat(r.outcome()).isEqualTo(ShadowResult.Outcome.COMPARED);
             }
         });
         assertThat(delta("flaky/candidate")).isEqualTo(10);
@@ -157,8 +156,8 @@ class ShadowFaultIntegrationTest {
     void aHungPipelineTimesOutWithoutBlockingTheStreamOrLeakingThreads() {
         assertThat(recordsOf("stuck"))
                 .hasSize(PROMPTS)
-                .allSatisfy((i, r) -> assertThat(r.getOutcome())
-                        .isEqualTo(i < HANG_AT ? ComparisonOutcome.COMPARED : ComparisonOutcome.TIMEOUT));
+                .allSatisfy((i, r) -> assertThat(r.outcome())
+                        .isEqualTo(i < HANG_AT ? ShadowResult.Outcome.COMPARED : ShadowResult.Outcome.TIMEOUT));
         assertThat(delta("stuck/timeouts")).isEqualTo(PROMPTS - HANG_AT);
         assertThat(stuckThreads).as("threads held by the hung pipeline").isEqualTo(1);
         List<DriftMetrics> stuckWindows = CollectingSink.<DriftMetrics>values("fault-metrics").stream()
@@ -174,9 +173,9 @@ class ShadowFaultIntegrationTest {
 
     @Test
     void aDetectorThatThrowsCostsOneComparisonAndADetectorErrorDeadLetter() {
-        assertThat(recordsOf("bomb").get((long) HANG_AT).getOutcomeDetail())
+        assertThat(recordsOf("bomb").get((long) HANG_AT).detail())
                 .startsWith("detectors: java.lang.NullPointerException");
-        assertThat(recordsOf("bomb").values().stream().filter(r -> r.getOutcome() == ComparisonOutcome.COMPARED))
+        assertThat(recordsOf("bomb").values().stream().filter(r -> r.outcome() == ShadowResult.Outcome.COMPARED))
                 .hasSize(PROMPTS - 1);
         assertThat(delta("bomb/detectors")).isEqualTo(1);
         assertThat(CollectingSink.<DeadLetter>values("fault-dead-letters").stream()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.embedded.CheckpointStats;
 import io.quantwatch.embedded.CheckpointWatch;
@@ -13,7 +14,6 @@ import io.quantwatch.embedded.LocalFlinkEnvironment;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.ShadowRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -138,7 +138,7 @@ class ShadowOverloadIntegrationTest {
                         + delta("rejected"))
                 .isEqualTo(delta("valid"));
         assertThat(delta("admitted")).isEqualTo(delta("shadowed") + delta("rejected"));
-        List<ShadowRecord> published = CollectingSink.values("overload-records");
+        List<ShadowResult> published = CollectingSink.values("overload-records");
         assertThat(published).hasSize((int) delta("shadowed") * 2);
         List<DriftMetrics> perKey = CollectingSink.<DriftMetrics>values("overload-metrics").stream()
                 .filter(w -> !w.getTask().equals(RollupWindow.ALL))

@@ -8,13 +8,12 @@ import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
 import io.quantwatch.embedded.CounterTotals;
-import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.PromptEvent;
-import io.quantwatch.schemas.ShadowRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,9 +62,9 @@ class ShadowStageHarnessTest {
         };
     }
 
-    private static OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> harness(
+    private static OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowResult> harness(
             ShadowStage stage, OperatorSubtaskState state) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord>(stage);
+        var h = new OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowResult>(stage);
         if (state != null) {
             h.initializeState(state);
         }
@@ -102,7 +101,7 @@ class ShadowStageHarnessTest {
     }
 
     /** Runs the mailbox until the stage has nothing admitted (results come back as mails). */
-    private static void drain(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ShadowStage stage)
+    private static void drain(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowResult> h, ShadowStage stage)
             throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (stage.pending() > 0 && System.nanoTime() < end) {
@@ -116,14 +115,14 @@ class ShadowStageHarnessTest {
         assertThat(stage.pending()).isZero();
     }
 
-    private static List<ShadowRecord> records(
-            OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h, ComparisonOutcome outcome) {
+    private static List<ShadowResult> records(
+            OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowResult> h, ShadowResult.Outcome outcome) {
         return h.extractOutputValues().stream()
-                .filter(r -> r.getOutcome() == outcome)
+                .filter(r -> r.outcome() == outcome)
                 .toList();
     }
 
-    private static List<Long> watermarks(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowRecord> h) {
+    private static List<Long> watermarks(OneInputStreamOperatorTestHarness<SourcedPrompt, ShadowResult> h) {
         return h.getOutput().stream()
                 .filter(o -> o instanceof Watermark)
                 .map(o -> ((Watermark) o).getTimestamp())
@@ -155,7 +154,7 @@ class ShadowStageHarnessTest {
         // At most 100 are held per period (4 × what fits, at least 100): the 20 largest hashes are shed on arrival,
         // as one tally per candidate.
         assertThat(stage.held()).isEqualTo(100);
-        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(40);
+        assertThat(records(h, ShadowResult.Outcome.SHED)).hasSize(40);
 
         h.processWatermark(9_999);
         // The watermark stops just below the oldest admitted prompt until its result is out.
@@ -173,11 +172,11 @@ class ShadowStageHarnessTest {
         assertThat(watermarks(h)).allSatisfy(w -> assertThat(w).isLessThan(oldestAdmitted));
         drain(h, stage);
 
-        List<ShadowRecord> compared = records(h, ComparisonOutcome.COMPARED);
+        List<ShadowResult> compared = records(h, ShadowResult.Outcome.COMPARED);
         assertThat(compared).hasSize(20);
-        assertThat(compared.stream().map(ShadowRecord::getRequestId).collect(Collectors.toSet()))
+        assertThat(compared.stream().map(ShadowResult::requestId).collect(Collectors.toSet()))
                 .isEqualTo(expected);
-        assertThat(records(h, ComparisonOutcome.SHED)).hasSize(220); // 110 prompts shed in all, × 2 candidates
+        assertThat(records(h, ShadowResult.Outcome.SHED)).hasSize(220); // 110 prompts shed in all, × 2 candidates
         assertThat(count("over_capacity") - shedBefore).isEqualTo(110);
         assertThat(watermarks(h)).last().isEqualTo(9_999L);
 
@@ -213,9 +212,9 @@ class ShadowStageHarnessTest {
         assertThat(restored.held()).isEqualTo(3);
         h2.processWatermark(19_999);
         drain(h2, restored);
-        assertThat(records(h2, ComparisonOutcome.COMPARED))
+        assertThat(records(h2, ShadowResult.Outcome.COMPARED))
                 .hasSize(16)
-                .extracting(ShadowRecord::getRequestId)
+                .extracting(ShadowResult::requestId)
                 .containsOnly("req-0", "req-1", "req-2", "req-3", "req-4", "req-5", "req-6", "req-7");
         assertThat(watermarks(h2)).last().isEqualTo(19_999L);
 
@@ -280,8 +279,8 @@ class ShadowStageHarnessTest {
     }
 
     /** The shadow stage's state before prompts carried their source: bare Avro events under the old names. */
-    private static final class LegacyShadowState extends AbstractStreamOperator<ShadowRecord>
-            implements OneInputStreamOperator<PromptEvent, ShadowRecord> {
+    private static final class LegacyShadowState extends AbstractStreamOperator<ShadowResult>
+            implements OneInputStreamOperator<PromptEvent, ShadowResult> {
         private transient ListState<PromptEvent> held;
 
         @Override
@@ -302,7 +301,7 @@ class ShadowStageHarnessTest {
     @Test
     void aSavepointFromBeforePromptsCarriedTheirSourceIsRestoredAndShadowed() throws Exception {
         OperatorSubtaskState legacy;
-        try (var old = new OneInputStreamOperatorTestHarness<PromptEvent, ShadowRecord>(new LegacyShadowState())) {
+        try (var old = new OneInputStreamOperatorTestHarness<PromptEvent, ShadowResult>(new LegacyShadowState())) {
             old.open();
             for (int i = 0; i < 3; i++) {
                 old.processElement(new StreamRecord<>(event(i, 1_000 + i, "question " + i), 1_000 + i));
@@ -314,8 +313,8 @@ class ShadowStageHarnessTest {
         assertThat(stage.held()).isEqualTo(3);
         h.processWatermark(9_999);
         drain(h, stage);
-        assertThat(records(h, ComparisonOutcome.COMPARED))
-                .extracting(ShadowRecord::getRequestId)
+        assertThat(records(h, ShadowResult.Outcome.COMPARED))
+                .extracting(ShadowResult::requestId)
                 .containsOnly("req-0", "req-1", "req-2")
                 .hasSize(6);
         OperatorSubtaskState after = h.snapshot(2, 2);

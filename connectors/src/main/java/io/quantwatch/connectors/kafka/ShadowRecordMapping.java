@@ -1,6 +1,5 @@
 package io.quantwatch.connectors.kafka;
 
-import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.detectors.DistributionDrift;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.InstructionSlips;
@@ -10,6 +9,7 @@ import io.quantwatch.detectors.LengthDrift;
 import io.quantwatch.detectors.RareTokenLoss;
 import io.quantwatch.detectors.RepetitionDrift;
 import io.quantwatch.detectors.ShadowMetrics;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.TokenDivergence;
 import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.Finish;
@@ -17,6 +17,7 @@ import io.quantwatch.schemas.JsonFailure;
 import io.quantwatch.schemas.JsonTreeChange;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
+import java.time.Instant;
 
 /**
  * Converts between the domain's {@link ShadowMetrics} and the Avro {@link ShadowRecord} of the
@@ -26,27 +27,35 @@ import io.quantwatch.schemas.ShadowRecord;
 public final class ShadowRecordMapping {
     private ShadowRecordMapping() {}
 
-    public static ShadowRecord toAvro(
-            PromptEvent prompt,
-            String candidate,
-            ShadowMetrics m,
-            FinishReason referenceFinish,
-            FinishReason candidateFinish,
-            String referenceText,
-            String candidateText) {
+    /** Which prompt a shadow result belongs to, from the decoded prompt. */
+    public static ShadowResult.PromptIdentity identity(PromptEvent e) {
+        return new ShadowResult.PromptIdentity(
+                e.getRequestId(),
+                e.getTenant(),
+                e.getModel(),
+                e.getTask(),
+                e.getEventTime().toEpochMilli());
+    }
+
+    /** A result as its record on the shadow-records topic. */
+    public static ShadowRecord toAvro(ShadowResult r) {
+        if (r.outcome() != ShadowResult.Outcome.COMPARED) {
+            return withoutComparison(r);
+        }
+        ShadowMetrics m = r.metrics();
         TokenDivergence d = m.divergence();
         DistributionDrift dist = m.distribution();
         return ShadowRecord.newBuilder()
-                .setRequestId(prompt.getRequestId())
-                .setTenant(prompt.getTenant())
-                .setModel(prompt.getModel())
-                .setTask(prompt.getTask())
-                .setCandidate(candidate)
-                .setEventTime(prompt.getEventTime())
+                .setRequestId(r.requestId())
+                .setTenant(r.tenant())
+                .setModel(r.model())
+                .setTask(r.task())
+                .setCandidate(r.candidate())
+                .setEventTime(Instant.ofEpochMilli(r.eventTimeMillis()))
                 .setReferenceTokens(d.referenceLength())
                 .setCandidateTokens(d.candidateLength())
-                .setReferenceFinish(Finish.valueOf(referenceFinish.name()))
-                .setCandidateFinish(Finish.valueOf(candidateFinish.name()))
+                .setReferenceFinish(Finish.valueOf(r.referenceFinish().name()))
+                .setCandidateFinish(Finish.valueOf(r.candidateFinish().name()))
                 .setFirstDivergentToken(d.firstDivergentToken())
                 .setDivergentTokens(d.divergentTokens())
                 .setEditDistance(d.editDistance())
@@ -72,55 +81,22 @@ public final class ShadowRecordMapping {
                 .setSentenceConstraint(m.slips().sentenceConstraint())
                 .setSentenceCountBroken(m.slips().sentenceCountBroken())
                 .setRareMissing(m.rareTokens().missingFromTop10())
-                .setReferenceText(referenceText)
-                .setCandidateText(candidateText)
+                .setReferenceText(r.referenceText())
+                .setCandidateText(r.candidateText())
                 .setOutcome(ComparisonOutcome.COMPARED)
                 .setJsonTree(tree(m.tree()))
                 .build();
     }
 
-    /** One candidate's outcome for a shadowed prompt as its record: the comparison, or why there is none. */
-    public static ShadowRecord toAvro(PromptEvent prompt, ShadowOutcome.CandidateOutcome outcome) {
-        if (outcome instanceof ShadowOutcome.Compared c) {
-            return toAvro(
-                    prompt,
-                    c.candidate(),
-                    c.metrics(),
-                    c.referenceFinish(),
-                    c.candidateFinish(),
-                    c.referenceText(),
-                    c.candidateText());
-        }
-        if (outcome instanceof ShadowOutcome.Skipped k) {
-            return withoutComparison(prompt, k.candidate(), ComparisonOutcome.SKIPPED, k.reason());
-        }
-        if (outcome instanceof ShadowOutcome.TimedOut t) {
-            return withoutComparison(
-                    prompt, t.candidate(), ComparisonOutcome.TIMEOUT, t.stage().label() + ": " + t.reason());
-        }
-        ShadowOutcome.Failed f = (ShadowOutcome.Failed) outcome;
-        return withoutComparison(
-                prompt,
-                f.candidate(),
-                ComparisonOutcome.ERROR,
-                f.stage().label() + ": " + f.errorType() + ": " + f.message());
-    }
-
-    /** The window tally of a prompt shed for capacity: counts as offered for {@code candidate}; never published. */
-    public static ShadowRecord shed(PromptEvent prompt, String candidate) {
-        return withoutComparison(prompt, candidate, ComparisonOutcome.SHED, "shed: the shadow stage was at capacity");
-    }
-
-    /** A record whose figures are all zero; {@code detail} says why. */
-    private static ShadowRecord withoutComparison(
-            PromptEvent prompt, String candidate, ComparisonOutcome outcome, String detail) {
+    /** A record whose figures are all zero; its detail says why. */
+    private static ShadowRecord withoutComparison(ShadowResult r) {
         return ShadowRecord.newBuilder()
-                .setRequestId(prompt.getRequestId())
-                .setTenant(prompt.getTenant())
-                .setModel(prompt.getModel())
-                .setTask(prompt.getTask())
-                .setCandidate(candidate)
-                .setEventTime(prompt.getEventTime())
+                .setRequestId(r.requestId())
+                .setTenant(r.tenant())
+                .setModel(r.model())
+                .setTask(r.task())
+                .setCandidate(r.candidate())
+                .setEventTime(Instant.ofEpochMilli(r.eventTimeMillis()))
                 .setReferenceTokens(0)
                 .setCandidateTokens(0)
                 .setReferenceFinish(Finish.EOS)
@@ -148,9 +124,43 @@ public final class ShadowRecordMapping {
                 .setSentenceConstraint(false)
                 .setSentenceCountBroken(false)
                 .setRareMissing(0)
-                .setOutcome(outcome)
-                .setOutcomeDetail(detail)
+                .setOutcome(ComparisonOutcome.valueOf(r.outcome().name()))
+                .setOutcomeDetail(r.detail())
                 .build();
+    }
+
+    /**
+     * A record read back from the topic (replays, the benchmark) as a result. What the topic does not carry is
+     * restored as unknown: JSON failure details, the candidate's sentence count (-1).
+     */
+    public static ShadowResult toResult(ShadowRecord r) {
+        ShadowResult.PromptIdentity prompt = new ShadowResult.PromptIdentity(
+                r.getRequestId(),
+                r.getTenant(),
+                r.getModel(),
+                r.getTask(),
+                r.getEventTime().toEpochMilli());
+        ShadowResult.Outcome outcome = outcome(r.getOutcome());
+        if (outcome != ShadowResult.Outcome.COMPARED) {
+            return ShadowResult.withoutComparison(prompt, r.getCandidate(), outcome, r.getOutcomeDetail());
+        }
+        return ShadowResult.compared(
+                prompt,
+                r.getCandidate(),
+                toMetrics(r),
+                FinishReason.valueOf(r.getReferenceFinish().name()),
+                FinishReason.valueOf(r.getCandidateFinish().name()),
+                r.getReferenceText(),
+                r.getCandidateText());
+    }
+
+    /** A symbol newer than this release reads as SKIPPED: counted as offered and shadowed, never compared. */
+    private static ShadowResult.Outcome outcome(ComparisonOutcome o) {
+        try {
+            return ShadowResult.Outcome.valueOf(o.name());
+        } catch (IllegalArgumentException e) {
+            return ShadowResult.Outcome.SKIPPED;
+        }
     }
 
     /** The metrics a window needs, restored from a record (JSON failure details are not carried). */

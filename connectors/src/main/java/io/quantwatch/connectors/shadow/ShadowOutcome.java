@@ -2,6 +2,7 @@ package io.quantwatch.connectors.shadow;
 
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.ShadowMetrics;
+import io.quantwatch.detectors.ShadowResult;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,6 +34,9 @@ public sealed interface ShadowOutcome {
     /** One candidate's part of a shadowed prompt. */
     sealed interface CandidateOutcome {
         String candidate();
+
+        /** This outcome as the result the windows and the shadow-records topic take. */
+        ShadowResult result(ShadowResult.PromptIdentity prompt);
     }
 
     /** The candidate compared with the reference, with both texts for divergent-sample review. */
@@ -43,16 +47,39 @@ public sealed interface ShadowOutcome {
             FinishReason candidateFinish,
             String referenceText,
             String candidateText)
-            implements CandidateOutcome {}
+            implements CandidateOutcome {
+        @Override
+        public ShadowResult result(ShadowResult.PromptIdentity prompt) {
+            return ShadowResult.compared(
+                    prompt, candidate, metrics, referenceFinish, candidateFinish, referenceText, candidateText);
+        }
+    }
 
     /** The candidate cannot take this prompt (e.g. longer than its NPU's static prompt length): counted, not fatal. */
-    record Skipped(String candidate, String reason) implements CandidateOutcome {}
+    record Skipped(String candidate, String reason) implements CandidateOutcome {
+        @Override
+        public ShadowResult result(ShadowResult.PromptIdentity prompt) {
+            return ShadowResult.withoutComparison(prompt, candidate, ShadowResult.Outcome.SKIPPED, reason);
+        }
+    }
 
     /** The candidate (or the reference it needs) missed {@code shadow.timeout} at {@code stage}. */
-    record TimedOut(String candidate, Stage stage, String reason) implements CandidateOutcome {}
+    record TimedOut(String candidate, Stage stage, String reason) implements CandidateOutcome {
+        @Override
+        public ShadowResult result(ShadowResult.PromptIdentity prompt) {
+            return ShadowResult.withoutComparison(
+                    prompt, candidate, ShadowResult.Outcome.TIMEOUT, stage.label() + ": " + reason);
+        }
+    }
 
     /** The candidate's pipeline or the detectors threw; {@code errorType} is the exception class. */
-    record Failed(String candidate, Stage stage, String errorType, String message) implements CandidateOutcome {}
+    record Failed(String candidate, Stage stage, String errorType, String message) implements CandidateOutcome {
+        @Override
+        public ShadowResult result(ShadowResult.PromptIdentity prompt) {
+            return ShadowResult.withoutComparison(
+                    prompt, candidate, ShadowResult.Outcome.ERROR, stage.label() + ": " + errorType + ": " + message);
+        }
+    }
 
     /** The prompt ran: one outcome per configured candidate, in configuration order. */
     record Shadowed(List<CandidateOutcome> outcomes) implements ShadowOutcome {}

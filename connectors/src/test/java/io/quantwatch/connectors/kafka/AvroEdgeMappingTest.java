@@ -3,9 +3,11 @@ package io.quantwatch.connectors.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.detectors.RandomShadowComparisons;
+import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.DriftWindow;
+import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
@@ -35,20 +37,35 @@ class AvroEdgeMappingTest {
         DriftWindow replayed = new DriftWindow();
         for (int i = 0; i < 500; i++) {
             var s = RandomShadowComparisons.next(r);
-            ShadowRecord rec = ShadowRecordMapping.toAvro(
-                    PROMPT,
+            ShadowResult result = ShadowResult.compared(
+                    ShadowRecordMapping.identity(PROMPT),
                     "int4",
                     s.metrics(),
                     s.reference().finish(),
                     s.candidate().finish(),
                     s.reference().text(),
                     s.candidate().text());
+            ShadowResult back = ShadowRecordMapping.toResult(ShadowRecordMapping.toAvro(result));
+            assertThat(back.requestId()).isEqualTo("r1");
+            assertThat(back.eventTimeMillis()).isEqualTo(PROMPT.getEventTime().toEpochMilli());
+            assertThat(back.referenceText()).isEqualTo(result.referenceText());
+            assertThat(back.badness()).isEqualTo(result.badness());
             direct.add(s.metrics());
-            replayed.add(ShadowRecordMapping.toMetrics(rec));
+            replayed.add(back.metrics());
         }
         assertThat(replayed.summary()).isEqualTo(direct.summary());
         assertThat(direct.summary().identical().hits()).isPositive();
         assertThat(direct.summary().jsonBroken().trials()).isPositive();
+    }
+
+    @Test
+    void resultsWithoutAComparisonKeepWhyThroughTheTopic() {
+        ShadowResult timedOut = ShadowResult.withoutComparison(
+                ShadowRecordMapping.identity(PROMPT), "nf4", ShadowResult.Outcome.TIMEOUT, "candidate: 20 s");
+        ShadowRecord rec = ShadowRecordMapping.toAvro(timedOut);
+        assertThat(rec.getOutcome()).isEqualTo(ComparisonOutcome.TIMEOUT);
+        assertThat(rec.getOutcomeDetail()).isEqualTo("candidate: 20 s");
+        assertThat(ShadowRecordMapping.toResult(rec)).isEqualTo(timedOut);
     }
 
     @Test
@@ -75,14 +92,14 @@ class AvroEdgeMappingTest {
     void singleObjectEncodingRoundTripsThroughTheFlinkSerdes() throws Exception {
         Random r = new Random(3);
         var s = RandomShadowComparisons.next(r);
-        ShadowRecord rec = ShadowRecordMapping.toAvro(
-                PROMPT,
+        ShadowRecord rec = ShadowRecordMapping.toAvro(ShadowResult.compared(
+                ShadowRecordMapping.identity(PROMPT),
                 "nf4",
                 s.metrics(),
                 s.reference().finish(),
                 s.candidate().finish(),
                 "ref",
-                "cand");
+                "cand"));
         byte[] bytes = new AvroSingleObjectSerializer<>(ShadowRecord.class).serialize(rec);
         assertThat(bytes[0] & 0xFF).isEqualTo(0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
