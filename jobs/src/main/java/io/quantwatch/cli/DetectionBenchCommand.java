@@ -307,7 +307,8 @@ public final class DetectionBenchCommand implements Callable<Integer> {
                 if (!line.isBlank()) {
                     ShadowRecord r =
                             reader.read(null, DecoderFactory.get().jsonDecoder(ShadowRecord.getClassSchema(), line));
-                    out.add(new Measured(r.getTask(), ShadowRecordMapping.toMetrics(r)));
+                    out.add(new Measured(
+                            r.getTask(), ShadowRecordMapping.toResult(r).metrics()));
                 }
             }
         }

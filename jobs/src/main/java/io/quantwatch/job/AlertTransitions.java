@@ -1,20 +1,15 @@
 package io.quantwatch.job;
 
-import io.quantwatch.connectors.kafka.DriftMetricsMapping;
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.detectors.alert.AlertEvent;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.AlertTransition;
 import io.quantwatch.detectors.alert.LearnedBaseline;
 import io.quantwatch.detectors.alert.RuleState;
-import io.quantwatch.detectors.window.DriftSummary;
-import io.quantwatch.schemas.AlertState;
-import io.quantwatch.schemas.DriftAlert;
-import io.quantwatch.schemas.DriftMetrics;
-import java.time.Instant;
+import io.quantwatch.detectors.window.WindowKey;
+import io.quantwatch.detectors.window.WindowReport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -33,9 +28,10 @@ import org.apache.flink.util.Collector;
  * stops producing windows (traffic gone, candidate removed) resolves after {@code staleAfterMillis}
  * of event time with {@code samples = 0} and NaN values, as Prometheus resolves an alert whose
  * series disappears (its learned baselines stay). State holds the rules currently firing, that one timer, non-zero
- * CUSUM scores and four numbers per rule on a learned baseline, so a healthy key keeps little state.
+ * CUSUM scores and four numbers per rule on a learned baseline, so a healthy key keeps little state. (State
+ * {@code last-window} of earlier builds is no longer read: the key is the timer's own.)
  */
-public final class AlertTransitions extends KeyedProcessFunction<WindowKey, DriftMetrics, DriftAlert> {
+public final class AlertTransitions extends KeyedProcessFunction<WindowKey, WindowReport, AlertEvent> {
     private static final long serialVersionUID = 1L;
 
     private final ArrayList<AlertRule> rules;
@@ -49,7 +45,6 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     private transient MapState<String, double[]> baselines;
 
     private transient ValueState<Long> staleAt;
-    private transient ValueState<DriftMetrics> lastWindow;
 
     /** One Wilson test per window (tests of the per-window behaviour). */
     public AlertTransitions(List<AlertRule> rules, long staleAfterMillis) {
@@ -74,34 +69,19 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
                 .getMapState(new MapStateDescriptor<>(
                         "learned-baselines", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         staleAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stale-at", Long.class));
-        lastWindow = getRuntimeContext().getState(new ValueStateDescriptor<>("last-window", DriftMetrics.class));
     }
 
     @Override
-    public void processElement(DriftMetrics window, Context ctx, Collector<DriftAlert> out) throws Exception {
-        DriftSummary summary = DriftMetricsMapping.toSummary(window);
+    public void processElement(WindowReport window, Context ctx, Collector<AlertEvent> out) throws Exception {
         for (AlertRule rule : rules) {
             Double score = scores.get(rule.name());
             RuleState before = new RuleState(
                     firing.contains(rule.name()),
                     score == null ? 0 : score,
                     LearnedBaseline.fromArray(baselines.get(rule.name())));
-            RuleState.Next next = method.decide(rule, before, summary, cusumThreshold);
+            RuleState.Next next = method.decide(rule, before, window.summary(), cusumThreshold);
             store(rule.name(), before, next.state());
-            Optional<AlertTransition> t = next.transition();
-            if (t.isPresent()) {
-                AlertTransition transition = t.get();
-                out.collect(alert(
-                        rule,
-                        AlertState.valueOf(transition.state().name()),
-                        window,
-                        window.getWindowEnd().toEpochMilli(),
-                        transition.value(),
-                        transition.intervalLower(),
-                        transition.intervalUpper(),
-                        transition.samples(),
-                        transition.bound()));
-            }
+            next.transition().ifPresent(t -> out.collect(new AlertEvent(window.key(), window.end(), t)));
         }
         Long previous = staleAt.value();
         if (previous != null) {
@@ -109,12 +89,10 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
         }
         if (firing.isEmpty()) {
             staleAt.clear();
-            lastWindow.clear();
         } else {
-            long at = window.getWindowEnd().toEpochMilli() + staleAfterMillis;
+            long at = window.end() + staleAfterMillis;
             ctx.timerService().registerEventTimeTimer(at);
             staleAt.update(at);
-            lastWindow.update(window);
         }
     }
 
@@ -136,52 +114,17 @@ public final class AlertTransitions extends KeyedProcessFunction<WindowKey, Drif
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftAlert> out) throws Exception {
-        DriftMetrics last = lastWindow.value();
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
         for (AlertRule rule : rules) {
             if (firing.contains(rule.name())) {
-                out.collect(alert(
-                        rule,
-                        AlertState.RESOLVED,
-                        last,
-                        timestamp,
-                        Double.NaN,
-                        Double.NaN,
-                        Double.NaN,
-                        0,
-                        rule.baseline() == AlertRule.Baseline.FIXED ? rule.threshold() : Double.NaN));
+                double bound = rule.baseline() == AlertRule.Baseline.FIXED ? rule.threshold() : Double.NaN;
+                AlertTransition resolved = new AlertTransition(
+                        rule, AlertTransition.State.RESOLVED, Double.NaN, Double.NaN, Double.NaN, 0, bound);
+                out.collect(new AlertEvent(ctx.getCurrentKey(), timestamp, resolved));
             }
         }
         firing.clear();
         scores.clear();
         staleAt.clear();
-        lastWindow.clear();
-    }
-
-    private static DriftAlert alert(
-            AlertRule rule,
-            AlertState state,
-            DriftMetrics key,
-            long windowEnd,
-            double value,
-            double lower,
-            double upper,
-            long samples,
-            double bound) {
-        return DriftAlert.newBuilder()
-                .setRule(rule.name())
-                .setMetric(rule.metric().name())
-                .setState(state)
-                .setModel(key.getModel())
-                .setCandidate(key.getCandidate())
-                .setTask(key.getTask())
-                .setTenant(key.getTenant())
-                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-                .setValue(value)
-                .setLower(lower)
-                .setUpper(upper)
-                .setThreshold(bound)
-                .setSamples(samples)
-                .build();
     }
 }

@@ -1,6 +1,9 @@
 package io.quantwatch.job;
 
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
+import io.quantwatch.connectors.kafka.DivergentSampleMapping;
+import io.quantwatch.connectors.kafka.DriftAlertMapping;
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.RawPromptRecordDeserializer;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
@@ -88,6 +91,9 @@ public final class KafkaWiring {
                     .uid("shadow-records-sink");
         }
         out.metrics()
+                .map(DriftMetricsMapping::toAvro, TypeInformation.of(DriftMetrics.class))
+                .name("metrics as Avro")
+                .uid("metrics-avro")
                 .sinkTo(sink(
                         c,
                         c.topics().metrics(),
@@ -96,6 +102,9 @@ public final class KafkaWiring {
                 .name("kafka: " + c.topics().metrics())
                 .uid("metrics-sink");
         out.alerts()
+                .map(DriftAlertMapping::toAvro, TypeInformation.of(DriftAlert.class))
+                .name("alerts as Avro")
+                .uid("alerts-avro")
                 .sinkTo(sink(
                         c,
                         c.topics().alerts(),
@@ -104,6 +113,9 @@ public final class KafkaWiring {
                 .name("kafka: " + c.topics().alerts())
                 .uid("alerts-sink");
         out.samples()
+                .map(DivergentSampleMapping::toAvro, TypeInformation.of(DivergentSample.class))
+                .name("samples as Avro")
+                .uid("samples-avro")
                 .sinkTo(sink(
                         c,
                         c.topics().samples(),

@@ -1,6 +1,6 @@
 package io.quantwatch.job;
 
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.detectors.window.WindowKey;
 
 /**
  * A closed window's accumulator with its key and bounds: what the per-key windows hand to the

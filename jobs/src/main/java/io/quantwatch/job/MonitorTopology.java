@@ -1,18 +1,17 @@
 package io.quantwatch.job;
 
-import io.quantwatch.connectors.kafka.DriftMetricsMapping;
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.detectors.ShadowResult;
+import io.quantwatch.detectors.alert.AlertEvent;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
+import io.quantwatch.detectors.review.ReviewSample;
 import io.quantwatch.detectors.sampling.DeterministicSampler;
+import io.quantwatch.detectors.window.WindowKey;
+import io.quantwatch.detectors.window.WindowReport;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DeadLetter;
-import io.quantwatch.schemas.DivergentSample;
-import io.quantwatch.schemas.DriftAlert;
-import io.quantwatch.schemas.DriftMetrics;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -39,17 +38,17 @@ public final class MonitorTopology {
     public record Outputs(
             DataStream<DeadLetter> deadLetters,
             DataStream<ShadowResult> shadowRecords,
-            DataStream<DriftMetrics> metrics,
-            DataStream<DriftAlert> alerts,
-            DataStream<DivergentSample> samples,
+            DataStream<WindowReport> metrics,
+            DataStream<AlertEvent> alerts,
+            DataStream<ReviewSample> samples,
             DataStream<ShadowResult> late,
             DataStream<KeyedWindow> lateWindows) {}
 
     /** The windowed half: what the benchmark replays recorded shadow records through. */
     public record WindowOutputs(
-            DataStream<DriftMetrics> metrics,
-            DataStream<DriftAlert> alerts,
-            DataStream<DivergentSample> samples,
+            DataStream<WindowReport> metrics,
+            DataStream<AlertEvent> alerts,
+            DataStream<ReviewSample> samples,
             DataStream<ShadowResult> late,
             DataStream<KeyedWindow> lateWindows) {}
 
@@ -166,16 +165,17 @@ public final class MonitorTopology {
             lateWindows = rollup.getSideOutput(LATE_WINDOWS);
             closed = perKey.union(rollup);
         }
-        SingleOutputStreamOperator<DriftMetrics> metrics = closed.process(
-                        new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(DriftMetrics.class))
+        SingleOutputStreamOperator<WindowReport> metrics = closed.process(
+                        new EmitWindow(spec.redact(), spec.maxChars()), TypeInformation.of(WindowReport.class))
                 .name("window summaries")
                 .uid("summaries");
         boolean alertPerKey = spec.perKeyAlerts();
         // By default alerts watch each candidate's roll-up only: fewer tests, so fewer false alarms (bench detection).
-        DataStream<DriftAlert> alerts = metrics.filter(m -> alertPerKey || RollupWindow.ALL.equals(m.getTask()))
+        DataStream<AlertEvent> alerts = metrics.filter(
+                        r -> alertPerKey || r.key().isRollup())
                 .name("alerted windows")
                 .uid("alerted-windows")
-                .keyBy(DriftMetricsMapping::key, keyType)
+                .keyBy(WindowReport::key, keyType)
                 .process(new AlertTransitions(
                         spec.rules(),
                         spec.staleAfterWindows() * spec.slide().toMillis(),

@@ -3,14 +3,14 @@ package io.quantwatch.job;
 import io.quantwatch.connectors.metrics.DriftMeters;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
-import io.quantwatch.schemas.DriftAlert;
-import io.quantwatch.schemas.DriftMetrics;
+import io.quantwatch.detectors.alert.AlertEvent;
+import io.quantwatch.detectors.window.WindowReport;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.co.CoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /** Feeds closed windows and alert transitions into the JVM's Micrometer registry (Prometheus scrape, OTLP push); emits nothing. */
-public final class PublishMeters extends CoProcessFunction<DriftMetrics, DriftAlert, Void> {
+public final class PublishMeters extends CoProcessFunction<WindowReport, AlertEvent, Void> {
     private static final long serialVersionUID = 1L;
 
     private final MetricsSettings settings;
@@ -26,12 +26,12 @@ public final class PublishMeters extends CoProcessFunction<DriftMetrics, DriftAl
     }
 
     @Override
-    public void processElement1(DriftMetrics window, Context ctx, Collector<Void> out) {
+    public void processElement1(WindowReport window, Context ctx, Collector<Void> out) {
         meters.record(window);
     }
 
     @Override
-    public void processElement2(DriftAlert alert, Context ctx, Collector<Void> out) {
+    public void processElement2(AlertEvent alert, Context ctx, Collector<Void> out) {
         meters.record(alert);
     }
 }

@@ -1,6 +1,6 @@
 package io.quantwatch.job;
 
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.detectors.window.WindowKey;
 import org.apache.flink.api.common.functions.ReduceFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -13,13 +13,13 @@ import org.apache.flink.util.Collector;
  * record.
  */
 public final class RollupWindow {
-    public static final String ALL = "*";
+    public static final String ALL = WindowKey.ALL;
 
     private RollupWindow() {}
 
     /** The roll-up key of a per-key window. */
     public static WindowKey rollupKey(KeyedWindow w) {
-        return new WindowKey(w.key().model(), w.key().candidate(), ALL, ALL);
+        return w.key().rollup();
     }
 
     /** Merges two closed windows of the same interval. */

@@ -2,8 +2,8 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantwatch.connectors.kafka.DriftMetricsMapping;
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
+import io.quantwatch.connectors.kafka.DriftAlertMapping;
+import io.quantwatch.detectors.alert.AlertEvent;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
@@ -12,9 +12,10 @@ import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
 import io.quantwatch.detectors.window.ShadowCoverage;
+import io.quantwatch.detectors.window.WindowKey;
+import io.quantwatch.detectors.window.WindowReport;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DriftAlert;
-import io.quantwatch.schemas.DriftMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,7 +33,7 @@ class AlertTransitionsHarnessTest {
             new AlertRule("json-broken", DriftMetric.JSON_BROKEN_RATE, AlertRule.Direction.ABOVE, 0.02, 0.01, 50);
     private static final WindowKey KEY = new WindowKey("m", "int4", "tool_call", "acme");
 
-    private static DriftMetrics window(long end, long broken, long jsonPrompts) {
+    private static WindowReport window(long end, long broken, long jsonPrompts) {
         Rate r = new Rate(broken, jsonPrompts);
         DriftSummary s = new DriftSummary(
                 jsonPrompts,
@@ -61,14 +62,14 @@ class AlertTransitionsHarnessTest {
                 r,
                 r,
                 new ShadowCoverage(jsonPrompts, jsonPrompts, 0, 0));
-        return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
+        return new WindowReport(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, DriftMetrics, DriftAlert> harness()
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, WindowReport, AlertEvent> harness()
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new AlertTransitions(List.of(JSON), 180_000)),
-                DriftMetricsMapping::key,
+                WindowReport::key,
                 TypeInformation.of(WindowKey.class));
         h.open();
         return h;
@@ -79,9 +80,9 @@ class AlertTransitionsHarnessTest {
         try (var h = harness()) {
             h.processElement(window(120_000, 30, 200), 0);
             h.processWatermark(299_999); // 3 windows of silence not yet over
-            assertThat(h.extractOutputValues()).hasSize(1);
+            assertThat(alerts(h)).hasSize(1);
             h.processWatermark(300_000);
-            List<DriftAlert> out = h.extractOutputValues();
+            List<DriftAlert> out = alerts(h);
             assertThat(out).hasSize(2);
             assertThat(out.get(1)).satisfies(a -> {
                 assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
@@ -99,23 +100,22 @@ class AlertTransitionsHarnessTest {
     void firesOnceResolvesOnceAndHoldsStateOnlyWhileFiring() throws Exception {
         try (var h = harness()) {
             h.processElement(window(60_000, 0, 200), 0); // healthy
-            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(alerts(h)).isEmpty();
             assertThat(h.numKeyedStateEntries()).isZero();
 
             h.processElement(window(120_000, 30, 200), 0); // 15 % broken: confidently above 2 %
             h.processElement(window(180_000, 25, 200), 0); // still bad: no repeat
-            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+            assertThat(alerts(h)).singleElement().satisfies(a -> {
                 assertThat(a.getState()).isEqualTo(AlertState.FIRING);
                 assertThat(a.getRule()).isEqualTo("json-broken");
                 assertThat(a.getLower()).isGreaterThan(0.02);
             });
-            assertThat(h.numKeyedStateEntries())
-                    .isEqualTo(3); // the firing rule, the staleness timer's time, the last window
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2); // the firing rule and the staleness timer's time
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             h.processElement(window(240_000, 0, 10), 0); // too few samples to judge: stays firing
             h.processElement(window(300_000, 1, 400), 0); // 0.25 %: below threshold − hysteresis
-            List<DriftAlert> out = h.extractOutputValues();
+            List<DriftAlert> out = alerts(h);
             assertThat(out).extracting(DriftAlert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers() + h.numProcessingTimeTimers()).isZero();
@@ -126,25 +126,25 @@ class AlertTransitionsHarnessTest {
     void underCusumSmallBadWindowsAddUpToOneFiringAndGoodOnesResolveIt() throws Exception {
         var fn = new AlertTransitions(List.of(JSON), 180_000, AlertMethod.CUSUM, 5);
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(fn), DriftMetricsMapping::key, TypeInformation.of(WindowKey.class))) {
+                new KeyedProcessOperator<>(fn), WindowReport::key, TypeInformation.of(WindowKey.class))) {
             h.open();
             h.processElement(window(60_000, 0, 100), 0); // healthy: the score stays at 0, no state
             assertThat(h.numKeyedStateEntries()).isZero();
             // 2 of 30 broken per window (6.7 %): each alone is too small for a Wilson test at 50 samples, together they
             // page.
             long end = 120_000;
-            while (h.extractOutputValues().isEmpty() && end < 1_200_000) {
+            while (alerts(h).isEmpty() && end < 1_200_000) {
                 h.processElement(window(end, 2, 30), 0);
                 end += 60_000;
             }
-            assertThat(h.extractOutputValues())
+            assertThat(alerts(h))
                     .singleElement()
                     .satisfies(a -> assertThat(a.getState()).isEqualTo(AlertState.FIRING));
             assertThat(end).as("paged within a few windows").isLessThanOrEqualTo(420_000);
-            for (int i = 0; i < 20 && h.extractOutputValues().size() == 1; i++, end += 60_000) {
+            for (int i = 0; i < 20 && alerts(h).size() == 1; i++, end += 60_000) {
                 h.processElement(window(end, 0, 100), 0); // healthy again
             }
-            assertThat(h.extractOutputValues())
+            assertThat(alerts(h))
                     .extracting(DriftAlert::getState)
                     .containsExactly(AlertState.FIRING, AlertState.RESOLVED);
             assertThat(h.numKeyedStateEntries()).isZero();
@@ -171,17 +171,17 @@ class AlertTransitionsHarnessTest {
                 h.processElement(
                         identicalWindow(end, 92 + i % 5, 100), 0); // around 94 %: the candidate's usual behaviour
             }
-            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(alerts(h)).isEmpty();
             assertThat(h.numKeyedStateEntries()).as("only the learned baseline").isEqualTo(1);
             snapshot = h.snapshot(1, end);
         }
         try (var h = harness(new AlertTransitions(List.of(identical), 180_000, AlertMethod.CUSUM, 7))) {
             h.initializeState(snapshot);
             h.open();
-            for (int i = 0; i < 5 && h.extractOutputValues().isEmpty(); i++, end += 60_000) {
+            for (int i = 0; i < 5 && alerts(h).isEmpty(); i++, end += 60_000) {
                 h.processElement(identicalWindow(end, 84, 100), 0); // 10 points down, far above any fixed bound
             }
-            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+            assertThat(alerts(h)).singleElement().satisfies(a -> {
                 assertThat(a.getState()).isEqualTo(AlertState.FIRING);
                 assertThat(a.getValue()).isEqualTo(0.84);
                 assertThat(a.getThreshold())
@@ -189,10 +189,10 @@ class AlertTransitionsHarnessTest {
                         .isBetween(0.87, 0.89);
             });
             h.processWatermark(end + 180_000); // silence: resolved for lack of data
-            assertThat(h.extractOutputValues())
+            assertThat(alerts(h))
                     .extracting(DriftAlert::getState)
                     .containsExactly(AlertState.FIRING, AlertState.RESOLVED);
-            assertThat(h.extractOutputValues().get(1).getThreshold()).isNaN();
+            assertThat(alerts(h).get(1).getThreshold()).isNaN();
             assertThat(h.numKeyedStateEntries())
                     .as("the learned baseline stays")
                     .isEqualTo(1);
@@ -200,7 +200,7 @@ class AlertTransitionsHarnessTest {
         }
     }
 
-    private static DriftMetrics identicalWindow(long end, long identical, long prompts) {
+    private static WindowReport identicalWindow(long end, long identical, long prompts) {
         Rate e = Rate.EMPTY;
         DriftSummary s = new DriftSummary(
                 prompts,
@@ -229,12 +229,18 @@ class AlertTransitionsHarnessTest {
                 e,
                 e,
                 new ShadowCoverage(prompts, prompts, 0, 0));
-        return DriftMetricsMapping.toAvro(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
+        return new WindowReport(KEY, end - 60_000, end, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, DriftMetrics, DriftAlert> harness(
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, WindowReport, AlertEvent> harness(
             AlertTransitions fn) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(fn), DriftMetricsMapping::key, TypeInformation.of(WindowKey.class));
+                new KeyedProcessOperator<>(fn), WindowReport::key, TypeInformation.of(WindowKey.class));
+    }
+
+    /** The transitions as drift-alerts carries them. */
+    private static List<DriftAlert> alerts(
+            KeyedOneInputStreamOperatorTestHarness<WindowKey, WindowReport, AlertEvent> h) {
+        return h.extractOutputValues().stream().map(DriftAlertMapping::toAvro).toList();
     }
 }

@@ -2,14 +2,15 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.kafka.DivergentSampleMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
-import io.quantwatch.connectors.kafka.DriftMetricsMapping.WindowKey;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
 import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.TeacherForcedScores;
+import io.quantwatch.detectors.window.WindowKey;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftMetrics;
 import java.time.Duration;
@@ -98,8 +99,9 @@ class DriftWindowOperatorHarnessTest {
                 for (KeyedWindow w : closed) {
                     emit.processElement(w, w.end() - 1);
                 }
-                out.addAll(emit.extractOutputValues());
-                emit.getSideOutput(EmitWindow.SAMPLES).forEach(r -> samples.add(r.getValue()));
+                emit.extractOutputValues().forEach(r -> out.add(DriftMetricsMapping.toAvro(r)));
+                emit.getSideOutput(EmitWindow.SAMPLES)
+                        .forEach(r -> samples.add(DivergentSampleMapping.toAvro(r.getValue())));
             }
             DriftMetrics acme = out.stream()
                     .filter(m -> m.getTenant().equals("acme"))

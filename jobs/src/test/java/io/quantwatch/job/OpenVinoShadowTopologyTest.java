@@ -2,6 +2,7 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.openvino.StubOpenVino;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -103,8 +105,10 @@ class OpenVinoShadowTopologyTest {
 
         StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env2.setParallelism(1);
-        List<DriftMetrics> windows = new ArrayList<>(
-                MonitorTopology.build(c, env2.fromData(raw)).metrics().executeAndCollect("windows", 1000));
+        List<DriftMetrics> windows = new ArrayList<>(MonitorTopology.build(c, env2.fromData(raw))
+                .metrics()
+                .map(DriftMetricsMapping::toAvro, TypeInformation.of(DriftMetrics.class))
+                .executeAndCollect("windows", 1000));
         assertThat(windows.stream().filter(w -> w.getTask().equals("*")))
                 .extracting(DriftMetrics::getCandidate)
                 .containsExactlyInAnyOrder("npu-same", "npu-int4");

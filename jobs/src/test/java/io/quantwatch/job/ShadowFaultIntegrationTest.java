@@ -2,6 +2,7 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -85,7 +87,9 @@ class ShadowFaultIntegrationTest {
         MonitorTopology.Outputs out = MonitorTopology.build(config, raw, pipelines);
         out.shadowRecords().sinkTo(new CollectingSink<>("fault-records"));
         out.deadLetters().sinkTo(new CollectingSink<>("fault-dead-letters"));
-        out.metrics().sinkTo(new CollectingSink<>("fault-metrics"));
+        out.metrics()
+                .map(DriftMetricsMapping::toAvro, TypeInformation.of(DriftMetrics.class))
+                .sinkTo(new CollectingSink<>("fault-metrics"));
         counters(before);
         env.execute("faults");
         counters(after);

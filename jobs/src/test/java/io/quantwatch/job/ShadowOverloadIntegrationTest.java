@@ -2,6 +2,7 @@ package io.quantwatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.shadow.ScriptedPipelines;
 import io.quantwatch.connectors.shadow.ScriptedPipelines.Script;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -81,7 +83,9 @@ class ShadowOverloadIntegrationTest {
                 .setParallelism(1)
                 .name("paced prompts");
         MonitorTopology.Outputs out = MonitorTopology.build(config, raw, pipelines);
-        out.metrics().sinkTo(new CollectingSink<>("overload-metrics"));
+        out.metrics()
+                .map(DriftMetricsMapping::toAvro, TypeInformation.of(DriftMetrics.class))
+                .sinkTo(new CollectingSink<>("overload-metrics"));
         out.shadowRecords().sinkTo(new CollectingSink<>("overload-records"));
         before = counters();
         JobClient job = env.executeAsync("overload");

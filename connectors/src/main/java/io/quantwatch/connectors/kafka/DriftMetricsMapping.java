@@ -6,6 +6,8 @@ import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
 import io.quantwatch.detectors.window.ShadowCoverage;
+import io.quantwatch.detectors.window.WindowKey;
+import io.quantwatch.detectors.window.WindowReport;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.RateStat;
 import io.quantwatch.schemas.VerdictLevel;
@@ -15,14 +17,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Converts a window's {@link DriftSummary} to the Avro {@link DriftMetrics} of the drift-metrics
- * topic and back, so alert rules downstream of the window read the same summary the window built.
+ * Converts a closed window ({@link WindowReport}) to the Avro {@link DriftMetrics} of the drift-metrics topic, and a
+ * record read from the topic back to the {@link DriftSummary} it was built from.
  */
 public final class DriftMetricsMapping {
     private DriftMetricsMapping() {}
 
-    /** The window's key: which served model, candidate pipeline, task and tenant it covers. */
-    public record WindowKey(String model, String candidate, String task, String tenant) {}
+    /** A closed window as its record on the drift-metrics topic. */
+    public static DriftMetrics toAvro(WindowReport r) {
+        return toAvro(r.key(), r.start(), r.end(), r.summary(), r.verdict());
+    }
 
     public static DriftMetrics toAvro(
             WindowKey key, long windowStart, long windowEnd, DriftSummary s, Verdict verdict) {
@@ -117,10 +121,6 @@ public final class DriftMetricsMapping {
 
     private static long orZero(Long n) {
         return n == null ? 0 : n;
-    }
-
-    public static WindowKey key(DriftMetrics m) {
-        return new WindowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant());
     }
 
     private static RateStat rate(Rate r) {

@@ -164,7 +164,7 @@ public final class ShadowRecordMapping {
     }
 
     /** The metrics a window needs, restored from a record (JSON failure details are not carried). */
-    public static ShadowMetrics toMetrics(ShadowRecord r) {
+    private static ShadowMetrics toMetrics(ShadowRecord r) {
         TokenDivergence d = new TokenDivergence(
                 r.getFirstDivergentToken(),
                 r.getDivergentTokens(),
@@ -212,7 +212,7 @@ public final class ShadowRecordMapping {
     }
 
     /** A record's tree comparison ({@link JsonTreeDrift#NOT_COMPARED} when it has none). */
-    public static JsonTreeDrift treeDrift(JsonTreeChange t) {
+    private static JsonTreeDrift treeDrift(JsonTreeChange t) {
         return t == null
                 ? JsonTreeDrift.NOT_COMPARED
                 : new JsonTreeDrift(

@@ -3,10 +3,10 @@ package io.quantwatch.connectors.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.quantwatch.schemas.AlertState;
-import io.quantwatch.schemas.DriftAlert;
-import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.RateStat;
+import io.quantwatch.detectors.alert.AlertEvent;
+import io.quantwatch.detectors.alert.AlertTransition;
+import io.quantwatch.detectors.window.Rate;
+import io.quantwatch.detectors.window.WindowReport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,73 +19,78 @@ import java.util.function.ToDoubleFunction;
  * Thread-safe: several operator instances of one JVM may report through one instance.
  */
 public final class DriftMeters {
-    private record Gauged(String name, String description, ToDoubleFunction<DriftMetrics> value) {}
+    private record Gauged(String name, String description, ToDoubleFunction<WindowReport> value) {}
 
     private static final List<Gauged> WINDOW_GAUGES = List.of(
-            new Gauged("quantwatch.window.prompts", "prompts in the latest closed window", m -> m.getPrompts()),
+            new Gauged(
+                    "quantwatch.window.prompts",
+                    "prompts in the latest closed window",
+                    m -> m.summary().prompts()),
             new Gauged(
                     "quantwatch.window.identical.rate",
                     "share of outputs identical to the reference",
-                    m -> rate(m.getIdentical())),
+                    m -> rate(m.summary().identical())),
             new Gauged(
                     "quantwatch.window.same.top1.rate",
                     "teacher-forced positions with the same top-1 token",
-                    m -> rate(m.getSameTop1())),
+                    m -> rate(m.summary().sameTop1())),
             new Gauged(
                     "quantwatch.window.kl.mean",
                     "mean per-token KL(reference||candidate), nats",
-                    DriftMetrics::getMeanKl),
+                    m -> m.summary().meanKl()),
             new Gauged(
-                    "quantwatch.window.kl.p95", "95th percentile of per-prompt mean KL, nats", DriftMetrics::getKlP95),
+                    "quantwatch.window.kl.p95",
+                    "95th percentile of per-prompt mean KL, nats",
+                    m -> m.summary().klP95()),
             new Gauged(
                     "quantwatch.window.perplexity.ratio",
                     "candidate / reference perplexity on the reference tokens",
-                    DriftMetrics::getPerplexityRatio),
+                    m -> m.summary().perplexityRatio()),
             new Gauged(
                     "quantwatch.window.json.valid.rate",
                     "valid JSON among JSON-expected answers",
-                    m -> rate(m.getJsonValid())),
+                    m -> rate(m.summary().jsonValid())),
             new Gauged(
                     "quantwatch.window.json.broken.rate",
                     "reference valid, candidate not, among JSON-expected answers",
-                    m -> rate(m.getJsonBroken())),
+                    m -> rate(m.summary().jsonBroken())),
             new Gauged(
                     "quantwatch.window.eos.early.rate",
                     "candidate stopped well before the reference",
-                    m -> rate(m.getEosEarly())),
+                    m -> rate(m.summary().eosEarly())),
             new Gauged(
                     "quantwatch.window.eos.late.rate",
                     "candidate ran well past the reference",
-                    m -> rate(m.getEosLate())),
+                    m -> rate(m.summary().eosLate())),
             new Gauged(
                     "quantwatch.window.rare.missing.rate",
                     "reference tokens outside the candidate's top-10",
-                    m -> rate(m.getRareMissing())),
+                    m -> rate(m.summary().rareTokenMissing())),
             new Gauged(
                     "quantwatch.window.verdict",
                     "0 insufficient data, 1 safe, 2 watch, 3 stop and reconsider",
-                    m -> m.getVerdict().ordinal()));
+                    m -> m.verdict().level().ordinal()));
 
     private final MeterRegistry registry;
-    private final Map<Tags, AtomicReference<DriftMetrics>> latest = new ConcurrentHashMap<>();
+    private final Map<Tags, AtomicReference<WindowReport>> latest = new ConcurrentHashMap<>();
     private final Map<Tags, AtomicReference<Double>> alerts = new ConcurrentHashMap<>();
 
     public DriftMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void record(DriftMetrics window) {
+    public void record(WindowReport window) {
         Tags tags = Tags.of(
                 "model",
-                window.getModel(),
+                window.key().model(),
                 "candidate",
-                window.getCandidate(),
+                window.key().candidate(),
                 "task",
-                window.getTask(),
+                window.key().task(),
                 "tenant",
-                window.getTenant());
+                window.key().tenant());
         latest.computeIfAbsent(tags, t -> {
-                    AtomicReference<DriftMetrics> ref = new AtomicReference<>(window);
+                    AtomicReference<WindowReport> ref = new AtomicReference<>(window);
                     for (Gauged g : WINDOW_GAUGES) {
                         Gauge.builder(g.name(), ref, r -> g.value().applyAsDouble(r.get()))
                                 .description(g.description())
@@ -98,18 +103,18 @@ public final class DriftMeters {
                 .set(window);
     }
 
-    public void record(DriftAlert alert) {
+    public void record(AlertEvent alert) {
         Tags tags = Tags.of(
                 "rule",
-                alert.getRule(),
+                alert.transition().rule().name(),
                 "model",
-                alert.getModel(),
+                alert.key().model(),
                 "candidate",
-                alert.getCandidate(),
+                alert.key().candidate(),
                 "task",
-                alert.getTask(),
+                alert.key().task(),
                 "tenant",
-                alert.getTenant());
+                alert.key().tenant());
         alerts.computeIfAbsent(tags, t -> {
                     AtomicReference<Double> ref = new AtomicReference<>(0.0);
                     Gauge.builder("quantwatch.alert.firing", ref, AtomicReference::get)
@@ -119,10 +124,10 @@ public final class DriftMeters {
                             .register(registry);
                     return ref;
                 })
-                .set(alert.getState() == AlertState.FIRING ? 1.0 : 0.0);
+                .set(alert.transition().state() == AlertTransition.State.FIRING ? 1.0 : 0.0);
     }
 
-    private static double rate(RateStat r) {
-        return r.getTrials() == 0 ? Double.NaN : r.getValue();
+    private static double rate(Rate r) {
+        return r.trials() == 0 ? Double.NaN : r.value();
     }
 }

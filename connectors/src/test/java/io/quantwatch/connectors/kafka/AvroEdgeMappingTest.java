@@ -7,6 +7,7 @@ import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.DriftWindow;
+import io.quantwatch.detectors.window.WindowKey;
 import io.quantwatch.schemas.ComparisonOutcome;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
@@ -77,7 +78,7 @@ class AvroEdgeMappingTest {
         }
         DriftSummary s = w.summary();
         DriftMetrics avro = DriftMetricsMapping.toAvro(
-                new DriftMetricsMapping.WindowKey("m", "int4", "tool_call", "acme"),
+                new WindowKey("m", "int4", "tool_call", "acme"),
                 1000,
                 61_000,
                 s,

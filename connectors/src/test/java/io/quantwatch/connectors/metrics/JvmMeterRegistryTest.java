@@ -3,11 +3,11 @@ package io.quantwatch.connectors.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.detectors.RandomShadowComparisons;
 import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftWindow;
-import io.quantwatch.schemas.DriftMetrics;
+import io.quantwatch.detectors.window.WindowKey;
+import io.quantwatch.detectors.window.WindowReport;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,19 +29,15 @@ class JvmMeterRegistryTest {
         JvmMeterRegistry.shutdown();
     }
 
-    private static DriftMetrics window() {
+    private static WindowReport window() {
         DriftWindow w = new DriftWindow();
         Random r = new Random(1);
         for (int i = 0; i < 50; i++) {
             w.add(RandomShadowComparisons.next(r).metrics());
         }
         var s = w.summary();
-        return DriftMetricsMapping.toAvro(
-                new DriftMetricsMapping.WindowKey("m", "int4", "*", "*"),
-                0,
-                60_000,
-                s,
-                Verdict.of(s, Verdict.Policy.defaults()));
+        return new WindowReport(
+                new WindowKey("m", "int4", "*", "*"), 0, 60_000, s, Verdict.of(s, Verdict.Policy.defaults()));
     }
 
     @Test
@@ -58,7 +54,7 @@ class JvmMeterRegistryTest {
                 .body();
         assertThat(body)
                 .contains("quantwatch_window_identical_rate{candidate=\"int4\",model=\"m\",task=\"*\",tenant=\"*\"} "
-                        + window.getIdentical().getValue());
+                        + window.summary().identical().value());
         assertThat(body).contains("quantwatch_window_prompts{").contains("quantwatch_window_verdict{");
     }
 
