@@ -3,9 +3,13 @@ package io.quantwatch.connectors.openvino;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,15 +88,40 @@ public final class StubOpenVino {
         INT4_ASYM
     }
 
+    private static final String LIBRARY = "/openvino-stub/libopenvino_c.so";
+    /** The library's file, found or copied once per JVM. */
+    private static Path extracted;
+
     private StubOpenVino() {}
 
-    public static Path library() {
-        String p = System.getProperty("quantwatch.openvino.stub");
-        if (p == null || !Files.isRegularFile(Path.of(p))) {
-            throw new IllegalStateException(
-                    "the stub library was not built (quantwatch.openvino.stub=" + p + "): run the tests through Maven");
+    /**
+     * The stub library the connectors' test phase builds onto the test classpath: its file there, or, read from
+     * the connectors test-jar by another module's tests, a copy in a temporary file (a native library must be a file).
+     */
+    public static synchronized Path library() {
+        if (extracted != null) {
+            return extracted;
         }
-        return Path.of(p);
+        URL url = StubOpenVino.class.getResource(LIBRARY);
+        if (url == null) {
+            throw new IllegalStateException(
+                    "the stub library " + LIBRARY + " is not on the test classpath: run the tests through Maven");
+        }
+        try {
+            if (url.getProtocol().equals("file")) {
+                extracted = Path.of(url.toURI());
+            } else {
+                Path copy = Files.createTempFile("libopenvino_c", ".so");
+                copy.toFile().deleteOnExit();
+                try (InputStream in = url.openStream()) {
+                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+                extracted = copy;
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("cannot read the stub library " + url, e);
+        }
+        return extracted;
     }
 
     public static Control control() {
