@@ -3,14 +3,15 @@ package io.quantwatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code quantwatch model}: build and check the bundled demo model. */
+/** {@code quantwatch model}: build and check the bundled demo model, convert llama2.c checkpoints. */
 @Command(
         name = "model",
         mixinStandardHelpOptions = true,
-        description = "Build and check the bundled demo model.",
+        description = "Build and check the bundled demo model; convert llama2.c checkpoints to GGUF.",
         subcommands = {
             ModelPrepareCommand.class,
             ModelExportCommand.class,
+            ModelConvertCommand.class,
             ModelCheckCommand.class,
             ModelPromptsCommand.class
         })

@@ -24,7 +24,35 @@ import java.util.List;
 final class Llama2cLoader {
     private Llama2cLoader() {}
 
+    /** A checkpoint's weights as llama2.c lays them out ([out][in] rows), with its tokenizer. */
+    record Checkpoint(
+            String name,
+            LlamaConfig config,
+            float[] embedding,
+            float[][] attnNorm,
+            float[][] wq,
+            float[][] wk,
+            float[][] wv,
+            float[][] wo,
+            float[][] ffnNorm,
+            float[][] w1,
+            float[][] w2,
+            float[][] w3,
+            float[] outNorm,
+            float[] output,
+            Vocabulary vocabulary) {
+
+        /** Whether the classifier is the embedding (llama2.c's positive vocab size). */
+        boolean shared() {
+            return output == embedding;
+        }
+    }
+
     static LlamaModel load(Path checkpoint, Path tokenizerBin, DotKernels kernels) {
+        return model(read(checkpoint, tokenizerBin), kernels);
+    }
+
+    static Checkpoint read(Path checkpoint, Path tokenizerBin) {
         try (FileChannel ch = FileChannel.open(checkpoint, StandardOpenOption.READ)) {
             if (ch.size() < 28) {
                 throw new GgufFormatException(checkpoint, "too short for a llama2.c header (" + ch.size() + " bytes)");
@@ -63,7 +91,7 @@ final class Llama2cLoader {
                         "truncated llama2.c checkpoint: " + ch.size() + " bytes, the header implies " + expected);
             }
             FloatBuffer f = buf.asFloatBuffer();
-            WeightMatrix embedding = new F32Weights(take(f, vocab * dim), vocab, dim, kernels);
+            float[] embedding = take(f, vocab * dim);
             float[][] attnNorm = takeEach(f, layers, dim);
             float[][] wq = takeEach(f, layers, dim * dim);
             float[][] wk = takeEach(f, layers, kvDim * dim);
@@ -75,30 +103,55 @@ final class Llama2cLoader {
             float[][] w3 = takeEach(f, layers, hidden * dim);
             float[] outNorm = take(f, dim);
             f.position(f.position() + seqLen * headSize); // legacy freq_cis_real + freq_cis_imag
-            WeightMatrix output = shared ? embedding : new F32Weights(take(f, vocab * dim), vocab, dim, kernels);
-            List<LayerWeights> layerList = new ArrayList<>();
-            for (int l = 0; l < layers; l++) {
-                layerList.add(new LayerWeights(
-                        attnNorm[l],
-                        new F32Weights(wq[l], dim, dim, kernels),
-                        new F32Weights(wk[l], kvDim, dim, kernels),
-                        new F32Weights(wv[l], kvDim, dim, kernels),
-                        new F32Weights(wo[l], dim, dim, kernels),
-                        ffnNorm[l],
-                        new F32Weights(w1[l], hidden, dim, kernels),
-                        new F32Weights(w3[l], hidden, dim, kernels),
-                        new F32Weights(w2[l], dim, hidden, kernels)));
-            }
-            SentencePieceTokenizer tokenizer = readTokenizer(tokenizerBin, vocab);
-            return new LlamaModel(
+            float[] output = shared ? embedding : take(f, vocab * dim);
+            return new Checkpoint(
                     checkpoint.getFileName().toString(),
                     config,
-                    new LlamaWeights(embedding, layerList, outNorm, output),
-                    tokenizer,
-                    kernels);
+                    embedding,
+                    attnNorm,
+                    wq,
+                    wk,
+                    wv,
+                    wo,
+                    ffnNorm,
+                    w1,
+                    w2,
+                    w3,
+                    outNorm,
+                    output,
+                    readVocabulary(tokenizerBin, vocab));
         } catch (IOException e) {
             throw new GgufFormatException(checkpoint, "cannot read: " + e.getMessage());
         }
+    }
+
+    static LlamaModel model(Checkpoint c, DotKernels kernels) {
+        LlamaConfig config = c.config();
+        int dim = config.dim();
+        int kvDim = config.kvDim();
+        int hidden = config.hiddenDim();
+        int vocab = config.vocabSize();
+        WeightMatrix embedding = new F32Weights(c.embedding(), vocab, dim, kernels);
+        WeightMatrix output = c.shared() ? embedding : new F32Weights(c.output(), vocab, dim, kernels);
+        List<LayerWeights> layerList = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            layerList.add(new LayerWeights(
+                    c.attnNorm()[l],
+                    new F32Weights(c.wq()[l], dim, dim, kernels),
+                    new F32Weights(c.wk()[l], kvDim, dim, kernels),
+                    new F32Weights(c.wv()[l], kvDim, dim, kernels),
+                    new F32Weights(c.wo()[l], dim, dim, kernels),
+                    c.ffnNorm()[l],
+                    new F32Weights(c.w1()[l], hidden, dim, kernels),
+                    new F32Weights(c.w3()[l], hidden, dim, kernels),
+                    new F32Weights(c.w2()[l], dim, hidden, kernels)));
+        }
+        return new LlamaModel(
+                c.name(),
+                config,
+                new LlamaWeights(embedding, layerList, c.outNorm(), output),
+                new SentencePieceTokenizer(c.vocabulary(), true),
+                kernels);
     }
 
     private static float[] take(FloatBuffer f, int n) {
@@ -116,7 +169,7 @@ final class Llama2cLoader {
     }
 
     /** tokenizer.bin: max token length, then per token a float score, an int length and the bytes. */
-    private static SentencePieceTokenizer readTokenizer(Path path, int vocab) throws IOException {
+    private static Vocabulary readVocabulary(Path path, int vocab) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
             buf.getInt();
@@ -141,7 +194,7 @@ final class Llama2cLoader {
                         ? Vocabulary.BYTE
                         : (i == 0 ? Vocabulary.UNKNOWN : (i <= 2 ? Vocabulary.CONTROL : Vocabulary.NORMAL));
             }
-            return new SentencePieceTokenizer(new Vocabulary(tokens, scores, types, 1, 2, 0, true), true);
+            return new Vocabulary(tokens, scores, types, 1, 2, 0, true);
         }
     }
 }

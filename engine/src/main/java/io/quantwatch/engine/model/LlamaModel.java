@@ -32,11 +32,6 @@ public final class LlamaModel {
         return GgufLlamaLoader.load(gguf, kernels);
     }
 
-    /** Loads a llama2.c checkpoint and its tokenizer.bin. */
-    public static LlamaModel loadLlama2c(Path checkpoint, Path tokenizerBin, DotKernels kernels) {
-        return Llama2cLoader.load(checkpoint, tokenizerBin, kernels);
-    }
-
     public String name() {
         return name;
     }

@@ -2,7 +2,9 @@ package io.quantwatch.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.engine.tokenizer.Vocabulary;
@@ -23,14 +25,20 @@ class Llama2cLoaderTest {
     @TempDir
     Path dir;
 
+    private final Path bin = Path.of("model.bin");
+    private final Path tok = Path.of("tokenizer.bin");
+
+    /** The test model written as a llama2.c checkpoint and tokenizer.bin in the temporary folder. */
+    private LlamaModel writeLlama2c(LlamaModel source) throws IOException {
+        writeCheckpoint(source, dir.resolve(bin));
+        writeTokenizer(source.tokenizer().vocabulary(), dir.resolve(tok));
+        return Llama2cLoader.load(dir.resolve(bin), dir.resolve(tok), DotKernels.preferred());
+    }
+
     @Test
     void llama2cCheckpointMatchesTheGgufModelExactly() throws IOException {
         LlamaModel gguf = LlamaModel.load(TestModels.smallF32(), DotKernels.preferred());
-        Path bin = dir.resolve("model.bin");
-        Path tok = dir.resolve("tokenizer.bin");
-        writeCheckpoint(gguf, bin);
-        writeTokenizer(gguf.tokenizer().vocabulary(), tok);
-        LlamaModel l2c = LlamaModel.loadLlama2c(bin, tok, DotKernels.preferred());
+        LlamaModel l2c = writeLlama2c(gguf);
         assertThat(l2c.config().kvHeads()).isEqualTo(2);
         int[] prompt = l2c.tokenizer().encode("hello llama two", true);
         assertThat(prompt).containsExactly(gguf.tokenizer().encode("hello llama two", true));
@@ -45,6 +53,37 @@ class Llama2cLoaderTest {
     }
 
     @Test
+    void aConvertedCheckpointIsAGgufTheEngineReadsWithTheSameTokensAndLogits() throws IOException {
+        LlamaModel l2c = writeLlama2c(LlamaModel.load(TestModels.smallF32(), DotKernels.preferred()));
+        Path bin = dir.resolve(this.bin);
+        Path tok = dir.resolve(this.tok);
+        Path f32 = dir.resolve("model-f32.gguf");
+        Path f16 = dir.resolve("model-f16.gguf");
+        assertThat(Llama2cToGguf.convert(bin, tok, f32, GgmlType.F32)).isEqualTo(l2c.config());
+        Llama2cToGguf.convert(bin, tok, f16, GgmlType.F16);
+        LlamaModel exact = LlamaModel.load(f32, DotKernels.preferred());
+        LlamaModel half = LlamaModel.load(f16, DotKernels.preferred());
+        String text = "hello llama two, 3 times";
+        int[] prompt = l2c.tokenizer().encode(text, true);
+        assertThat(exact.tokenizer().encode(text, true)).containsExactly(prompt);
+        assertThat(half.tokenizer().encode(text, true)).containsExactly(prompt);
+        try (InferenceSession a = l2c.newSession(1, 32);
+                InferenceSession b = exact.newSession(1, 32);
+                InferenceSession h = half.newSession(1, 32)) {
+            for (int t : prompt) {
+                float[] la = a.forward(t).clone();
+                assertThat(b.forward(t)).containsExactly(la);
+                float[] lh = h.forward(t);
+                for (int i = 0; i < la.length; i++) {
+                    assertThat(lh[i]).as("F16 logit %d", i).isCloseTo(la[i], within(0.05f * (1 + Math.abs(la[i]))));
+                }
+            }
+        }
+        assertThatThrownBy(() -> Llama2cToGguf.convert(bin, tok, dir.resolve("q.gguf"), GgmlType.Q8_0))
+                .hasMessageContaining("F32 or F16");
+    }
+
+    @Test
     void truncatedCheckpointIsRefused() throws IOException {
         LlamaModel gguf = LlamaModel.load(TestModels.smallF32(), DotKernels.preferred());
         Path bin = dir.resolve("model.bin");
@@ -53,7 +92,7 @@ class Llama2cLoaderTest {
         Files.write(bin, Arrays.copyOf(all, all.length / 2));
         Path tok = dir.resolve("tokenizer.bin");
         writeTokenizer(gguf.tokenizer().vocabulary(), tok);
-        assertThatThrownBy(() -> LlamaModel.loadLlama2c(bin, tok, DotKernels.scalar()))
+        assertThatThrownBy(() -> Llama2cLoader.load(bin, tok, DotKernels.scalar()))
                 .isInstanceOf(GgufFormatException.class)
                 .hasMessageContaining("truncated llama2.c checkpoint");
     }
