@@ -129,15 +129,26 @@ public record MonitorConfig(
      * the classpath, else the C API), {@code c-api} or {@code java}; {@code library} is the C library
      * (empty: OPENVINO_LIB, then the archive and pip locations).
      */
-    public record OpenVino(String library, String binding) implements Serializable {
-        /** The binding named by {@code binding}. */
+    public record OpenVino(String library, Binding binding) implements Serializable {
+        /** The binding as the OpenVINO adapter names it. */
         public OpenVinoPipelines.Binding bindingKind() {
             return switch (binding) {
-                case "c-api" -> OpenVinoPipelines.Binding.C_API;
-                case "java" -> OpenVinoPipelines.Binding.JAVA;
-                default -> OpenVinoPipelines.Binding.AUTO;
+                case C_API -> OpenVinoPipelines.Binding.C_API;
+                case JAVA -> OpenVinoPipelines.Binding.JAVA;
+                case AUTO -> OpenVinoPipelines.Binding.AUTO;
             };
         }
+    }
+
+    /** How OpenVINO is reached ({@code openvino.binding}). */
+    public enum Binding {
+        /** The openvino_contrib Java bindings when on the classpath, else the C API. */
+        @JsonProperty("auto")
+        AUTO,
+        @JsonProperty("c-api")
+        C_API,
+        @JsonProperty("java")
+        JAVA
     }
 
     /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */

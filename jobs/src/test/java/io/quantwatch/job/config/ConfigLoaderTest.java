@@ -3,6 +3,7 @@ package io.quantwatch.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.StubOpenVino;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
@@ -85,6 +86,12 @@ class ConfigLoaderTest {
                 .hasMessage("kafka.delivery: 'twice' is not one of [at-least-once, exactly-once, none]");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "kafka.starting-offsets=Earliest")))
                 .hasMessage("kafka.starting-offsets: 'Earliest' is not one of [earliest, latest, committed]");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "openvino.binding=jni")))
+                .hasMessage("openvino.binding: 'jni' is not one of [auto, c-api, java]");
+        assertThat(ConfigLoader.load(null, List.of(MODEL, "openvino.binding=c-api"))
+                        .openvino()
+                        .bindingKind())
+                .isEqualTo(OpenVinoPipelines.Binding.C_API);
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("reference.model=/nope/model.gguf")))
                 .hasMessageStartingWith("reference.model: no such file");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "sampling.rate")))
