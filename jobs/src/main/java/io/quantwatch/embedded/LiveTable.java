@@ -1,12 +1,14 @@
 package io.quantwatch.embedded;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quantwatch.connectors.kafka.DriftMetricsMapping;
+import io.quantwatch.detectors.window.DriftSummary;
+import io.quantwatch.detectors.window.Rate;
 import io.quantwatch.job.RollupWindow;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
-import io.quantwatch.schemas.RateStat;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,22 +121,23 @@ public final class LiveTable implements AutoCloseable {
                 out.printf("%-16s %8s%n", c, "(waiting for the first window)");
                 continue;
             }
+            DriftSummary s = DriftMetricsMapping.toSummary(m);
             out.printf(
                     "%-16s %8s %7d %7s %7s %8.5f %+8.2f %7s %7s %7s %7s %7s %7s %7s  %s%n",
                     c,
                     TIME.format(m.getWindowEnd()),
-                    m.getPrompts(),
-                    pct(m.getIdentical()),
-                    pct(m.getSameTop1()),
-                    m.getMeanKl(),
-                    (m.getPerplexityRatio() - 1) * 100,
-                    pct(m.getJsonValid()),
-                    pct(m.getJsonBroken()),
-                    pct(m.getToolChanged()),
-                    pct(m.getArgumentsChanged()),
-                    pct(m.getValueChanged()),
-                    pct(m.getEosEarly()),
-                    pct(m.getEosLate()),
+                    s.prompts(),
+                    pct(s.identical()),
+                    pct(s.sameTop1()),
+                    s.meanKl(),
+                    (s.perplexityRatio() - 1) * 100,
+                    pct(s.jsonValid()),
+                    pct(s.jsonBroken()),
+                    pct(s.toolChanged()),
+                    pct(s.argumentsChanged()),
+                    pct(s.valueChanged()),
+                    pct(s.eosEarly()),
+                    pct(s.eosLate()),
                     m.getVerdict());
         }
         int from = Math.max(0, alertLog.size() - 5);
@@ -172,9 +175,9 @@ public final class LiveTable implements AutoCloseable {
         return flat.length() <= 110 ? flat : flat.substring(0, 110) + "…";
     }
 
-    /** A rate in percent; - without trials (or from a window written before the rate existed). */
-    private static String pct(RateStat r) {
-        return r == null || r.getTrials() == 0 ? "-" : String.format("%.1f", r.getValue() * 100);
+    /** A rate in percent; - without trials (a window written before the rate existed reads as none). */
+    private static String pct(Rate r) {
+        return r.trials() == 0 ? "-" : String.format("%.1f", r.value() * 100);
     }
 
     @Override
