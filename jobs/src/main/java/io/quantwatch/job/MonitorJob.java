@@ -1,6 +1,10 @@
 package io.quantwatch.job;
 
+import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -10,8 +14,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Assembles the whole monitor on an environment: Kafka in, topology, Kafka and Micrometer out.
- * The same code runs on a MiniCluster ({@code quantwatch demo}, tests) and on a Flink cluster
- * ({@code flink run quantwatch.jar run --config …}).
+ * The same code runs on a MiniCluster ({@code quantwatch demo}, {@code quantwatch run}, tests) and on a Flink
+ * cluster from the slim job jar ({@code flink run quantwatch-job.jar --config … [--set key=value …]}, {@link #main}).
  */
 public final class MonitorJob {
     public static final String NAME = "quantwatch drift monitor";
@@ -33,6 +37,30 @@ public final class MonitorJob {
         }
         MonitorTopology.Outputs out = MonitorTopology.build(c, KafkaWiring.prompts(env, c, stopAtLatest));
         KafkaWiring.publish(c, out);
+    }
+
+    /**
+     * The job jar's entry point under {@code flink run}: {@code --config FILE} (optional) and any number of
+     * {@code --set key.path=value}, as {@code quantwatch run} takes them; the cluster's environment runs it.
+     */
+    public static void main(String[] args) throws Exception {
+        Path config = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length || !(flag.equals("--config") || flag.equals("--set"))) {
+                throw new IllegalArgumentException(
+                        "usage: flink run quantwatch-job.jar [--config FILE] [--set key.path=value]…;" + " got '" + flag
+                                + "'");
+            }
+            if (flag.equals("--config")) {
+                config = Path.of(args[++i]);
+            } else {
+                overrides.add(args[++i]);
+            }
+        }
+        MonitorConfig c = ConfigLoader.load(config, overrides);
+        execute(StreamExecutionEnvironment.getExecutionEnvironment(), c, false);
     }
 
     /** Where savepoints go: {@code savepoints} under the checkpoint directory. */

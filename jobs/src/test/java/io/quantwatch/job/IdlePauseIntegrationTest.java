@@ -100,7 +100,7 @@ class IdlePauseIntegrationTest {
                         "checkpoint-interval=2s"));
         var t = config.topics();
         kafka.createTopics(3, t.prompts());
-        kafka.createTopics(t);
+        kafka.createTopics(t.names());
         ShadowPipelineFactory pipelines = () -> {
             Map<String, ShadowPipelines> m = new LinkedHashMap<>();
             CANDIDATES.forEach(c -> m.put(c, new ScriptedPipelines(Script.healthy())));

@@ -94,7 +94,7 @@ class MonitorPipelineIntegrationTest {
                         "metrics.prometheus.port=0",
                         "checkpoint-interval=1s"));
         var t = config.topics();
-        kafka.createTopics(t);
+        kafka.createTopics(t.names());
 
         DemoTraffic traffic = new DemoTraffic(7, 32);
         // Recent (within windows.max-age) and on a 10-minute boundary, so all prompts share one window.

@@ -76,7 +76,7 @@ class RestartIntegrationTest {
                         "checkpoint-interval=1s",
                         "checkpoint-dir=" + dir.toUri()));
         var t = config.topics();
-        kafka.createTopics(t);
+        kafka.createTopics(t.names());
         // One window for both runs, all event times behind the clock (the watermark never runs ahead of it).
         Instant base = Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.HOURS);
 

@@ -20,4 +20,14 @@ public enum TaskFamily {
     public String wireName() {
         return wireName;
     }
+
+    /** The answer length the family's prompts ask for: room for the longest reference answer. */
+    public int maxTokens() {
+        return switch (this) {
+            case TOOL_CALL -> 160;
+            case CONSTRAINED_REPLY -> 80;
+            case TRANSLATION -> 60;
+            case LONG_CONTINUATION -> 400;
+        };
+    }
 }

@@ -82,7 +82,12 @@ public record MonitorConfig(
     /** Topic names. */
     public record Topics(
             String prompts, String deadLetters, String shadowRecords, String metrics, String alerts, String samples)
-            implements Serializable {}
+            implements Serializable {
+        /** Every topic the monitor reads or writes (shadow-records may be blank: not published). */
+        public String[] names() {
+            return new String[] {prompts, deadLetters, shadowRecords, metrics, alerts, samples};
+        }
+    }
 
     /**
      * Which prompts are shadowed: a deterministic share of request ids, then at most this many per tenant per second;

@@ -1,6 +1,5 @@
 package io.quantwatch.cli;
 
-import io.quantwatch.demomodel.HeldOutEvaluation;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.tasks.TaskFamily;
 import io.quantwatch.tasks.TaskGenerator;
@@ -60,9 +59,7 @@ public final class ModelPromptsCommand implements Callable<Integer> {
         for (int f = 0; f < families.length; f++) {
             for (int i = 0; i < counts[f]; i++) {
                 prompts.add(EvaluationPrompt.of(
-                        families[f].wireName() + "-" + (i + 1),
-                        g.next(families[f]),
-                        HeldOutEvaluation.maxTokens(families[f])));
+                        families[f].wireName() + "-" + (i + 1), g.next(families[f]), families[f].maxTokens()));
             }
         }
         if (out.getParent() != null) {

@@ -23,15 +23,6 @@ import java.util.function.Predicate;
 public final class HeldOutEvaluation {
 
     /** Generation budget per family: comfortably above the longest reference. */
-    public static int maxTokens(TaskFamily family) {
-        return switch (family) {
-            case TOOL_CALL -> 160;
-            case CONSTRAINED_REPLY -> 80;
-            case TRANSLATION -> 60;
-            case LONG_CONTINUATION -> 400;
-        };
-    }
-
     /** One decoded task with its verdict. */
     public record Outcome(TaskExample task, String output, Check.Result result, boolean validJson) {}
 
@@ -102,7 +93,7 @@ public final class HeldOutEvaluation {
                 List<Outcome> list = new ArrayList<>();
                 for (TaskExample t : e.getValue()) {
                     int[] prompt = tok.encode(t.prompt(), true);
-                    GenerationTrace trace = decoder.generate(prompt, maxTokens(e.getKey()), List.of());
+                    GenerationTrace trace = decoder.generate(prompt, e.getKey().maxTokens(), List.of());
                     String output = tok.decode(trace.tokens());
                     Check.Result r = t.check().evaluate(output);
                     boolean json = e.getKey() == TaskFamily.TOOL_CALL

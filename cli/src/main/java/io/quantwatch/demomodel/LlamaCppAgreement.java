@@ -31,7 +31,7 @@ public final class LlamaCppAgreement {
                     e.getValue().subList(0, Math.min(perFamily, e.getValue().size()))) {
                 chosen.add(t);
                 gens.add(new OracleRequest.Generation(
-                        model.tokenizer().encode(t.prompt(), true), HeldOutEvaluation.maxTokens(t.family())));
+                        model.tokenizer().encode(t.prompt(), true), t.family().maxTokens()));
             }
         }
         OracleResponse theirs =

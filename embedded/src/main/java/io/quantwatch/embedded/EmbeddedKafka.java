@@ -1,6 +1,5 @@
 package io.quantwatch.embedded;
 
-import io.quantwatch.job.config.MonitorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -94,11 +93,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    /** Every topic the monitor reads or writes, one partition each. */
-    public void createTopics(MonitorConfig.Topics t) {
-        createTopics(t.prompts(), t.deadLetters(), t.shadowRecords(), t.metrics(), t.alerts(), t.samples());
     }
 
     /** Creates topics (1 partition, replication 1) if they do not exist yet. */

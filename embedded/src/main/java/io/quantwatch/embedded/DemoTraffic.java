@@ -3,7 +3,6 @@ package io.quantwatch.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
-import io.quantwatch.demomodel.HeldOutEvaluation;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
 import io.quantwatch.tasks.Check;
@@ -66,7 +65,7 @@ public final class DemoTraffic {
                 .setPrompt(t.prompt())
                 .setResponseFormat(family == TaskFamily.TOOL_CALL ? ResponseFormat.JSON : ResponseFormat.TEXT)
                 .setSentences(t.check() instanceof Check.SentenceCount s ? s.count() : null)
-                .setMaxTokens(Math.min(maxTokensCap, HeldOutEvaluation.maxTokens(family)))
+                .setMaxTokens(Math.min(maxTokensCap, family.maxTokens()))
                 .setEventTime(eventTime)
                 .build();
     }

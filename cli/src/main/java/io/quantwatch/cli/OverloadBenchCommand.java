@@ -83,7 +83,7 @@ public final class OverloadBenchCommand implements Callable<Integer> {
         settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
         MonitorConfig c = ConfigLoader.load(null, settings);
         var t = c.topics();
-        kafka.createTopics(t);
+        kafka.createTopics(t.names());
         double estimate = estimateCapacity(c);
         // 30×, not 20×: inside the job the candidates warm up further and run faster than this first estimate.
         double offeredRate = rate > 0 ? rate : Math.max(30, Math.ceil(30 * estimate));

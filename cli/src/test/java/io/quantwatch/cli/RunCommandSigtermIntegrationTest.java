@@ -90,7 +90,7 @@ class RunCommandSigtermIntegrationTest {
                 "checkpoint-interval=1s",
                 "checkpoint-dir=" + dir.resolve("checkpoints").toUri());
         config = ConfigLoader.load(null, settings);
-        kafka.createTopics(config.topics());
+        kafka.createTopics(config.topics().names());
         // The last full hour: one window, every event time behind the clock.
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
         windowEnd = base.plus(Duration.ofHours(1));

@@ -3,7 +3,6 @@ package io.quantwatch.cli;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.embedded.EmbeddedKafka;
-import io.quantwatch.embedded.LiveTable;
 import io.quantwatch.job.MonitorJob;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
@@ -80,7 +79,7 @@ public final class DemoCommand implements Runnable {
         settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
         MonitorConfig c = ConfigLoader.load(config, settings);
         var t = c.topics();
-        kafka.createTopics(t);
+        kafka.createTopics(t.names());
         JvmMeterRegistry meters = JvmMeterRegistry.get(c.metrics().settings());
         out.printf(
                 "broker %s · topics %s → %s, %s, %s, %s · Prometheus %s%n",

@@ -1,9 +1,11 @@
-package io.quantwatch.embedded;
+package io.quantwatch.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
+import io.quantwatch.embedded.CounterTotals;
+import io.quantwatch.embedded.TopicReader;
 import io.quantwatch.job.RollupWindow;
 import io.quantwatch.schemas.AlertState;
 import io.quantwatch.schemas.DivergentSample;
