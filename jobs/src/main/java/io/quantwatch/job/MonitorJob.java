@@ -9,6 +9,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -25,6 +26,12 @@ public final class MonitorJob {
     /** Builds the job graph on {@code env} (checkpointing and serializers included) without starting it. */
     public static void define(StreamExecutionEnvironment env, MonitorConfig c, boolean stopAtLatest) {
         env.enableCheckpointing(c.checkpointInterval().toMillis());
+        // Every state and stream type has an explicit serializer: a type that would fall back to Kryo fails the build
+        // of
+        // the job graph instead of silently writing state a later build may not read.
+        Configuration serialization = new Configuration();
+        serialization.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(serialization, MonitorJob.class.getClassLoader());
         if (c.checkpointDir() != null && !c.checkpointDir().isBlank()) {
             Configuration storage = new Configuration();
             storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());

@@ -1,39 +1,36 @@
 package io.quantwatch.job;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoSerializable;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
 import io.quantwatch.detectors.ShadowResult;
 import io.quantwatch.detectors.window.DriftWindow;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One window's state for one key: the mergeable drift accumulator and the few worst divergent
- * records seen so far (bounded, so a window's state stays small whatever the traffic).
- * Flink hands generic types to Kryo, whose field walking would drop the sketches (transient) and
- * cannot rebuild EnumMaps; as {@link KryoSerializable} the accumulator writes itself with Java
- * serialization instead, where DriftWindow stores its sketches compactly. No registration needed.
+ * results seen so far (bounded, so a window's state stays small whatever the traffic). Flink stores it with
+ * {@link WindowAccumulatorSerializer}, an explicit and versioned format, never Kryo.
  */
-public final class WindowAccumulator implements Serializable, KryoSerializable {
-    private static final long serialVersionUID = 1L;
-
-    private DriftWindow drift = new DriftWindow();
-    private ArrayList<ShadowResult> worst = new ArrayList<>();
-    private int keepWorst;
+@TypeInfo(WindowAccumulatorTypeInfo.Factory.class)
+public final class WindowAccumulator {
+    private final DriftWindow drift;
+    private final ArrayList<ShadowResult> worst;
+    private final int keepWorst;
 
     public WindowAccumulator(int keepWorst) {
+        this(keepWorst, new DriftWindow(), List.of());
+    }
+
+    /** A restored accumulator (state serializer). */
+    WindowAccumulator(int keepWorst, DriftWindow drift, List<ShadowResult> worst) {
         this.keepWorst = keepWorst;
+        this.drift = drift;
+        this.worst = new ArrayList<>(worst);
+    }
+
+    int keepWorst() {
+        return keepWorst;
     }
 
     public WindowAccumulator add(ShadowResult r) {
@@ -78,36 +75,6 @@ public final class WindowAccumulator implements Serializable, KryoSerializable {
         worst.sort(Comparator.comparingDouble(ShadowResult::badness).reversed());
         if (worst.size() > keepWorst) {
             worst.remove(worst.size() - 1);
-        }
-    }
-
-    @Override
-    public void write(Kryo kryo, Output output) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize a window accumulator", e);
-        }
-        output.writeInt(bytes.size());
-        output.writeBytes(bytes.toByteArray());
-    }
-
-    @Override
-    public void read(Kryo kryo, Input input) {
-        byte[] bytes = input.readBytes(input.readInt());
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-                return Class.forName(desc.getName(), false, kryo.getClassLoader()); // Flink's user-code class loader
-            }
-        }) {
-            WindowAccumulator copy = (WindowAccumulator) in.readObject();
-            drift = copy.drift;
-            worst = copy.worst;
-            keepWorst = copy.keepWorst;
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("cannot restore a window accumulator", e);
         }
     }
 }

@@ -22,6 +22,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.CompositeType;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The domain values operators pass between them are Flink POJOs all the way down (never Kryo) and survive a
- * round trip through Flink's serializer, with or without a comparison.
+ * round trip through Flink's serializer, with or without a comparison; window state has its own versioned serializer.
  */
 class DomainRecordTypesTest {
 
@@ -101,5 +102,46 @@ class DomainRecordTypesTest {
         ReviewSample sample = new ReviewSample(
                 key, 60_000, "r-1", 3.2, 4, 0.01, JsonFailure.TRUNCATED, true, "{\"a\": 1}", "{\"a\": ");
         assertThat(roundTrip(TypeInformation.of(ReviewSample.class), sample)).isEqualTo(sample);
+    }
+
+    @Test
+    void windowStateRoundTripsThroughItsVersionedSerializerAndItsSnapshotRestoresIt() throws Exception {
+        TypeInformation<WindowAccumulator> type = TypeInformation.of(WindowAccumulator.class);
+        assertThat(type).isInstanceOf(WindowAccumulatorTypeInfo.class);
+        Random r = new Random(9);
+        WindowAccumulator acc = new WindowAccumulator(3);
+        for (int i = 0; i < 200; i++) {
+            var s = RandomShadowComparisons.next(r);
+            var prompt = new ShadowResult.PromptIdentity("r-" + i, "acme", "m", "tool_call", i);
+            acc.add(ShadowResult.compared(
+                    prompt, "int4", s.metrics(), FinishReason.EOS, FinishReason.EOS, "ref", "cand"));
+            if (i % 50 == 0) {
+                acc.add(ShadowResult.withoutComparison(
+                        prompt, "int4", ShadowResult.Outcome.TIMEOUT, "candidate: 20 s"));
+            }
+        }
+        acc.add(ShadowResult.withoutComparison(
+                new ShadowResult.PromptIdentity("shed", "acme", "m", "tool_call", 0),
+                "int4",
+                ShadowResult.Outcome.SHED,
+                "shed"));
+        WindowAccumulator back = roundTrip(type, acc);
+        assertThat(back.drift().summary()).isEqualTo(acc.drift().summary());
+        assertThat(back.worst()).hasSize(3).isEqualTo(acc.worst());
+        assertThat(back.merge(new WindowAccumulator(3)).drift().summary().prompts())
+                .isEqualTo(200);
+
+        TypeSerializer<WindowAccumulator> serializer = type.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer snapshot = new DataOutputSerializer(256);
+        TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
+        TypeSerializerSnapshot<WindowAccumulator> restored = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshot.getCopyOfBuffer()),
+                getClass().getClassLoader());
+        assertThat(serializer
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(restored)
+                        .isCompatibleAsIs())
+                .isTrue();
+        assertThat(restored.restoreSerializer()).isEqualTo(serializer);
     }
 }

@@ -3,23 +3,22 @@ package io.quantwatch.detectors.window;
 import io.quantwatch.detectors.JsonFailure;
 import io.quantwatch.detectors.RepetitionDrift;
 import io.quantwatch.detectors.ShadowMetrics;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * The mergeable accumulator behind every drift window: counts, exact sums and DDSketch percentiles
  * of the per-prompt {@link ShadowMetrics}. {@code merge} is associative and commutative, so windows
- * can be pre-aggregated anywhere (per task manager, per pane) and combined later.
+ * can be pre-aggregated anywhere (per task manager, per pane) and combined later. {@link #writeTo} and
+ * {@link #readFrom} are its explicit state format (the job versions it in its window state serializer).
  */
-public final class DriftWindow implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class DriftWindow {
 
     private long prompts;
-    // Coverage counts; absent (0) in state written before they existed, which Java serialization allows.
+    // Coverage counts: offered to the shadow stage, shadowed, of which timed out or failed.
     private long offered;
     private long shadowed;
     private long timeouts;
@@ -41,15 +40,15 @@ public final class DriftWindow implements Serializable {
     private Rate preamble = Rate.EMPTY;
     private Rate sentenceBroken = Rate.EMPTY;
     private Rate rareMissing = Rate.EMPTY;
-    // Among prompts whose outputs both parsed as JSON; null in state written before they existed (see readObject).
+    // Among prompts whose outputs both parsed as JSON.
     private Rate toolChanged = Rate.EMPTY;
     private Rate argumentsChanged = Rate.EMPTY;
     private Rate valueChanged = Rate.EMPTY;
-    private transient QuantileSketch promptKl = new QuantileSketch();
-    private transient QuantileSketch fdtRatio = new QuantileSketch();
-    private transient QuantileSketch sdtRatio = new QuantileSketch();
-    private transient QuantileSketch lengthRatio = new QuantileSketch();
-    private transient QuantileSketch repeatIncrease = new QuantileSketch();
+    private QuantileSketch promptKl = new QuantileSketch();
+    private QuantileSketch fdtRatio = new QuantileSketch();
+    private QuantileSketch sdtRatio = new QuantileSketch();
+    private QuantileSketch lengthRatio = new QuantileSketch();
+    private QuantileSketch repeatIncrease = new QuantileSketch();
 
     /** A comparison of one prompt: counted as offered, shadowed and compared. */
     public DriftWindow add(ShadowMetrics m) {
@@ -176,30 +175,122 @@ public final class DriftWindow implements Serializable {
                 new ShadowCoverage(offered, shadowed, timeouts, errors));
     }
 
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        for (QuantileSketch s : new QuantileSketch[] {promptKl, fdtRatio, sdtRatio, lengthRatio, repeatIncrease}) {
-            byte[] b = s.toBytes();
+    /**
+     * Writes every count, sum, rate, failure tally and sketch in a fixed order (enum constants by name), the format
+     * the window state serializer versions; {@link #readFrom} reads it back.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        for (long n : new long[] {prompts, offered, shadowed, timeouts, errors, positions}) {
+            out.writeLong(n);
+        }
+        for (double d : new double[] {klSum, referenceNll, candidateNll, deltaPSum}) {
+            out.writeDouble(d);
+        }
+        for (Rate r : rates()) {
+            out.writeLong(r.hits());
+            out.writeLong(r.trials());
+        }
+        writeTally(out, jsonFailures);
+        writeTally(out, firstDivergence);
+        for (QuantileSketch q : sketches()) {
+            byte[] b = q.toBytes();
             out.writeInt(b.length);
             out.write(b);
         }
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        toolChanged = toolChanged == null ? Rate.EMPTY : toolChanged;
-        argumentsChanged = argumentsChanged == null ? Rate.EMPTY : argumentsChanged;
-        valueChanged = valueChanged == null ? Rate.EMPTY : valueChanged;
-        QuantileSketch[] s = new QuantileSketch[5];
-        for (int i = 0; i < s.length; i++) {
-            byte[] b = new byte[in.readInt()];
-            in.readFully(b);
-            s[i] = QuantileSketch.fromBytes(b);
+    /** Reads what {@link #writeTo} wrote. */
+    public static DriftWindow readFrom(DataInput in) throws IOException {
+        DriftWindow w = new DriftWindow();
+        w.prompts = in.readLong();
+        w.offered = in.readLong();
+        w.shadowed = in.readLong();
+        w.timeouts = in.readLong();
+        w.errors = in.readLong();
+        w.positions = in.readLong();
+        w.klSum = in.readDouble();
+        w.referenceNll = in.readDouble();
+        w.candidateNll = in.readDouble();
+        w.deltaPSum = in.readDouble();
+        Rate[] r = new Rate[RATES];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = new Rate(in.readLong(), in.readLong());
         }
-        promptKl = s[0];
-        fdtRatio = s[1];
-        sdtRatio = s[2];
-        lengthRatio = s[3];
-        repeatIncrease = s[4];
+        w.identical = r[0];
+        w.sameTop1 = r[1];
+        w.jsonValid = r[2];
+        w.jsonBroken = r[3];
+        w.eosEarly = r[4];
+        w.eosLate = r[5];
+        w.preamble = r[6];
+        w.sentenceBroken = r[7];
+        w.rareMissing = r[8];
+        w.toolChanged = r[9];
+        w.argumentsChanged = r[10];
+        w.valueChanged = r[11];
+        readTally(in, w.jsonFailures, JsonFailure.class);
+        readTally(in, w.firstDivergence, RepetitionDrift.DivergenceBucket.class);
+        QuantileSketch[] q = new QuantileSketch[SKETCHES];
+        for (int i = 0; i < q.length; i++) {
+            int length = in.readInt();
+            if (length < 0 || length > 1 << 24) {
+                throw new IOException("corrupt window state: a quantile sketch of " + length + " bytes");
+            }
+            byte[] b = new byte[length];
+            in.readFully(b);
+            q[i] = QuantileSketch.fromBytes(b);
+        }
+        w.promptKl = q[0];
+        w.fdtRatio = q[1];
+        w.sdtRatio = q[2];
+        w.lengthRatio = q[3];
+        w.repeatIncrease = q[4];
+        return w;
+    }
+
+    private static final int RATES = 12;
+    private static final int SKETCHES = 5;
+
+    private Rate[] rates() {
+        return new Rate[] {
+            identical,
+            sameTop1,
+            jsonValid,
+            jsonBroken,
+            eosEarly,
+            eosLate,
+            preamble,
+            sentenceBroken,
+            rareMissing,
+            toolChanged,
+            argumentsChanged,
+            valueChanged
+        };
+    }
+
+    private QuantileSketch[] sketches() {
+        return new QuantileSketch[] {promptKl, fdtRatio, sdtRatio, lengthRatio, repeatIncrease};
+    }
+
+    private static <E extends Enum<E>> void writeTally(DataOutput out, EnumMap<E, Long> tally) throws IOException {
+        out.writeInt(tally.size());
+        for (Map.Entry<E, Long> e : tally.entrySet()) {
+            out.writeUTF(e.getKey().name());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static <E extends Enum<E>> void readTally(DataInput in, EnumMap<E, Long> tally, Class<E> type)
+            throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            try {
+                tally.put(Enum.valueOf(type, name), in.readLong());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("window state names " + type.getSimpleName() + " '" + name
+                        + "', which this build does not know: restore it with the build that wrote it or a newer one");
+            }
+        }
     }
 }
