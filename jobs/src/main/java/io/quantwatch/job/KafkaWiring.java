@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -78,51 +79,39 @@ public final class KafkaWiring {
                 .name("kafka: " + c.topics().deadLetters())
                 .uid("dead-letters-sink");
         if (c.topics().shadowRecords() != null && !c.topics().shadowRecords().isBlank()) {
-            out.shadowRecords()
-                    .map(ShadowRecordMapping::toAvro, TypeInformation.of(ShadowRecord.class))
-                    .name("shadow results as Avro")
-                    .uid("shadow-records-avro")
-                    .sinkTo(sink(
-                            c,
-                            c.topics().shadowRecords(),
-                            ShadowRecord.class,
-                            r -> windowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant())))
-                    .name("kafka: " + c.topics().shadowRecords())
-                    .uid("shadow-records-sink");
+            publishAs(
+                    c,
+                    out.shadowRecords(),
+                    ShadowRecordMapping::toAvro,
+                    ShadowRecord.class,
+                    c.topics().shadowRecords(),
+                    r -> windowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()),
+                    "shadow-records");
         }
-        out.metrics()
-                .map(DriftMetricsMapping::toAvro, TypeInformation.of(DriftMetrics.class))
-                .name("metrics as Avro")
-                .uid("metrics-avro")
-                .sinkTo(sink(
-                        c,
-                        c.topics().metrics(),
-                        DriftMetrics.class,
-                        m -> windowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant())))
-                .name("kafka: " + c.topics().metrics())
-                .uid("metrics-sink");
-        out.alerts()
-                .map(DriftAlertMapping::toAvro, TypeInformation.of(DriftAlert.class))
-                .name("alerts as Avro")
-                .uid("alerts-avro")
-                .sinkTo(sink(
-                        c,
-                        c.topics().alerts(),
-                        DriftAlert.class,
-                        a -> windowKey(a.getModel(), a.getCandidate(), a.getTask(), a.getTenant())))
-                .name("kafka: " + c.topics().alerts())
-                .uid("alerts-sink");
-        out.samples()
-                .map(DivergentSampleMapping::toAvro, TypeInformation.of(DivergentSample.class))
-                .name("samples as Avro")
-                .uid("samples-avro")
-                .sinkTo(sink(
-                        c,
-                        c.topics().samples(),
-                        DivergentSample.class,
-                        s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant())))
-                .name("kafka: " + c.topics().samples())
-                .uid("samples-sink");
+        publishAs(
+                c,
+                out.metrics(),
+                DriftMetricsMapping::toAvro,
+                DriftMetrics.class,
+                c.topics().metrics(),
+                m -> windowKey(m.getModel(), m.getCandidate(), m.getTask(), m.getTenant()),
+                "metrics");
+        publishAs(
+                c,
+                out.alerts(),
+                DriftAlertMapping::toAvro,
+                DriftAlert.class,
+                c.topics().alerts(),
+                a -> windowKey(a.getModel(), a.getCandidate(), a.getTask(), a.getTenant()),
+                "alerts");
+        publishAs(
+                c,
+                out.samples(),
+                DivergentSampleMapping::toAvro,
+                DivergentSample.class,
+                c.topics().samples(),
+                s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant()),
+                "samples");
         out.late()
                 .process(CountLate.records(c.metrics().settings()))
                 .name("count late records")
@@ -145,6 +134,23 @@ public final class KafkaWiring {
                 .sinkTo(new DiscardingSink<>())
                 .name("meters done")
                 .uid("meters-sink");
+    }
+
+    /** A domain output mapped to its topic's Avro type right before its Kafka sink; {@code uid} names both operators. */
+    private static <D, A extends SpecificRecord> void publishAs(
+            MonitorConfig c,
+            DataStream<D> stream,
+            MapFunction<D, A> toAvro,
+            Class<A> type,
+            String topic,
+            SerializationSchema<A> key,
+            String uid) {
+        stream.map(toAvro, TypeInformation.of(type))
+                .name(uid + " as Avro")
+                .uid(uid + "-avro")
+                .sinkTo(sink(c, topic, type, key))
+                .name("kafka: " + topic)
+                .uid(uid + "-sink");
     }
 
     private static <T extends SpecificRecord> KafkaSink<T> sink(

@@ -45,13 +45,7 @@ public final class ShadowRecordMapping {
         ShadowMetrics m = r.metrics();
         TokenDivergence d = m.divergence();
         DistributionDrift dist = m.distribution();
-        return ShadowRecord.newBuilder()
-                .setRequestId(r.requestId())
-                .setTenant(r.tenant())
-                .setModel(r.model())
-                .setTask(r.task())
-                .setCandidate(r.candidate())
-                .setEventTime(Instant.ofEpochMilli(r.eventTimeMillis()))
+        return identified(r)
                 .setReferenceTokens(d.referenceLength())
                 .setCandidateTokens(d.candidateLength())
                 .setReferenceFinish(Finish.valueOf(r.referenceFinish().name()))
@@ -88,15 +82,20 @@ public final class ShadowRecordMapping {
                 .build();
     }
 
-    /** A record whose figures are all zero; its detail says why. */
-    private static ShadowRecord withoutComparison(ShadowResult r) {
+    /** A record builder with the result's prompt and candidate set. */
+    private static ShadowRecord.Builder identified(ShadowResult r) {
         return ShadowRecord.newBuilder()
                 .setRequestId(r.requestId())
                 .setTenant(r.tenant())
                 .setModel(r.model())
                 .setTask(r.task())
                 .setCandidate(r.candidate())
-                .setEventTime(Instant.ofEpochMilli(r.eventTimeMillis()))
+                .setEventTime(Instant.ofEpochMilli(r.eventTimeMillis()));
+    }
+
+    /** A record whose figures are all zero; its detail says why. */
+    private static ShadowRecord withoutComparison(ShadowResult r) {
+        return identified(r)
                 .setReferenceTokens(0)
                 .setCandidateTokens(0)
                 .setReferenceFinish(Finish.EOS)

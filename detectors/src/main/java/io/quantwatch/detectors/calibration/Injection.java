@@ -58,6 +58,8 @@ public enum Injection {
                     LengthDrift l = out.length();
                     out = with(
                             out,
+                            out.divergence(),
+                            out.distribution(),
                             new LengthDrift(l.referenceTokens(), Math.max(1, l.candidateTokens() / 2), true, false));
                 }
             }
@@ -66,6 +68,7 @@ public enum Injection {
                 int disagree = d.positions() - d.sameTop1();
                 out = with(
                         out,
+                        out.divergence(),
                         new DistributionDrift(
                                 d.positions(),
                                 2 * d.klSum(),
@@ -73,7 +76,8 @@ public enum Injection {
                                 Math.max(0, d.positions() - 2 * disagree),
                                 2 * d.deltaPSum(),
                                 d.referenceNll(),
-                                d.referenceNll() + 2 * (d.candidateNll() - d.referenceNll())));
+                                d.referenceNll() + 2 * (d.candidateNll() - d.referenceNll())),
+                        out.length());
             }
             case IDENTICAL_MINUS_10PP -> {
                 TokenDivergence t = out.divergence();
@@ -86,7 +90,9 @@ public enum Injection {
                                     Math.max(1, t.referenceLength() - at),
                                     t.referenceLength(),
                                     t.candidateLength(),
-                                    Math.max(1, t.referenceLength() - at)));
+                                    Math.max(1, t.referenceLength() - at)),
+                            out.distribution(),
+                            out.length());
                 }
             }
             default -> {}
@@ -111,45 +117,16 @@ public enum Injection {
                 m.tree());
     }
 
-    private static ShadowMetrics with(ShadowMetrics m, LengthDrift l) {
+    /** The figures with the divergence, distribution and length an injection changed; the rest as measured. */
+    private static ShadowMetrics with(ShadowMetrics m, TokenDivergence t, DistributionDrift d, LengthDrift l) {
         return new ShadowMetrics(
-                m.divergence(),
-                m.positionalAgreement(),
-                m.distribution(),
-                m.jsonExpected(),
-                m.referenceJson(),
-                m.candidateJson(),
-                l,
-                m.repetition(),
-                m.slips(),
-                m.rareTokens(),
-                m.tree());
-    }
-
-    private static ShadowMetrics with(ShadowMetrics m, DistributionDrift d) {
-        return new ShadowMetrics(
-                m.divergence(),
+                t,
                 m.positionalAgreement(),
                 d,
                 m.jsonExpected(),
                 m.referenceJson(),
                 m.candidateJson(),
-                m.length(),
-                m.repetition(),
-                m.slips(),
-                m.rareTokens(),
-                m.tree());
-    }
-
-    private static ShadowMetrics with(ShadowMetrics m, TokenDivergence t) {
-        return new ShadowMetrics(
-                t,
-                m.positionalAgreement(),
-                m.distribution(),
-                m.jsonExpected(),
-                m.referenceJson(),
-                m.candidateJson(),
-                m.length(),
+                l,
                 m.repetition(),
                 m.slips(),
                 m.rareTokens(),
