@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
             StreamBenchCommand.class,
             OverloadBenchCommand.class,
             JsonBenchCommand.class,
-            DetectionBenchCommand.class
+            DetectionBenchCommand.class,
+            io.quantwatch.cli.faults.FaultBenchCommand.class,
+            io.quantwatch.cli.faults.RescaleBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
 

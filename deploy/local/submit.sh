@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Submits the slim job jar detached, as `flink run -d quantwatch-job.jar --config … --set …` does; extra arguments
+# before `--` go to flink run (-p 2, -s SAVEPOINT, --allowNonRestoredState), after it to the job (--set k=v …).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+[ -f "$JOB_JAR" ] || { echo "no job jar at $JOB_JAR: build it with  mvn -pl jobs -am package -DskipTests" >&2; exit 2; }
+flink_args=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do flink_args+=("$1"); shift; done
+[ $# -gt 0 ] && shift
+exec "$here/flink.sh" run -d "${flink_args[@]}" "$JOB_JAR" \
+  --config "$here/quantwatch-local.yaml" \
+  --set "kafka.bootstrap-servers=127.0.0.1:$KAFKA_PORT" \
+  --set "reference.model=$ROOT/models/quantwatch-demo-f16.gguf" \
+  --set "checkpoint-dir=file://$RUN/checkpoints" \
+  "$@"
