@@ -7,7 +7,7 @@ n=${1:-2}
 "$here/start-jobmanager.sh"
 for k in $(seq 1 "$n"); do "$here/start-taskmanager.sh" "$k"; done
 for _ in $(seq 1 600); do
-  registered=$( (http_get /taskmanagers 2>/dev/null || true) | grep -o "\"id\"" | wc -l)
+  registered=$( { http_get /taskmanagers 2>/dev/null || true; } | grep -o '"id"' | wc -l || true)
   [ "$registered" -ge "$n" ] && { echo "cluster up: $n TaskManagers, REST http://127.0.0.1:$REST_PORT, Kafka 127.0.0.1:$KAFKA_PORT"; exit 0; }
   sleep 0.1
 done

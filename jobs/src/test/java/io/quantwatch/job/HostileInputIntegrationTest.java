@@ -22,7 +22,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,16 +83,10 @@ class HostileInputIntegrationTest {
         JvmMeterRegistry.shutdown();
         config = ConfigLoader.load(
                 null,
-                List.of(
+                ShadowEveryPrompt.settings(
                         "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "kafka.starting-offsets=earliest",
                         "kafka.delivery=exactly-once",
-                        "reference.model="
-                                + Path.of(System.getProperty("quantwatch.root", "."))
-                                        .resolve("models/quantwatch-demo-f16.gguf"),
-                        "sampling.rate=1",
-                        "sampling.per-tenant-per-second=1000",
-                        "sampling.burst=1000",
                         "candidates=[{name: a, backend: engine, recipe: reference}, {name: b, backend: engine, recipe: reference}]",
                         "windows.size=10min",
                         "windows.slide=10min",

@@ -16,7 +16,6 @@ import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,16 +71,10 @@ class IdlePauseIntegrationTest {
         JvmMeterRegistry.shutdown();
         config = ConfigLoader.load(
                 null,
-                List.of(
+                ShadowEveryPrompt.settings(
                         "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "kafka.starting-offsets=earliest",
                         "kafka.delivery=at-least-once",
-                        "reference.model="
-                                + Path.of(System.getProperty("quantwatch.root", "."))
-                                        .resolve("models/quantwatch-demo-f16.gguf"),
-                        "sampling.rate=1",
-                        "sampling.per-tenant-per-second=1000",
-                        "sampling.burst=1000",
                         "candidates=["
                                 + CANDIDATES.stream()
                                         .map(c -> "{name: " + c + ", backend: engine, recipe: reference}")

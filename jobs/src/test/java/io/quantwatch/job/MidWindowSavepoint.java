@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,13 +51,7 @@ final class MidWindowSavepoint {
     static MonitorConfig config() {
         return ConfigLoader.load(
                 null,
-                List.of(
-                        "reference.model="
-                                + Path.of(System.getProperty("quantwatch.root", "."))
-                                        .resolve("models/quantwatch-demo-f16.gguf"),
-                        "sampling.rate=1",
-                        "sampling.per-tenant-per-second=1000",
-                        "sampling.burst=1000",
+                ShadowEveryPrompt.settings(
                         "candidates=[{name: steady, backend: engine, recipe: reference},"
                                 + " {name: failing, backend: engine, recipe: reference}]",
                         "windows.size=20s",
@@ -160,8 +153,10 @@ final class MidWindowSavepoint {
     }
 
     /**
-     * Records the fixture: {@code mvn -pl jobs test-compile exec:java -Dexec.classpathScope=test
-     * -Dexec.mainClass=io.quantwatch.job.MidWindowSavepoint -Dexec.args=src/test/resources/savepoints/mid-window-v1}.
+     * Records the fixture into {@code args[0]} (plain {@code java}, not {@code exec:java}, whose class loader Flink's
+     * job submission rejects): {@code mvn -pl jobs test-compile dependency:build-classpath -Dmdep.includeScope=test
+     * -Dmdep.outputFile=/tmp/cp}, then {@code java -cp jobs/target/test-classes:jobs/target/classes:$(cat /tmp/cp)
+     * io.quantwatch.job.MidWindowSavepoint jobs/src/test/resources/savepoints/mid-window-v1}.
      */
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args[0]);

@@ -56,16 +56,10 @@ class RestartIntegrationTest {
         Path dir = Files.createTempDirectory("quantwatch-checkpoints");
         config = ConfigLoader.load(
                 null,
-                List.of(
+                ShadowEveryPrompt.settings(
                         "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "kafka.starting-offsets=earliest",
                         "kafka.delivery=exactly-once",
-                        "reference.model="
-                                + Path.of(System.getProperty("quantwatch.root", "."))
-                                        .resolve("models/quantwatch-demo-f16.gguf"),
-                        "sampling.rate=1",
-                        "sampling.per-tenant-per-second=1000",
-                        "sampling.burst=1000",
                         "candidates=[{name: identical, backend: engine, recipe: reference}]",
                         "engine.max-tokens=8",
                         "windows.size=1h",

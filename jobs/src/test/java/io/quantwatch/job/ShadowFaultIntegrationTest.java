@@ -14,7 +14,6 @@ import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DriftMetrics;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +46,7 @@ class ShadowFaultIntegrationTest {
         JvmMeterRegistry.shutdown(); // a fresh registry for this class's counters
         config = ConfigLoader.load(
                 null,
-                List.of(
-                        "reference.model="
-                                + Path.of(System.getProperty("quantwatch.root", "."))
-                                        .resolve("models/quantwatch-demo-f16.gguf"),
-                        "sampling.rate=1",
-                        "sampling.per-tenant-per-second=1000",
-                        "sampling.burst=1000",
+                ShadowEveryPrompt.settings(
                         "candidates=[{name: healthy, backend: engine, recipe: reference}, {name: flaky, backend: engine, recipe: reference},"
                                 + " {name: stuck, backend: engine, recipe: reference}, {name: bomb, backend: engine, recipe: reference}]",
                         "windows.size=1min",

@@ -15,7 +15,6 @@ import io.quantwatch.embedded.LocalFlinkEnvironment;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DriftMetrics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +48,7 @@ class ShadowOverloadIntegrationTest {
         JvmMeterRegistry.shutdown(); // a fresh registry for this class's counters
         config = ConfigLoader.load(
                 null,
-                List.of(
-                        "reference.model="
-                                + Path.of(System.getProperty("quantwatch.root", "."))
-                                        .resolve("models/quantwatch-demo-f16.gguf"),
-                        "sampling.rate=1",
-                        "sampling.per-tenant-per-second=1000",
-                        "sampling.burst=1000",
+                ShadowEveryPrompt.settings(
                         "candidates=[{name: steady, backend: engine, recipe: reference}, {name: slow, backend: engine, recipe: reference}]",
                         "windows.size=10s",
                         "windows.slide=10s",

@@ -1,5 +1,6 @@
 package io.quantwatch.cli.faults;
 
+import io.quantwatch.connectors.kafka.AvroSingleObjectDeserializer;
 import io.quantwatch.embedded.CheckpointStats;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.embedded.TopicReader;
@@ -7,14 +8,20 @@ import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +32,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,12 +55,6 @@ public final class FaultBenchCommand implements Callable<Integer> {
     int kills;
 
     @Option(
-            names = "--rate",
-            defaultValue = "3",
-            description = "Prompts produced per second (default: ${DEFAULT-VALUE}).")
-    double rate;
-
-    @Option(
             names = "--seconds-between-kills",
             defaultValue = "40",
             description = "Traffic between two kills, and before the first (default: ${DEFAULT-VALUE}).")
@@ -65,26 +67,15 @@ public final class FaultBenchCommand implements Callable<Integer> {
                     "How long a killed TaskManager stays down before it is started again (default: ${DEFAULT-VALUE}).")
     int down;
 
-    @Option(
-            names = "--set",
-            description = "Override one job setting, e.g. --set kafka.delivery=at-least-once (repeatable).")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(
-            names = "--deploy-dir",
-            defaultValue = "deploy/local",
-            description = "The local cluster scripts (default: ${DEFAULT-VALUE}).")
-    Path deployDir;
-
-    @Option(names = "--keep", description = "Leave the run directory (logs, checkpoints) for inspection.")
-    boolean keep;
+    @Mixin
+    ClusterRunOptions options = new ClusterRunOptions();
 
     /** One kill and what it cost. */
     public record Kill(int taskManager, double windowPhase, double runningAgainSeconds, double recoverySeconds) {}
 
     /** Everything one run measured. */
     public record Outcome(
-            List<Kill> kills, FaultAudit.Result audit, long produced, long aborted, CheckpointStats checkpoints) {
+            List<Kill> kills, FaultAudit.Result audit, long produced, long replayed, CheckpointStats checkpoints) {
         public double recoveryMax() {
             return kills.stream().mapToDouble(Kill::recoverySeconds).max().orElse(Double.NaN);
         }
@@ -96,7 +87,7 @@ public final class FaultBenchCommand implements Callable<Integer> {
                     audit.lost(),
                     audit.duplicated(),
                     recoveryMax(),
-                    aborted,
+                    replayed,
                     audit.windowsChecked(),
                     audit.promptsChecked());
         }
@@ -113,15 +104,15 @@ public final class FaultBenchCommand implements Callable<Integer> {
         Path runDir = Files.createTempDirectory("qw-faults");
         List<FaultAudit.Produced> produced = Collections.synchronizedList(new ArrayList<>());
         List<Kill> done = new ArrayList<>();
-        try (LocalCluster cluster = new LocalCluster(deployDir, runDir)) {
+        try (LocalCluster cluster = new LocalCluster(options.deployDir, runDir)) {
             long t0 = System.currentTimeMillis();
             cluster.start(2);
-            String job = cluster.submit(List.of(), setArgs(overrides));
+            String job = cluster.submit(List.of(), options.setArgs());
             System.out.printf(
                     "cluster up and job %s submitted in %.1f s (run directory %s)%n",
                     job, (System.currentTimeMillis() - t0) / 1e3, runDir);
             awaitFirstCheckpoint(cluster, job);
-            try (Traffic traffic = new Traffic(cluster.bootstrapServers(), rate, produced)) {
+            try (Traffic traffic = new Traffic(cluster.bootstrapServers(), options.rate, produced)) {
                 traffic.start();
                 double[] phases = {0.3, 0.85, 0.55, 0.1};
                 for (int i = 0; i < kills; i++) {
@@ -143,20 +134,10 @@ public final class FaultBenchCommand implements Callable<Integer> {
                 return o;
             }
         } finally {
-            if (!keep) {
+            if (!options.keep) {
                 deleteTree(runDir);
             }
         }
-    }
-
-    /** {@code --set k=v} for each override, as the job jar takes them. */
-    static List<String> setArgs(List<String> overrides) {
-        List<String> out = new ArrayList<>();
-        for (String o : overrides) {
-            out.add("--set");
-            out.add(o);
-        }
-        return out;
     }
 
     static void awaitFirstCheckpoint(LocalCluster cluster, String job) throws InterruptedException {
@@ -215,11 +196,11 @@ public final class FaultBenchCommand implements Callable<Integer> {
     /** Waits until every candidate's roll-up of the window ending at {@code cutoff} is committed (at most 3 min). */
     static void awaitWindows(LocalCluster cluster, long cutoff) {
         long deadline = System.currentTimeMillis() + 180_000;
-        java.util.Set<String> closed = new java.util.HashSet<>();
+        Set<String> closed = new HashSet<>();
         try (TopicReader<DriftMetrics> metrics =
                 new TopicReader<>(cluster.bootstrapServers(), "drift-metrics", DriftMetrics.class)) {
             while (System.currentTimeMillis() < deadline && closed.size() < CANDIDATES.size()) {
-                for (DriftMetrics m : metrics.poll(java.time.Duration.ofSeconds(1))) {
+                for (DriftMetrics m : metrics.poll(Duration.ofSeconds(1))) {
                     if (m.getWindowEnd().toEpochMilli() >= cutoff && "*".equals(m.getTask())) {
                         closed.add(m.getCandidate());
                     }
@@ -270,14 +251,18 @@ public final class FaultBenchCommand implements Callable<Integer> {
                         a.getWindowEnd().toEpochMilli()));
             }
         }
-        long aborted = uncommitted(bootstrap, "shadow-records") - records.size();
+        long replayed = writtenTwice(bootstrap, "shadow-records");
         FaultAudit.Result result = FaultAudit.audit(
                 MODEL, CANDIDATES, WINDOW_MILLIS, cutoff, List.copyOf(produced), windows, records, alerts);
-        return new Outcome(List.copyOf(kills), result, produced.size(), aborted, checkpoints);
+        return new Outcome(List.copyOf(kills), result, produced.size(), replayed, checkpoints);
     }
 
-    /** Records in the topic including those of aborted transactions (what was written, then replayed). */
-    private static long uncommitted(String bootstrap, String topic) {
+    /**
+     * Shadow records written to the log more than once, aborted copies included ({@code read_uncommitted}): the
+     * outputs a failed attempt wrote before its transaction was aborted and the restored attempt wrote again. Records
+     * of the transaction still open at reading time appear once and are not counted.
+     */
+    private static long writtenTwice(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
@@ -290,13 +275,26 @@ public final class FaultBenchCommand implements Callable<Integer> {
             c.assign(parts);
             c.seekToBeginning(parts);
             var end = c.endOffsets(parts);
-            long n = 0;
+            long written = 0;
+            Set<String> distinct = new HashSet<>();
             long deadline = System.currentTimeMillis() + 30_000;
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
                     && System.currentTimeMillis() < deadline) {
-                n += c.poll(java.time.Duration.ofMillis(200)).count();
+                for (var r : c.poll(Duration.ofMillis(200))) {
+                    ShadowRecord s = decode(r.value());
+                    written++;
+                    distinct.add(s.getRequestId() + "/" + s.getCandidate());
+                }
             }
-            return n;
+            return written - distinct.size();
+        }
+    }
+
+    private static ShadowRecord decode(byte[] value) {
+        try {
+            return AvroSingleObjectDeserializer.decode(ShadowRecord.class, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a shadow record did not decode", e);
         }
     }
 
@@ -331,7 +329,8 @@ public final class FaultBenchCommand implements Callable<Integer> {
         System.out.printf(
                 "shadowed %d of %d prompt × candidate (the rest shed by admission)%n",
                 a.shadowed(), a.promptsChecked() * CANDIDATES.size());
-        System.out.printf("shadow records written in aborted transactions (replayed after a kill): %d%n", o.aborted());
+        System.out.printf(
+                "shadow records written twice to the log (an aborted copy, then the replay): %d%n", o.replayed());
         CheckpointStats c = o.checkpoints();
         if (c != null) {
             System.out.printf(
@@ -342,12 +341,12 @@ public final class FaultBenchCommand implements Callable<Integer> {
         System.out.println(o.summary());
     }
 
-    static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

@@ -37,6 +37,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, String> env;
     private final int kafkaPort;
     private final int restPort;
+    /** Stops the processes if this JVM exits without {@link #close()} (Ctrl-C during a bench). */
+    private final Thread stopOnExit = new Thread(this::stopQuietly, "stop-local-cluster");
 
     /** A completed checkpoint as the REST API lists it. */
     public record Checkpoint(long id, long triggerMillis, long ackMillis, long durationMillis) {}
@@ -52,6 +54,7 @@ public final class LocalCluster implements AutoCloseable {
                 "QW_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
                 "QW_REST_PORT", String.valueOf(restPort),
                 "QW_RPC_PORT", String.valueOf(freePort()));
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     public String bootstrapServers() {
@@ -188,7 +191,16 @@ public final class LocalCluster implements AutoCloseable {
     /** Stops every process the scripts started for this run directory. */
     @Override
     public void close() {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
         script("stop-cluster.sh");
+    }
+
+    private void stopQuietly() {
+        try {
+            script("stop-cluster.sh");
+        } catch (RuntimeException e) {
+            System.err.println("could not stop the local cluster in " + run + ": " + e.getMessage());
+        }
     }
 
     private static int freePort() {

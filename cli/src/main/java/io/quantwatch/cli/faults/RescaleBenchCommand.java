@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,11 +23,6 @@ import picocli.CommandLine.Option;
         description = "Stop with savepoint and restore at another parallelism (1 → 2 → 1) on the local cluster: nothing"
                 + " lost or doubled?")
 public final class RescaleBenchCommand implements Callable<Integer> {
-    @Option(
-            names = "--rate",
-            defaultValue = "3",
-            description = "Prompts produced per second (default: ${DEFAULT-VALUE}).")
-    double rate;
 
     @Option(
             names = "--seconds-per-step",
@@ -37,19 +33,8 @@ public final class RescaleBenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", split = ",", defaultValue = "1,2,1", description = "The steps (default: 1,2,1).")
     List<Integer> steps;
 
-    @Option(
-            names = "--set",
-            description = "Override one job setting, e.g. --set kafka.delivery=at-least-once (repeatable).")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(
-            names = "--deploy-dir",
-            defaultValue = "deploy/local",
-            description = "The local cluster scripts (default: ${DEFAULT-VALUE}).")
-    Path deployDir;
-
-    @Option(names = "--keep", description = "Leave the run directory (logs, checkpoints, savepoints) for inspection.")
-    boolean keep;
+    @Mixin
+    ClusterRunOptions options = new ClusterRunOptions();
 
     /** One stop-and-restore and how long the job was away. */
     public record Step(int from, int to, String savepoint, double downtimeSeconds) {}
@@ -60,13 +45,13 @@ public final class RescaleBenchCommand implements Callable<Integer> {
         List<FaultAudit.Produced> produced = Collections.synchronizedList(new ArrayList<>());
         List<Step> done = new ArrayList<>();
         FaultAudit.Result audit;
-        try (LocalCluster cluster = new LocalCluster(deployDir, runDir)) {
+        try (LocalCluster cluster = new LocalCluster(options.deployDir, runDir)) {
             cluster.start(steps.stream().mapToInt(Integer::intValue).max().orElse(1));
             String job = cluster.submit(flinkArgs(steps.get(0), null), jobArgs(steps.get(0)));
             System.out.printf("job %s at parallelism %d (run directory %s)%n", job, steps.get(0), runDir);
             FaultBenchCommand.awaitFirstCheckpoint(cluster, job);
             try (FaultBenchCommand.Traffic traffic =
-                    new FaultBenchCommand.Traffic(cluster.bootstrapServers(), rate, produced)) {
+                    new FaultBenchCommand.Traffic(cluster.bootstrapServers(), options.rate, produced)) {
                 traffic.start();
                 for (int i = 1; i < steps.size(); i++) {
                     Thread.sleep(between * 1000L);
@@ -94,17 +79,17 @@ public final class RescaleBenchCommand implements Callable<Integer> {
                 audit = o.audit();
                 System.out.printf(
                         "produced %d prompts; audited %d prompts in %d windows: lost %d, duplicated %d; shadow records"
-                                + " in aborted transactions %d%n",
+                                + " written twice %d%n",
                         o.produced(),
                         audit.promptsChecked(),
                         audit.windowsChecked(),
                         audit.lost(),
                         audit.duplicated(),
-                        o.aborted());
+                        o.replayed());
                 audit.problems().stream().limit(20).forEach(p -> System.out.println("  problem: " + p));
             }
         } finally {
-            if (!keep) {
+            if (!options.keep) {
                 FaultBenchCommand.deleteTree(runDir);
             }
         }
@@ -126,7 +111,7 @@ public final class RescaleBenchCommand implements Callable<Integer> {
     }
 
     private List<String> jobArgs(int parallelism) {
-        List<String> a = new ArrayList<>(FaultBenchCommand.setArgs(overrides));
+        List<String> a = new ArrayList<>(options.setArgs());
         a.addAll(List.of("--set", "engine.parallelism=" + parallelism));
         return a;
     }

@@ -17,10 +17,10 @@ class LocalClusterFaultTest {
         Path root = Path.of(System.getProperty("quantwatch.root", "../"));
         FaultBenchCommand bench = new FaultBenchCommand();
         bench.kills = 1;
-        bench.rate = 3;
+        bench.options.rate = 3;
         bench.between = 20;
         bench.down = 3;
-        bench.deployDir = root.resolve("deploy/local");
+        bench.options.deployDir = root.resolve("deploy/local");
         FaultBenchCommand.Outcome o = bench.run();
 
         assertThat(o.kills()).hasSize(1);
