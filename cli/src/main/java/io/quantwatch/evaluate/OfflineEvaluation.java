@@ -81,6 +81,13 @@ public final class OfflineEvaluation {
             int worstCount,
             Progress progress,
             Listener listener) {
+        // Every recipe against the model's shapes first: a group size that does not fit fails now, naming tensor,
+        // shape and recipe, not after the candidates before it have run to the end.
+        for (String recipe : recipes) {
+            if (!ModelCache.isReference(recipe)) {
+                RecipeApplier.groupSizes(reference, QuantRecipe.parse(recipe));
+            }
+        }
         ShadowComparison comparison = new ShadowComparison();
         List<DecodeOutput> referenceOutputs = new ArrayList<>();
         List<CandidateReport> reports = new ArrayList<>();

@@ -90,4 +90,23 @@ class OfflineEvaluationTest {
         Files.writeString(f, "{\"prompt\": \"x\", \"max_tokens\": 0}\n");
         assertThatThrownBy(() -> EvaluationPrompt.read(f)).hasMessageContaining("'max_tokens'");
     }
+
+    @Test
+    void aRecipeThatDoesNotFitTheModelIsRefusedBeforeAnyCandidateRuns() {
+        int row = model.config().dim();
+        int misfit = row / 2 + 1; // never divides the row length
+        List<String> progress = new ArrayList<>();
+        assertThatThrownBy(() -> OfflineEvaluation.run(
+                        model,
+                        List.of("int8 sym", "int4 sym group=" + misfit),
+                        prompts,
+                        2,
+                        3,
+                        (c, d, t) -> progress.add(c + " " + d)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recipe 'int4 sym group=" + misfit)
+                .hasMessageContaining("tensor '")
+                .hasMessageContaining("row length " + row);
+        assertThat(progress).as("no candidate ran").isEmpty();
+    }
 }

@@ -18,6 +18,16 @@ public final class PipelineAssembly {
     }
 
     public static Map<String, ShadowPipelines> pairs(MonitorConfig c) {
+        // Every engine recipe against the model's shapes before any candidate is built or runs.
+        for (MonitorConfig.Candidate cand : c.candidates()) {
+            if (cand.backend() == MonitorConfig.Backend.ENGINE) {
+                try {
+                    EnginePipelines.check(Path.of(c.reference().model()), cand.recipe());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("candidates[" + cand.name() + "]: " + e.getMessage(), e);
+                }
+            }
+        }
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
         try {
             for (MonitorConfig.Candidate cand : c.candidates()) {

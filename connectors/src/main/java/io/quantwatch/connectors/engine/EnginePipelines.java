@@ -2,6 +2,8 @@ package io.quantwatch.connectors.engine;
 
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.quant.QuantRecipe;
+import io.quantwatch.engine.quant.RecipeApplier;
 import java.nio.file.Path;
 
 /** Builds engine-backed pipeline pairs: the GGUF reference and a recipe applied to it, both from the per-JVM {@link ModelCache}. */
@@ -9,6 +11,16 @@ public final class EnginePipelines {
     private EnginePipelines() {}
 
     /** The pair for one candidate recipe ({@code reference} for an identical A/A control). */
+    /**
+     * Checks {@code recipe} against the reference's shapes without quantizing anything: a group size that does not
+     * fit a tensor is refused naming tensor, shape and recipe (see {@code QuantRecipe.GroupFallback}).
+     */
+    public static void check(Path referenceGguf, String recipe) {
+        if (!ModelCache.isReference(recipe)) {
+            RecipeApplier.groupSizes(ModelCache.reference(referenceGguf), QuantRecipe.parse(recipe));
+        }
+    }
+
     public static ShadowPipelines pair(Path referenceGguf, String recipe, int threads) {
         LlamaModel reference = ModelCache.reference(referenceGguf);
         return new EngineShadowPair(

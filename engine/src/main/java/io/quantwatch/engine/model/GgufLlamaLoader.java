@@ -29,6 +29,7 @@ final class GgufLlamaLoader {
             if (!arch.equals("llama")) {
                 throw new GgufFormatException(path, "architecture '" + arch + "' is not supported (supported: llama)");
             }
+            LlamaGgufSupport.check(file); // before any work: refuse what would load and compute wrongly
             Tokenizer tokenizer = GgufTokenizers.fromGguf(file);
             int dim = (int) file.requireLong("llama.embedding_length");
             int heads = (int) file.requireLong("llama.attention.head_count");

@@ -60,6 +60,11 @@ public final class RandomLlamaGguf {
 
     /** Writes the model with its matrices in {@code type}; norms are always F32. */
     public static void write(Spec spec, GgmlType type, Path file) {
+        write(spec, type, file, w -> {});
+    }
+
+    /** As {@link #write(Spec, GgmlType, Path)}, with {@code extra} adding keys or tensors before the file is written. */
+    public static void write(Spec spec, GgmlType type, Path file, java.util.function.Consumer<GgufWriter> extra) {
         Random rnd = new Random(spec.seed());
         GgufWriter w = new GgufWriter();
         w.put("general.architecture", GgufValue.string("llama"));
@@ -155,6 +160,7 @@ public final class RandomLlamaGguf {
             output[t * dim] = t < firstWordToken ? -60f : 0f;
         }
         w.addTensor("output.weight", type, new long[] {dim, n}, output);
+        extra.accept(w);
         w.write(file);
     }
 

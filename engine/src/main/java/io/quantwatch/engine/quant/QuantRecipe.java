@@ -11,7 +11,8 @@ import java.util.Locale;
  * {@code backup=int8_asym|int8_sym|none}). Defaults follow optimum-cli: asymmetric, group 128 for
  * 4-bit modes, channel-wise for 8-bit modes, ratio 1.0, backup INT8_ASYM (INT8_SYM with {@code sym}).
  */
-public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean allLayers, Backup backup) {
+public record QuantRecipe(
+        QuantMode mode, int groupSize, double ratio, boolean allLayers, Backup backup, GroupFallback groupFallback) {
 
     /** What embeddings, the output layer and the layers left out by {@code ratio} become. */
     public enum Backup {
@@ -20,11 +21,33 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
         NONE
     }
 
+    /**
+     * What to do with a weight whose row length the group size does not divide, as optimum-cli's
+     * {@code --group-size-fallback}: refuse the recipe (the default), keep that weight in the backup precision, or
+     * use the largest group size of at least 32 that divides the row (the backup precision if none does).
+     */
+    public enum GroupFallback {
+        ERROR,
+        IGNORE,
+        ADJUST
+    }
+
+    /** The smallest group size {@link GroupFallback#ADJUST} adjusts down to. */
+    public static final int MIN_ADJUSTED_GROUP = 32;
+
     public static final String GRAMMAR = "<mode> [sym|asym] [group=<N>|group=-1] [ratio=<0..1>] [all_layers] "
-            + "[backup=int8_asym|int8_sym|none]; modes: int8, int4, nf4, fp8_e4m3 "
+            + "[backup=int8_asym|int8_sym|none] [group_fallback=error|ignore|adjust]; modes: int8, int4, nf4, fp8_e4m3 "
             + "(e.g. \"int8 sym\", \"int4 sym group=128 ratio=0.8\", \"int4 sym group=-1\", \"nf4\", \"fp8_e4m3\")";
 
+    /** A recipe that refuses a weight its group size does not fit. */
+    public QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean allLayers, Backup backup) {
+        this(mode, groupSize, ratio, allLayers, backup, GroupFallback.ERROR);
+    }
+
     public QuantRecipe {
+        if (groupFallback == null) {
+            throw new IllegalArgumentException("group fallback must be error, ignore or adjust");
+        }
         if (ratio <= 0 || ratio > 1) {
             throw new IllegalArgumentException("ratio must be in (0, 1], got " + ratio);
         }
@@ -56,6 +79,7 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
         double ratio = 1.0;
         boolean allLayers = false;
         Backup backup = null;
+        GroupFallback fallback = GroupFallback.ERROR;
         for (int i = 1; i < words.length; i++) {
             String w = words[i];
             try {
@@ -69,6 +93,9 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
                     group = Integer.parseInt(w.substring(w.indexOf('=') + 1));
                 } else if (w.startsWith("ratio=")) {
                     ratio = Double.parseDouble(w.substring(6));
+                } else if (w.startsWith("group_fallback=") || w.startsWith("group_size_fallback=")) {
+                    fallback = GroupFallback.valueOf(
+                            w.substring(w.indexOf('=') + 1).toUpperCase(Locale.ROOT));
                 } else if (w.startsWith("backup=") || w.startsWith("backup_mode=")) {
                     backup = Backup.valueOf(w.substring(w.indexOf('=') + 1).toUpperCase(Locale.ROOT));
                 } else {
@@ -109,7 +136,7 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
                             + text + "'");
         }
         Backup b = backup != null ? backup : (Boolean.TRUE.equals(sym) ? Backup.INT8_SYM : Backup.INT8_ASYM);
-        return new QuantRecipe(mode, g, ratio, allLayers, b);
+        return new QuantRecipe(mode, g, ratio, allLayers, b, fallback);
     }
 
     /**
@@ -144,6 +171,9 @@ public record QuantRecipe(QuantMode mode, int groupSize, double ratio, boolean a
         }
         if (mode.primaryWithBackup()) {
             s.append(" backup=").append(backup.name().toLowerCase(Locale.ROOT));
+        }
+        if (groupFallback != GroupFallback.ERROR) {
+            s.append(" group_fallback=").append(groupFallback.name().toLowerCase(Locale.ROOT));
         }
         return s.toString();
     }

@@ -31,7 +31,67 @@ public final class RecipeApplier {
     /** The quantized model and the per-layer decisions behind it. */
     public record Result(LlamaModel model, List<LayerAssignment> assignments) {}
 
+    /**
+     * The group size each primary-precision weight gets under {@code recipe}, checked against the model's shapes
+     * before any weight is quantized: a weight whose row length the group does not divide follows the recipe's
+     * {@link QuantRecipe.GroupFallback} ({@code 0} = the backup precision), or, under {@code error}, the recipe is
+     * refused naming the tensor, its shape and the recipe.
+     */
+    public static Map<String, Integer> groupSizes(LlamaModel source, QuantRecipe recipe) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        boolean backupForEdges = recipe.mode().primaryWithBackup() && !recipe.allLayers();
+        for (Map.Entry<String, WeightMatrix> e : named(source.weights()).entrySet()) {
+            if (backupForEdges
+                    && (e.getKey().equals("token_embd.weight") || e.getKey().equals("output.weight"))) {
+                continue; // channel-wise backup precision: no groups
+            }
+            int cols = e.getValue().cols();
+            int g = recipe.groupSize();
+            if (g <= 0 || cols % g == 0) {
+                sizes.put(e.getKey(), g);
+                continue;
+            }
+            switch (recipe.groupFallback()) {
+                case ERROR ->
+                    throw new IllegalArgumentException("recipe '" + recipe + "': group size " + g
+                            + " does not divide the row length " + cols + " of tensor '" + e.getKey() + "' ["
+                            + e.getValue().rows() + " x " + cols + "]; use a group that divides " + cols
+                            + ", group=-1 (channel-wise), or add group_fallback=adjust (largest group >= "
+                            + QuantRecipe.MIN_ADJUSTED_GROUP + " that divides the row) or group_fallback=ignore"
+                            + " (that tensor in the backup precision)");
+                case IGNORE -> sizes.put(e.getKey(), 0);
+                case ADJUST -> {
+                    int adjusted = 0;
+                    for (int c = g - 1; c >= QuantRecipe.MIN_ADJUSTED_GROUP; c--) {
+                        if (cols % c == 0) {
+                            adjusted = c;
+                            break;
+                        }
+                    }
+                    sizes.put(e.getKey(), adjusted);
+                }
+            }
+        }
+        return sizes;
+    }
+
+    /** Every weight matrix a recipe may quantize, by GGUF tensor name (a tied output appears once, as the embedding). */
+    private static Map<String, WeightMatrix> named(LlamaWeights w) {
+        Map<String, WeightMatrix> all = new LinkedHashMap<>();
+        all.put("token_embd.weight", w.tokenEmbedding());
+        for (int l = 0; l < w.layers().size(); l++) {
+            for (LayerWeights.NamedMatrix m : w.layers().get(l).projections(l)) {
+                all.put(m.name(), m.matrix());
+            }
+        }
+        if (!w.tiedOutput()) {
+            all.put("output.weight", w.output());
+        }
+        return all;
+    }
+
     public static Result apply(LlamaModel source, QuantRecipe recipe) {
+        Map<String, Integer> groups = groupSizes(source, recipe); // refuses before any work
         DotKernels kernels = source.kernels();
         LlamaWeights w = source.weights();
         QuantMode mode = recipe.mode();
@@ -80,10 +140,10 @@ public final class RecipeApplier {
         List<LayerAssignment> assignments = new ArrayList<>();
         Map<WeightMatrix, WeightMatrix> converted = new IdentityHashMap<>();
         BiFunction<String, WeightMatrix, WeightMatrix> convert = (name, m) -> converted.computeIfAbsent(m, key -> {
-            boolean isPrimary = primary.contains(name);
+            int group = groups.getOrDefault(name, recipe.groupSize());
+            boolean isPrimary = primary.contains(name) && group != 0; // 0: the group fallback chose the backup
             WeightMatrix q = isPrimary
-                    ? WeightQuantizer.quantize(
-                            key.toFloats(), key.rows(), key.cols(), mode, recipe.groupSize(), kernels)
+                    ? WeightQuantizer.quantize(key.toFloats(), key.rows(), key.cols(), mode, group, kernels)
                     : backup(key, recipe.backup(), kernels);
             assignments.add(new LayerAssignment(
                     name,

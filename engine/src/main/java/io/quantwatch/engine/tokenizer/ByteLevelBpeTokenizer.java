@@ -18,15 +18,27 @@ import java.util.regex.Pattern;
  * by {@code tokenizer.ggml.pre}, bytes mapped to printable code points, then merges applied by rank.
  */
 public final class ByteLevelBpeTokenizer implements Tokenizer {
-    /** Pre-tokenizer patterns by tokenizer.ggml.pre name, as llama.cpp defines them. */
-    private static final Map<String, String> PRE_TOKENIZERS = Map.of(
-            "gpt-2", "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+    private static final String LLAMA3 =
+            "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+    /**
+     * Pre-tokenizers by {@code tokenizer.ggml.pre} name, as llama.cpp b4916 defines them: a sequence of patterns,
+     * each splitting every piece the previous ones left into its matches and the text between them (kept).
+     */
+    private static final Map<String, List<String>> PRE_TOKENIZERS = Map.of(
+            "gpt-2", List.of("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"),
+            // What llama.cpp uses for a BPE vocabulary without (or with an unknown-to-it) pre-tokenizer name.
             "default",
-                    "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
-                            + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
-            "llama3",
-                    "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
-                            + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+                    List.of(
+                            "[\\p{P}\\$\\+<=>\\^~\\|]+",
+                            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+                            "\\p{N}+",
+                            "[0-9][0-9][0-9]"),
+            // llama.cpp's converter writes llama-bpe for every Llama 3.x; llama3 and llama-v3 are older names.
+            "llama3", List.of(LLAMA3),
+            "llama-bpe", List.of(LLAMA3),
+            "llama-v3", List.of(LLAMA3));
 
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
@@ -43,16 +55,18 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     private final Vocabulary vocab;
     private final Map<String, Integer> mergeRanks;
-    private final Pattern preTokenizer;
+    private final List<Pattern> preTokenizer;
 
     public ByteLevelBpeTokenizer(Vocabulary vocab, List<String> merges, String preType) {
         this.vocab = vocab;
-        String pattern = PRE_TOKENIZERS.get(preType == null ? "default" : preType);
-        if (pattern == null) {
-            throw new IllegalArgumentException(
-                    "tokenizer.ggml.pre '" + preType + "' is not supported; supported: " + PRE_TOKENIZERS.keySet());
+        List<String> patterns = PRE_TOKENIZERS.get(preType == null ? "default" : preType);
+        if (patterns == null) {
+            throw new IllegalArgumentException("tokenizer.ggml.pre '" + preType + "' is not supported; supported: "
+                    + new java.util.TreeSet<>(PRE_TOKENIZERS.keySet()));
         }
-        this.preTokenizer = Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS);
+        this.preTokenizer = patterns.stream()
+                .map(p -> Pattern.compile(p, Pattern.UNICODE_CHARACTER_CLASS))
+                .toList();
         this.mergeRanks = new HashMap<>(merges.size() * 2);
         for (int i = 0; i < merges.size(); i++) {
             String m = merges.get(i);
@@ -112,13 +126,41 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                 continue;
             }
             String text = new String(utf8, i, end - i, StandardCharsets.UTF_8);
-            Matcher m = preTokenizer.matcher(text);
-            while (m.find()) {
-                words.add(m.group().getBytes(StandardCharsets.UTF_8));
+            for (String piece : split(text)) {
+                words.add(piece.getBytes(StandardCharsets.UTF_8));
             }
             i = end;
         }
         return words;
+    }
+
+    /**
+     * Applies the patterns in turn, as llama.cpp's {@code unicode_regex_split}: each piece is matched on its own (a
+     * lookahead cannot see past its end) and split into its matches and the unmatched text between them.
+     */
+    private List<String> split(String text) {
+        List<String> pieces = List.of(text);
+        for (Pattern p : preTokenizer) {
+            List<String> next = new ArrayList<>();
+            for (String piece : pieces) {
+                Matcher m = p.matcher(piece);
+                int last = 0;
+                while (m.find()) {
+                    if (m.start() > last) {
+                        next.add(piece.substring(last, m.start()));
+                    }
+                    if (m.end() > m.start()) {
+                        next.add(m.group());
+                    }
+                    last = m.end();
+                }
+                if (last < piece.length()) {
+                    next.add(piece.substring(last));
+                }
+            }
+            pieces = next;
+        }
+        return pieces;
     }
 
     /** End of the longest valid UTF-8 prefix of utf8[from..]. */

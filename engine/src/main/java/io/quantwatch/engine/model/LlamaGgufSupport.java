@@ -1,0 +1,168 @@
+package io.quantwatch.engine.model;
+
+import io.quantwatch.engine.gguf.GgufFile;
+import io.quantwatch.engine.gguf.GgufFormatException;
+import io.quantwatch.engine.gguf.GgufTensorInfo;
+import io.quantwatch.engine.gguf.GgufValue;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What of a {@code llama} GGUF file this engine implements, checked before any weight is read: every metadata key and
+ * tensor must be one it computes with, or one that cannot change its outputs. Anything else (rope scaling, biases, a
+ * head size other than dim / heads, experts, sliding windows, soft-capping, extra stop tokens, tokenizer normalizers)
+ * is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
+ * not load.
+ */
+final class LlamaGgufSupport {
+    /** Keys the engine reads (or checks against its own values below). */
+    private static final Set<String> COMPUTED = Set.of(
+            "general.architecture",
+            "llama.context_length",
+            "llama.embedding_length",
+            "llama.block_count",
+            "llama.feed_forward_length",
+            "llama.attention.head_count",
+            "llama.attention.head_count_kv",
+            "llama.rope.freq_base",
+            "llama.rope.dimension_count",
+            "llama.attention.layer_norm_rms_epsilon",
+            "llama.vocab_size",
+            "tokenizer.ggml.model",
+            "tokenizer.ggml.pre",
+            "tokenizer.ggml.tokens",
+            "tokenizer.ggml.scores",
+            "tokenizer.ggml.token_type",
+            "tokenizer.ggml.merges",
+            "tokenizer.ggml.bos_token_id",
+            "tokenizer.ggml.eos_token_id",
+            "tokenizer.ggml.unknown_token_id",
+            "tokenizer.ggml.add_bos_token",
+            "tokenizer.ggml.add_space_prefix");
+
+    /**
+     * Keys that cannot change what the engine computes for a raw prompt: descriptions ({@code general.*}, and
+     * {@code quantize.*} from llama-quantize), the chat template (prompts arrive already templated), and special tokens
+     * only encoders with {@code add_special} use.
+     */
+    private static final Set<String> INERT = Set.of(
+            "tokenizer.chat_template",
+            "tokenizer.ggml.padding_token_id",
+            "tokenizer.ggml.seperator_token_id",
+            "tokenizer.ggml.separator_token_id",
+            "tokenizer.ggml.cls_token_id",
+            "tokenizer.ggml.mask_token_id",
+            "tokenizer.ggml.prefix_token_id",
+            "tokenizer.ggml.suffix_token_id",
+            "tokenizer.ggml.middle_token_id");
+
+    private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.weight");
+    private static final Set<String> LAYER_TENSORS = Set.of(
+            "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down");
+    private static final Set<String> MODEL_TENSORS = Set.of("token_embd.weight", "output_norm.weight", "output.weight");
+
+    private LlamaGgufSupport() {}
+
+    /** Refuses the file unless every key and tensor in it is implemented or inert. */
+    static void check(GgufFile file) {
+        Map<String, GgufValue> meta = file.metadata();
+        long dim = file.requireLong("llama.embedding_length");
+        long heads = file.requireLong("llama.attention.head_count");
+        for (var e : meta.entrySet()) {
+            String key = e.getKey();
+            if (COMPUTED.contains(key)
+                    || INERT.contains(key)
+                    || key.startsWith("general.")
+                    || key.startsWith("quantize.")) {
+                continue;
+            }
+            GgufValue v = e.getValue();
+            boolean neutral = switch (key) {
+                // A factor applies even with scaling type none (llama.cpp: freq_scale = 1 / factor).
+                case "llama.rope.scaling.type" -> text(v).equals("none");
+                case "llama.rope.scaling.factor", "llama.rope.scale_linear" -> number(v) == 0.0 || number(v) == 1.0;
+                case "llama.attention.key_length", "llama.attention.value_length" ->
+                    heads > 0 && number(v) == (double) dim / heads;
+                case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
+                case "tokenizer.ggml.add_eos_token" -> !bool(v);
+                // llama.cpp stops at these as well as at EOS; the engine stops at EOS only.
+                case "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id" ->
+                    number(v) == file.longOr("tokenizer.ggml.eos_token_id", -1);
+                default -> false;
+            };
+            if (!neutral) {
+                throw new GgufFormatException(
+                        file.path(),
+                        "metadata key '" + key + "' = " + describe(v) + " is not implemented by this engine ("
+                                + why(key) + "); refusing the model rather than computing different outputs"
+                                + " from llama.cpp");
+            }
+        }
+        long layers = file.requireLong("llama.block_count");
+        for (GgufTensorInfo t : file.tensors().values()) {
+            String name = t.name();
+            Matcher m = LAYER_TENSOR.matcher(name);
+            boolean known = MODEL_TENSORS.contains(name)
+                    || (m.matches() && LAYER_TENSORS.contains(m.group(2)) && Long.parseLong(m.group(1)) < layers);
+            if (!known) {
+                throw new GgufFormatException(
+                        file.path(),
+                        "tensor '" + name + "' (" + t.type() + " " + Arrays.toString(t.shape())
+                                + ") is not used by this engine's llama (" + why(name)
+                                + "); refusing the model rather than computing without it");
+            }
+        }
+    }
+
+    /** What the refused key or tensor would change, so the message says why it matters. */
+    private static String why(String name) {
+        if (name.contains("rope_freqs") || name.contains("rope.scal") || name.contains("rope_factors")) {
+            return "rope scaling changes the rotation at every position";
+        }
+        if (name.endsWith(".bias")) {
+            return "attention and feed-forward biases are not implemented";
+        }
+        if (name.contains("key_length") || name.contains("value_length")) {
+            return "a head size other than embedding_length / head_count";
+        }
+        if (name.contains("expert") || name.contains("_exps") || name.contains("ffn_gate_inp")) {
+            return "mixture of experts";
+        }
+        if (name.contains("sliding_window")) {
+            return "sliding-window attention";
+        }
+        if (name.contains("softcap")) {
+            return "logit soft-capping";
+        }
+        if (name.contains("eot_token") || name.contains("eom_token")) {
+            return "an end-of-generation token other than EOS";
+        }
+        if (name.startsWith("tokenizer.")) {
+            return "it changes how text becomes tokens";
+        }
+        return "unknown to this engine";
+    }
+
+    private static String describe(GgufValue v) {
+        Object o = v.value();
+        if (o instanceof java.util.List<?> l) {
+            return "[" + l.size() + " values]";
+        }
+        return o instanceof String s ? "'" + s + "'" : String.valueOf(o);
+    }
+
+    private static String text(GgufValue v) {
+        return v.value() instanceof String s ? s : String.valueOf(v.value());
+    }
+
+    private static double number(GgufValue v) {
+        return v.value() instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static boolean bool(GgufValue v) {
+        return v.value() instanceof Boolean b && b;
+    }
+}

@@ -1,0 +1,130 @@
+package io.quantwatch.engine.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantwatch.engine.gguf.GgmlType;
+import io.quantwatch.engine.gguf.GgufFormatException;
+import io.quantwatch.engine.gguf.GgufValue;
+import io.quantwatch.engine.gguf.GgufWriter;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A llama GGUF that asks for something the engine does not compute (what llama.cpp's converter writes for Llama 3.x,
+ * Qwen, Gemma, MoE models) is refused at load, naming the key or tensor and its value; neutral values still load.
+ */
+class LlamaGgufSupportTest {
+    // dim 32, 4 heads of 8, GQA 2, one layer, 300 tokens: loads in milliseconds.
+    private static final RandomLlamaGguf.Spec TINY = new RandomLlamaGguf.Spec(32, 64, 1, 4, 2, 300, 64, 7, false);
+
+    @TempDir
+    Path dir;
+
+    private Path write(Consumer<GgufWriter> extra) {
+        Path f = dir.resolve("m-" + System.nanoTime() + ".gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, f, extra);
+        return f;
+    }
+
+    private void refused(Consumer<GgufWriter> extra, String... named) {
+        assertThatThrownBy(() -> LlamaModel.load(write(extra)))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(named[0])
+                .satisfies(e -> {
+                    for (String n : named) {
+                        assertThat(e.getMessage()).contains(n);
+                    }
+                });
+    }
+
+    private void loads(Consumer<GgufWriter> extra) {
+        assertThat(LlamaModel.load(write(extra)).config().layers()).isEqualTo(1);
+    }
+
+    @Test
+    void llama3RopeFrequencyFactorsAreRefused() {
+        refused(
+                w -> w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {4}, new float[] {1, 1, 2, 4}),
+                "tensor 'rope_freqs.weight'",
+                "rope scaling");
+    }
+
+    @Test
+    void ropeScalingTypesAndFactorsAreRefused() {
+        refused(
+                w -> w.put("llama.rope.scaling.type", GgufValue.string("linear")),
+                "'llama.rope.scaling.type'",
+                "'linear'");
+        refused(w -> w.put("llama.rope.scaling.type", GgufValue.string("yarn")), "'yarn'");
+        refused(w -> w.put("llama.rope.scaling.factor", GgufValue.float32(8)), "'llama.rope.scaling.factor' = 8.0");
+        refused(w -> w.put("llama.rope.scaling.original_context_length", GgufValue.uint32(8192)), "original_context");
+    }
+
+    @Test
+    void neutralRopeScalingStillLoads() {
+        loads(w -> {
+            w.put("llama.rope.scaling.type", GgufValue.string("none"));
+            w.put("llama.rope.scaling.factor", GgufValue.float32(1));
+        });
+    }
+
+    @Test
+    void attentionBiasesAreRefused() {
+        refused(
+                w -> w.addTensor("blk.0.attn_q.bias", GgmlType.F32, new long[] {32}, new float[32]),
+                "tensor 'blk.0.attn_q.bias'",
+                "biases");
+    }
+
+    @Test
+    void aHeadSizeOtherThanDimOverHeadsIsRefusedAndTheSameOneLoads() {
+        refused(w -> w.put("llama.attention.key_length", GgufValue.uint32(16)), "'llama.attention.key_length' = 16");
+        loads(w -> {
+            w.put("llama.attention.key_length", GgufValue.uint32(8));
+            w.put("llama.attention.value_length", GgufValue.uint32(8));
+        });
+    }
+
+    @Test
+    void expertsSlidingWindowsAndSoftCappingAreRefused() {
+        refused(w -> w.put("llama.expert_count", GgufValue.uint32(8)), "'llama.expert_count' = 8", "experts");
+        refused(w -> w.put("llama.attention.sliding_window", GgufValue.uint32(4096)), "sliding-window");
+        refused(w -> w.put("llama.final_logit_softcapping", GgufValue.float32(30)), "soft-capping");
+        refused(
+                w -> w.addTensor("blk.0.ffn_gate_inp.weight", GgmlType.F32, new long[] {32, 4}, new float[128]),
+                "ffn_gate_inp");
+    }
+
+    @Test
+    void tokenizerSettingsTheEngineIgnoresAreRefused() {
+        refused(
+                w -> w.put("tokenizer.ggml.add_eos_token", GgufValue.bool(true)),
+                "'tokenizer.ggml.add_eos_token' = true");
+        refused(w -> w.put("tokenizer.ggml.eot_token_id", GgufValue.uint32(5)), "end-of-generation");
+        refused(
+                w -> w.put("tokenizer.ggml.remove_extra_whitespaces", GgufValue.bool(true)),
+                "remove_extra_whitespaces");
+        loads(w -> w.put("tokenizer.ggml.eot_token_id", GgufValue.uint32(2))); // the EOS itself
+    }
+
+    @Test
+    void descriptionsAndTheChatTemplateLoad() {
+        loads(w -> {
+            w.put("general.license", GgufValue.string("apache-2.0"));
+            w.put("general.file_type", GgufValue.uint32(0));
+            w.put("quantize.imatrix.file", GgufValue.string("imatrix.dat"));
+            w.put("tokenizer.chat_template", GgufValue.string("{{ messages }}"));
+            w.put("tokenizer.ggml.padding_token_id", GgufValue.uint32(0));
+        });
+    }
+
+    @Test
+    void aLayerBeyondBlockCountIsRefused() {
+        refused(
+                w -> w.addTensor("blk.1.attn_norm.weight", GgmlType.F32, new long[] {32}, new float[32]),
+                "tensor 'blk.1.attn_norm.weight'");
+    }
+}
