@@ -46,7 +46,8 @@ final class GgufLlamaLoader {
                         vocab,
                         (int) file.requireLong("llama.context_length"),
                         (float) file.doubleOr("llama.rope.freq_base", 10000.0),
-                        (float) file.doubleOr("llama.attention.layer_norm_rms_epsilon", 1e-5));
+                        (float) file.doubleOr("llama.attention.layer_norm_rms_epsilon", 1e-5),
+                        ropeScaling(file, dim / heads));
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(path, "invalid llama hyper-parameters: " + e.getMessage());
             }
@@ -88,6 +89,23 @@ final class GgufLlamaLoader {
             return new LlamaModel(
                     name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
         }
+    }
+
+    /** Linear scaling ({@code llama.rope.scaling.type = linear}) and per-pair factors ({@code rope_freqs.weight}). */
+    private static LlamaConfig.RopeScaling ropeScaling(GgufFile file, int headSize) {
+        float scale = 1f;
+        if (file.metadata().containsKey("llama.rope.scaling.type")
+                && file.requireString("llama.rope.scaling.type").equals("linear")) {
+            double factor = file.doubleOr("llama.rope.scaling.factor", file.doubleOr("llama.rope.scale_linear", 1.0));
+            if (!(factor > 0)) {
+                throw new GgufFormatException(file.path(), "llama.rope.scaling.factor must be positive, got " + factor);
+            }
+            scale = (float) (1.0 / factor);
+        }
+        float[] factors = file.tensors().containsKey("rope_freqs.weight")
+                ? vector(file, "rope_freqs.weight", headSize / 2)
+                : null;
+        return new LlamaConfig.RopeScaling(scale, factors);
     }
 
     private static float[] vector(GgufFile file, String name, int length) {

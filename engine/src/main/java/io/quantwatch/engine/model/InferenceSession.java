@@ -52,7 +52,7 @@ public final class InferenceSession implements AutoCloseable {
         ropeSin = new float[capacity * half];
         for (int pos = 0; pos < capacity; pos++) {
             for (int i = 0; i < half; i++) {
-                double theta = pos * Math.pow(c.ropeBase(), -2.0 * i / c.headSize());
+                double theta = c.ropeScaling().theta(pos, i, c.ropeBase(), c.headSize());
                 ropeCos[pos * half + i] = (float) Math.cos(theta);
                 ropeSin[pos * half + i] = (float) Math.sin(theta);
             }

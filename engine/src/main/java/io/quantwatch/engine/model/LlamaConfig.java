@@ -10,9 +10,46 @@ public record LlamaConfig(
         int vocabSize,
         int contextLength,
         float ropeBase,
-        float rmsEps) {
+        float rmsEps,
+        RopeScaling ropeScaling) {
+
+    /**
+     * How positions map to rotations beyond the plain RoPE, as llama.cpp applies them for {@code llama}: every angle
+     * multiplied by {@code freqScale} (1 / {@code llama.rope.scaling.factor} under {@code linear}) and, with
+     * {@code freqFactors} (the {@code rope_freqs.weight} Llama 3.1/3.2 files carry, one per rotated pair), each pair's
+     * angle divided by its factor.
+     */
+    public record RopeScaling(float freqScale, float[] freqFactors) {
+        public static final RopeScaling NONE = new RopeScaling(1f, null);
+
+        /** Pair {@code i}'s angle at position {@code pos}, {@code base^(-2i/headSize)} per position. */
+        public double theta(int pos, int i, double base, int headSize) {
+            double theta = pos * Math.pow(base, -2.0 * i / headSize);
+            if (freqFactors != null) {
+                theta /= freqFactors[i];
+            }
+            return theta * freqScale;
+        }
+    }
+
+    /** A config with plain RoPE. */
+    public LlamaConfig(
+            int dim,
+            int hiddenDim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocabSize,
+            int contextLength,
+            float ropeBase,
+            float rmsEps) {
+        this(dim, hiddenDim, layers, heads, kvHeads, vocabSize, contextLength, ropeBase, rmsEps, RopeScaling.NONE);
+    }
 
     public LlamaConfig {
+        if (ropeScaling == null) {
+            ropeScaling = RopeScaling.NONE;
+        }
         if (dim <= 0
                 || hiddenDim <= 0
                 || layers <= 0
@@ -31,6 +68,10 @@ public record LlamaConfig(
         }
         if ((dim / heads) % 2 != 0) {
             throw new IllegalArgumentException("head size " + dim / heads + " must be even for rotary embeddings");
+        }
+        if (ropeScaling.freqFactors() != null && ropeScaling.freqFactors().length != dim / heads / 2) {
+            throw new IllegalArgumentException("rope_freqs has " + ropeScaling.freqFactors().length
+                    + " factors; the head size " + dim / heads + " rotates " + dim / heads / 2 + " pairs");
         }
     }
 

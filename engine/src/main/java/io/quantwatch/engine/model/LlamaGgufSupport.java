@@ -62,7 +62,8 @@ final class LlamaGgufSupport {
     private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.weight");
     private static final Set<String> LAYER_TENSORS = Set.of(
             "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down");
-    private static final Set<String> MODEL_TENSORS = Set.of("token_embd.weight", "output_norm.weight", "output.weight");
+    private static final Set<String> MODEL_TENSORS =
+            Set.of("token_embd.weight", "output_norm.weight", "output.weight", "rope_freqs.weight");
 
     private LlamaGgufSupport() {}
 
@@ -81,9 +82,15 @@ final class LlamaGgufSupport {
             }
             GgufValue v = e.getValue();
             boolean neutral = switch (key) {
-                // A factor applies even with scaling type none (llama.cpp: freq_scale = 1 / factor).
-                case "llama.rope.scaling.type" -> text(v).equals("none");
-                case "llama.rope.scaling.factor", "llama.rope.scale_linear" -> number(v) == 0.0 || number(v) == 1.0;
+                // none and linear are computed (GgufLlamaLoader.ropeScaling); yarn and longrope are not.
+                case "llama.rope.scaling.type" -> text(v).equals("none") || text(v).equals("linear");
+                // A factor is computed under linear only; with type none llama.cpp would still apply it: refused.
+                case "llama.rope.scaling.factor", "llama.rope.scale_linear" ->
+                    number(v) == 0.0 || number(v) == 1.0 || linear(meta);
+                // Read by YaRN only: inert under none and linear.
+                case "llama.rope.scaling.original_context_length" ->
+                    !meta.containsKey("llama.rope.scaling.type")
+                            || text(meta.get("llama.rope.scaling.type")).matches("none|linear");
                 case "llama.attention.key_length", "llama.attention.value_length" ->
                     heads > 0 && number(v) == (double) dim / heads;
                 case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
@@ -152,6 +159,11 @@ final class LlamaGgufSupport {
             return "[" + l.size() + " values]";
         }
         return o instanceof String s ? "'" + s + "'" : String.valueOf(o);
+    }
+
+    private static boolean linear(Map<String, GgufValue> meta) {
+        GgufValue type = meta.get("llama.rope.scaling.type");
+        return type != null && text(type).equals("linear");
     }
 
     private static String text(GgufValue v) {

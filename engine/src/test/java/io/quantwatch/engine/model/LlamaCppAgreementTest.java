@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quantwatch.engine.generate.GenerationTrace;
 import io.quantwatch.engine.generate.GreedyDecoder;
 import io.quantwatch.engine.gguf.GgmlType;
+import io.quantwatch.engine.gguf.GgufValue;
+import io.quantwatch.engine.gguf.GgufWriter;
 import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.oracle.LlamaCppOracle;
 import io.quantwatch.oracle.OracleRequest;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +55,13 @@ class LlamaCppAgreementTest {
     record Agreement(int prompts, int identical, double meanCommonPrefix) {}
 
     static Agreement compare(GgmlType type, boolean requireIdentical) {
-        Path file = dir.resolve("random-" + type + ".gguf");
-        RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), type, file);
+        return compare(type.toString(), type, w -> {}, requireIdentical);
+    }
+
+    /** {@code extra} adds keys or tensors to the written model (a variant llama.cpp must compute the same way). */
+    static Agreement compare(String label, GgmlType type, Consumer<GgufWriter> extra, boolean requireIdentical) {
+        Path file = dir.resolve("random-" + label.replaceAll("\\W+", "-") + ".gguf");
+        RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), type, file, extra);
         LlamaModel model = LlamaModel.load(file, DotKernels.preferred());
         List<int[]> prompts = new ArrayList<>();
         for (String p : PROMPTS) {
@@ -89,7 +97,7 @@ class LlamaCppAgreementTest {
                 identical += same ? 1 : 0;
                 if (requireIdentical) {
                     assertThat(mine)
-                            .as("greedy pieces for prompt '%s' (%s)", PROMPTS[i], type)
+                            .as("greedy pieces for prompt '%s' (%s)", PROMPTS[i], label)
                             .hasSize(STEPS)
                             .containsExactlyElementsOf(theirs);
                     assertThat(decodeAll(model, ours.tokens()))
@@ -100,7 +108,7 @@ class LlamaCppAgreementTest {
         Agreement a = new Agreement(PROMPTS.length, identical, prefixSum / PROMPTS.length);
         System.out.printf(
                 "llama.cpp agreement %-5s: %d/%d prompts identical for %d tokens, mean common prefix %.1f tokens%n",
-                type, a.identical(), a.prompts(), STEPS, a.meanCommonPrefix());
+                label, a.identical(), a.prompts(), STEPS, a.meanCommonPrefix());
         return a;
     }
 
@@ -117,5 +125,34 @@ class LlamaCppAgreementTest {
         // Not identical by construction (llama.cpp rounds activations too), but far from random.
         assertThat(f16.meanCommonPrefix()).isGreaterThan(8);
         assertThat(q8.meanCommonPrefix()).isGreaterThan(8);
+    }
+
+    @Test
+    void linearRopeScalingIsIdenticalToLlamaCpp() {
+        Agreement a = compare(
+                "F32 rope linear x4",
+                GgmlType.F32,
+                w -> {
+                    w.put("llama.rope.scaling.type", GgufValue.string("linear"));
+                    w.put("llama.rope.scaling.factor", GgufValue.float32(4));
+                },
+                true);
+        assertThat(a.identical()).isEqualTo(PROMPTS.length);
+    }
+
+    @Test
+    void llama3RopeFrequencyFactorsAreIdenticalToLlamaCpp() {
+        // As Llama 3.1's converter writes them: 1 for the fast pairs, up to 8 for the slow ones (head size 32: 16
+        // pairs).
+        float[] factors = new float[16];
+        for (int i = 0; i < factors.length; i++) {
+            factors[i] = i < 6 ? 1f : (float) Math.min(8.0, 1.0 + (i - 5) * 0.9);
+        }
+        Agreement a = compare(
+                "F32 rope_freqs",
+                GgmlType.F32,
+                w -> w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {factors.length}, factors),
+                true);
+        assertThat(a.identical()).isEqualTo(PROMPTS.length);
     }
 }

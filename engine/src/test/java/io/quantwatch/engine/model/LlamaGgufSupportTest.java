@@ -45,26 +45,29 @@ class LlamaGgufSupportTest {
     }
 
     @Test
-    void llama3RopeFrequencyFactorsAreRefused() {
+    void ropeFrequencyFactorsOfTheWrongLengthAreRefused() {
+        // Head size 8 rotates 4 pairs: rope_freqs must hold 4 factors.
         refused(
-                w -> w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {4}, new float[] {1, 1, 2, 4}),
-                "tensor 'rope_freqs.weight'",
-                "rope scaling");
+                w -> w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {3}, new float[] {1, 2, 4}),
+                "rope_freqs.weight");
     }
 
     @Test
-    void ropeScalingTypesAndFactorsAreRefused() {
-        refused(
-                w -> w.put("llama.rope.scaling.type", GgufValue.string("linear")),
-                "'llama.rope.scaling.type'",
-                "'linear'");
-        refused(w -> w.put("llama.rope.scaling.type", GgufValue.string("yarn")), "'yarn'");
+    void ropeScalingTheEngineDoesNotComputeIsRefused() {
+        refused(w -> w.put("llama.rope.scaling.type", GgufValue.string("yarn")), "'llama.rope.scaling.type'", "'yarn'");
+        refused(w -> w.put("llama.rope.scaling.type", GgufValue.string("longrope")), "'longrope'");
+        // A factor without a type, which llama.cpp would still apply: ambiguous, refused.
         refused(w -> w.put("llama.rope.scaling.factor", GgufValue.float32(8)), "'llama.rope.scaling.factor' = 8.0");
-        refused(w -> w.put("llama.rope.scaling.original_context_length", GgufValue.uint32(8192)), "original_context");
     }
 
     @Test
-    void neutralRopeScalingStillLoads() {
+    void linearScalingFrequencyFactorsAndNeutralScalingLoad() {
+        loads(w -> {
+            w.put("llama.rope.scaling.type", GgufValue.string("linear"));
+            w.put("llama.rope.scaling.factor", GgufValue.float32(4));
+            w.put("llama.rope.scaling.original_context_length", GgufValue.uint32(16));
+        });
+        loads(w -> w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {4}, new float[] {1, 1, 2, 4}));
         loads(w -> {
             w.put("llama.rope.scaling.type", GgufValue.string("none"));
             w.put("llama.rope.scaling.factor", GgufValue.float32(1));
