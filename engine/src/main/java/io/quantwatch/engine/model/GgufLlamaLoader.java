@@ -79,7 +79,12 @@ final class GgufLlamaLoader {
                         vector(file, p + "ffn_norm.weight", dim),
                         matrix(file, p + "ffn_gate.weight", hidden, dim, kernels),
                         matrix(file, p + "ffn_up.weight", hidden, dim, kernels),
-                        matrix(file, p + "ffn_down.weight", dim, hidden, kernels)));
+                        matrix(file, p + "ffn_down.weight", dim, hidden, kernels),
+                        new LayerWeights.AttentionBias(
+                                optionalVector(file, p + "attn_q.bias", dim),
+                                optionalVector(file, p + "attn_k.bias", kvDim),
+                                optionalVector(file, p + "attn_v.bias", kvDim),
+                                optionalVector(file, p + "attn_output.bias", dim))));
             }
             float[] outputNorm = vector(file, "output_norm.weight", dim);
             WeightMatrix output = file.tensors().containsKey("output.weight")
@@ -106,6 +111,10 @@ final class GgufLlamaLoader {
                 ? vector(file, "rope_freqs.weight", headSize / 2)
                 : null;
         return new LlamaConfig.RopeScaling(scale, factors);
+    }
+
+    private static float[] optionalVector(GgufFile file, String name, int length) {
+        return file.tensors().containsKey(name) ? vector(file, name, length) : null;
     }
 
     private static float[] vector(GgufFile file, String name, int length) {

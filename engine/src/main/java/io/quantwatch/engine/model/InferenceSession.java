@@ -106,6 +106,10 @@ public final class InferenceSession implements AutoCloseable {
             parallel.matvec(layer.wq(), xb, q);
             parallel.matvec(layer.wk(), xb, k);
             parallel.matvec(layer.wv(), xb, v);
+            LayerWeights.AttentionBias bias = layer.bias();
+            add(q, bias.q());
+            add(k, bias.k());
+            add(v, bias.v());
             rope(q, c.heads());
             rope(k, c.kvHeads());
             System.arraycopy(k, 0, keyCache[l], position * kvDim, kvDim);
@@ -140,6 +144,7 @@ public final class InferenceSession implements AutoCloseable {
                 }
             }
             parallel.matvec(layer.wo(), xb, xb2);
+            add(xb2, bias.output());
             for (int i = 0; i < dim; i++) {
                 x[i] += xb2[i];
             }
@@ -160,6 +165,15 @@ public final class InferenceSession implements AutoCloseable {
         parallel.matvec(w.output(), x, logits);
         position++;
         return logits;
+    }
+
+    /** vec += bias, when the block has that bias. */
+    private static void add(float[] vec, float[] bias) {
+        if (bias != null) {
+            for (int i = 0; i < bias.length; i++) {
+                vec[i] += bias[i];
+            }
+        }
     }
 
     /** out = x / rms(x) · weight; the mean square is summed in double, as ggml does. */

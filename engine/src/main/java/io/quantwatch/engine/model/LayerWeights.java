@@ -3,7 +3,9 @@ package io.quantwatch.engine.model;
 import io.quantwatch.engine.tensor.WeightMatrix;
 import java.util.List;
 
-/** One transformer block's weights: norms stay float, the seven projections may be in any format. */
+/**
+ * One transformer block's weights: norms and biases stay float, the seven projections may be in any format.
+ */
 public record LayerWeights(
         float[] attnNorm,
         WeightMatrix wq,
@@ -13,7 +15,39 @@ public record LayerWeights(
         float[] ffnNorm,
         WeightMatrix gate,
         WeightMatrix up,
-        WeightMatrix down) {
+        WeightMatrix down,
+        AttentionBias bias) {
+
+    /** Biases added after the attention projections ({@code blk.N.attn_*.bias}); each null when the file has none. */
+    public record AttentionBias(float[] q, float[] k, float[] v, float[] output) {
+        public static final AttentionBias NONE = new AttentionBias(null, null, null, null);
+    }
+
+    /** A block without biases. */
+    public LayerWeights(
+            float[] attnNorm,
+            WeightMatrix wq,
+            WeightMatrix wk,
+            WeightMatrix wv,
+            WeightMatrix wo,
+            float[] ffnNorm,
+            WeightMatrix gate,
+            WeightMatrix up,
+            WeightMatrix down) {
+        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, AttentionBias.NONE);
+    }
+
+    /** The same block with other projections (quantized, unpacked): norms and biases kept. */
+    public LayerWeights withProjections(
+            WeightMatrix wq,
+            WeightMatrix wk,
+            WeightMatrix wv,
+            WeightMatrix wo,
+            WeightMatrix gate,
+            WeightMatrix up,
+            WeightMatrix down) {
+        return new LayerWeights(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias);
+    }
 
     /** The projections in a fixed order, with the GGUF tensor suffix each is known by. */
     public List<NamedMatrix> projections(int layer) {

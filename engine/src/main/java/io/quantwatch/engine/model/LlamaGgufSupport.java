@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * What of a {@code llama} GGUF file this engine implements, checked before any weight is read: every metadata key and
- * tensor must be one it computes with, or one that cannot change its outputs. Anything else (rope scaling, biases, a
+ * tensor must be one it computes with, or one that cannot change its outputs. Anything else (yarn rope scaling, feed-forward biases, a
  * head size other than dim / heads, experts, sliding windows, soft-capping, extra stop tokens, tokenizer normalizers)
  * is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
  * not load.
@@ -59,7 +59,8 @@ final class LlamaGgufSupport {
             "tokenizer.ggml.suffix_token_id",
             "tokenizer.ggml.middle_token_id");
 
-    private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.weight");
+    private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
+    private static final Set<String> BIASED = Set.of("attn_q", "attn_k", "attn_v", "attn_output");
     private static final Set<String> LAYER_TENSORS = Set.of(
             "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down");
     private static final Set<String> MODEL_TENSORS =
@@ -113,7 +114,11 @@ final class LlamaGgufSupport {
             String name = t.name();
             Matcher m = LAYER_TENSOR.matcher(name);
             boolean known = MODEL_TENSORS.contains(name)
-                    || (m.matches() && LAYER_TENSORS.contains(m.group(2)) && Long.parseLong(m.group(1)) < layers);
+                    || (m.matches()
+                            && (m.group(3).equals("weight")
+                                    ? LAYER_TENSORS.contains(m.group(2))
+                                    : BIASED.contains(m.group(2)))
+                            && Long.parseLong(m.group(1)) < layers);
             if (!known) {
                 throw new GgufFormatException(
                         file.path(),
@@ -130,7 +135,7 @@ final class LlamaGgufSupport {
             return "rope scaling changes the rotation at every position";
         }
         if (name.endsWith(".bias")) {
-            return "attention and feed-forward biases are not implemented";
+            return "only attention biases (attn_q/k/v/output) are implemented";
         }
         if (name.contains("key_length") || name.contains("value_length")) {
             return "a head size other than embedding_length / head_count";

@@ -159,13 +159,11 @@ public final class RecipeApplier {
         for (int l = 0; l < w.layers().size(); l++) {
             LayerWeights lw = w.layers().get(l);
             String p = "blk." + l + ".";
-            layers.add(new LayerWeights(
-                    lw.attnNorm(),
+            layers.add(lw.withProjections(
                     convert.apply(p + "attn_q.weight", lw.wq()),
                     convert.apply(p + "attn_k.weight", lw.wk()),
                     convert.apply(p + "attn_v.weight", lw.wv()),
                     convert.apply(p + "attn_output.weight", lw.wo()),
-                    lw.ffnNorm(),
                     convert.apply(p + "ffn_gate.weight", lw.gate()),
                     convert.apply(p + "ffn_up.weight", lw.up()),
                     convert.apply(p + "ffn_down.weight", lw.down())));

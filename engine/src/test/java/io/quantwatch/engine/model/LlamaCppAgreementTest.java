@@ -155,4 +155,33 @@ class LlamaCppAgreementTest {
                 true);
         assertThat(a.identical()).isEqualTo(PROMPTS.length);
     }
+
+    @Test
+    void attentionBiasesAreIdenticalToLlamaCpp() {
+        // Every layer gets q, k, v and output biases (dim 256, KV dim 64), as Qwen-style and some Llama files carry.
+        java.util.Random rnd = new java.util.Random(5);
+        Agreement a = compare(
+                "F32 attention biases",
+                GgmlType.F32,
+                w -> {
+                    for (int l = 0; l < 4; l++) {
+                        String p = "blk." + l + ".";
+                        w.addTensor(p + "attn_q.bias", GgmlType.F32, new long[] {256}, gaussian(rnd, 256, 0.1f));
+                        w.addTensor(p + "attn_k.bias", GgmlType.F32, new long[] {64}, gaussian(rnd, 64, 0.1f));
+                        w.addTensor(p + "attn_v.bias", GgmlType.F32, new long[] {64}, gaussian(rnd, 64, 0.1f));
+                        w.addTensor(p + "attn_output.bias", GgmlType.F32, new long[] {256}, gaussian(rnd, 256, 0.02f));
+                    }
+                },
+                true);
+        assertThat(a.identical()).isEqualTo(PROMPTS.length);
+    }
+
+    private static float[] gaussian(java.util.Random rnd, int n, float std) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) rnd.nextGaussian() * std;
+        }
+        out[0] = 0f; // channel 0 is the random model's constant channel: leave it alone
+        return out;
+    }
 }

@@ -75,11 +75,13 @@ class LlamaGgufSupportTest {
     }
 
     @Test
-    void attentionBiasesAreRefused() {
+    void attentionBiasesLoadAndFeedForwardBiasesAreRefused() {
+        loads(w -> w.addTensor("blk.0.attn_q.bias", GgmlType.F32, new long[] {32}, new float[32]));
         refused(
-                w -> w.addTensor("blk.0.attn_q.bias", GgmlType.F32, new long[] {32}, new float[32]),
-                "tensor 'blk.0.attn_q.bias'",
-                "biases");
+                w -> w.addTensor("blk.0.ffn_down.bias", GgmlType.F32, new long[] {32}, new float[32]),
+                "tensor 'blk.0.ffn_down.bias'",
+                "only attention biases");
+        refused(w -> w.addTensor("blk.0.attn_k.bias", GgmlType.F32, new long[] {7}, new float[7]), "attn_k.bias");
     }
 
     @Test

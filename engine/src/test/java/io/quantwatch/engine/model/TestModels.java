@@ -40,13 +40,11 @@ public final class TestModels {
         WeightMatrix emb = f32(w.tokenEmbedding(), k);
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(
-                    l.attnNorm(),
+            layers.add(l.withProjections(
                     f32(l.wq(), k),
                     f32(l.wk(), k),
                     f32(l.wv(), k),
                     f32(l.wo(), k),
-                    l.ffnNorm(),
                     f32(l.gate(), k),
                     f32(l.up(), k),
                     f32(l.down(), k)));
