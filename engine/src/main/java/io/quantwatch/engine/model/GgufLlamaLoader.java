@@ -19,43 +19,60 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Loads architecture {@code llama} from GGUF, keeping each tensor in its stored format. */
+/**
+ * Loads the Llama-shaped architectures from GGUF ({@code llama}; {@code qwen2}: the same block with Q/K/V biases and
+ * NEOX rotary embeddings), keeping each tensor in its stored format.
+ */
 final class GgufLlamaLoader {
+    /** The architectures this loader computes, and how each rotates query and key pairs (as llama.cpp's rope type). */
+    static final java.util.Map<String, LlamaConfig.RopeStyle> ROPE_STYLES = new java.util.LinkedHashMap<>();
+
+    static {
+        ROPE_STYLES.put("llama", LlamaConfig.RopeStyle.ADJACENT);
+        ROPE_STYLES.put("qwen2", LlamaConfig.RopeStyle.NEOX);
+    }
+
     private GgufLlamaLoader() {}
 
     static LlamaModel load(Path path, DotKernels kernels) {
         try (GgufFile file = GgufFile.open(path)) {
             String arch = file.requireString("general.architecture");
-            if (!arch.equals("llama")) {
-                throw new GgufFormatException(path, "architecture '" + arch + "' is not supported (supported: llama)");
+            LlamaConfig.RopeStyle style = ROPE_STYLES.get(arch);
+            if (style == null) {
+                throw new GgufFormatException(
+                        path,
+                        "architecture '" + arch + "' is not supported (supported: "
+                                + String.join(", ", ROPE_STYLES.keySet()) + ")");
             }
-            LlamaGgufSupport.check(file); // before any work: refuse what would load and compute wrongly
+            String a = arch + "."; // every hyper-parameter key is prefixed with the architecture's name
+            LlamaGgufSupport.check(file, arch); // before any work: refuse what would load and compute wrongly
             Tokenizer tokenizer = GgufTokenizers.fromGguf(file);
-            int dim = (int) file.requireLong("llama.embedding_length");
-            int heads = (int) file.requireLong("llama.attention.head_count");
+            int dim = (int) file.requireLong(a + "embedding_length");
+            int heads = (int) file.requireLong(a + "attention.head_count");
             GgufTensorInfo embd = file.tensor("token_embd.weight");
-            int vocab = (int) file.longOr("llama.vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
+            int vocab = (int) file.longOr(a + "vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
             LlamaConfig config;
             try {
                 config = new LlamaConfig(
                         dim,
-                        (int) file.requireLong("llama.feed_forward_length"),
-                        (int) file.requireLong("llama.block_count"),
+                        (int) file.requireLong(a + "feed_forward_length"),
+                        (int) file.requireLong(a + "block_count"),
                         heads,
-                        (int) file.longOr("llama.attention.head_count_kv", heads),
+                        (int) file.longOr(a + "attention.head_count_kv", heads),
                         vocab,
-                        (int) file.requireLong("llama.context_length"),
-                        (float) file.doubleOr("llama.rope.freq_base", 10000.0),
-                        (float) file.doubleOr("llama.attention.layer_norm_rms_epsilon", 1e-5),
-                        ropeScaling(file, dim / heads));
+                        (int) file.requireLong(a + "context_length"),
+                        (float) file.doubleOr(a + "rope.freq_base", 10000.0),
+                        (float) file.doubleOr(a + "attention.layer_norm_rms_epsilon", 1e-5),
+                        ropeScaling(file, a, dim / heads),
+                        style);
             } catch (IllegalArgumentException e) {
-                throw new GgufFormatException(path, "invalid llama hyper-parameters: " + e.getMessage());
+                throw new GgufFormatException(path, "invalid " + arch + " hyper-parameters: " + e.getMessage());
             }
-            long ropeDims = file.longOr("llama.rope.dimension_count", config.headSize());
+            long ropeDims = file.longOr(a + "rope.dimension_count", config.headSize());
             if (ropeDims != config.headSize()) {
                 throw new GgufFormatException(
                         path,
-                        "llama.rope.dimension_count " + ropeDims + " differs from the head size " + config.headSize()
+                        a + "rope.dimension_count " + ropeDims + " differs from the head size " + config.headSize()
                                 + "; partial rotary embeddings are not supported");
             }
             if (tokenizer.vocabulary().size() != vocab) {
@@ -97,13 +114,13 @@ final class GgufLlamaLoader {
     }
 
     /** Linear scaling ({@code llama.rope.scaling.type = linear}) and per-pair factors ({@code rope_freqs.weight}). */
-    private static LlamaConfig.RopeScaling ropeScaling(GgufFile file, int headSize) {
+    private static LlamaConfig.RopeScaling ropeScaling(GgufFile file, String a, int headSize) {
         float scale = 1f;
-        if (file.metadata().containsKey("llama.rope.scaling.type")
-                && file.requireString("llama.rope.scaling.type").equals("linear")) {
-            double factor = file.doubleOr("llama.rope.scaling.factor", file.doubleOr("llama.rope.scale_linear", 1.0));
+        if (file.metadata().containsKey(a + "rope.scaling.type")
+                && file.requireString(a + "rope.scaling.type").equals("linear")) {
+            double factor = file.doubleOr(a + "rope.scaling.factor", file.doubleOr(a + "rope.scale_linear", 1.0));
             if (!(factor > 0)) {
-                throw new GgufFormatException(file.path(), "llama.rope.scaling.factor must be positive, got " + factor);
+                throw new GgufFormatException(file.path(), a + "rope.scaling.factor must be positive, got " + factor);
             }
             scale = (float) (1.0 / factor);
         }

@@ -188,20 +188,26 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** Rotates adjacent pairs of each head (llama.cpp's "normal" rope, as GGUF llama weights expect). */
+    /**
+     * Rotates each head's pairs by the position's angles: adjacent pairs (llama.cpp's "normal" rope, as GGUF llama
+     * weights expect) or the two halves of the head (NEOX, as qwen2's).
+     */
     private void rope(float[] vec, int heads) {
         int headSize = c.headSize();
         int half = headSize / 2;
         int base = position * half;
+        boolean neox = c.ropeStyle() == LlamaConfig.RopeStyle.NEOX;
         for (int h = 0; h < heads; h++) {
             int off = h * headSize;
             for (int i = 0; i < half; i++) {
                 float cos = ropeCos[base + i];
                 float sin = ropeSin[base + i];
-                float a = vec[off + 2 * i];
-                float b = vec[off + 2 * i + 1];
-                vec[off + 2 * i] = a * cos - b * sin;
-                vec[off + 2 * i + 1] = a * sin + b * cos;
+                int i0 = neox ? off + i : off + 2 * i;
+                int i1 = neox ? off + i + half : off + 2 * i + 1;
+                float a = vec[i0];
+                float b = vec[i1];
+                vec[i0] = a * cos - b * sin;
+                vec[i1] = a * sin + b * cos;
             }
         }
     }

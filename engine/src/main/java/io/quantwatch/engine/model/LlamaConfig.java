@@ -11,7 +11,16 @@ public record LlamaConfig(
         int contextLength,
         float ropeBase,
         float rmsEps,
-        RopeScaling ropeScaling) {
+        RopeScaling ropeScaling,
+        RopeStyle ropeStyle) {
+
+    /** Which elements of a head rotate together: llama.cpp's rope type for the architecture. */
+    public enum RopeStyle {
+        /** Pairs (2i, 2i + 1): llama.cpp's "normal" rope, as GGUF llama weights expect. */
+        ADJACENT,
+        /** Pairs (i, i + headSize / 2): GPT-NeoX's rope, as qwen2 uses. */
+        NEOX
+    }
 
     /**
      * How positions map to rotations beyond the plain RoPE, as llama.cpp applies them for {@code llama}: every angle
@@ -43,12 +52,26 @@ public record LlamaConfig(
             int contextLength,
             float ropeBase,
             float rmsEps) {
-        this(dim, hiddenDim, layers, heads, kvHeads, vocabSize, contextLength, ropeBase, rmsEps, RopeScaling.NONE);
+        this(
+                dim,
+                hiddenDim,
+                layers,
+                heads,
+                kvHeads,
+                vocabSize,
+                contextLength,
+                ropeBase,
+                rmsEps,
+                RopeScaling.NONE,
+                RopeStyle.ADJACENT);
     }
 
     public LlamaConfig {
         if (ropeScaling == null) {
             ropeScaling = RopeScaling.NONE;
+        }
+        if (ropeStyle == null) {
+            ropeStyle = RopeStyle.ADJACENT;
         }
         if (dim <= 0
                 || hiddenDim <= 0

@@ -69,12 +69,16 @@ final class LlamaGgufSupport {
     private LlamaGgufSupport() {}
 
     /** Refuses the file unless every key and tensor in it is implemented or inert. */
-    static void check(GgufFile file) {
+    static void check(GgufFile file, String arch) {
         Map<String, GgufValue> meta = file.metadata();
-        long dim = file.requireLong("llama.embedding_length");
-        long heads = file.requireLong("llama.attention.head_count");
+        String a = arch + ".";
+        long dim = file.requireLong(a + "embedding_length");
+        long heads = file.requireLong(a + "attention.head_count");
         for (var e : meta.entrySet()) {
-            String key = e.getKey();
+            // Hyper-parameters are prefixed with the architecture's name; checked in llama's words below.
+            String key = e.getKey().startsWith(a)
+                    ? "llama." + e.getKey().substring(a.length())
+                    : e.getKey().startsWith("llama.") ? "unknown:" + e.getKey() : e.getKey();
             if (COMPUTED.contains(key)
                     || INERT.contains(key)
                     || key.startsWith("general.")
@@ -87,11 +91,11 @@ final class LlamaGgufSupport {
                 case "llama.rope.scaling.type" -> text(v).equals("none") || text(v).equals("linear");
                 // A factor is computed under linear only; with type none llama.cpp would still apply it: refused.
                 case "llama.rope.scaling.factor", "llama.rope.scale_linear" ->
-                    number(v) == 0.0 || number(v) == 1.0 || linear(meta);
+                    number(v) == 0.0 || number(v) == 1.0 || linear(meta, a);
                 // Read by YaRN only: inert under none and linear.
                 case "llama.rope.scaling.original_context_length" ->
-                    !meta.containsKey("llama.rope.scaling.type")
-                            || text(meta.get("llama.rope.scaling.type")).matches("none|linear");
+                    !meta.containsKey(a + "rope.scaling.type")
+                            || text(meta.get(a + "rope.scaling.type")).matches("none|linear");
                 case "llama.attention.key_length", "llama.attention.value_length" ->
                     heads > 0 && number(v) == (double) dim / heads;
                 case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
@@ -104,12 +108,12 @@ final class LlamaGgufSupport {
             if (!neutral) {
                 throw new GgufFormatException(
                         file.path(),
-                        "metadata key '" + key + "' = " + describe(v) + " is not implemented by this engine ("
+                        "metadata key '" + e.getKey() + "' = " + describe(v) + " is not implemented by this engine ("
                                 + why(key) + "); refusing the model rather than computing different outputs"
                                 + " from llama.cpp");
             }
         }
-        long layers = file.requireLong("llama.block_count");
+        long layers = file.requireLong(a + "block_count");
         for (GgufTensorInfo t : file.tensors().values()) {
             String name = t.name();
             Matcher m = LAYER_TENSOR.matcher(name);
@@ -166,8 +170,8 @@ final class LlamaGgufSupport {
         return o instanceof String s ? "'" + s + "'" : String.valueOf(o);
     }
 
-    private static boolean linear(Map<String, GgufValue> meta) {
-        GgufValue type = meta.get("llama.rope.scaling.type");
+    private static boolean linear(Map<String, GgufValue> meta, String a) {
+        GgufValue type = meta.get(a + "rope.scaling.type");
         return type != null && text(type).equals("linear");
     }
 

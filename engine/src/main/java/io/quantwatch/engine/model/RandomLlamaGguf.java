@@ -65,21 +65,31 @@ public final class RandomLlamaGguf {
 
     /** As {@link #write(Spec, GgmlType, Path)}, with {@code extra} adding keys or tensors before the file is written. */
     public static void write(Spec spec, GgmlType type, Path file, java.util.function.Consumer<GgufWriter> extra) {
+        write(spec, type, file, "llama", extra);
+    }
+
+    /**
+     * As {@link #write(Spec, GgmlType, Path, java.util.function.Consumer)} under another Llama-shaped architecture
+     * name ({@code qwen2}): the same tensors, hyper-parameters under {@code arch.*}.
+     */
+    public static void write(
+            Spec spec, GgmlType type, Path file, String arch, java.util.function.Consumer<GgufWriter> extra) {
         Random rnd = new Random(spec.seed());
         GgufWriter w = new GgufWriter();
-        w.put("general.architecture", GgufValue.string("llama"));
+        String a = arch + ".";
+        w.put("general.architecture", GgufValue.string(arch));
         w.put(
                 "general.name",
                 GgufValue.string("quantwatch-random-" + spec.dim() + "x" + spec.layers() + "-seed" + spec.seed()));
-        w.put("llama.context_length", GgufValue.uint32(spec.contextLength()));
-        w.put("llama.embedding_length", GgufValue.uint32(spec.dim()));
-        w.put("llama.block_count", GgufValue.uint32(spec.layers()));
-        w.put("llama.feed_forward_length", GgufValue.uint32(spec.hiddenDim()));
-        w.put("llama.attention.head_count", GgufValue.uint32(spec.heads()));
-        w.put("llama.attention.head_count_kv", GgufValue.uint32(spec.kvHeads()));
-        w.put("llama.rope.dimension_count", GgufValue.uint32(spec.dim() / spec.heads()));
-        w.put("llama.rope.freq_base", GgufValue.float32(10000.0));
-        w.put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5));
+        w.put(a + "context_length", GgufValue.uint32(spec.contextLength()));
+        w.put(a + "embedding_length", GgufValue.uint32(spec.dim()));
+        w.put(a + "block_count", GgufValue.uint32(spec.layers()));
+        w.put(a + "feed_forward_length", GgufValue.uint32(spec.hiddenDim()));
+        w.put(a + "attention.head_count", GgufValue.uint32(spec.heads()));
+        w.put(a + "attention.head_count_kv", GgufValue.uint32(spec.kvHeads()));
+        w.put(a + "rope.dimension_count", GgufValue.uint32(spec.dim() / spec.heads()));
+        w.put(a + "rope.freq_base", GgufValue.float32(10000.0));
+        w.put(a + "attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5));
         List<String> tokens;
         int firstWordToken;
         if (spec.byteLevelBpe()) {

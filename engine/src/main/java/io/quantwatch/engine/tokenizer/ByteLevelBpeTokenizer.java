@@ -38,7 +38,12 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             // llama.cpp's converter writes llama-bpe for every Llama 3.x; llama3 and llama-v3 are older names.
             "llama3", List.of(LLAMA3),
             "llama-bpe", List.of(LLAMA3),
-            "llama-v3", List.of(LLAMA3));
+            "llama-v3", List.of(LLAMA3),
+            // Qwen2's: Llama 3's with single digits.
+            "qwen2",
+                    List.of(
+                            "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+                                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"));
 
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();

@@ -132,4 +132,28 @@ class LlamaGgufSupportTest {
                 w -> w.addTensor("blk.1.attn_norm.weight", GgmlType.F32, new long[] {32}, new float[32]),
                 "tensor 'blk.1.attn_norm.weight'");
     }
+
+    @Test
+    void qwen2KeysAreCheckedUnderTheirOwnPrefix() {
+        Path ok = dir.resolve("qwen2.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, ok, "qwen2", w -> {});
+        assertThat(LlamaModel.load(ok).config().ropeStyle()).isEqualTo(LlamaConfig.RopeStyle.NEOX);
+        Path yarn = dir.resolve("qwen2-yarn.gguf");
+        RandomLlamaGguf.write(
+                TINY, GgmlType.F32, yarn, "qwen2", w -> w.put("qwen2.rope.scaling.type", GgufValue.string("yarn")));
+        assertThatThrownBy(() -> LlamaModel.load(yarn)).hasMessageContaining("'qwen2.rope.scaling.type' = 'yarn'");
+        Path stray = dir.resolve("qwen2-stray.gguf");
+        RandomLlamaGguf.write(
+                TINY, GgmlType.F32, stray, "qwen2", w -> w.put("llama.context_length", GgufValue.uint32(64)));
+        assertThatThrownBy(() -> LlamaModel.load(stray)).hasMessageContaining("'llama.context_length'");
+    }
+
+    @Test
+    void otherArchitecturesAreRefusedNamingWhatIsSupported() {
+        Path phi3 = dir.resolve("phi3.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, phi3, "phi3", w -> {});
+        assertThatThrownBy(() -> LlamaModel.load(phi3))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("architecture 'phi3' is not supported (supported: llama, qwen2)");
+    }
 }

@@ -76,7 +76,7 @@ class TokenizerLlamaCppAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "llama-bpe", "llama3"})
+    @ValueSource(strings = {"default", "llama-bpe", "llama3", "qwen2"})
     void byteLevelBpePreTokenizersMatchLlamaCpp(String pre) {
         assertAgreement(new RandomLlamaGguf.Spec(64, 128, 1, 2, 1, 600, 128, 3, false).withByteLevelBpe(), pre);
     }
