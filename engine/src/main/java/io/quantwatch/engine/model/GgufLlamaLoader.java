@@ -63,8 +63,9 @@ final class GgufLlamaLoader {
                         (int) file.requireLong(a + "context_length"),
                         (float) file.doubleOr(a + "rope.freq_base", 10000.0),
                         (float) file.doubleOr(a + "attention.layer_norm_rms_epsilon", 1e-5),
-                        ropeScaling(file, a, dim / heads),
-                        style);
+                        ropeScaling(file, a, headDim(file, a, dim, heads)),
+                        style,
+                        headDim(file, a, dim, heads));
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(path, "invalid " + arch + " hyper-parameters: " + e.getMessage());
             }
@@ -89,16 +90,16 @@ final class GgufLlamaLoader {
                 String p = "blk." + l + ".";
                 layers.add(new LayerWeights(
                         vector(file, p + "attn_norm.weight", dim),
-                        matrix(file, p + "attn_q.weight", dim, dim, kernels),
+                        matrix(file, p + "attn_q.weight", config.qDim(), dim, kernels),
                         matrix(file, p + "attn_k.weight", kvDim, dim, kernels),
                         matrix(file, p + "attn_v.weight", kvDim, dim, kernels),
-                        matrix(file, p + "attn_output.weight", dim, dim, kernels),
+                        matrix(file, p + "attn_output.weight", dim, config.qDim(), kernels),
                         vector(file, p + "ffn_norm.weight", dim),
                         matrix(file, p + "ffn_gate.weight", hidden, dim, kernels),
                         matrix(file, p + "ffn_up.weight", hidden, dim, kernels),
                         matrix(file, p + "ffn_down.weight", dim, hidden, kernels),
                         new LayerWeights.AttentionBias(
-                                optionalVector(file, p + "attn_q.bias", dim),
+                                optionalVector(file, p + "attn_q.bias", config.qDim()),
                                 optionalVector(file, p + "attn_k.bias", kvDim),
                                 optionalVector(file, p + "attn_v.bias", kvDim),
                                 optionalVector(file, p + "attn_output.bias", dim))));
@@ -111,6 +112,22 @@ final class GgufLlamaLoader {
             return new LlamaModel(
                     name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
         }
+    }
+
+    /**
+     * The head size: {@code key_length} when set (Qwen3, some Llama variants: heads × head size need not be dim),
+     * else dim / heads. A value length other than the key length is refused: attention here reads both at one width.
+     */
+    private static int headDim(GgufFile file, String a, int dim, int heads) {
+        long key = file.longOr(a + "attention.key_length", heads > 0 ? dim / heads : 0);
+        long value = file.longOr(a + "attention.value_length", key);
+        if (value != key) {
+            throw new GgufFormatException(
+                    file.path(),
+                    a + "attention.value_length = " + value + " differs from " + a + "attention.key_length = " + key
+                            + ": separate key and value head sizes are not implemented");
+        }
+        return (int) key;
     }
 
     /** Linear scaling ({@code llama.rope.scaling.type = linear}) and per-pair factors ({@code rope_freqs.weight}). */

@@ -19,6 +19,9 @@ public final class InferenceSession implements AutoCloseable {
     private final float[] xb;
     private final float[] xb2;
     private final float[] q;
+    /** The heads' attention output, heads × head size wide (the output projection's input). */
+    private final float[] attOut;
+
     private final float[] k;
     private final float[] v;
     private final float[] att;
@@ -40,7 +43,8 @@ public final class InferenceSession implements AutoCloseable {
         x = new float[c.dim()];
         xb = new float[c.dim()];
         xb2 = new float[c.dim()];
-        q = new float[c.dim()];
+        q = new float[c.qDim()];
+        attOut = new float[c.qDim()];
         k = new float[kvDim];
         v = new float[kvDim];
         att = new float[capacity];
@@ -134,16 +138,16 @@ public final class InferenceSession implements AutoCloseable {
                 }
                 float inv = (float) (1.0 / sum);
                 int outOff = h * headSize;
-                Arrays.fill(xb, outOff, outOff + headSize, 0f);
+                Arrays.fill(attOut, outOff, outOff + headSize, 0f);
                 for (int t = 0; t <= position; t++) {
                     float a = att[t] * inv;
                     int vOff = t * kvDim + kvOff;
                     for (int i = 0; i < headSize; i++) {
-                        xb[outOff + i] += a * vc[vOff + i];
+                        attOut[outOff + i] += a * vc[vOff + i];
                     }
                 }
             }
-            parallel.matvec(layer.wo(), xb, xb2);
+            parallel.matvec(layer.wo(), attOut, xb2);
             add(xb2, bias.output());
             for (int i = 0; i < dim; i++) {
                 x[i] += xb2[i];

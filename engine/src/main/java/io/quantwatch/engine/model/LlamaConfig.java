@@ -12,7 +12,8 @@ public record LlamaConfig(
         float ropeBase,
         float rmsEps,
         RopeScaling ropeScaling,
-        RopeStyle ropeStyle) {
+        RopeStyle ropeStyle,
+        int headDim) {
 
     /** Which elements of a head rotate together: llama.cpp's rope type for the architecture. */
     public enum RopeStyle {
@@ -63,7 +64,8 @@ public record LlamaConfig(
                 ropeBase,
                 rmsEps,
                 RopeScaling.NONE,
-                RopeStyle.ADJACENT);
+                RopeStyle.ADJACENT,
+                0);
     }
 
     public LlamaConfig {
@@ -72,6 +74,9 @@ public record LlamaConfig(
         }
         if (ropeStyle == null) {
             ropeStyle = RopeStyle.ADJACENT;
+        }
+        if (headDim < 0) {
+            throw new IllegalArgumentException("head size must be positive (0: dim / heads), got " + headDim);
         }
         if (dim <= 0
                 || hiddenDim <= 0
@@ -82,24 +87,33 @@ public record LlamaConfig(
                 || contextLength <= 0) {
             throw new IllegalArgumentException("every size must be positive: " + this);
         }
-        if (dim % heads != 0) {
+        if (headDim == 0 && dim % heads != 0) {
             throw new IllegalArgumentException("dim " + dim + " is not a multiple of the head count " + heads);
         }
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException(
                     "head count " + heads + " is not a multiple of the KV head count " + kvHeads);
         }
-        if ((dim / heads) % 2 != 0) {
-            throw new IllegalArgumentException("head size " + dim / heads + " must be even for rotary embeddings");
+        if (headDim == 0) {
+            headDim = dim / heads;
         }
-        if (ropeScaling.freqFactors() != null && ropeScaling.freqFactors().length != dim / heads / 2) {
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head size " + headDim + " must be even for rotary embeddings");
+        }
+        if (ropeScaling.freqFactors() != null && ropeScaling.freqFactors().length != headDim / 2) {
             throw new IllegalArgumentException("rope_freqs has " + ropeScaling.freqFactors().length
-                    + " factors; the head size " + dim / heads + " rotates " + dim / heads / 2 + " pairs");
+                    + " factors; the head size " + headDim + " rotates " + headDim / 2 + " pairs");
         }
     }
 
+    /** Values per attention head: {@code key_length} when the file sets it, else dim / heads. */
     public int headSize() {
-        return dim / heads;
+        return headDim;
+    }
+
+    /** Width of the queries and of the attention output: heads × head size (dim unless the head size is set). */
+    public int qDim() {
+        return heads * headDim;
     }
 
     public int kvDim() {

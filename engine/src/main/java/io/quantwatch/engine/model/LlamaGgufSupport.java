@@ -96,8 +96,8 @@ final class LlamaGgufSupport {
                 case "llama.rope.scaling.original_context_length" ->
                     !meta.containsKey(a + "rope.scaling.type")
                             || text(meta.get(a + "rope.scaling.type")).matches("none|linear");
-                case "llama.attention.key_length", "llama.attention.value_length" ->
-                    heads > 0 && number(v) == (double) dim / heads;
+                // Computed as the head size (GgufLlamaLoader.headDim, which refuses a value length of its own).
+                case "llama.attention.key_length", "llama.attention.value_length" -> number(v) > 0;
                 case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
                 case "tokenizer.ggml.add_eos_token" -> !bool(v);
                 // llama.cpp stops at these as well as at EOS; the engine stops at EOS only.

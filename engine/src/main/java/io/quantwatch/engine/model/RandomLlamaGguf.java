@@ -74,7 +74,22 @@ public final class RandomLlamaGguf {
      */
     public static void write(
             Spec spec, GgmlType type, Path file, String arch, java.util.function.Consumer<GgufWriter> extra) {
+        write(spec, type, file, arch, 0, extra);
+    }
+
+    /**
+     * With {@code headDim} > 0, heads of that size ({@code key_length}/{@code value_length}; heads × head size need not
+     * equal dim, as in Qwen3), else dim / heads.
+     */
+    public static void write(
+            Spec spec,
+            GgmlType type,
+            Path file,
+            String arch,
+            int headDim,
+            java.util.function.Consumer<GgufWriter> extra) {
         Random rnd = new Random(spec.seed());
+        int head = headDim > 0 ? headDim : spec.dim() / spec.heads();
         GgufWriter w = new GgufWriter();
         String a = arch + ".";
         w.put("general.architecture", GgufValue.string(arch));
@@ -87,7 +102,11 @@ public final class RandomLlamaGguf {
         w.put(a + "feed_forward_length", GgufValue.uint32(spec.hiddenDim()));
         w.put(a + "attention.head_count", GgufValue.uint32(spec.heads()));
         w.put(a + "attention.head_count_kv", GgufValue.uint32(spec.kvHeads()));
-        w.put(a + "rope.dimension_count", GgufValue.uint32(spec.dim() / spec.heads()));
+        w.put(a + "rope.dimension_count", GgufValue.uint32(head));
+        if (headDim > 0) {
+            w.put(a + "attention.key_length", GgufValue.uint32(head));
+            w.put(a + "attention.value_length", GgufValue.uint32(head));
+        }
         w.put(a + "rope.freq_base", GgufValue.float32(10000.0));
         w.put(a + "attention.layer_norm_rms_epsilon", GgufValue.float32(1e-5));
         List<String> tokens;
@@ -133,7 +152,8 @@ public final class RandomLlamaGguf {
         w.put("tokenizer.ggml.add_eos_token", GgufValue.bool(false));
 
         int dim = spec.dim();
-        int kvDim = spec.kvHeads() * (dim / spec.heads());
+        int kvDim = spec.kvHeads() * head;
+        int qDim = spec.heads() * head;
         int hidden = spec.hiddenDim();
         float[] embedding = gaussian(rnd, n * dim, 1.0f);
         for (int t = 0; t < n; t++) {
@@ -143,15 +163,15 @@ public final class RandomLlamaGguf {
         for (int l = 0; l < spec.layers(); l++) {
             String p = "blk." + l + ".";
             w.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
-            w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, gaussian(rnd, dim * dim, (float)
+            w.addTensor(p + "attn_q.weight", type, new long[] {dim, qDim}, gaussian(rnd, qDim * dim, (float)
                     (1 / Math.sqrt(dim))));
             w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float)
                     (1 / Math.sqrt(dim))));
             w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float)
                     (1 / Math.sqrt(dim))));
-            float[] wo = gaussian(rnd, dim * dim, (float) (0.5 / Math.sqrt(dim)));
-            Arrays.fill(wo, 0, dim, 0f); // row 0 writes the constant channel: keep it zero
-            w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, wo);
+            float[] wo = gaussian(rnd, dim * qDim, (float) (0.5 / Math.sqrt(qDim)));
+            Arrays.fill(wo, 0, qDim, 0f); // row 0 writes the constant channel: keep it zero
+            w.addTensor(p + "attn_output.weight", type, new long[] {qDim, dim}, wo);
             w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
             w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float)
                     (1 / Math.sqrt(dim))));

@@ -80,8 +80,19 @@ class LlamaCppAgreementTest {
             GgmlType type,
             Consumer<GgufWriter> extra,
             boolean requireIdentical) {
+        return compare(label, spec, arch, 0, type, extra, requireIdentical);
+    }
+
+    static Agreement compare(
+            String label,
+            RandomLlamaGguf.Spec spec,
+            String arch,
+            int headDim,
+            GgmlType type,
+            Consumer<GgufWriter> extra,
+            boolean requireIdentical) {
         Path file = dir.resolve("random-" + label.replaceAll("\\W+", "-") + ".gguf");
-        RandomLlamaGguf.write(spec, type, file, arch, extra);
+        RandomLlamaGguf.write(spec, type, file, arch, headDim, extra);
         LlamaModel model = LlamaModel.load(file, DotKernels.preferred());
         List<int[]> prompts = new ArrayList<>();
         for (String p : PROMPTS) {
@@ -212,6 +223,14 @@ class LlamaCppAgreementTest {
                     w.put("qwen2.rope.freq_base", GgufValue.float32(1_000_000));
                 },
                 true);
+        assertThat(a.identical()).isEqualTo(PROMPTS.length);
+    }
+
+    @Test
+    void aHeadSizeOfItsOwnIsIdenticalToLlamaCpp() {
+        // key_length 64 with dim 256 and 8 heads: queries and attention output 512 wide, as Qwen3 and some Llamas.
+        Agreement a =
+                compare("F32 head size 64", RandomLlamaGguf.Spec.small(42), "llama", 64, GgmlType.F32, w -> {}, true);
         assertThat(a.identical()).isEqualTo(PROMPTS.length);
     }
 

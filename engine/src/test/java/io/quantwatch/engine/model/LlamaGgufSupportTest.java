@@ -85,12 +85,20 @@ class LlamaGgufSupportTest {
     }
 
     @Test
-    void aHeadSizeOtherThanDimOverHeadsIsRefusedAndTheSameOneLoads() {
-        refused(w -> w.put("llama.attention.key_length", GgufValue.uint32(16)), "'llama.attention.key_length' = 16");
-        loads(w -> {
-            w.put("llama.attention.key_length", GgufValue.uint32(8));
-            w.put("llama.attention.value_length", GgufValue.uint32(8));
-        });
+    void aHeadSizeOfItsOwnLoadsWhenTheTensorsHaveItAndIsRefusedOtherwise() {
+        Path wide = dir.resolve("wide-heads.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, wide, "llama", 16, w -> {});
+        LlamaConfig c = LlamaModel.load(wide).config();
+        assertThat(c.headSize()).isEqualTo(16);
+        assertThat(c.qDim()).isEqualTo(64); // 4 heads × 16, while dim is 32
+        // key_length 16 in a file written for heads of 8: refused (its rotary width and tensors say 8).
+        refused(w -> w.put("llama.attention.key_length", GgufValue.uint32(16)), "differs from the head size 16");
+        refused(
+                w -> {
+                    w.put("llama.attention.key_length", GgufValue.uint32(8));
+                    w.put("llama.attention.value_length", GgufValue.uint32(16));
+                },
+                "value_length = 16");
     }
 
     @Test
