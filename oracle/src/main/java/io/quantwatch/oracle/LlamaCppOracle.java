@@ -65,7 +65,8 @@ public final class LlamaCppOracle {
     }
 
     private static String tail(File log) throws IOException {
-        String s = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        // Lenient: llama.cpp logs token pieces, which need not be valid UTF-8.
+        String s = new String(Files.readAllBytes(log.toPath()), StandardCharsets.UTF_8);
         return s.length() > 4000 ? "..." + s.substring(s.length() - 4000) : s;
     }
 
