@@ -24,11 +24,19 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
     private final Class<T> type;
 
     public TopicReader(String bootstrapServers, String topic, Class<T> type) {
+        this(bootstrapServers, topic, type, true);
+    }
+
+    /**
+     * @param committedOnly {@code read_committed} (what consumers of the monitor see); false also returns records of
+     *     aborted and still-open transactions, to count what a failed attempt wrote
+     */
+    public TopicReader(String bootstrapServers, String topic, Class<T> type, boolean committedOnly) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(p);
         this.type = type;

@@ -1,6 +1,8 @@
 package io.quantwatch.cli.faults;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,7 @@ public final class FaultAudit {
     public record Window(
             String model, String candidate, String task, String tenant, long end, long offered, long shadowed) {
         String key() {
-            return model + "/" + candidate + "/" + task + "/" + tenant + "@" + end;
+            return windowKey(model, candidate, task, tenant, end);
         }
 
         boolean rollup() {
@@ -35,7 +37,7 @@ public final class FaultAudit {
     public record Alert(
             String rule, String state, String model, String candidate, String task, String tenant, long windowEnd) {
         String windowKey() {
-            return model + "/" + candidate + "/" + task + "/" + tenant + "@" + windowEnd;
+            return FaultAudit.windowKey(model, candidate, task, tenant, windowEnd);
         }
     }
 
@@ -57,6 +59,10 @@ public final class FaultAudit {
             List<String> problems) {}
 
     private FaultAudit() {}
+
+    private static String windowKey(String model, String candidate, String task, String tenant, long end) {
+        return model + "/" + candidate + "/" + task + "/" + tenant + "@" + end;
+    }
 
     /**
      * Audits the windows ending at or before {@code cutoff} (every prompt before it must be in one).
@@ -82,13 +88,11 @@ public final class FaultAudit {
             }
             promptsChecked++;
             for (String c : candidates) {
-                expected.merge(new Window(model, c, p.task(), p.tenant(), end, 0, 0).key(), 1L, Long::sum);
-                idsPerCandidate
-                        .computeIfAbsent(c, k -> new java.util.HashSet<>())
-                        .add(p.requestId());
+                expected.merge(windowKey(model, c, p.task(), p.tenant(), end), 1L, Long::sum);
+                idsPerCandidate.computeIfAbsent(c, k -> new HashSet<>()).add(p.requestId());
             }
         }
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Map<String, List<Window>> reported = windows.stream()
                 .filter(w -> w.end() <= cutoff)
                 .collect(Collectors.groupingBy(Window::key, TreeMap::new, Collectors.toList()));
@@ -129,8 +133,7 @@ public final class FaultAudit {
         for (var e : reported.values()) {
             Window w = e.get(0);
             if (!w.rollup()) {
-                perKeyByRollup.merge(
-                        new Window(w.model(), w.candidate(), "*", "*", w.end(), 0, 0).key(), w.offered(), Long::sum);
+                perKeyByRollup.merge(windowKey(w.model(), w.candidate(), "*", "*", w.end()), w.offered(), Long::sum);
             }
         }
         for (var e : reported.values()) {

@@ -1,6 +1,5 @@
 package io.quantwatch.cli.faults;
 
-import io.quantwatch.connectors.kafka.AvroSingleObjectDeserializer;
 import io.quantwatch.embedded.CheckpointStats;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.embedded.TopicReader;
@@ -9,7 +8,6 @@ import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ShadowRecord;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +21,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -263,38 +257,13 @@ public final class FaultBenchCommand implements Callable<Integer> {
      * of the transaction still open at reading time appear once and are not counted.
      */
     private static long writtenTwice(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            long written = 0;
-            Set<String> distinct = new HashSet<>();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
-                    && System.currentTimeMillis() < deadline) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    ShadowRecord s = decode(r.value());
-                    written++;
-                    distinct.add(s.getRequestId() + "/" + s.getCandidate());
-                }
-            }
-            return written - distinct.size();
-        }
-    }
-
-    private static ShadowRecord decode(byte[] value) {
-        try {
-            return AvroSingleObjectDeserializer.decode(ShadowRecord.class, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a shadow record did not decode", e);
+        try (var r = new TopicReader<>(bootstrap, topic, ShadowRecord.class, false)) {
+            List<ShadowRecord> written = r.readAll();
+            long distinct = written.stream()
+                    .map(s -> s.getRequestId() + "/" + s.getCandidate())
+                    .distinct()
+                    .count();
+            return written.size() - distinct;
         }
     }
 

@@ -51,6 +51,7 @@ final class GgufLlamaLoader {
             int heads = (int) file.requireLong(a + "attention.head_count");
             GgufTensorInfo embd = file.tensor("token_embd.weight");
             int vocab = (int) file.longOr(a + "vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
+            int headDim = headDim(file, a, dim, heads);
             LlamaConfig config;
             try {
                 config = new LlamaConfig(
@@ -63,9 +64,9 @@ final class GgufLlamaLoader {
                         (int) file.requireLong(a + "context_length"),
                         (float) file.doubleOr(a + "rope.freq_base", 10000.0),
                         (float) file.doubleOr(a + "attention.layer_norm_rms_epsilon", 1e-5),
-                        ropeScaling(file, a, headDim(file, a, dim, heads)),
+                        ropeScaling(file, a, headDim),
                         style,
-                        headDim(file, a, dim, heads));
+                        headDim);
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(path, "invalid " + arch + " hyper-parameters: " + e.getMessage());
             }

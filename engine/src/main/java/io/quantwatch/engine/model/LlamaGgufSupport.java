@@ -11,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What of a {@code llama} GGUF file this engine implements, checked before any weight is read: every metadata key and
- * tensor must be one it computes with, or one that cannot change its outputs. Anything else (yarn rope scaling, feed-forward biases, a
- * head size other than dim / heads, experts, sliding windows, soft-capping, extra stop tokens, tokenizer normalizers)
- * is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
+ * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}) this engine implements, checked before any weight is
+ * read: every metadata key and tensor must be one it computes with, or one that cannot change its outputs. Anything
+ * else (yarn rope scaling, feed-forward biases, experts, sliding windows, soft-capping, extra stop tokens, tokenizer
+ * normalizers) is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
  * not load.
  */
 final class LlamaGgufSupport {
@@ -72,8 +72,6 @@ final class LlamaGgufSupport {
     static void check(GgufFile file, String arch) {
         Map<String, GgufValue> meta = file.metadata();
         String a = arch + ".";
-        long dim = file.requireLong(a + "embedding_length");
-        long heads = file.requireLong(a + "attention.head_count");
         for (var e : meta.entrySet()) {
             // Hyper-parameters are prefixed with the architecture's name; checked in llama's words below.
             String key = e.getKey().startsWith(a)
@@ -142,7 +140,7 @@ final class LlamaGgufSupport {
             return "only attention biases (attn_q/k/v/output) are implemented";
         }
         if (name.contains("key_length") || name.contains("value_length")) {
-            return "a head size other than embedding_length / head_count";
+            return "a head size must be positive";
         }
         if (name.contains("expert") || name.contains("_exps") || name.contains("ffn_gate_inp")) {
             return "mixture of experts";
