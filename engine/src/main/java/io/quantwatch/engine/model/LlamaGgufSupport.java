@@ -72,6 +72,9 @@ final class LlamaGgufSupport {
     static void check(GgufFile file, String arch) {
         Map<String, GgufValue> meta = file.metadata();
         String a = arch + ".";
+        // A file without the basic hyper-parameters is not a model of this architecture: say what is missing first.
+        file.requireLong(a + "embedding_length");
+        file.requireLong(a + "attention.head_count");
         for (var e : meta.entrySet()) {
             // Hyper-parameters are prefixed with the architecture's name; checked in llama's words below.
             String key = e.getKey().startsWith(a)
