@@ -2,6 +2,7 @@ package io.quantwatch.evaluate;
 
 import io.quantwatch.connectors.engine.EngineShadowPair;
 import io.quantwatch.connectors.engine.ModelCache;
+import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
@@ -100,7 +101,7 @@ public final class OfflineEvaluation {
             Map<String, DriftWindow> byTask = new TreeMap<>();
             List<Example> examples = new ArrayList<>();
             try (EngineShadowPair pair = new EngineShadowPair(
-                    reference, candidate, threads, reference.config().contextLength())) {
+                    reference, candidate, threads, reference.config().contextLength(), true)) {
                 for (int i = 0; i < prompts.size(); i++) {
                     EvaluationPrompt p = prompts.get(i);
                     int[] promptTokens = pair.encodePrompt(p.prompt());
@@ -111,8 +112,9 @@ public final class OfflineEvaluation {
                         referenceOutputs.add(pair.generateReference(promptTokens, maxTokens, List.of()));
                     }
                     DecodeOutput ref = referenceOutputs.get(i);
-                    DecodeOutput cand = pair.generateCandidate(promptTokens, maxTokens, List.of());
-                    TeacherForcedScores forced = pair.teacherForce(promptTokens, ref.tokens());
+                    CandidateAnswer answer = pair.answerAndCompare(promptTokens, ref, maxTokens, List.of(), () -> {});
+                    DecodeOutput cand = answer.answer();
+                    TeacherForcedScores forced = answer.forced();
                     ShadowMetrics m = comparison.compare(
                             new RequestContext(
                                     p.jsonRequested() || p.jsonSchemaText() != null, p.jsonSchemaText(), p.sentences()),

@@ -38,7 +38,8 @@ public final class PipelineAssembly {
                                 EnginePipelines.pair(
                                         Path.of(c.reference().model()),
                                         cand.recipe(),
-                                        c.engine().threads());
+                                        c.engine().threads(),
+                                        c.engine().verifyCandidates());
                             case OPENVINO ->
                                 OpenVinoPipelines.pair(
                                         c.openvino().library(),

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 public final class EnginePipelines {
     private EnginePipelines() {}
 
-    /** The pair for one candidate recipe ({@code reference} for an identical A/A control). */
     /**
      * Checks {@code recipe} against the reference's shapes without quantizing anything: a group size that does not
      * fit a tensor is refused naming tensor, shape and recipe (see {@code QuantRecipe.GroupFallback}).
@@ -21,12 +20,17 @@ public final class EnginePipelines {
         }
     }
 
-    public static ShadowPipelines pair(Path referenceGguf, String recipe, int threads) {
+    /**
+     * The pair for one candidate recipe ({@code reference} for an identical A/A control); {@code verifyCandidate}
+     * as in {@link EngineShadowPair}.
+     */
+    public static ShadowPipelines pair(Path referenceGguf, String recipe, int threads, boolean verifyCandidate) {
         LlamaModel reference = ModelCache.reference(referenceGguf);
         return new EngineShadowPair(
                 reference,
                 ModelCache.candidate(referenceGguf, recipe),
                 threads,
-                reference.config().contextLength());
+                reference.config().contextLength(),
+                verifyCandidate);
     }
 }

@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.engine;
 
+import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.TeacherForcedScores;
@@ -30,9 +31,17 @@ public final class EngineShadowPair implements ShadowPipelines {
     private final GreedyDecoder referenceDecoder;
     private final GreedyDecoder candidateDecoder;
     private final PairedScorer scorer;
+    private final boolean verifyCandidate;
 
-    public EngineShadowPair(LlamaModel reference, LlamaModel candidate, int threads, int contextTokens) {
+    /**
+     * @param verifyCandidate read the candidate's answer off the teacher-forced pass over the reference's answer and
+     *     decode only past its first divergence (exact: same answer as decoding it alone), rather than decoding it
+     *     from scratch
+     */
+    public EngineShadowPair(
+            LlamaModel reference, LlamaModel candidate, int threads, int contextTokens, boolean verifyCandidate) {
         this.reference = reference;
+        this.verifyCandidate = verifyCandidate;
         this.referenceSession = reference.newSession(threads, contextTokens);
         this.candidateSession = candidate.newSession(threads, contextTokens);
         this.referenceDecoder = new GreedyDecoder(referenceSession, TOP_K);
@@ -74,7 +83,20 @@ public final class EngineShadowPair implements ShadowPipelines {
     /** The candidate teacher-forced on the reference's tokens: exact KL at every position. */
     @Override
     public TeacherForcedScores teacherForce(int[] prompt, int[] referenceTokens) {
-        PairedScorer.Comparison c = scorer.compare(prompt, referenceTokens, TOP_K);
+        return toScores(scorer.compare(prompt, referenceTokens, TOP_K));
+    }
+
+    @Override
+    public CandidateAnswer answerAndCompare(
+            int[] prompt, DecodeOutput reference, int maxTokens, List<String> stops, Runnable teacherForcingStarts) {
+        if (!verifyCandidate) {
+            return ShadowPipelines.super.answerAndCompare(prompt, reference, maxTokens, stops, teacherForcingStarts);
+        }
+        PairedScorer.Verified v = scorer.compareAndDecode(prompt, reference.tokens(), maxTokens, stops, TOP_K);
+        return new CandidateAnswer(toDecodeOutput(v.candidate()), toScores(v.comparison()));
+    }
+
+    private static TeacherForcedScores toScores(PairedScorer.Comparison c) {
         return new TeacherForcedScores(
                 c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(), c.candidateTopIds());
     }

@@ -6,11 +6,11 @@ import io.quantwatch.connectors.shadow.ShadowOutcome.Failed;
 import io.quantwatch.connectors.shadow.ShadowOutcome.Skipped;
 import io.quantwatch.connectors.shadow.ShadowOutcome.Stage;
 import io.quantwatch.connectors.shadow.ShadowOutcome.TimedOut;
+import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
 import io.quantwatch.detectors.ShadowMetrics;
-import io.quantwatch.detectors.TeacherForcedScores;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
@@ -198,11 +198,11 @@ public final class ShadowRunner implements AutoCloseable {
             AtomicReference<Stage> stage) {
         ShadowPipelines pair = pairs.get(c);
         try {
-            DecodeOutput candidate = pair.generateCandidate(tokens, maxTokens, stops);
-            stage.set(Stage.TEACHER_FORCING);
-            TeacherForcedScores forced = pair.teacherForce(tokens, reference.tokens());
+            CandidateAnswer answer =
+                    pair.answerAndCompare(tokens, reference, maxTokens, stops, () -> stage.set(Stage.TEACHER_FORCING));
+            DecodeOutput candidate = answer.answer();
             stage.set(Stage.DETECTORS);
-            ShadowMetrics m = comparison.compare(request, reference, candidate, forced);
+            ShadowMetrics m = comparison.compare(request, reference, candidate, answer.forced());
             return new Compared(c, m, reference.finish(), candidate.finish(), reference.text(), candidate.text());
         } catch (RuntimeException | StackOverflowError e) {
             // A stack overflow here is one pathological output in a recursive detector, not a broken JVM.

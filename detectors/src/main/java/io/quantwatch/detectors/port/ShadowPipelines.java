@@ -1,5 +1,6 @@
 package io.quantwatch.detectors.port;
 
+import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.TeacherForcedScores;
 import java.util.List;
@@ -30,6 +31,19 @@ public interface ShadowPipelines extends AutoCloseable {
 
     /** The candidate teacher-forced on the reference's tokens, compared position by position. */
     TeacherForcedScores teacherForce(int[] prompt, int[] referenceTokens);
+
+    /**
+     * The candidate's greedy answer and its teacher-forced comparison with the reference's answer. This default
+     * decodes the candidate, calls {@code teacherForcingStarts}, then teacher-forces; a backend that reads the
+     * candidate's answer off the teacher-forced pass (exact speculative decoding, the reference's answer being the
+     * draft) overrides it, and must return exactly what this default would.
+     */
+    default CandidateAnswer answerAndCompare(
+            int[] prompt, DecodeOutput reference, int maxTokens, List<String> stops, Runnable teacherForcingStarts) {
+        DecodeOutput answer = generateCandidate(prompt, maxTokens, stops);
+        teacherForcingStarts.run();
+        return new CandidateAnswer(answer, teacherForce(prompt, reference.tokens()));
+    }
 
     @Override
     void close();

@@ -1,14 +1,9 @@
 package io.quantwatch.engine.generate;
 
 import io.quantwatch.engine.model.InferenceSession;
-import io.quantwatch.engine.tokenizer.Tokenizer;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
-/** Greedy generation and teacher-forced scoring on one session. */
+/** Greedy generation (the prompt prefilled in blocks) and teacher-forced scoring on one session. */
 public final class GreedyDecoder {
     private final InferenceSession session;
     private final int topK;
@@ -32,58 +27,16 @@ public final class GreedyDecoder {
                     + session.capacity() + " positions");
         }
         session.reset();
-        Tokenizer tokenizer = session.model().tokenizer();
-        int eos = tokenizer.vocabulary().eos();
+        GreedyRun run = new GreedyRun(
+                session.model().tokenizer(), prompt.length, session.capacity(), maxNewTokens, stopSequences, topK);
         long t0 = System.nanoTime();
-        float[] logits = null;
-        for (int t : prompt) {
-            logits = session.forward(t);
-        }
+        float[] logits = session.prefill(prompt, 0, prompt.length);
         long t1 = System.nanoTime();
-        int[] out = new int[Math.max(0, maxNewTokens)];
-        int n = 0;
-        List<TokenLogprob[]> steps = new ArrayList<>();
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        byte[][] stops = stopSequences.stream()
-                .map(s -> s.getBytes(StandardCharsets.UTF_8))
-                .toArray(byte[][]::new);
-        FinishReason reason = FinishReason.MAX_TOKENS;
-        while (n < maxNewTokens) {
-            int next = LogitStats.argmax(logits);
-            if (topK > 0) {
-                steps.add(LogitStats.topK(logits, topK, LogitStats.logSumExp(logits)));
-            }
-            if (next == eos) {
-                reason = FinishReason.EOS;
-                break;
-            }
-            out[n++] = next;
-            byte[] piece = tokenizer.pieceBytes(next);
-            text.writeBytes(piece);
-            if (containsStopNearEnd(text.toByteArray(), piece.length, stops)) {
-                reason = FinishReason.STOP_SEQUENCE;
-                break;
-            }
-            if (n == maxNewTokens || session.position() >= session.capacity()) {
-                break;
-            }
-            logits = session.forward(next);
+        while (run.step(logits)) {
+            logits = session.forward(run.last());
         }
         long t2 = System.nanoTime();
-        return new GenerationTrace(prompt.clone(), Arrays.copyOf(out, n), List.copyOf(steps), reason, t1 - t0, t2 - t1);
-    }
-
-    /** True when a stop sequence occurs in the text and overlaps the piece just appended. */
-    private static boolean containsStopNearEnd(byte[] text, int pieceLength, byte[][] stops) {
-        for (byte[] s : stops) {
-            int from = Math.max(0, text.length - pieceLength - s.length + 1);
-            for (int i = from; s.length > 0 && i + s.length <= text.length; i++) {
-                if (Arrays.equals(text, i, i + s.length, s, 0, s.length)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return run.trace(prompt, t1 - t0, t2 - t1);
     }
 
     /** Teacher-forced scoring of {@code continuation} after {@code prompt}. */
@@ -95,24 +48,16 @@ public final class GreedyDecoder {
             throw new IllegalArgumentException("prompt + continuation (" + (prompt.length + continuation.length)
                     + " tokens) exceed the session's " + session.capacity() + " positions");
         }
-        session.reset();
-        float[] logits = null;
-        for (int t : prompt) {
-            logits = session.forward(t);
-        }
         int n = continuation.length;
         float[] logprobs = new float[n];
         int[] argmax = new int[n];
         TokenLogprob[][] tops = new TokenLogprob[n][];
-        for (int i = 0; i < n; i++) {
+        TeacherForcing.run(session, prompt, continuation, (i, logits) -> {
             double logZ = LogitStats.logSumExp(logits);
             logprobs[i] = (float) (logits[continuation[i]] - logZ);
             argmax[i] = LogitStats.argmax(logits);
             tops[i] = topK > 0 ? LogitStats.topK(logits, topK, logZ) : new TokenLogprob[0];
-            if (i + 1 < n) {
-                logits = session.forward(continuation[i]);
-            }
-        }
+        });
         return new ScoreTrace(continuation.clone(), logprobs, argmax, tops);
     }
 }

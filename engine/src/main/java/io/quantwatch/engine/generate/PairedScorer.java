@@ -1,6 +1,7 @@
 package io.quantwatch.engine.generate;
 
 import io.quantwatch.engine.model.InferenceSession;
+import java.util.List;
 
 /**
  * Teacher-forces a reference continuation through a reference and a candidate session in lock
@@ -67,29 +68,58 @@ public final class PairedScorer {
 
     /** As {@link #compare(int[], int[])}, also keeping the candidate's {@code topK} token ids per position. */
     public Comparison compare(int[] prompt, int[] continuation, int topK) {
-        int total = prompt.length + continuation.length;
-        if (prompt.length == 0 || total > reference.capacity() || total > candidate.capacity()) {
-            throw new IllegalArgumentException(
-                    "prompt + continuation of " + total + " tokens must be non-empty and fit both sessions");
-        }
-        reference.reset();
-        candidate.reset();
-        float[] refLogits = null;
-        float[] candLogits = null;
-        for (int t : prompt) {
-            refLogits = reference.forward(t);
-            candLogits = candidate.forward(t);
-        }
-        int n = continuation.length;
-        PositionwiseDivergence divergence = new PositionwiseDivergence(n, topK);
-        for (int i = 0; i < n; i++) {
-            int tok = continuation[i];
-            divergence.add(i, refLogits, candLogits, tok);
-            if (i + 1 < n) {
-                refLogits = reference.forward(tok);
-                candLogits = candidate.forward(tok);
+        PositionwiseDivergence divergence = new PositionwiseDivergence(continuation.length, topK);
+        TeacherForcing.run(
+                sessions(), prompt, continuation, (i, rows) -> divergence.add(i, rows[0], rows[1], continuation[i]));
+        return divergence.result();
+    }
+
+    /** The candidate's own greedy answer beside the comparison, and how many of its tokens the batched pass chose. */
+    public record Verified(GenerationTrace candidate, Comparison comparison, int verifiedTokens) {}
+
+    /**
+     * The comparison of {@link #compare(int[], int[], int)} and, from the same batched pass, the candidate's greedy
+     * answer: exact speculative decoding with the reference's answer as the draft. At each position the candidate's
+     * teacher-forced logits are the ones its own decode would see as long as its answer equals the reference's so
+     * far, so its greedy choice is read off them; from the first position where it picks another token (or after
+     * the reference's last token) the candidate rewinds its cache to there and decodes on its own. The answer is
+     * token for token, top-k for top-k the one {@link GreedyDecoder#generate} gives, because batched and
+     * token-by-token logits are bit-for-bit equal.
+     */
+    public Verified compareAndDecode(
+            int[] prompt, int[] referenceAnswer, int maxNewTokens, List<String> stopSequences, int topK) {
+        GreedyRun run = new GreedyRun(
+                candidate.model().tokenizer(), prompt.length, candidate.capacity(), maxNewTokens, stopSequences, topK);
+        PositionwiseDivergence divergence = new PositionwiseDivergence(referenceAnswer.length, topK);
+        long t0 = System.nanoTime();
+        int[] agreed = {0}; // answer tokens settled by the reference's; run.step is not called past a disagreement
+        TeacherForcing.run(sessions(), prompt, referenceAnswer, (i, rows) -> {
+            divergence.add(i, rows[0], rows[1], referenceAnswer[i]);
+            if (agreed[0] == i && run.step(rows[1]) && run.last() == referenceAnswer[i]) {
+                agreed[0]++;
+            }
+        });
+        int verified = run.tokens(); // chosen from the batched pass, none decoded one by one
+        long t1 = System.nanoTime();
+        if (!run.ended()) {
+            // The candidate's cache holds the prompt and the agreed tokens; its last choice is fed next.
+            float[] logits;
+            if (run.tokens() == 0) {
+                candidate.reset();
+                logits = candidate.prefill(prompt, 0, prompt.length);
+            } else {
+                candidate.rewind(prompt.length + run.tokens() - 1);
+                logits = candidate.forward(run.last());
+            }
+            while (run.step(logits)) {
+                logits = candidate.forward(run.last());
             }
         }
-        return divergence.result();
+        long t2 = System.nanoTime();
+        return new Verified(run.trace(prompt, t1 - t0, t2 - t1), divergence.result(), verified);
+    }
+
+    private InferenceSession[] sessions() {
+        return new InferenceSession[] {reference, candidate};
     }
 }

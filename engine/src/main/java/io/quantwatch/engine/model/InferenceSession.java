@@ -1,25 +1,34 @@
 package io.quantwatch.engine.model;
 
 import io.quantwatch.engine.tensor.RowParallelism;
+import io.quantwatch.engine.tensor.WeightMatrix;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /**
- * Per-request state of one model: KV cache, activation buffers and matmul threads. Feed tokens
- * one at a time with {@link #forward(int)}; {@link #reset()} starts a new sequence. Not thread-safe.
+ * Per-request state of one model: KV cache, activation buffers and matmul threads. Feed tokens one at a time with
+ * {@link #forward(int)}, or many at once with {@link #prefill} and {@link #forwardBlock} (the same arithmetic on a
+ * block of tokens, bit-for-bit the same logits); {@link #reset()} starts a new sequence. Not thread-safe.
  */
 public final class InferenceSession implements AutoCloseable {
+    /**
+     * Tokens one batched pass takes at most. Each weight row is read once per block, so larger blocks save memory
+     * traffic; the activation buffers (block × hidden size) and the logits of a block (block × vocabulary) grow with it.
+     */
+    public static final int BLOCK = 32;
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final RowParallelism parallel;
     private final int capacity;
     private final float[][] keyCache;
     private final float[][] valueCache;
+    // Activations of up to BLOCK tokens, row t of each at t × its width.
     private final float[] x;
     private final float[] xb;
     private final float[] xb2;
     private final float[] q;
-    /** The heads' attention output, heads × head size wide (the output projection's input). */
+    /** The heads' attention output, heads × head size wide per token (the output projection's input). */
     private final float[] attOut;
 
     private final float[] k;
@@ -27,7 +36,13 @@ public final class InferenceSession implements AutoCloseable {
     private final float[] att;
     private final float[] hb;
     private final float[] hb2;
+    /** The next-token logits of the last position fed. */
     private final float[] logits;
+    /** The last position's final hidden state, alone at offset 0 for the output projection. */
+    private final float[] lastHidden;
+    /** Logits of every position of a block, allocated on the first {@link #forwardBlock}. */
+    private float[] blockLogits;
+
     private final float[] ropeCos;
     private final float[] ropeSin;
     private int position;
@@ -40,17 +55,18 @@ public final class InferenceSession implements AutoCloseable {
         int kvDim = c.kvDim();
         keyCache = new float[c.layers()][capacity * kvDim];
         valueCache = new float[c.layers()][capacity * kvDim];
-        x = new float[c.dim()];
-        xb = new float[c.dim()];
-        xb2 = new float[c.dim()];
-        q = new float[c.qDim()];
-        attOut = new float[c.qDim()];
-        k = new float[kvDim];
-        v = new float[kvDim];
+        x = new float[BLOCK * c.dim()];
+        xb = new float[BLOCK * c.dim()];
+        xb2 = new float[BLOCK * c.dim()];
+        q = new float[BLOCK * c.qDim()];
+        attOut = new float[BLOCK * c.qDim()];
+        k = new float[BLOCK * kvDim];
+        v = new float[BLOCK * kvDim];
         att = new float[capacity];
-        hb = new float[c.hiddenDim()];
-        hb2 = new float[c.hiddenDim()];
+        hb = new float[BLOCK * c.hiddenDim()];
+        hb2 = new float[BLOCK * c.hiddenDim()];
         logits = new float[c.vocabSize()];
+        lastHidden = new float[c.dim()];
         int half = c.headSize() / 2;
         ropeCos = new float[capacity * half];
         ropeSin = new float[capacity * half];
@@ -81,114 +97,208 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * Feeds one token at the current position and returns the next-token logits. The returned
-     * array is reused by the next call. An interrupted caller (a shadow deadline passed) stops here with a
-     * {@link CancellationException}; {@link #reset()} makes the session usable again.
+     * Forgets every token from {@code newPosition} on, keeping the cache before it: the next token fed goes to
+     * {@code newPosition}. A candidate verified against the reference's tokens resumes from its first divergence.
+     */
+    public void rewind(int newPosition) {
+        if (newPosition < 0 || newPosition > position) {
+            throw new IllegalArgumentException("cannot rewind to " + newPosition + " from position " + position);
+        }
+        position = newPosition;
+    }
+
+    /**
+     * Feeds one token at the current position and returns the next-token logits. The returned array is reused by the
+     * next call. An interrupted caller (a shadow deadline passed) stops here with a {@link CancellationException};
+     * {@link #reset()} makes the session usable again.
      */
     public float[] forward(int token) {
-        if (Thread.interrupted()) {
-            throw new CancellationException("inference interrupted after " + position + " positions (deadline passed)");
-        }
-        if (position >= capacity) {
-            throw new IllegalStateException("sequence longer than the session's " + capacity + " positions");
-        }
-        if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException(
-                    "token id " + token + " outside the vocabulary [0, " + c.vocabSize() + ")");
-        }
-        LlamaWeights w = model.weights();
-        int dim = c.dim();
-        int headSize = c.headSize();
-        int kvDim = c.kvDim();
-        int groupFactor = c.heads() / c.kvHeads();
-        float attScale = (float) (1.0 / Math.sqrt(headSize));
-        w.tokenEmbedding().dequantizeRow(token, x, 0);
-
-        for (int l = 0; l < c.layers(); l++) {
-            LayerWeights layer = w.layers().get(l);
-            rmsNorm(xb, x, layer.attnNorm());
-            parallel.matvec(layer.wq(), xb, q);
-            parallel.matvec(layer.wk(), xb, k);
-            parallel.matvec(layer.wv(), xb, v);
-            LayerWeights.AttentionBias bias = layer.bias();
-            add(q, bias.q());
-            add(k, bias.k());
-            add(v, bias.v());
-            rope(q, c.heads());
-            rope(k, c.kvHeads());
-            System.arraycopy(k, 0, keyCache[l], position * kvDim, kvDim);
-            System.arraycopy(v, 0, valueCache[l], position * kvDim, kvDim);
-
-            float[] kc = keyCache[l];
-            float[] vc = valueCache[l];
-            for (int h = 0; h < c.heads(); h++) {
-                int qOff = h * headSize;
-                int kvOff = (h / groupFactor) * headSize;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t <= position; t++) {
-                    float s = model.kernels().f32(q, qOff, kc, t * kvDim + kvOff, headSize) * attScale;
-                    att[t] = s;
-                    max = Math.max(max, s);
-                }
-                double sum = 0;
-                for (int t = 0; t <= position; t++) {
-                    float e = (float) Math.exp(att[t] - max);
-                    att[t] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                int outOff = h * headSize;
-                Arrays.fill(attOut, outOff, outOff + headSize, 0f);
-                for (int t = 0; t <= position; t++) {
-                    float a = att[t] * inv;
-                    int vOff = t * kvDim + kvOff;
-                    for (int i = 0; i < headSize; i++) {
-                        attOut[outOff + i] += a * vc[vOff + i];
-                    }
-                }
-            }
-            parallel.matvec(layer.wo(), attOut, xb2);
-            add(xb2, bias.output());
-            for (int i = 0; i < dim; i++) {
-                x[i] += xb2[i];
-            }
-
-            rmsNorm(xb, x, layer.ffnNorm());
-            parallel.matvec(layer.gate(), xb, hb);
-            parallel.matvec(layer.up(), xb, hb2);
-            for (int i = 0; i < hb.length; i++) {
-                float g = hb[i];
-                hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
-            }
-            parallel.matvec(layer.down(), hb, xb2);
-            for (int i = 0; i < dim; i++) {
-                x[i] += xb2[i];
-            }
-        }
-        rmsNorm(x, x, w.outputNorm());
-        parallel.matvec(w.output(), x, logits);
-        position++;
+        layers(new int[] {token}, 0, 1);
+        parallel.matvec(model.weights().output(), x, logits);
         return logits;
     }
 
-    /** vec += bias, when the block has that bias. */
-    private static void add(float[] vec, float[] bias) {
-        if (bias != null) {
-            for (int i = 0; i < bias.length; i++) {
-                vec[i] += bias[i];
+    /**
+     * Feeds {@code tokens[off, off + n)} in blocks and returns the logits after the last of them (reused by the next
+     * call), bit-for-bit what feeding them one by one with {@link #forward} returns; the other positions' logits are
+     * never computed, which is most of the saving on a long prompt.
+     */
+    public float[] prefill(int[] tokens, int off, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("prefill needs at least one token, got " + n);
+        }
+        int done = 0;
+        while (done < n) {
+            int m = Math.min(BLOCK, n - done);
+            layers(tokens, off + done, m);
+            done += m;
+            if (done == n) {
+                System.arraycopy(x, (m - 1) * c.dim(), lastHidden, 0, c.dim());
+            }
+        }
+        parallel.matvec(model.weights().output(), lastHidden, logits);
+        return logits;
+    }
+
+    /**
+     * Feeds {@code tokens[off, off + n)}, n at most {@link #BLOCK}, and returns the next-token logits after each of
+     * them: row t (at t × vocabulary) follows token off + t. The array is reused by the next call. Bit-for-bit what
+     * {@link #forward} returns token by token: teacher forcing scores a whole answer this way.
+     */
+    public float[] forwardBlock(int[] tokens, int off, int n) {
+        if (n < 1 || n > BLOCK) {
+            throw new IllegalArgumentException("a block holds 1 to " + BLOCK + " tokens, got " + n);
+        }
+        if (blockLogits == null) {
+            blockLogits = new float[Math.multiplyExact(BLOCK, c.vocabSize())];
+        }
+        layers(tokens, off, n);
+        parallel.matmul(model.weights().output(), x, n, blockLogits);
+        return blockLogits;
+    }
+
+    /**
+     * Runs tokens[off, off + n) (n ≤ BLOCK) through every layer at the next positions and leaves their final, normed
+     * hidden states in {@code x}, row t at t × dim.
+     */
+    private void layers(int[] tokens, int off, int n) {
+        if (Thread.interrupted()) {
+            throw new CancellationException("inference interrupted after " + position + " positions (deadline passed)");
+        }
+        if (position + n > capacity) {
+            throw new IllegalStateException("sequence longer than the session's " + capacity + " positions");
+        }
+        for (int t = 0; t < n; t++) {
+            int token = tokens[off + t];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException(
+                        "token id " + token + " outside the vocabulary [0, " + c.vocabSize() + ")");
+            }
+        }
+        LlamaWeights w = model.weights();
+        int dim = c.dim();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int hidden = c.hiddenDim();
+        for (int t = 0; t < n; t++) {
+            w.tokenEmbedding().dequantizeRow(tokens[off + t], x, t * dim);
+        }
+
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights layer = w.layers().get(l);
+            for (int t = 0; t < n; t++) {
+                rmsNorm(xb, x, t * dim, dim, layer.attnNorm());
+            }
+            matmul(layer.wq(), xb, n, q);
+            matmul(layer.wk(), xb, n, k);
+            matmul(layer.wv(), xb, n, v);
+            LayerWeights.AttentionBias bias = layer.bias();
+            for (int t = 0; t < n; t++) {
+                int pos = position + t;
+                add(q, t * qDim, bias.q());
+                add(k, t * kvDim, bias.k());
+                add(v, t * kvDim, bias.v());
+                rope(q, t * qDim, c.heads(), pos);
+                rope(k, t * kvDim, c.kvHeads(), pos);
+                System.arraycopy(k, t * kvDim, keyCache[l], pos * kvDim, kvDim);
+                System.arraycopy(v, t * kvDim, valueCache[l], pos * kvDim, kvDim);
+            }
+            for (int t = 0; t < n; t++) {
+                attend(l, t, position + t);
+            }
+            matmul(layer.wo(), attOut, n, xb2);
+            for (int t = 0; t < n; t++) {
+                add(xb2, t * dim, bias.output());
+            }
+            for (int i = 0; i < n * dim; i++) {
+                x[i] += xb2[i];
+            }
+
+            for (int t = 0; t < n; t++) {
+                rmsNorm(xb, x, t * dim, dim, layer.ffnNorm());
+            }
+            matmul(layer.gate(), xb, n, hb);
+            matmul(layer.up(), xb, n, hb2);
+            for (int i = 0; i < n * hidden; i++) {
+                float g = hb[i];
+                hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
+            }
+            matmul(layer.down(), hb, n, xb2);
+            for (int i = 0; i < n * dim; i++) {
+                x[i] += xb2[i];
+            }
+        }
+        for (int t = 0; t < n; t++) {
+            rmsNorm(x, x, t * dim, dim, w.outputNorm());
+        }
+        position += n;
+    }
+
+    /** A product through the threads: the single-input kernels for one token, the tile kernels for a block. */
+    private void matmul(WeightMatrix m, float[] in, int n, float[] out) {
+        if (n == 1) {
+            parallel.matvec(m, in, out);
+        } else {
+            parallel.matmul(m, in, n, out);
+        }
+    }
+
+    /** Causal attention of block row t (at absolute position pos) over the cache up to pos, into attOut row t. */
+    private void attend(int layer, int t, int pos) {
+        int headSize = c.headSize();
+        int kvDim = c.kvDim();
+        int qDim = c.qDim();
+        int groupFactor = c.heads() / c.kvHeads();
+        float attScale = (float) (1.0 / Math.sqrt(headSize));
+        float[] kc = keyCache[layer];
+        float[] vc = valueCache[layer];
+        for (int h = 0; h < c.heads(); h++) {
+            int qOff = t * qDim + h * headSize;
+            int kvOff = (h / groupFactor) * headSize;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = 0; s <= pos; s++) {
+                float score = model.kernels().f32(q, qOff, kc, s * kvDim + kvOff, headSize) * attScale;
+                att[s] = score;
+                max = Math.max(max, score);
+            }
+            double sum = 0;
+            for (int s = 0; s <= pos; s++) {
+                float e = (float) Math.exp(att[s] - max);
+                att[s] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            int outOff = t * qDim + h * headSize;
+            Arrays.fill(attOut, outOff, outOff + headSize, 0f);
+            for (int s = 0; s <= pos; s++) {
+                float a = att[s] * inv;
+                int vOff = s * kvDim + kvOff;
+                for (int i = 0; i < headSize; i++) {
+                    attOut[outOff + i] += a * vc[vOff + i];
+                }
             }
         }
     }
 
-    /** out = x / rms(x) · weight; the mean square is summed in double, as ggml does. */
-    private void rmsNorm(float[] out, float[] in, float[] weight) {
+    /** vec[off…] += bias, when the block has that bias. */
+    private static void add(float[] vec, int off, float[] bias) {
+        if (bias != null) {
+            for (int i = 0; i < bias.length; i++) {
+                vec[off + i] += bias[i];
+            }
+        }
+    }
+
+    /** out[off…] = in[off…] / rms · weight over n values; the mean square is summed in double, as ggml does. */
+    private void rmsNorm(float[] out, float[] in, int off, int n, float[] weight) {
         double ss = 0;
-        for (float f : in) {
+        for (int i = 0; i < n; i++) {
+            float f = in[off + i];
             ss += f * f;
         }
-        float scale = (float) (1.0 / Math.sqrt(ss / in.length + c.rmsEps()));
-        for (int i = 0; i < in.length; i++) {
-            out[i] = (in[i] * scale) * weight[i];
+        float scale = (float) (1.0 / Math.sqrt(ss / n + c.rmsEps()));
+        for (int i = 0; i < n; i++) {
+            out[off + i] = (in[off + i] * scale) * weight[i];
         }
     }
 
@@ -196,18 +306,18 @@ public final class InferenceSession implements AutoCloseable {
      * Rotates each head's pairs by the position's angles: adjacent pairs (llama.cpp's "normal" rope, as GGUF llama
      * weights expect) or the two halves of the head (NEOX, as qwen2's).
      */
-    private void rope(float[] vec, int heads) {
+    private void rope(float[] vec, int off, int heads, int pos) {
         int headSize = c.headSize();
         int half = headSize / 2;
-        int base = position * half;
+        int base = pos * half;
         boolean neox = c.ropeStyle() == LlamaConfig.RopeStyle.NEOX;
         for (int h = 0; h < heads; h++) {
-            int off = h * headSize;
+            int head = off + h * headSize;
             for (int i = 0; i < half; i++) {
                 float cos = ropeCos[base + i];
                 float sin = ropeSin[base + i];
-                int i0 = neox ? off + i : off + 2 * i;
-                int i1 = neox ? off + i + half : off + 2 * i + 1;
+                int i0 = neox ? head + i : head + 2 * i;
+                int i1 = neox ? head + i + half : head + 2 * i + 1;
                 float a = vec[i0];
                 float b = vec[i1];
                 vec[i0] = a * cos - b * sin;

@@ -46,29 +46,43 @@ public final class CodebookWeights extends ShapedWeights {
 
     @Override
     public void matvec(float[] x, float[] out, int from, int to) {
+        matmul(x, 1, out, from, to);
+    }
+
+    /** Decodes each group into a scratch row once, then reduces it against every token's input. */
+    @Override
+    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
         float[] scratch = new float[groupSize];
         int groups = cols / groupSize;
-        int half = groupSize / 2;
         for (int r = from; r < to; r++) {
-            float acc = 0;
+            for (int t = 0; t < tokens; t++) {
+                out[t * rows + r] = 0;
+            }
             for (int g = 0; g < groups; g++) {
                 int group = r * groups + g;
-                if (nibblePacked) {
-                    int byteBase = group * half;
-                    for (int j = 0; j < half; j++) {
-                        int b = codes[byteBase + j];
-                        scratch[j] = codebook[b & 0x0F];
-                        scratch[half + j] = codebook[(b >>> 4) & 0x0F];
-                    }
-                } else {
-                    int base = group * groupSize;
-                    for (int j = 0; j < groupSize; j++) {
-                        scratch[j] = codebook[codes[base + j] & 0xFF];
-                    }
+                decodeGroup(group, scratch);
+                float scale = scales[group];
+                for (int t = 0; t < tokens; t++) {
+                    out[t * rows + r] += scale * kernels.f32(scratch, 0, x, t * cols + g * groupSize, groupSize);
                 }
-                acc += scales[group] * kernels.f32(scratch, 0, x, g * groupSize, groupSize);
             }
-            out[r] = acc;
+        }
+    }
+
+    private void decodeGroup(int group, float[] scratch) {
+        if (nibblePacked) {
+            int half = groupSize / 2;
+            int byteBase = group * half;
+            for (int j = 0; j < half; j++) {
+                int b = codes[byteBase + j];
+                scratch[j] = codebook[b & 0x0F];
+                scratch[half + j] = codebook[(b >>> 4) & 0x0F];
+            }
+        } else {
+            int base = group * groupSize;
+            for (int j = 0; j < groupSize; j++) {
+                scratch[j] = codebook[codes[base + j] & 0xFF];
+            }
         }
     }
 

@@ -26,8 +26,9 @@ public interface DotKernels {
     float nibbles(byte[] packed, int byteOff, float[] x, int xOff, int groupSize, int bias);
 
     /**
-     * One row of a grouped 8-bit matrix: Σ_g scale_g · (Σ_i q_i·x_i − zero_g·xSum_g). {@code zeros} may be null
-     * (symmetric); {@code xSums} holds Σ x per group and may be null when {@code zeros} is.
+     * One row of a grouped 8-bit matrix: Σ_g scale_g · (Σ_i q_i·x_i − zero_g·xSum_g), x read from {@code xOff}.
+     * {@code zeros} may be null (symmetric); {@code xSums} holds Σ x per group from {@code sumsOff} and may be null
+     * when {@code zeros} is.
      */
     float int8Row(
             byte[] q,
@@ -36,7 +37,9 @@ public interface DotKernels {
             int sOff,
             byte[] zeros,
             float[] xSums,
+            int sumsOff,
             float[] x,
+            int xOff,
             int cols,
             int groupSize);
 
@@ -51,9 +54,110 @@ public interface DotKernels {
             int sOff,
             byte[] zeros,
             float[] xSums,
+            int sumsOff,
             float[] x,
+            int xOff,
             int cols,
             int groupSize);
+
+    /*
+     * Tile kernels: one weight row against TILE inputs at once (input t at xOff + t·xStride, its result at
+     * outOff + t·outStride), so the row is loaded and widened once for four tokens. Each result is bit-for-bit the
+     * single-input kernel's (same accumulators, same reduction order): batched prefill and token-by-token decode give
+     * identical logits, which exact speculative verification relies on. The defaults simply loop.
+     */
+
+    /** Inputs one tile kernel call takes. */
+    int TILE = 4;
+
+    default void f32Tile(
+            float[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        for (int t = 0; t < TILE; t++) {
+            out[outOff + t * outStride] = f32(w, wOff, x, xOff + t * xStride, n);
+        }
+    }
+
+    default void f16Tile(
+            short[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        for (int t = 0; t < TILE; t++) {
+            out[outOff + t * outStride] = f16(w, wOff, x, xOff + t * xStride, n);
+        }
+    }
+
+    default void bf16Tile(
+            short[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        for (int t = 0; t < TILE; t++) {
+            out[outOff + t * outStride] = bf16(w, wOff, x, xOff + t * xStride, n);
+        }
+    }
+
+    /** {@link #int8Row} for a tile; input t's group sums start at sumsOff + t·sumsStride. */
+    default void int8RowTile(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            int sumsOff,
+            int sumsStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int cols,
+            int groupSize,
+            float[] out,
+            int outOff,
+            int outStride) {
+        for (int t = 0; t < TILE; t++) {
+            out[outOff + t * outStride] = int8Row(
+                    q,
+                    qOff,
+                    scales,
+                    sOff,
+                    zeros,
+                    xSums,
+                    sumsOff + t * sumsStride,
+                    x,
+                    xOff + t * xStride,
+                    cols,
+                    groupSize);
+        }
+    }
+
+    /** {@link #nibbleRow} for a tile; input t's group sums start at sumsOff + t·sumsStride. */
+    default void nibbleRowTile(
+            byte[] packed,
+            int pOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            int sumsOff,
+            int sumsStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int cols,
+            int groupSize,
+            float[] out,
+            int outOff,
+            int outStride) {
+        for (int t = 0; t < TILE; t++) {
+            out[outOff + t * outStride] = nibbleRow(
+                    packed,
+                    pOff,
+                    scales,
+                    sOff,
+                    zeros,
+                    xSums,
+                    sumsOff + t * sumsStride,
+                    x,
+                    xOff + t * xStride,
+                    cols,
+                    groupSize);
+        }
+    }
 
     /** Σ x[off+i] for i in [0, n): the zero-point term of asymmetric formats. */
     float sum(float[] x, int off, int n);

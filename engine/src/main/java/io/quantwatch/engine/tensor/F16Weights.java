@@ -30,6 +30,25 @@ public final class F16Weights extends ShapedWeights {
     }
 
     @Override
+    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
+        for (int r = from; r < to; r++) {
+            int wOff = r * cols;
+            int t = 0;
+            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
+                if (bfloat) {
+                    kernels.bf16Tile(w, wOff, x, t * cols, cols, cols, out, t * rows + r, rows);
+                } else {
+                    kernels.f16Tile(w, wOff, x, t * cols, cols, cols, out, t * rows + r, rows);
+                }
+            }
+            for (; t < tokens; t++) {
+                out[t * rows + r] =
+                        bfloat ? kernels.bf16(w, wOff, x, t * cols, cols) : kernels.f16(w, wOff, x, t * cols, cols);
+            }
+        }
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
         int base = row * cols;
         for (int i = 0; i < cols; i++) {

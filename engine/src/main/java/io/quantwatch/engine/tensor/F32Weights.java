@@ -21,6 +21,20 @@ public final class F32Weights extends ShapedWeights {
     }
 
     @Override
+    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
+        for (int r = from; r < to; r++) {
+            int wOff = r * cols;
+            int t = 0;
+            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
+                kernels.f32Tile(w, wOff, x, t * cols, cols, cols, out, t * rows + r, rows);
+            }
+            for (; t < tokens; t++) {
+                out[t * rows + r] = kernels.f32(w, wOff, x, t * cols, cols);
+            }
+        }
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
         System.arraycopy(w, row * cols, dst, dstOff, cols);
     }

@@ -63,7 +63,50 @@ public final class Int4Weights extends ShapedWeights {
         // Σx per group, once per product: the zero point (8 when symmetric) becomes one subtraction per group.
         float[] xSums = groupSums(x, groupSize);
         for (int r = from; r < to; r++) {
-            out[r] = kernels.nibbleRow(packed, r * cols / 2, scales, r * groups, zeroPoints, xSums, x, cols, groupSize);
+            out[r] = kernels.nibbleRow(
+                    packed, r * cols / 2, scales, r * groups, zeroPoints, xSums, 0, x, 0, cols, groupSize);
+        }
+    }
+
+    @Override
+    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
+        int groups = cols / groupSize;
+        float[] xSums = groupSums(x, tokens, groupSize);
+        for (int r = from; r < to; r++) {
+            int t = 0;
+            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
+                kernels.nibbleRowTile(
+                        packed,
+                        r * cols / 2,
+                        scales,
+                        r * groups,
+                        zeroPoints,
+                        xSums,
+                        t * groups,
+                        groups,
+                        x,
+                        t * cols,
+                        cols,
+                        cols,
+                        groupSize,
+                        out,
+                        t * rows + r,
+                        rows);
+            }
+            for (; t < tokens; t++) {
+                out[t * rows + r] = kernels.nibbleRow(
+                        packed,
+                        r * cols / 2,
+                        scales,
+                        r * groups,
+                        zeroPoints,
+                        xSums,
+                        t * groups,
+                        x,
+                        t * cols,
+                        cols,
+                        groupSize);
+            }
         }
     }
 

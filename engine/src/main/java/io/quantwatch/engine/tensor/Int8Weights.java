@@ -40,7 +40,39 @@ public final class Int8Weights extends ShapedWeights {
         int groups = cols / groupSize;
         float[] xSums = zeroPoints == null ? null : groupSums(x, groupSize);
         for (int r = from; r < to; r++) {
-            out[r] = kernels.int8Row(q, r * cols, scales, r * groups, zeroPoints, xSums, x, cols, groupSize);
+            out[r] = kernels.int8Row(q, r * cols, scales, r * groups, zeroPoints, xSums, 0, x, 0, cols, groupSize);
+        }
+    }
+
+    @Override
+    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
+        int groups = cols / groupSize;
+        float[] xSums = zeroPoints == null ? null : groupSums(x, tokens, groupSize);
+        for (int r = from; r < to; r++) {
+            int t = 0;
+            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
+                kernels.int8RowTile(
+                        q,
+                        r * cols,
+                        scales,
+                        r * groups,
+                        zeroPoints,
+                        xSums,
+                        t * groups,
+                        groups,
+                        x,
+                        t * cols,
+                        cols,
+                        cols,
+                        groupSize,
+                        out,
+                        t * rows + r,
+                        rows);
+            }
+            for (; t < tokens; t++) {
+                out[t * rows + r] = kernels.int8Row(
+                        q, r * cols, scales, r * groups, zeroPoints, xSums, t * groups, x, t * cols, cols, groupSize);
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a matrix-vector product's rows across a fixed set of threads: the caller runs the first
+ * Splits a matrix-vector (or matrix-matrix) product's rows across a fixed set of threads: the caller runs the first
  * slice, persistent workers the others. Workers spin briefly before parking because a decode step
  * issues dozens of sub-millisecond products back to back. Not shared between concurrent callers:
  * each inference session owns one.
@@ -24,6 +24,8 @@ public final class RowParallelism implements AutoCloseable {
     private WeightMatrix matrix;
     private float[] input;
     private float[] output;
+    /** Inputs of the product in flight; 0 for a matrix-vector product. */
+    private int tokens;
 
     public RowParallelism(int threads) {
         if (threads < 1) {
@@ -48,9 +50,24 @@ public final class RowParallelism implements AutoCloseable {
             m.matvec(x, out, 0, rows);
             return;
         }
+        run(m, x, 0, out);
+    }
+
+    /** out[t·rows + r] = row(r) · x_t for {@code tokens} inputs laid out one after another ({@link WeightMatrix#matmul}). */
+    public void matmul(WeightMatrix m, float[] x, int tokens, float[] out) {
+        int rows = m.rows();
+        if (workers.length == 0 || (long) rows * m.cols() * tokens < MIN_PARALLEL_WORK) {
+            m.matmul(x, tokens, out, 0, rows);
+            return;
+        }
+        run(m, x, tokens, out);
+    }
+
+    private void run(WeightMatrix m, float[] x, int tokenCount, float[] out) {
         matrix = m;
         input = x;
         output = out;
+        tokens = tokenCount;
         pending.set(workers.length);
         epoch++; // volatile write publishes the fields above
         for (Worker w : workers) {
@@ -73,7 +90,11 @@ public final class RowParallelism implements AutoCloseable {
         int rows = matrix.rows();
         int from = (int) ((long) rows * index / threads);
         int to = (int) ((long) rows * (index + 1) / threads);
-        matrix.matvec(input, output, from, to);
+        if (tokens == 0) {
+            matrix.matvec(input, output, from, to);
+        } else {
+            matrix.matmul(input, tokens, output, from, to);
+        }
     }
 
     @Override

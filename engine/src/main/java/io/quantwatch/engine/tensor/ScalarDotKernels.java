@@ -62,15 +62,17 @@ final class ScalarDotKernels implements DotKernels {
             int sOff,
             byte[] zeros,
             float[] xSums,
+            int sumsOff,
             float[] x,
+            int xOff,
             int cols,
             int groupSize) {
         float acc = 0;
         int groups = cols / groupSize;
         for (int g = 0; g < groups; g++) {
-            float dot = int8(q, qOff + g * groupSize, x, g * groupSize, groupSize);
+            float dot = int8(q, qOff + g * groupSize, x, xOff + g * groupSize, groupSize);
             if (zeros != null) {
-                dot -= zeros[sOff + g] * xSums[g];
+                dot -= zeros[sOff + g] * xSums[sumsOff + g];
             }
             acc += scales[sOff + g] * dot;
         }
@@ -85,14 +87,16 @@ final class ScalarDotKernels implements DotKernels {
             int sOff,
             byte[] zeros,
             float[] xSums,
+            int sumsOff,
             float[] x,
+            int xOff,
             int cols,
             int groupSize) {
         float acc = 0;
         int groups = cols / groupSize;
         for (int g = 0; g < groups; g++) {
-            float dot = nibbles(packed, pOff + g * (groupSize / 2), x, g * groupSize, groupSize, 0);
-            dot -= (zeros == null ? 8 : zeros[sOff + g]) * xSums[g];
+            float dot = nibbles(packed, pOff + g * (groupSize / 2), x, xOff + g * groupSize, groupSize, 0);
+            dot -= (zeros == null ? 8 : zeros[sOff + g]) * xSums[sumsOff + g];
             acc += scales[sOff + g] * dot;
         }
         return acc;

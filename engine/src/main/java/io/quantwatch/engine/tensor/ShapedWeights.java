@@ -14,9 +14,17 @@ abstract class ShapedWeights implements WeightMatrix {
 
     /** Σx per group of {@code groupSize}, once per product: the zero-point term of grouped integer formats. */
     protected final float[] groupSums(float[] x, int groupSize) {
-        float[] sums = new float[cols / groupSize];
-        for (int g = 0; g < sums.length; g++) {
-            sums[g] = kernels.sum(x, g * groupSize, groupSize);
+        return groupSums(x, 1, groupSize);
+    }
+
+    /** The same for each of {@code tokens} inputs laid out one after another: token t's sums start at t·(cols/group). */
+    protected final float[] groupSums(float[] x, int tokens, int groupSize) {
+        int groups = cols / groupSize;
+        float[] sums = new float[tokens * groups];
+        for (int t = 0; t < tokens; t++) {
+            for (int g = 0; g < groups; g++) {
+                sums[t * groups + g] = kernels.sum(x, t * cols + g * groupSize, groupSize);
+            }
         }
         return sums;
     }

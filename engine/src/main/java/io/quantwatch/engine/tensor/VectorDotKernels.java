@@ -25,26 +25,74 @@ final class VectorDotKernels implements DotKernels {
 
     @Override
     public float f32(float[] w, int wOff, float[] x, int xOff, int n) {
+        // Two accumulators (not four): the tile kernel then keeps 4 × 2 of them in registers, and must match this.
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
         int i = 0;
-        int step = 4 * L;
-        for (; i + step <= n; i += step) {
+        for (; i + 2 * L <= n; i += 2 * L) {
             a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
             a1 = FloatVector.fromArray(F, w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
-            a2 = FloatVector.fromArray(F, w, wOff + i + 2 * L).fma(FloatVector.fromArray(F, x, xOff + i + 2 * L), a2);
-            a3 = FloatVector.fromArray(F, w, wOff + i + 3 * L).fma(FloatVector.fromArray(F, x, xOff + i + 3 * L), a3);
         }
         for (; i + L <= n; i += L) {
             a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += w[wOff + i] * x[xOff + i];
         }
         return s;
+    }
+
+    @Override
+    public void f32Tile(
+            float[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        FloatVector a31 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wOff + i);
+            FloatVector w1 = FloatVector.fromArray(F, w, wOff + i + L);
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+            a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wOff + i);
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+        }
+        float s0 = a00.add(a01).reduceLanes(VectorOperators.ADD);
+        float s1 = a10.add(a11).reduceLanes(VectorOperators.ADD);
+        float s2 = a20.add(a21).reduceLanes(VectorOperators.ADD);
+        float s3 = a30.add(a31).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = w[wOff + i];
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+        }
+        out[outOff] = s0;
+        out[outOff + outStride] = s1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 3 * outStride] = s3;
     }
 
     /** Binary16 bits widened to float bits: magnitude shifted into place and rebiased, then the sign. */
@@ -76,6 +124,58 @@ final class VectorDotKernels implements DotKernels {
             s += HalfFloat.toFloat(w[wOff + i]) * x[xOff + i];
         }
         return s;
+    }
+
+    @Override
+    public void f16Tile(
+            short[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        FloatVector a31 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = halfToFloat(ShortVector.fromArray(S, w, wOff + i));
+            FloatVector w1 = halfToFloat(ShortVector.fromArray(S, w, wOff + i + L));
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+            a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector w0 = halfToFloat(ShortVector.fromArray(S, w, wOff + i));
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+        }
+        float s0 = a00.add(a01).reduceLanes(VectorOperators.ADD);
+        float s1 = a10.add(a11).reduceLanes(VectorOperators.ADD);
+        float s2 = a20.add(a21).reduceLanes(VectorOperators.ADD);
+        float s3 = a30.add(a31).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = HalfFloat.toFloat(w[wOff + i]);
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+        }
+        out[outOff] = s0;
+        out[outOff + outStride] = s1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 3 * outStride] = s3;
     }
 
     @Override
@@ -147,11 +247,14 @@ final class VectorDotKernels implements DotKernels {
             int sOff,
             byte[] zeros,
             float[] xSums,
+            int sumsOff,
             float[] x,
+            int xOff,
             int cols,
             int groupSize) {
         if (groupSize % (2 * L) != 0) {
-            return ScalarDotKernels.INSTANCE.int8Row(q, qOff, scales, sOff, zeros, xSums, x, cols, groupSize);
+            return ScalarDotKernels.INSTANCE.int8Row(
+                    q, qOff, scales, sOff, zeros, xSums, sumsOff, x, xOff, cols, groupSize);
         }
         FloatVector acc = FloatVector.zero(F);
         float correction = 0;
@@ -161,20 +264,115 @@ final class VectorDotKernels implements DotKernels {
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             for (int i = 0; i < groupSize; i += 2 * L) {
-                FloatVector w0 = (FloatVector)
-                        ByteVector.fromArray(B, q, qOff + base + i).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1 = (FloatVector)
-                        ByteVector.fromArray(B, q, qOff + base + i + L).convertShape(VectorOperators.B2F, F, 0);
-                a0 = w0.fma(FloatVector.fromArray(F, x, base + i), a0);
-                a1 = w1.fma(FloatVector.fromArray(F, x, base + i + L), a1);
+                FloatVector w0 = int8Lanes(q, qOff + base + i);
+                FloatVector w1 = int8Lanes(q, qOff + base + i + L);
+                a0 = w0.fma(FloatVector.fromArray(F, x, xOff + base + i), a0);
+                a1 = w1.fma(FloatVector.fromArray(F, x, xOff + base + i + L), a1);
             }
             float s = scales[sOff + g];
             acc = a0.add(a1).fma(FloatVector.broadcast(F, s), acc);
             if (zeros != null) {
-                correction += s * zeros[sOff + g] * xSums[g];
+                correction += s * zeros[sOff + g] * xSums[sumsOff + g];
             }
         }
         return acc.reduceLanes(VectorOperators.ADD) - correction;
+    }
+
+    private static FloatVector int8Lanes(byte[] q, int off) {
+        return (FloatVector) ByteVector.fromArray(B, q, off).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    @Override
+    public void int8RowTile(
+            byte[] q,
+            int qOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            int sumsOff,
+            int sumsStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int cols,
+            int groupSize,
+            float[] out,
+            int outOff,
+            int outStride) {
+        if (groupSize % (2 * L) != 0) {
+            DotKernels.super.int8RowTile(
+                    q,
+                    qOff,
+                    scales,
+                    sOff,
+                    zeros,
+                    xSums,
+                    sumsOff,
+                    sumsStride,
+                    x,
+                    xOff,
+                    xStride,
+                    cols,
+                    groupSize,
+                    out,
+                    outOff,
+                    outStride);
+            return;
+        }
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        float c0 = 0;
+        float c1 = 0;
+        float c2 = 0;
+        float c3 = 0;
+        int groups = cols / groupSize;
+        for (int g = 0; g < groups; g++) {
+            int base = g * groupSize;
+            int x0 = xOff + base;
+            int x1 = x0 + xStride;
+            int x2 = x0 + 2 * xStride;
+            int x3 = x0 + 3 * xStride;
+            FloatVector a00 = FloatVector.zero(F);
+            FloatVector a01 = FloatVector.zero(F);
+            FloatVector a10 = FloatVector.zero(F);
+            FloatVector a11 = FloatVector.zero(F);
+            FloatVector a20 = FloatVector.zero(F);
+            FloatVector a21 = FloatVector.zero(F);
+            FloatVector a30 = FloatVector.zero(F);
+            FloatVector a31 = FloatVector.zero(F);
+            for (int i = 0; i < groupSize; i += 2 * L) {
+                FloatVector w0 = int8Lanes(q, qOff + base + i);
+                FloatVector w1 = int8Lanes(q, qOff + base + i + L);
+                a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+                a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
+                a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+                a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
+                a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+                a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
+                a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+                a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+            }
+            float s = scales[sOff + g];
+            FloatVector sv = FloatVector.broadcast(F, s);
+            acc0 = a00.add(a01).fma(sv, acc0);
+            acc1 = a10.add(a11).fma(sv, acc1);
+            acc2 = a20.add(a21).fma(sv, acc2);
+            acc3 = a30.add(a31).fma(sv, acc3);
+            if (zeros != null) {
+                float sz = s * zeros[sOff + g];
+                c0 += sz * xSums[sumsOff + g];
+                c1 += sz * xSums[sumsOff + sumsStride + g];
+                c2 += sz * xSums[sumsOff + 2 * sumsStride + g];
+                c3 += sz * xSums[sumsOff + 3 * sumsStride + g];
+            }
+        }
+        out[outOff] = acc0.reduceLanes(VectorOperators.ADD) - c0;
+        out[outOff + outStride] = acc1.reduceLanes(VectorOperators.ADD) - c1;
+        out[outOff + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD) - c2;
+        out[outOff + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD) - c3;
     }
 
     @Override
@@ -185,34 +383,135 @@ final class VectorDotKernels implements DotKernels {
             int sOff,
             byte[] zeros,
             float[] xSums,
+            int sumsOff,
             float[] x,
+            int xOff,
             int cols,
             int groupSize) {
         int half = groupSize / 2;
         if (half % L != 0) {
-            return ScalarDotKernels.INSTANCE.nibbleRow(packed, pOff, scales, sOff, zeros, xSums, x, cols, groupSize);
+            return ScalarDotKernels.INSTANCE.nibbleRow(
+                    packed, pOff, scales, sOff, zeros, xSums, sumsOff, x, xOff, cols, groupSize);
         }
         FloatVector acc = FloatVector.zero(F);
         float correction = 0;
         int groups = cols / groupSize;
         for (int g = 0; g < groups; g++) {
-            int xBase = g * groupSize;
+            int xBase = xOff + g * groupSize;
             int pBase = pOff + g * half;
             FloatVector lo = FloatVector.zero(F);
             FloatVector hi = FloatVector.zero(F);
             for (int j = 0; j < half; j += L) {
                 ByteVector bytes = ByteVector.fromArray(B, packed, pBase + j);
-                FloatVector wl = (FloatVector) bytes.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector wh =
-                        (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
-                lo = wl.fma(FloatVector.fromArray(F, x, xBase + j), lo);
-                hi = wh.fma(FloatVector.fromArray(F, x, xBase + half + j), hi);
+                lo = lowNibbles(bytes).fma(FloatVector.fromArray(F, x, xBase + j), lo);
+                hi = highNibbles(bytes).fma(FloatVector.fromArray(F, x, xBase + half + j), hi);
             }
             float s = scales[sOff + g];
             acc = lo.add(hi).fma(FloatVector.broadcast(F, s), acc);
-            correction += s * (zeros == null ? 8 : zeros[sOff + g]) * xSums[g];
+            correction += s * (zeros == null ? 8 : zeros[sOff + g]) * xSums[sumsOff + g];
         }
         return acc.reduceLanes(VectorOperators.ADD) - correction;
+    }
+
+    private static FloatVector lowNibbles(ByteVector bytes) {
+        return (FloatVector) bytes.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    private static FloatVector highNibbles(ByteVector bytes) {
+        return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    @Override
+    public void nibbleRowTile(
+            byte[] packed,
+            int pOff,
+            float[] scales,
+            int sOff,
+            byte[] zeros,
+            float[] xSums,
+            int sumsOff,
+            int sumsStride,
+            float[] x,
+            int xOff,
+            int xStride,
+            int cols,
+            int groupSize,
+            float[] out,
+            int outOff,
+            int outStride) {
+        int half = groupSize / 2;
+        if (half % L != 0) {
+            DotKernels.super.nibbleRowTile(
+                    packed,
+                    pOff,
+                    scales,
+                    sOff,
+                    zeros,
+                    xSums,
+                    sumsOff,
+                    sumsStride,
+                    x,
+                    xOff,
+                    xStride,
+                    cols,
+                    groupSize,
+                    out,
+                    outOff,
+                    outStride);
+            return;
+        }
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        float c0 = 0;
+        float c1 = 0;
+        float c2 = 0;
+        float c3 = 0;
+        int groups = cols / groupSize;
+        for (int g = 0; g < groups; g++) {
+            int x0 = xOff + g * groupSize;
+            int x1 = x0 + xStride;
+            int x2 = x0 + 2 * xStride;
+            int x3 = x0 + 3 * xStride;
+            int pBase = pOff + g * half;
+            FloatVector lo0 = FloatVector.zero(F);
+            FloatVector hi0 = FloatVector.zero(F);
+            FloatVector lo1 = FloatVector.zero(F);
+            FloatVector hi1 = FloatVector.zero(F);
+            FloatVector lo2 = FloatVector.zero(F);
+            FloatVector hi2 = FloatVector.zero(F);
+            FloatVector lo3 = FloatVector.zero(F);
+            FloatVector hi3 = FloatVector.zero(F);
+            for (int j = 0; j < half; j += L) {
+                ByteVector bytes = ByteVector.fromArray(B, packed, pBase + j);
+                FloatVector wl = lowNibbles(bytes);
+                FloatVector wh = highNibbles(bytes);
+                lo0 = wl.fma(FloatVector.fromArray(F, x, x0 + j), lo0);
+                hi0 = wh.fma(FloatVector.fromArray(F, x, x0 + half + j), hi0);
+                lo1 = wl.fma(FloatVector.fromArray(F, x, x1 + j), lo1);
+                hi1 = wh.fma(FloatVector.fromArray(F, x, x1 + half + j), hi1);
+                lo2 = wl.fma(FloatVector.fromArray(F, x, x2 + j), lo2);
+                hi2 = wh.fma(FloatVector.fromArray(F, x, x2 + half + j), hi2);
+                lo3 = wl.fma(FloatVector.fromArray(F, x, x3 + j), lo3);
+                hi3 = wh.fma(FloatVector.fromArray(F, x, x3 + half + j), hi3);
+            }
+            float s = scales[sOff + g];
+            FloatVector sv = FloatVector.broadcast(F, s);
+            acc0 = lo0.add(hi0).fma(sv, acc0);
+            acc1 = lo1.add(hi1).fma(sv, acc1);
+            acc2 = lo2.add(hi2).fma(sv, acc2);
+            acc3 = lo3.add(hi3).fma(sv, acc3);
+            float sz = s * (zeros == null ? 8 : zeros[sOff + g]);
+            c0 += sz * xSums[sumsOff + g];
+            c1 += sz * xSums[sumsOff + sumsStride + g];
+            c2 += sz * xSums[sumsOff + 2 * sumsStride + g];
+            c3 += sz * xSums[sumsOff + 3 * sumsStride + g];
+        }
+        out[outOff] = acc0.reduceLanes(VectorOperators.ADD) - c0;
+        out[outOff + outStride] = acc1.reduceLanes(VectorOperators.ADD) - c1;
+        out[outOff + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD) - c2;
+        out[outOff + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD) - c3;
     }
 
     @Override

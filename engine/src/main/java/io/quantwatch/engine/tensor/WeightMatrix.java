@@ -12,6 +12,13 @@ public interface WeightMatrix {
     /** out[r] = row(r) · x for r in [from, to). */
     void matvec(float[] x, float[] out, int from, int to);
 
+    /**
+     * The batched product of prefill and teacher forcing: out[t·rows + r] = row(r) · x[t·cols, (t+1)·cols) for tokens t
+     * in [0, tokens) and rows r in [from, to). Each value is bit-for-bit what {@link #matvec} gives for that token
+     * alone, so a batched pass and a token-by-token one compute the same logits.
+     */
+    void matmul(float[] x, int tokens, float[] out, int from, int to);
+
     /** Writes row r as floats into dst at dstOff (used for embedding lookup and for tests). */
     void dequantizeRow(int row, float[] dst, int dstOff);
 

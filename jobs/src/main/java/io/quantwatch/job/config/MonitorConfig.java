@@ -156,8 +156,12 @@ public record MonitorConfig(
         JAVA
     }
 
-    /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
-    public record Engine(int threads, int parallelism, int maxTokens) implements Serializable {}
+    /**
+     * The in-JVM engine's settings: matmul threads per session, shadow subtasks, the token cap per answer, and whether
+     * candidates are decoded by verifying the reference's answer (exact; off only to compare the two ways).
+     */
+    public record Engine(int threads, int parallelism, int maxTokens, boolean verifyCandidates)
+            implements Serializable {}
 
     /**
      * The shadow stage's load limits: it never holds more sampled prompts than it can finish within

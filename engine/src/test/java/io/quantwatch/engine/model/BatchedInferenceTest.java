@@ -1,0 +1,162 @@
+package io.quantwatch.engine.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantwatch.engine.gguf.GgmlType;
+import io.quantwatch.engine.gguf.GgufValue;
+import io.quantwatch.engine.quant.QuantRecipe;
+import io.quantwatch.engine.quant.RecipeApplier;
+import io.quantwatch.engine.tensor.DotKernels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Prefill and blocks of tokens give bit-for-bit the logits of feeding the same tokens one by one, for every weight
+ * format and architecture variant the engine runs; a rewound session continues as if the forgotten tokens had never
+ * been fed.
+ */
+class BatchedInferenceTest {
+    @TempDir
+    static Path dir;
+
+    static Map<String, LlamaModel> models = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void models() throws Exception {
+        LlamaModel f32 = LlamaModel.load(TestModels.smallF32());
+        models.put("F32", f32);
+        for (GgmlType t : List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0)) {
+            Path f = dir.resolve("small-" + t + ".gguf");
+            RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), t, f);
+            models.put(t.toString(), LlamaModel.load(f));
+        }
+        for (String recipe :
+                List.of("int8 sym", "int8 asym group=32", "int4 sym group=128", "int4 asym group=32", "nf4", "fp8")) {
+            models.put(
+                    recipe, RecipeApplier.apply(f32, QuantRecipe.parse(recipe)).model());
+        }
+        Path qwen2 = dir.resolve("qwen2.gguf");
+        RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42).withByteLevelBpe(), GgmlType.F32, qwen2, "qwen2", w -> {
+            Random rnd = new Random(5);
+            for (int l = 0; l < 4; l++) {
+                for (String[] b : new String[][] {{"q", "256"}, {"k", "64"}, {"v", "64"}}) {
+                    float[] bias = new float[Integer.parseInt(b[1])];
+                    for (int i = 0; i < bias.length; i++) {
+                        bias[i] = (float) rnd.nextGaussian() * 0.5f;
+                    }
+                    w.addTensor("blk." + l + ".attn_" + b[0] + ".bias", GgmlType.F32, new long[] {bias.length}, bias);
+                }
+            }
+            w.put("tokenizer.ggml.pre", GgufValue.string("qwen2"));
+        });
+        models.put("qwen2 (biases, NEOX rope)", LlamaModel.load(qwen2));
+        Path wideHeads = dir.resolve("head64.gguf");
+        RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), GgmlType.F32, wideHeads, "llama", 64, w -> {});
+        models.put("head size 64", LlamaModel.load(wideHeads));
+        models.put("scalar kernels", LlamaModel.load(TestModels.smallF32(), DotKernels.scalar()));
+    }
+
+    private static int[] tokens(LlamaModel m, int n) {
+        Random rnd = new Random(n);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = rnd.nextInt(m.config().vocabSize());
+        }
+        return t;
+    }
+
+    /** The logits after each token, fed one at a time. */
+    private static List<float[]> oneByOne(LlamaModel m, int[] seq, int threads) {
+        List<float[]> out = new ArrayList<>();
+        try (InferenceSession s = m.newSession(threads, 128)) {
+            for (int t : seq) {
+                out.add(s.forward(t).clone());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void prefillAndBlocksGiveTheTokenByTokenLogitsBitForBit() {
+        int vocab = 0;
+        for (Map.Entry<String, LlamaModel> e : models.entrySet()) {
+            LlamaModel m = e.getValue();
+            vocab = m.config().vocabSize();
+            int[] seq = tokens(m, 90);
+            List<float[]> expected = oneByOne(m, seq, 1);
+            for (int threads : new int[] {1, 2}) {
+                try (InferenceSession s = m.newSession(threads, 128)) {
+                    // 37 tokens prefilled (a block and a part), then blocks of 32 and 13, then one by one again.
+                    assertThat(s.prefill(seq, 0, 37))
+                            .as("%s: prefill of 37 tokens, %d threads", e.getKey(), threads)
+                            .containsExactly(expected.get(36));
+                    int at = 37;
+                    for (int n : new int[] {InferenceSession.BLOCK, 13}) {
+                        float[] block = s.forwardBlock(seq, at, n);
+                        for (int j = 0; j < n; j++) {
+                            assertThat(Arrays.copyOfRange(block, j * vocab, (j + 1) * vocab))
+                                    .as(
+                                            "%s: position %d from a block of %d, %d threads",
+                                            e.getKey(), at + j, n, threads)
+                                    .containsExactly(expected.get(at + j));
+                        }
+                        at += n;
+                    }
+                    for (; at < seq.length; at++) {
+                        assertThat(s.forward(seq[at]))
+                                .as("%s: position %d fed alone after the blocks", e.getKey(), at)
+                                .containsExactly(expected.get(at));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRewoundSessionContinuesAsIfTheLaterTokensWereNeverFed() {
+        LlamaModel m = models.get("int4 sym group=128");
+        int[] first = tokens(m, 50);
+        int[] other = tokens(m, 7);
+        int[] expectedSeq = new int[27];
+        System.arraycopy(first, 0, expectedSeq, 0, 20);
+        System.arraycopy(other, 0, expectedSeq, 20, 7);
+        List<float[]> expected = oneByOne(m, expectedSeq, 1);
+        try (InferenceSession s = m.newSession(1, 128)) {
+            s.prefill(first, 0, first.length);
+            s.rewind(20);
+            assertThat(s.position()).isEqualTo(20);
+            for (int i = 0; i < other.length; i++) {
+                assertThat(s.forward(other[i])).containsExactly(expected.get(20 + i));
+            }
+            assertThatThrownBy(() -> s.rewind(28))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot rewind to 28 from position 27");
+        }
+    }
+
+    @Test
+    void blocksAreCheckedBeforeAnyWork() {
+        LlamaModel m = models.get("F32");
+        try (InferenceSession s = m.newSession(1, 40)) {
+            int[] seq = tokens(m, 41);
+            assertThatThrownBy(() -> s.prefill(seq, 0, 41))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("longer than the session's 40 positions");
+            s.reset();
+            assertThatThrownBy(() -> s.forwardBlock(seq, 0, InferenceSession.BLOCK + 1))
+                    .hasMessageContaining("a block holds 1 to " + InferenceSession.BLOCK + " tokens");
+            int[] bad = {1, 2, m.config().vocabSize()};
+            assertThatThrownBy(() -> s.forwardBlock(bad, 0, 3)).hasMessageContaining("outside the vocabulary");
+            assertThat(s.position()).as("a refused block feeds nothing").isZero();
+        }
+    }
+}
