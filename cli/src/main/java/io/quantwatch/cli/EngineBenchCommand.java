@@ -9,6 +9,9 @@ import io.quantwatch.engine.model.RandomLlamaGguf;
 import io.quantwatch.engine.quant.QuantRecipe;
 import io.quantwatch.engine.quant.RecipeApplier;
 import io.quantwatch.engine.tensor.DotKernels;
+import io.quantwatch.evaluate.EvaluationPrompt;
+import io.quantwatch.job.config.ConfigLoader;
+import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.oracle.LlamaCppOracle;
 import io.quantwatch.oracle.OracleRequest;
 import io.quantwatch.oracle.OracleResponse;
@@ -26,9 +29,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code quantwatch bench engine}: decode tokens/s of the engine in F32, F16, INT8_SYM and INT4_SYM
- * g128 beside llama.cpp (F32, F16, Q8_0, Q4_0) on the same seeded random model, at each thread
- * count, in one run; plus resident weight bytes per format.
+ * {@code quantwatch bench engine}: decode tokens/s of the engine in F32, F16, INT8_SYM and INT4_SYM g128 beside
+ * llama.cpp (F32, F16, Q8_0, Q4_0) on the same seeded random model, at each thread count, in one run; resident weight
+ * bytes per format; batched prefill and teacher forcing; shadow latency per prompt before and after batching.
  */
 @Command(
         name = "engine",
@@ -63,6 +66,31 @@ public final class EngineBenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-llamacpp", description = "Measure the engine only.")
     boolean noLlamaCpp;
+
+    @Option(
+            names = "--prefill-tokens",
+            defaultValue = "512",
+            description = "Prompt length of the prefill figures (default: ${DEFAULT-VALUE}).")
+    int prefillTokens;
+
+    @Option(
+            names = "--scored-tokens",
+            defaultValue = "256",
+            description = "Answer length of the scoring-vs-decoding figure (default: ${DEFAULT-VALUE}).")
+    int scoredTokens;
+
+    @Option(
+            names = "--prompts",
+            defaultValue = "prompts/default.jsonl",
+            description = "Prompt file of the shadow-latency figure, on the default config's reference and candidates"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Path promptFile;
+
+    @Option(
+            names = "--shadow-prompts",
+            defaultValue = "0",
+            description = "Use only the first N prompts of that file; 0 = all (default: ${DEFAULT-VALUE}).")
+    int shadowPrompts;
 
     /** One row of the table: our format and the llama.cpp type it is compared with. */
     record Format(String label, String recipe, GgmlType ourFile, GgmlType llamaCppFile) {}
@@ -129,6 +157,82 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         out.println();
         printTable(out, models, ours, theirs);
+        double decodeF16VsLlamaCpp = ours.get("F16")[0] / theirs.get("F16")[0];
+
+        BatchedEngineFigures batched = new BatchedEngineFigures(runs);
+        LlamaModel f16 = models.get("F16");
+        int[] longPrompt = BatchedEngineFigures.randomPrompt(f16, prefillTokens, seed);
+        out.printf("%nprefill of a %d-token prompt, F16 (median of %d runs):%n", prefillTokens, runs);
+        double[] prefillSpeedup = new double[threads.length];
+        double[] prefillVsLlama = new double[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            int t = threads[i];
+            double oneByOne = batched.prefillSeconds(f16, longPrompt, t, 1);
+            double blocks = batched.prefillSeconds(f16, longPrompt, t, InferenceSession.DEFAULT_BLOCK);
+            double llama =
+                    noLlamaCpp ? Double.NaN : batched.llamaCppPrefillSeconds(files.get(GgmlType.F16), longPrompt, t);
+            prefillSpeedup[i] = oneByOne / blocks;
+            prefillVsLlama[i] = llama / blocks;
+            out.printf(
+                    "  threads=%d  token by token %7.1f tok/s | batched (blocks of %d) %7.1f tok/s = %.2fx"
+                            + " | llama.cpp %7.1f tok/s, batched/llama.cpp %.2fx%n",
+                    t,
+                    prefillTokens / oneByOne,
+                    InferenceSession.DEFAULT_BLOCK,
+                    prefillTokens / blocks,
+                    prefillSpeedup[i],
+                    prefillTokens / llama,
+                    prefillVsLlama[i]);
+        }
+        out.println("  (llama.cpp: request to first streamed piece, i.e. its prompt processing plus one decode step)");
+
+        double[] ds = batched.decodeAndScoreSeconds(f16, prompt, scoredTokens, threads[0]);
+        double scoringOverDecode = ds[1] / ds[0];
+        out.printf(
+                "%nteacher-forced scoring of a %.0f-token answer vs decoding it greedily, F16, threads=%d:%n"
+                        + "  decode %.3f s (%.1f tok/s) | scoring %.3f s (%.1f tok/s) | scoring / decode %.3f"
+                        + "  (target <= 0.15)  %s%n",
+                ds[2],
+                threads[0],
+                ds[0],
+                ds[2] / ds[0],
+                ds[1],
+                ds[2] / ds[1],
+                scoringOverDecode,
+                verdict(scoringOverDecode <= 0.15, scoringOverDecode));
+
+        MonitorConfig defaults = ConfigLoader.load(null, List.of());
+        List<String> recipes = defaults.candidates().stream()
+                .filter(c -> c.backend() == MonitorConfig.Backend.ENGINE)
+                .map(MonitorConfig.Candidate::recipe)
+                .toList();
+        List<EvaluationPrompt> prompts = EvaluationPrompt.read(promptFile);
+        if (shadowPrompts > 0 && shadowPrompts < prompts.size()) {
+            prompts = prompts.subList(0, shadowPrompts);
+        }
+        LlamaModel bundled = LlamaModel.load(Path.of(defaults.reference().model()), kernels);
+        out.printf(
+                "%nshadow latency per prompt: %s, %d prompts of %s, the reference then %s one after another,"
+                        + " 1 thread:%n",
+                defaults.reference().model(), prompts.size(), promptFile, recipes);
+        BatchedEngineFigures.ShadowLatency[] latency = batched.shadowLatency(bundled, recipes, prompts);
+        double ratio = latency[1].meanSeconds() / latency[0].meanSeconds();
+        out.printf(
+                "  before (token by token, candidates decoded from scratch): mean %.0f ms, p95 %.0f ms%n"
+                        + "  after (blocks of %d, candidates verified against the reference): mean %.0f ms, p95 %.0f ms%n"
+                        + "  after / before %.3f  (target <= 0.40)  %s%n",
+                latency[0].meanSeconds() * 1e3,
+                latency[0].p95Seconds() * 1e3,
+                InferenceSession.DEFAULT_BLOCK,
+                latency[1].meanSeconds() * 1e3,
+                latency[1].p95Seconds() * 1e3,
+                ratio,
+                verdict(ratio <= 0.4, ratio));
+
+        out.printf(
+                "%nengine: prefill_speedup=%.2f prefill_vs_llamacpp=%.2f scoring_over_decode=%.3f"
+                        + " shadow_latency_ratio=%.3f decode_f16_vs_llamacpp_t1=%.2f%n",
+                prefillSpeedup[0], prefillVsLlama[0], scoringOverDecode, ratio, decodeF16VsLlamaCpp);
         return 0;
     }
 

@@ -40,10 +40,21 @@ public final class EngineShadowPair implements ShadowPipelines {
      */
     public EngineShadowPair(
             LlamaModel reference, LlamaModel candidate, int threads, int contextTokens, boolean verifyCandidate) {
+        this(reference, candidate, threads, contextTokens, verifyCandidate, InferenceSession.DEFAULT_BLOCK);
+    }
+
+    /** As above, with sessions feeding at most {@code blockTokens} per batched pass (1: token by token). */
+    public EngineShadowPair(
+            LlamaModel reference,
+            LlamaModel candidate,
+            int threads,
+            int contextTokens,
+            boolean verifyCandidate,
+            int blockTokens) {
         this.reference = reference;
         this.verifyCandidate = verifyCandidate;
-        this.referenceSession = reference.newSession(threads, contextTokens);
-        this.candidateSession = candidate.newSession(threads, contextTokens);
+        this.referenceSession = reference.newSession(threads, contextTokens, blockTokens);
+        this.candidateSession = candidate.newSession(threads, contextTokens, blockTokens);
         this.referenceDecoder = new GreedyDecoder(referenceSession, TOP_K);
         this.candidateDecoder = new GreedyDecoder(candidateSession, TOP_K);
         this.scorer = new PairedScorer(referenceSession, candidateSession);

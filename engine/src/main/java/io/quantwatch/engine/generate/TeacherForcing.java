@@ -55,11 +55,15 @@ final class TeacherForcing {
                 s.prefill(sequence, 0, p - 1);
             }
         }
+        int block = Integer.MAX_VALUE;
+        for (InferenceSession s : sessions) {
+            block = Math.min(block, s.blockSize());
+        }
         float[][] rows = new float[sessions.length][vocab];
         float[][] blocks = new float[sessions.length][];
         // Position i's logits follow sequence[p − 1 + i]: the last prompt token, then the continuation but its last.
-        for (int i = 0; i < n; i += InferenceSession.BLOCK) {
-            int m = Math.min(InferenceSession.BLOCK, n - i);
+        for (int i = 0; i < n; i += block) {
+            int m = Math.min(block, n - i);
             for (int s = 0; s < sessions.length; s++) {
                 blocks[s] = sessions[s].forwardBlock(sequence, p - 1 + i, m);
             }

@@ -2,7 +2,6 @@ package io.quantwatch.engine.model;
 
 import io.quantwatch.engine.tensor.RowParallelism;
 import io.quantwatch.engine.tensor.WeightMatrix;
-import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -12,18 +11,23 @@ import java.util.concurrent.CancellationException;
  */
 public final class InferenceSession implements AutoCloseable {
     /**
-     * Tokens one batched pass takes at most. Each weight row is read once per block, so larger blocks save memory
-     * traffic; the activation buffers (block × hidden size) and the logits of a block (block × vocabulary) grow with it.
+     * Tokens one batched pass takes at most, by default. Each weight row is read once per block, so larger blocks save
+     * memory traffic; the activation buffers (block × hidden size) and the logits of a block (block × vocabulary) grow
+     * with it.
      */
-    public static final int BLOCK = 32;
+    public static final int DEFAULT_BLOCK = 32;
+
+    /** The largest block a session may be given. */
+    public static final int MAX_BLOCK = 512;
 
     private final LlamaModel model;
     private final LlamaConfig c;
     private final RowParallelism parallel;
     private final int capacity;
+    private final int block;
     private final float[][] keyCache;
     private final float[][] valueCache;
-    // Activations of up to BLOCK tokens, row t of each at t × its width.
+    // Activations of up to one block of tokens, row t of each at t × its width.
     private final float[] x;
     private final float[] xb;
     private final float[] xb2;
@@ -47,24 +51,28 @@ public final class InferenceSession implements AutoCloseable {
     private final float[] ropeSin;
     private int position;
 
-    InferenceSession(LlamaModel model, int threads, int capacity) {
+    InferenceSession(LlamaModel model, int threads, int capacity, int block) {
+        if (block < 1 || block > MAX_BLOCK) {
+            throw new IllegalArgumentException("block size must be 1 to " + MAX_BLOCK + ", got " + block);
+        }
         this.model = model;
         this.c = model.config();
         this.parallel = new RowParallelism(threads);
         this.capacity = capacity;
+        this.block = block;
         int kvDim = c.kvDim();
         keyCache = new float[c.layers()][capacity * kvDim];
         valueCache = new float[c.layers()][capacity * kvDim];
-        x = new float[BLOCK * c.dim()];
-        xb = new float[BLOCK * c.dim()];
-        xb2 = new float[BLOCK * c.dim()];
-        q = new float[BLOCK * c.qDim()];
-        attOut = new float[BLOCK * c.qDim()];
-        k = new float[BLOCK * kvDim];
-        v = new float[BLOCK * kvDim];
+        x = new float[block * c.dim()];
+        xb = new float[block * c.dim()];
+        xb2 = new float[block * c.dim()];
+        q = new float[block * c.qDim()];
+        attOut = new float[block * c.qDim()];
+        k = new float[block * kvDim];
+        v = new float[block * kvDim];
         att = new float[capacity];
-        hb = new float[BLOCK * c.hiddenDim()];
-        hb2 = new float[BLOCK * c.hiddenDim()];
+        hb = new float[block * c.hiddenDim()];
+        hb2 = new float[block * c.hiddenDim()];
         logits = new float[c.vocabSize()];
         lastHidden = new float[c.dim()];
         int half = c.headSize() / 2;
@@ -90,6 +98,11 @@ public final class InferenceSession implements AutoCloseable {
 
     public int capacity() {
         return capacity;
+    }
+
+    /** The most tokens one batched pass of this session takes ({@link #forwardBlock}). */
+    public int blockSize() {
+        return block;
     }
 
     public void reset() {
@@ -127,9 +140,16 @@ public final class InferenceSession implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("prefill needs at least one token, got " + n);
         }
+        if (block == 1) {
+            float[] last = null;
+            for (int i = 0; i < n; i++) {
+                last = forward(tokens[off + i]);
+            }
+            return last;
+        }
         int done = 0;
         while (done < n) {
-            int m = Math.min(BLOCK, n - done);
+            int m = Math.min(block, n - done);
             layers(tokens, off + done, m);
             done += m;
             if (done == n) {
@@ -141,16 +161,16 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * Feeds {@code tokens[off, off + n)}, n at most {@link #BLOCK}, and returns the next-token logits after each of
+     * Feeds {@code tokens[off, off + n)}, n at most {@link #blockSize()}, and returns the next-token logits after each of
      * them: row t (at t × vocabulary) follows token off + t. The array is reused by the next call. Bit-for-bit what
      * {@link #forward} returns token by token: teacher forcing scores a whole answer this way.
      */
     public float[] forwardBlock(int[] tokens, int off, int n) {
-        if (n < 1 || n > BLOCK) {
-            throw new IllegalArgumentException("a block holds 1 to " + BLOCK + " tokens, got " + n);
+        if (n < 1 || n > block) {
+            throw new IllegalArgumentException("a block holds 1 to " + block + " tokens, got " + n);
         }
         if (blockLogits == null) {
-            blockLogits = new float[Math.multiplyExact(BLOCK, c.vocabSize())];
+            blockLogits = new float[Math.multiplyExact(block, c.vocabSize())];
         }
         layers(tokens, off, n);
         parallel.matmul(model.weights().output(), x, n, blockLogits);
@@ -158,7 +178,7 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * Runs tokens[off, off + n) (n ≤ BLOCK) through every layer at the next positions and leaves their final, normed
+     * Runs tokens[off, off + n) (n ≤ block) through every layer at the next positions and leaves their final, normed
      * hidden states in {@code x}, row t at t × dim.
      */
     private void layers(int[] tokens, int off, int n) {
@@ -268,15 +288,10 @@ public final class InferenceSession implements AutoCloseable {
                 sum += e;
             }
             float inv = (float) (1.0 / sum);
-            int outOff = t * qDim + h * headSize;
-            Arrays.fill(attOut, outOff, outOff + headSize, 0f);
             for (int s = 0; s <= pos; s++) {
-                float a = att[s] * inv;
-                int vOff = s * kvDim + kvOff;
-                for (int i = 0; i < headSize; i++) {
-                    attOut[outOff + i] += a * vc[vOff + i];
-                }
+                att[s] *= inv;
             }
+            model.kernels().weightedSum(att, pos + 1, vc, kvOff, kvDim, attOut, t * qDim + h * headSize, headSize);
         }
     }
 

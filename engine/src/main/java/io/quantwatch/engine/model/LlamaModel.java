@@ -59,7 +59,15 @@ public final class LlamaModel {
 
     /** A fresh session with a KV cache of {@code maxTokens} positions (at most the context length). */
     public InferenceSession newSession(int threads, int maxTokens) {
-        return new InferenceSession(this, threads, Math.min(maxTokens, config.contextLength()));
+        return newSession(threads, maxTokens, InferenceSession.DEFAULT_BLOCK);
+    }
+
+    /**
+     * A session that feeds at most {@code blockTokens} tokens per batched pass; 1 feeds everything token by token,
+     * computing the logits of every prompt position, as the engine did before batching (benchmarks compare the two).
+     */
+    public InferenceSession newSession(int threads, int maxTokens, int blockTokens) {
+        return new InferenceSession(this, threads, Math.min(maxTokens, config.contextLength()), blockTokens);
     }
 
     public InferenceSession newSession(int threads) {

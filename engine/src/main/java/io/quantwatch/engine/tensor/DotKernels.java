@@ -159,6 +159,13 @@ public interface DotKernels {
         }
     }
 
+    /**
+     * out[outOff + i] = Σ_s weights[s] · rows[rowOff + s·rowStride + i] for s in [0, count), i in [0, n): attention's
+     * weighted sum of value rows.
+     */
+    void weightedSum(
+            float[] weights, int count, float[] rows, int rowOff, int rowStride, float[] out, int outOff, int n);
+
     /** Σ x[off+i] for i in [0, n): the zero-point term of asymmetric formats. */
     float sum(float[] x, int off, int n);
 

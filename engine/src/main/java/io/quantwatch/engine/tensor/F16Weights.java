@@ -1,7 +1,7 @@
 package io.quantwatch.engine.tensor;
 
 /** Binary16 (or bfloat16) weights, widened to float inside the kernel. */
-public final class F16Weights extends ShapedWeights {
+public final class F16Weights extends TiledWeights {
     private final short[] w;
     private final boolean bfloat;
 
@@ -17,34 +17,16 @@ public final class F16Weights extends ShapedWeights {
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int from, int to) {
-        if (bfloat) {
-            for (int r = from; r < to; r++) {
-                out[r] = kernels.bf16(w, r * cols, x, 0, cols);
-            }
-        } else {
-            for (int r = from; r < to; r++) {
-                out[r] = kernels.f16(w, r * cols, x, 0, cols);
-            }
-        }
+    protected float row(int r, float[] x, int t, float[] sums) {
+        return bfloat ? kernels.bf16(w, r * cols, x, t * cols, cols) : kernels.f16(w, r * cols, x, t * cols, cols);
     }
 
     @Override
-    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int wOff = r * cols;
-            int t = 0;
-            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
-                if (bfloat) {
-                    kernels.bf16Tile(w, wOff, x, t * cols, cols, cols, out, t * rows + r, rows);
-                } else {
-                    kernels.f16Tile(w, wOff, x, t * cols, cols, cols, out, t * rows + r, rows);
-                }
-            }
-            for (; t < tokens; t++) {
-                out[t * rows + r] =
-                        bfloat ? kernels.bf16(w, wOff, x, t * cols, cols) : kernels.f16(w, wOff, x, t * cols, cols);
-            }
+    protected void tile(int r, float[] x, int t, float[] sums, float[] out) {
+        if (bfloat) {
+            kernels.bf16Tile(w, r * cols, x, t * cols, cols, cols, out, t * rows + r, rows);
+        } else {
+            kernels.f16Tile(w, r * cols, x, t * cols, cols, cols, out, t * rows + r, rows);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.quantwatch.engine.tensor;
 
 /** Full-precision weights. */
-public final class F32Weights extends ShapedWeights {
+public final class F32Weights extends TiledWeights {
     private final float[] w;
 
     public F32Weights(float[] w, int rows, int cols, DotKernels kernels) {
@@ -14,24 +14,13 @@ public final class F32Weights extends ShapedWeights {
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int from, int to) {
-        for (int r = from; r < to; r++) {
-            out[r] = kernels.f32(w, r * cols, x, 0, cols);
-        }
+    protected float row(int r, float[] x, int t, float[] sums) {
+        return kernels.f32(w, r * cols, x, t * cols, cols);
     }
 
     @Override
-    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int wOff = r * cols;
-            int t = 0;
-            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
-                kernels.f32Tile(w, wOff, x, t * cols, cols, cols, out, t * rows + r, rows);
-            }
-            for (; t < tokens; t++) {
-                out[t * rows + r] = kernels.f32(w, wOff, x, t * cols, cols);
-            }
-        }
+    protected void tile(int r, float[] x, int t, float[] sums, float[] out) {
+        kernels.f32Tile(w, r * cols, x, t * cols, cols, cols, out, t * rows + r, rows);
     }
 
     @Override

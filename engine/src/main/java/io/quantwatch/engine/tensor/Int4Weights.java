@@ -4,7 +4,7 @@ package io.quantwatch.engine.tensor;
  * 4-bit integer weights, two per byte, one scale per group (llama.cpp Q4_0 nibble order within a
  * group). Symmetric: w = s·(n − 8), n in [0, 15]. Asymmetric: w = s·(n − z) with a per-group z.
  */
-public final class Int4Weights extends ShapedWeights {
+public final class Int4Weights extends TiledWeights {
     private final byte[] packed;
     private final float[] scales;
     private final byte[] zeroPoints; // null when symmetric
@@ -57,57 +57,39 @@ public final class Int4Weights extends ShapedWeights {
         return j < half ? b & 0x0F : (b >>> 4) & 0x0F;
     }
 
+    /** Σx per group, once per product: the zero point (8 when symmetric) becomes one subtraction per group. */
     @Override
-    public void matvec(float[] x, float[] out, int from, int to) {
-        int groups = cols / groupSize;
-        // Σx per group, once per product: the zero point (8 when symmetric) becomes one subtraction per group.
-        float[] xSums = groupSums(x, groupSize);
-        for (int r = from; r < to; r++) {
-            out[r] = kernels.nibbleRow(
-                    packed, r * cols / 2, scales, r * groups, zeroPoints, xSums, 0, x, 0, cols, groupSize);
-        }
+    protected float[] inputSums(float[] x, int tokens) {
+        return groupSums(x, tokens, groupSize);
     }
 
     @Override
-    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
+    protected float row(int r, float[] x, int t, float[] sums) {
         int groups = cols / groupSize;
-        float[] xSums = groupSums(x, tokens, groupSize);
-        for (int r = from; r < to; r++) {
-            int t = 0;
-            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
-                kernels.nibbleRowTile(
-                        packed,
-                        r * cols / 2,
-                        scales,
-                        r * groups,
-                        zeroPoints,
-                        xSums,
-                        t * groups,
-                        groups,
-                        x,
-                        t * cols,
-                        cols,
-                        cols,
-                        groupSize,
-                        out,
-                        t * rows + r,
-                        rows);
-            }
-            for (; t < tokens; t++) {
-                out[t * rows + r] = kernels.nibbleRow(
-                        packed,
-                        r * cols / 2,
-                        scales,
-                        r * groups,
-                        zeroPoints,
-                        xSums,
-                        t * groups,
-                        x,
-                        t * cols,
-                        cols,
-                        groupSize);
-            }
-        }
+        return kernels.nibbleRow(
+                packed, r * cols / 2, scales, r * groups, zeroPoints, sums, t * groups, x, t * cols, cols, groupSize);
+    }
+
+    @Override
+    protected void tile(int r, float[] x, int t, float[] sums, float[] out) {
+        int groups = cols / groupSize;
+        kernels.nibbleRowTile(
+                packed,
+                r * cols / 2,
+                scales,
+                r * groups,
+                zeroPoints,
+                sums,
+                t * groups,
+                groups,
+                x,
+                t * cols,
+                cols,
+                cols,
+                groupSize,
+                out,
+                t * rows + r,
+                rows);
     }
 
     @Override

@@ -5,7 +5,7 @@ package io.quantwatch.engine.tensor;
  * Symmetric: w = s·q with q in [−128, 127]. Asymmetric: w = s·(u − z) with u, z in [0, 255],
  * stored shifted by −128 so one signed kernel serves both.
  */
-public final class Int8Weights extends ShapedWeights {
+public final class Int8Weights extends TiledWeights {
     private final byte[] q;
     private final float[] scales;
     private final byte[] zeroPoints; // null when symmetric; else z − 128 per group
@@ -36,44 +36,37 @@ public final class Int8Weights extends ShapedWeights {
     }
 
     @Override
-    public void matvec(float[] x, float[] out, int from, int to) {
-        int groups = cols / groupSize;
-        float[] xSums = zeroPoints == null ? null : groupSums(x, groupSize);
-        for (int r = from; r < to; r++) {
-            out[r] = kernels.int8Row(q, r * cols, scales, r * groups, zeroPoints, xSums, 0, x, 0, cols, groupSize);
-        }
+    protected float[] inputSums(float[] x, int tokens) {
+        return zeroPoints == null ? null : groupSums(x, tokens, groupSize);
     }
 
     @Override
-    public void matmul(float[] x, int tokens, float[] out, int from, int to) {
+    protected float row(int r, float[] x, int t, float[] sums) {
         int groups = cols / groupSize;
-        float[] xSums = zeroPoints == null ? null : groupSums(x, tokens, groupSize);
-        for (int r = from; r < to; r++) {
-            int t = 0;
-            for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
-                kernels.int8RowTile(
-                        q,
-                        r * cols,
-                        scales,
-                        r * groups,
-                        zeroPoints,
-                        xSums,
-                        t * groups,
-                        groups,
-                        x,
-                        t * cols,
-                        cols,
-                        cols,
-                        groupSize,
-                        out,
-                        t * rows + r,
-                        rows);
-            }
-            for (; t < tokens; t++) {
-                out[t * rows + r] = kernels.int8Row(
-                        q, r * cols, scales, r * groups, zeroPoints, xSums, t * groups, x, t * cols, cols, groupSize);
-            }
-        }
+        return kernels.int8Row(
+                q, r * cols, scales, r * groups, zeroPoints, sums, t * groups, x, t * cols, cols, groupSize);
+    }
+
+    @Override
+    protected void tile(int r, float[] x, int t, float[] sums, float[] out) {
+        int groups = cols / groupSize;
+        kernels.int8RowTile(
+                q,
+                r * cols,
+                scales,
+                r * groups,
+                zeroPoints,
+                sums,
+                t * groups,
+                groups,
+                x,
+                t * cols,
+                cols,
+                cols,
+                groupSize,
+                out,
+                t * rows + r,
+                rows);
     }
 
     @Override

@@ -103,6 +103,21 @@ final class ScalarDotKernels implements DotKernels {
     }
 
     @Override
+    public void weightedSum(
+            float[] weights, int count, float[] rows, int rowOff, int rowStride, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = 0;
+        }
+        for (int s = 0; s < count; s++) {
+            float a = weights[s];
+            int base = rowOff + s * rowStride;
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] += a * rows[base + i];
+            }
+        }
+    }
+
+    @Override
     public float sum(float[] x, int off, int n) {
         float s = 0;
         for (int i = 0; i < n; i++) {

@@ -12,12 +12,10 @@ abstract class ShapedWeights implements WeightMatrix {
         this.kernels = kernels;
     }
 
-    /** Σx per group of {@code groupSize}, once per product: the zero-point term of grouped integer formats. */
-    protected final float[] groupSums(float[] x, int groupSize) {
-        return groupSums(x, 1, groupSize);
-    }
-
-    /** The same for each of {@code tokens} inputs laid out one after another: token t's sums start at t·(cols/group). */
+    /**
+     * Σx per group of {@code groupSize} for each of {@code tokens} inputs laid out one after another (token t's sums
+     * start at t·(cols/group)): the zero-point term of grouped integer formats, computed once per product.
+     */
     protected final float[] groupSums(float[] x, int tokens, int groupSize) {
         int groups = cols / groupSize;
         float[] sums = new float[tokens * groups];

@@ -100,7 +100,7 @@ class BatchedInferenceTest {
                             .as("%s: prefill of 37 tokens, %d threads", e.getKey(), threads)
                             .containsExactly(expected.get(36));
                     int at = 37;
-                    for (int n : new int[] {InferenceSession.BLOCK, 13}) {
+                    for (int n : new int[] {InferenceSession.DEFAULT_BLOCK, 13}) {
                         float[] block = s.forwardBlock(seq, at, n);
                         for (int j = 0; j < n; j++) {
                             assertThat(Arrays.copyOfRange(block, j * vocab, (j + 1) * vocab))
@@ -152,8 +152,8 @@ class BatchedInferenceTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("longer than the session's 40 positions");
             s.reset();
-            assertThatThrownBy(() -> s.forwardBlock(seq, 0, InferenceSession.BLOCK + 1))
-                    .hasMessageContaining("a block holds 1 to " + InferenceSession.BLOCK + " tokens");
+            assertThatThrownBy(() -> s.forwardBlock(seq, 0, InferenceSession.DEFAULT_BLOCK + 1))
+                    .hasMessageContaining("a block holds 1 to " + InferenceSession.DEFAULT_BLOCK + " tokens");
             int[] bad = {1, 2, m.config().vocabSize()};
             assertThatThrownBy(() -> s.forwardBlock(bad, 0, 3)).hasMessageContaining("outside the vocabulary");
             assertThat(s.position()).as("a refused block feeds nothing").isZero();

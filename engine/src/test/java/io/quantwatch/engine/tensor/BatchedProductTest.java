@@ -30,7 +30,7 @@ class BatchedProductTest {
     private List<WeightMatrix> everyFormat(DotKernels kernels) {
         List<WeightMatrix> all = new ArrayList<>();
         for (int cols : new int[] {256, 72}) {
-            int rows = 40;
+            int rows = cols == 256 ? 40 : 41; // an odd count leaves a row outside the two-row tiles
             float[] w = gaussian(rows * cols);
             all.add(new F32Weights(w, rows, cols, kernels));
             short[] half = new short[w.length];

@@ -92,6 +92,25 @@ class KernelsTest {
     }
 
     @Test
+    void weightedSumsOfRowsAgree() {
+        for (int n : new int[] {7, 16, 64, 100, 128}) {
+            for (int count : new int[] {1, 3, 50}) {
+                int stride = n + 9;
+                float[] rows = gaussian(5 + count * stride);
+                float[] weights = gaussian(count);
+                float[] v = new float[n + 4];
+                float[] s = new float[n + 4];
+                vector.weightedSum(weights, count, rows, 5, stride, v, 4, n);
+                scalar.weightedSum(weights, count, rows, 5, stride, s, 4, n);
+                for (int i = 0; i < n + 4; i++) {
+                    assertThat(v[i]).as("n=%d count=%d i=%d", n, count, i).isCloseTo(s[i], within(1e-4f * count));
+                }
+                assertThat(v[0]).as("nothing written before outOff").isZero();
+            }
+        }
+    }
+
+    @Test
     void vectorHalfDecodingIsExactForEveryFiniteHalf() {
         float[] oneHot = new float[16];
         oneHot[0] = 1f;
