@@ -39,13 +39,14 @@ public final class PipelineAssembly {
                                         Path.of(c.reference().model()),
                                         cand.recipe(),
                                         c.engine().threads(),
-                                        c.engine().verifyCandidates());
+                                        c.shadow().verifyCandidates());
                             case OPENVINO ->
                                 OpenVinoPipelines.pair(
                                         c.openvino().library(),
                                         c.openvino().bindingKind(),
                                         c.reference().openvinoSide(),
-                                        cand.openvinoSide());
+                                        cand.openvinoSide(),
+                                        c.shadow().verifyCandidates());
                         });
             }
         } catch (RuntimeException e) {

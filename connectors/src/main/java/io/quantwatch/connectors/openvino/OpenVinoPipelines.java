@@ -66,13 +66,22 @@ public final class OpenVinoPipelines {
         JAVA
     }
 
-    /** As {@link #pair(String, Binding, Side, Side)} with {@link Binding#AUTO}. */
+    /** As {@link #pair(String, Binding, Side, Side, boolean)} with {@link Binding#AUTO}, candidates decoded alone. */
     public static ShadowPipelines pair(String library, Side reference, Side candidate) {
-        return pair(library, Binding.AUTO, reference, candidate);
+        return pair(library, Binding.AUTO, reference, candidate, false);
     }
 
-    /** A ready pair: checks, loads the binding, verifies the devices and compiles both models (cached per JVM). */
+    /** As {@link #pair(String, Binding, Side, Side, boolean)}, candidates decoded alone. */
     public static ShadowPipelines pair(String library, Binding binding, Side reference, Side candidate) {
+        return pair(library, binding, reference, candidate, false);
+    }
+
+    /**
+     * A ready pair: checks, loads the binding, verifies the devices and compiles both models (cached per JVM);
+     * {@code verifyCandidate} as in {@link OpenVinoShadowPair}.
+     */
+    public static ShadowPipelines pair(
+            String library, Binding binding, Side reference, Side candidate, boolean verifyCandidate) {
         Folders folders = checkFolders(reference, candidate);
         if (binding == Binding.JAVA && !JavaBindingsLlm.available()) {
             throw new OpenVinoUnavailableException("openvino.binding is java but " + JavaBindingsLlm.CORE_CLASS
@@ -91,7 +100,8 @@ public final class OpenVinoPipelines {
                 cand,
                 tokenizer,
                 refFolder,
-                isNpu(candidate.device()) ? candidate.npu() : null);
+                isNpu(candidate.device()) ? candidate.npu() : null,
+                verifyCandidate);
     }
 
     /** Compiles one side's model with one binding (through the per-JVM cache). */

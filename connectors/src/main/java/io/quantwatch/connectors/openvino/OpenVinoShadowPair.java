@@ -1,5 +1,6 @@
 package io.quantwatch.connectors.openvino;
 
+import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.FinishReason;
 import io.quantwatch.detectors.TeacherForcedScores;
@@ -30,15 +31,24 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
     private final int[] eos;
     private final int contextLength;
     private final NpuSettings candidateNpu;
+    private final boolean verifyCandidate;
 
-    /** @param candidateNpu the candidate's NPU settings, or null when it does not run on an NPU */
+    /**
+     * @param candidateNpu the candidate's NPU settings, or null when it does not run on an NPU
+     * @param verifyCandidate read the candidate's answer off the one-request teacher-forced pass over the reference's
+     *     answer and decode only past the first divergence; the same answer as decoding alone wherever the device
+     *     computes a position of a long request as it computes a single token (bit-for-bit on the CPU plugin's
+     *     reference kernels; a device whose prefill kernels round differently can break a near tie differently)
+     */
     public OpenVinoShadowPair(
             String referenceKey,
             CompiledLlm reference,
             CompiledLlm candidate,
             HfTokenizer tokenizer,
             OpenVinoModelFolder folder,
-            NpuSettings candidateNpu) {
+            NpuSettings candidateNpu,
+            boolean verifyCandidate) {
+        this.verifyCandidate = verifyCandidate;
         this.referenceKey = referenceKey;
         this.reference = reference;
         this.candidate = candidate;
@@ -84,38 +94,146 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
     }
 
     private DecodeOutput generate(CompiledLlm llm, int[] prompt, int maxTokens, List<String> stops) {
-        int[] out = new int[maxTokens];
-        int n = 0;
-        List<TopToken[]> steps = new ArrayList<>();
-        FinishReason finish = FinishReason.MAX_TOKENS;
+        Greedy g = new Greedy(maxTokens, stops);
         try (CompiledLlm.Session s = llm.newSession()) {
-            float[] logits = lastRow(s.feed(prompt), prompt.length);
-            while (n < maxTokens) {
-                int next = LogitStats.argmax(logits);
-                TokenLogprob[] top = LogitStats.topK(logits, TOP_K, LogitStats.logSumExp(logits));
-                steps.add(Arrays.stream(top)
-                        .map(t -> new TopToken(t.token(), t.logprob()))
-                        .toArray(TopToken[]::new));
-                if (isEos(next)) {
-                    finish = FinishReason.EOS;
-                    break;
-                }
-                out[n++] = next;
-                if (!stops.isEmpty()) {
-                    String text = tokenizer.decode(Arrays.copyOf(out, n));
-                    if (stops.stream().anyMatch(text::endsWith)) {
-                        finish = FinishReason.STOP_SEQUENCE;
-                        break;
+            decodeFrom(g, s, lastRow(s.feed(prompt), prompt.length));
+        }
+        return g.output();
+    }
+
+    /** Steps {@code g} from {@code logits} on, feeding each chosen token to {@code s}, until the answer ends. */
+    private static void decodeFrom(Greedy g, CompiledLlm.Session s, float[] logits) {
+        while (g.step(logits)) {
+            logits = lastRow(s.feed(new int[] {g.last()}), 1);
+        }
+    }
+
+    /**
+     * The candidate's answer and comparison from one request per model over prompt + the reference's answer: the
+     * candidate's greedy choice is read off its teacher-forced rows while it agrees with the reference; past the
+     * first disagreement a fresh request is fed the prompt and the answer so far and decodes on.
+     */
+    @Override
+    public CandidateAnswer answerAndCompare(
+            int[] prompt, DecodeOutput reference, int maxTokens, List<String> stops, Runnable teacherForcingStarts) {
+        if (!verifyCandidate) {
+            return ShadowPipelines.super.answerAndCompare(prompt, reference, maxTokens, stops, teacherForcingStarts);
+        }
+        int[] answer = reference.tokens();
+        int n = answer.length;
+        int p = prompt.length;
+        PositionwiseDivergence divergence = new PositionwiseDivergence(n, TOP_K);
+        Greedy g = new Greedy(maxTokens, stops);
+        try (CompiledLlm.Session rs = this.reference.newSession();
+                CompiledLlm.Session cs = candidate.newSession()) {
+            int agreed = 0;
+            float[] afterAnswer = null;
+            if (n > 0) {
+                int[] fed = new int[p + n];
+                System.arraycopy(prompt, 0, fed, 0, p);
+                System.arraycopy(answer, 0, fed, p, n);
+                // The reference needs rows up to the answer's last token; the candidate one more, to go on from there.
+                try (CompiledLlm.Logits refLogits = rs.feed(Arrays.copyOf(fed, p + n - 1));
+                        CompiledLlm.Logits candLogits = cs.feed(fed)) {
+                    float[] r = new float[refLogits.vocab()];
+                    float[] c = new float[candLogits.vocab()];
+                    for (int i = 0; i < n; i++) {
+                        divergence.add(i, refLogits.row(p - 1 + i, r), candLogits.row(p - 1 + i, c), answer[i]);
+                        if (agreed == i && g.step(c) && g.last() == answer[i]) {
+                            agreed++;
+                        }
+                    }
+                    if (agreed == n) {
+                        afterAnswer = candLogits.row(p - 1 + n, c);
                     }
                 }
-                if (n == maxTokens) {
-                    break;
+            }
+            if (!g.ended()) {
+                if (afterAnswer != null) {
+                    decodeFrom(g, cs, afterAnswer); // cs holds exactly prompt + the answer so far
+                } else {
+                    int[] soFar = g.tokens();
+                    int[] fed = Arrays.copyOf(prompt, p + soFar.length);
+                    System.arraycopy(soFar, 0, fed, p, soFar.length);
+                    try (CompiledLlm.Session fresh = candidate.newSession()) {
+                        decodeFrom(g, fresh, lastRow(fresh.feed(fed), fed.length));
+                    }
                 }
-                logits = lastRow(s.feed(new int[] {next}), 1);
             }
         }
-        int[] tokens = Arrays.copyOf(out, n);
-        return new DecodeOutput(tokens, tokenizer.decode(tokens), finish, steps);
+        PairedScorer.Comparison cmp = divergence.result();
+        return new CandidateAnswer(
+                g.output(),
+                new TeacherForcedScores(
+                        cmp.kl(),
+                        cmp.sameTop1(),
+                        cmp.deltaP(),
+                        cmp.referenceLogprob(),
+                        cmp.candidateLogprob(),
+                        cmp.candidateTopIds()));
+    }
+
+    /** One greedy answer in progress over full logits: the loop both decodes share, so both end it alike. */
+    private final class Greedy {
+        private final int maxTokens;
+        private final List<String> stops;
+        private final int[] out;
+        private final List<TopToken[]> steps = new ArrayList<>();
+        private int n;
+        private boolean ended;
+        private FinishReason finish = FinishReason.MAX_TOKENS;
+
+        Greedy(int maxTokens, List<String> stops) {
+            this.maxTokens = Math.max(0, maxTokens);
+            this.stops = stops;
+            this.out = new int[this.maxTokens];
+        }
+
+        /** Takes the logits after the last token; true when the answer goes on with {@link #last()} fed next. */
+        boolean step(float[] logits) {
+            if (ended || n >= maxTokens) {
+                ended = true;
+                return false;
+            }
+            int next = LogitStats.argmax(logits);
+            TokenLogprob[] top = LogitStats.topK(logits, TOP_K, LogitStats.logSumExp(logits));
+            steps.add(Arrays.stream(top)
+                    .map(t -> new TopToken(t.token(), t.logprob()))
+                    .toArray(TopToken[]::new));
+            if (isEos(next)) {
+                finish = FinishReason.EOS;
+                ended = true;
+                return false;
+            }
+            out[n++] = next;
+            if (!stops.isEmpty()) {
+                String text = tokenizer.decode(Arrays.copyOf(out, n));
+                if (stops.stream().anyMatch(text::endsWith)) {
+                    finish = FinishReason.STOP_SEQUENCE;
+                    ended = true;
+                    return false;
+                }
+            }
+            ended = n == maxTokens;
+            return !ended;
+        }
+
+        int last() {
+            return out[n - 1];
+        }
+
+        boolean ended() {
+            return ended;
+        }
+
+        int[] tokens() {
+            return Arrays.copyOf(out, n);
+        }
+
+        DecodeOutput output() {
+            int[] tokens = tokens();
+            return new DecodeOutput(tokens, tokenizer.decode(tokens), finish, steps);
+        }
     }
 
     private static float[] lastRow(CompiledLlm.Logits logits, int fed) {

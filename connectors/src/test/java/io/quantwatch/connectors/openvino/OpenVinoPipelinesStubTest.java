@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines.Side;
 import io.quantwatch.connectors.shadow.ShadowOutcome;
 import io.quantwatch.connectors.shadow.ShadowRunner;
+import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.TeacherForcedScores;
 import io.quantwatch.detectors.port.ShadowPipelines;
@@ -66,6 +67,57 @@ class OpenVinoPipelinesStubTest {
         assertThat(meanKl).isGreaterThan(0.01);
         assertThat(drift.generateReference(prompt, 40, List.of()).tokens())
                 .containsExactly(r.tokens()); // fresh state every call
+    }
+
+    @Test
+    void aVerifiedCandidateGivesTheAnswerAndScoresOfDecodingItAlone() {
+        Side ref = side("ref", 0, StubOpenVino.Weights.FP16, "CPU");
+        String[] prompts = {"the weather in paris is", "the weather", "paris is sunny and the sky"};
+        int diverged = 0;
+        int whole = 0;
+        for (double perturb : new double[] {0, 0.4, 1.5, 3}) {
+            Side cand = side("cand-" + perturb, perturb, StubOpenVino.Weights.INT4_SYM, "GPU");
+            ShadowPipelines alone = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, cand, false);
+            ShadowPipelines verified = OpenVinoPipelines.pair(LIB, OpenVinoPipelines.Binding.C_API, ref, cand, true);
+            for (String text : prompts) {
+                int[] prompt = alone.encodePrompt(text);
+                for (int[] budgets : new int[][] {{40, 40}, {6, 30}, {30, 4}, {0, 10}}) {
+                    DecodeOutput r = alone.generateReference(prompt, budgets[0], List.of());
+                    CandidateAnswer a = alone.answerAndCompare(prompt, r, budgets[1], List.of(), () -> {});
+                    CandidateAnswer v = verified.answerAndCompare(prompt, r, budgets[1], List.of(), () -> {});
+                    String label = perturb + " / " + text + " / " + Arrays.toString(budgets);
+                    assertThat(v.answer().tokens())
+                            .as(label)
+                            .containsExactly(a.answer().tokens());
+                    assertThat(v.answer().text()).as(label).isEqualTo(a.answer().text());
+                    assertThat(v.answer().finish())
+                            .as(label)
+                            .isEqualTo(a.answer().finish());
+                    assertThat(v.answer().topK())
+                            .as(label)
+                            .hasSameSizeAs(a.answer().topK());
+                    for (int i = 0; i < a.answer().topK().size(); i++) {
+                        assertThat(v.answer().topK().get(i))
+                                .as("%s step %d", label, i)
+                                .containsExactly(a.answer().topK().get(i));
+                    }
+                    assertThat(v.forced().kl())
+                            .as(label)
+                            .containsExactly(a.forced().kl());
+                    assertThat(v.forced().candidateLogprob())
+                            .as(label)
+                            .containsExactly(a.forced().candidateLogprob());
+                    assertThat(v.forced().candidateTopIds())
+                            .as(label)
+                            .isDeepEqualTo(a.forced().candidateTopIds());
+                    boolean same = Arrays.equals(a.answer().tokens(), r.tokens());
+                    diverged += same ? 0 : 1;
+                    whole += same && r.tokens().length > 0 ? 1 : 0;
+                }
+            }
+        }
+        assertThat(diverged).as("answers that left the reference's").isPositive();
+        assertThat(whole).as("answers equal to the reference's").isPositive();
     }
 
     @Test

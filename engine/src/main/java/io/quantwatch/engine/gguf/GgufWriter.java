@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes GGUF v3 files from float data, encoding F32, F16, BF16, Q8_0 and Q4_0 with llama.cpp's
@@ -22,7 +23,8 @@ import java.util.Map;
 public final class GgufWriter {
     private static final int ALIGNMENT = 32;
 
-    private record PendingTensor(String name, GgmlType type, long[] shape, float[] values) {}
+    /** A tensor to write: its values are asked for only while the file is written, one tensor at a time. */
+    private record PendingTensor(String name, GgmlType type, long[] shape, long count, Supplier<float[]> values) {}
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
@@ -34,17 +36,34 @@ public final class GgufWriter {
 
     /** Adds a tensor; shape is ggml order (ne0, the row length, first). */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, float[] values) {
+        checkCount(name, count(shape), values.length);
+        return addTensor(name, type, shape, () -> values);
+    }
+
+    /**
+     * Adds a tensor whose values {@code values} produces when the file is written, tensors in the order added, one
+     * at a time: a model larger than the heap can be written.
+     */
+    public GgufWriter addTensor(String name, GgmlType type, long[] shape, Supplier<float[]> values) {
+        long n = count(shape);
+        type.bytesFor(n); // validates block alignment early
+        tensors.add(new PendingTensor(name, type, shape.clone(), n, values));
+        return this;
+    }
+
+    private static long count(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;
         }
-        if (n != values.length) {
+        return n;
+    }
+
+    private static void checkCount(String name, long expected, long given) {
+        if (expected != given) {
             throw new IllegalArgumentException(
-                    "tensor '" + name + "': shape holds " + n + " values but " + values.length + " were given");
+                    "tensor '" + name + "': shape holds " + expected + " values but " + given + " were given");
         }
-        type.bytesFor(n); // validates block alignment early
-        tensors.add(new PendingTensor(name, type, shape.clone(), values));
-        return this;
     }
 
     public void write(Path file) {
@@ -70,11 +89,13 @@ public final class GgufWriter {
                 }
                 sink.int32(t.type().id());
                 sink.int64(offset);
-                offset = align(offset + t.type().bytesFor(t.values().length));
+                offset = align(offset + t.type().bytesFor(t.count()));
             }
             sink.pad(align(sink.count) - sink.count);
             for (PendingTensor t : tensors) {
-                byte[] data = encode(t.type(), t.values());
+                float[] values = t.values().get();
+                checkCount(t.name(), t.count(), values.length);
+                byte[] data = encode(t.type(), values);
                 sink.bytes(data);
                 sink.pad(align(data.length) - data.length);
             }

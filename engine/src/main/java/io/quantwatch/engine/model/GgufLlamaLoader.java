@@ -1,6 +1,5 @@
 package io.quantwatch.engine.model;
 
-import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.gguf.GgufTensorInfo;
@@ -10,6 +9,7 @@ import io.quantwatch.engine.tensor.F32Weights;
 import io.quantwatch.engine.tensor.HalfFloat;
 import io.quantwatch.engine.tensor.Int4Weights;
 import io.quantwatch.engine.tensor.Int8Weights;
+import io.quantwatch.engine.tensor.MappedF16Weights;
 import io.quantwatch.engine.tensor.WeightMatrix;
 import io.quantwatch.engine.tokenizer.GgufTokenizers;
 import io.quantwatch.engine.tokenizer.Tokenizer;
@@ -203,10 +203,11 @@ final class GgufLlamaLoader {
                 data.asFloatBuffer().get(w);
                 yield new F32Weights(w, rows, cols, kernels);
             }
-            case F16, BF16 -> {
+            case F16 -> new MappedF16Weights(data, rows, cols, kernels); // read in place: no heap copy
+            case BF16 -> {
                 short[] w = new short[n];
                 data.asShortBuffer().get(w);
-                yield new F16Weights(w, rows, cols, t.type() == GgmlType.BF16, kernels);
+                yield new F16Weights(w, rows, cols, true, kernels);
             }
             case Q8_0 -> {
                 int blocks = n / 32;

@@ -42,6 +42,14 @@ public final class RandomLlamaGguf {
             return new Spec(256, 768, 4, 8, 2, 1024, 512, seed, false);
         }
 
+        /**
+         * The shape of Llama 3.2 1B (dim 2048, 16 layers, GQA 32/8, ffn 8192, 128 256 tokens): 1.24 G parameters, 2.5 GB
+         * in F16, the big-file benchmark's model (written on the fly, never committed).
+         */
+        public static Spec oneBillion(long seed) {
+            return new Spec(2048, 8192, 16, 32, 8, 128_256, 2048, seed, false);
+        }
+
         /** dim 512, 6 layers, GQA 8/4, 8 192 tokens: about 27 M parameters, the benchmark model. */
         public static Spec benchmark(long seed) {
             return new Spec(512, 1536, 6, 8, 4, 8192, 1024, seed, false);
@@ -155,41 +163,50 @@ public final class RandomLlamaGguf {
         int kvDim = spec.kvHeads() * head;
         int qDim = spec.heads() * head;
         int hidden = spec.hiddenDim();
-        float[] embedding = gaussian(rnd, n * dim, 1.0f);
-        for (int t = 0; t < n; t++) {
-            embedding[t * dim] = 1.0f; // the constant channel
-        }
-        w.addTensor("token_embd.weight", type, new long[] {dim, n}, embedding);
+        // Tensors are generated when the file is written, one at a time and in this order (so the seed's stream is
+        // consumed as it always was): a billion-parameter model never has to fit the heap at once.
+        w.addTensor("token_embd.weight", type, new long[] {dim, n}, () -> {
+            float[] embedding = gaussian(rnd, n * dim, 1.0f);
+            for (int t = 0; t < n; t++) {
+                embedding[t * dim] = 1.0f; // the constant channel
+            }
+            return embedding;
+        });
         for (int l = 0; l < spec.layers(); l++) {
             String p = "blk." + l + ".";
-            w.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
-            w.addTensor(p + "attn_q.weight", type, new long[] {dim, qDim}, gaussian(rnd, qDim * dim, (float)
-                    (1 / Math.sqrt(dim))));
-            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float)
-                    (1 / Math.sqrt(dim))));
-            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, gaussian(rnd, kvDim * dim, (float)
-                    (1 / Math.sqrt(dim))));
-            float[] wo = gaussian(rnd, dim * qDim, (float) (0.5 / Math.sqrt(qDim)));
-            Arrays.fill(wo, 0, qDim, 0f); // row 0 writes the constant channel: keep it zero
-            w.addTensor(p + "attn_output.weight", type, new long[] {qDim, dim}, wo);
-            w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, norm(rnd, dim));
-            w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float)
-                    (1 / Math.sqrt(dim))));
-            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, hidden}, gaussian(rnd, hidden * dim, (float)
-                    (1 / Math.sqrt(dim))));
-            float[] down = gaussian(rnd, dim * hidden, (float) (0.5 / Math.sqrt(hidden)));
-            Arrays.fill(down, 0, hidden, 0f);
-            w.addTensor(p + "ffn_down.weight", type, new long[] {hidden, dim}, down);
+            float inStd = (float) (1 / Math.sqrt(dim));
+            w.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {dim}, () -> norm(rnd, dim));
+            w.addTensor(p + "attn_q.weight", type, new long[] {dim, qDim}, () -> gaussian(rnd, qDim * dim, inStd));
+            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, () -> gaussian(rnd, kvDim * dim, inStd));
+            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, () -> gaussian(rnd, kvDim * dim, inStd));
+            w.addTensor(p + "attn_output.weight", type, new long[] {qDim, dim}, () -> {
+                float[] wo = gaussian(rnd, dim * qDim, (float) (0.5 / Math.sqrt(qDim)));
+                Arrays.fill(wo, 0, qDim, 0f); // row 0 writes the constant channel: keep it zero
+                return wo;
+            });
+            w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {dim}, () -> norm(rnd, dim));
+            w.addTensor(
+                    p + "ffn_gate.weight", type, new long[] {dim, hidden}, () -> gaussian(rnd, hidden * dim, inStd));
+            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, hidden}, () -> gaussian(rnd, hidden * dim, inStd));
+            w.addTensor(p + "ffn_down.weight", type, new long[] {hidden, dim}, () -> {
+                float[] down = gaussian(rnd, dim * hidden, (float) (0.5 / Math.sqrt(hidden)));
+                Arrays.fill(down, 0, hidden, 0f);
+                return down;
+            });
         }
-        float[] outNorm = norm(rnd, dim);
-        outNorm[0] = 1f;
-        w.addTensor("output_norm.weight", GgmlType.F32, new long[] {dim}, outNorm);
-        float[] output = gaussian(rnd, n * dim, (float) (4.0 / Math.sqrt(dim)));
-        for (int t = 0; t < n; t++) {
-            // Control and byte tokens get a large negative bias through the constant channel.
-            output[t * dim] = t < firstWordToken ? -60f : 0f;
-        }
-        w.addTensor("output.weight", type, new long[] {dim, n}, output);
+        w.addTensor("output_norm.weight", GgmlType.F32, new long[] {dim}, () -> {
+            float[] outNorm = norm(rnd, dim);
+            outNorm[0] = 1f;
+            return outNorm;
+        });
+        w.addTensor("output.weight", type, new long[] {dim, n}, () -> {
+            float[] output = gaussian(rnd, n * dim, (float) (4.0 / Math.sqrt(dim)));
+            for (int t = 0; t < n; t++) {
+                // Control and byte tokens get a large negative bias through the constant channel.
+                output[t * dim] = t < firstWordToken ? -60f : 0f;
+            }
+            return output;
+        });
         extra.accept(w);
         w.write(file);
     }

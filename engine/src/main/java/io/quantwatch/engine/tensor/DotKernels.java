@@ -1,5 +1,7 @@
 package io.quantwatch.engine.tensor;
 
+import java.nio.ByteBuffer;
+
 /**
  * The inner products every weight format reduces to. Two implementations: Vector API kernels and a
  * scalar fallback; {@link #preferred()} picks the vector one when {@code jdk.incubator.vector} is
@@ -12,6 +14,12 @@ public interface DotKernels {
 
     /** Same over binary16 weights. */
     float f16(short[] w, int wOff, float[] x, int xOff, int n);
+
+    /**
+     * {@link #f16} over little-endian binary16 weights in a buffer (a mapped file) from byte {@code wByteOff}: the
+     * same accumulators, so bit-for-bit the array kernel's sum.
+     */
+    float f16(ByteBuffer w, int wByteOff, float[] x, int xOff, int n);
 
     /** Same over bfloat16 weights. */
     float bf16(short[] w, int wOff, float[] x, int xOff, int n);
@@ -81,6 +89,21 @@ public interface DotKernels {
             short[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
         for (int t = 0; t < TILE; t++) {
             out[outOff + t * outStride] = f16(w, wOff, x, xOff + t * xStride, n);
+        }
+    }
+
+    default void f16Tile(
+            ByteBuffer w,
+            int wByteOff,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        for (int t = 0; t < TILE; t++) {
+            out[outOff + t * outStride] = f16(w, wByteOff, x, xOff + t * xStride, n);
         }
     }
 

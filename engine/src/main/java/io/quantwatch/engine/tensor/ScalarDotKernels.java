@@ -1,5 +1,7 @@
 package io.quantwatch.engine.tensor;
 
+import java.nio.ByteBuffer;
+
 /** Plain-Java kernels: the fallback when the Vector API is absent, and the reference the vector ones are tested against. */
 final class ScalarDotKernels implements DotKernels {
     static final ScalarDotKernels INSTANCE = new ScalarDotKernels();
@@ -20,6 +22,15 @@ final class ScalarDotKernels implements DotKernels {
         float s = 0;
         for (int i = 0; i < n; i++) {
             s += HalfFloat.toFloat(w[wOff + i]) * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float f16(ByteBuffer w, int wByteOff, float[] x, int xOff, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += HalfFloat.toFloat(w.getShort(wByteOff + 2 * i)) * x[xOff + i];
         }
         return s;
     }

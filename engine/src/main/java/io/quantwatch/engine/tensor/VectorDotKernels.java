@@ -1,5 +1,7 @@
 package io.quantwatch.engine.tensor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -124,6 +126,89 @@ final class VectorDotKernels implements DotKernels {
             s += HalfFloat.toFloat(w[wOff + i]) * x[xOff + i];
         }
         return s;
+    }
+
+    private static FloatVector halfToFloat(ByteBuffer w, int byteOff) {
+        return halfToFloat(ShortVector.fromByteBuffer(S, w, byteOff, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Override
+    public float f16(ByteBuffer w, int wByteOff, float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            a0 = halfToFloat(w, wByteOff + 2 * i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = halfToFloat(w, wByteOff + 2 * (i + L)).fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+        }
+        for (; i + L <= n; i += L) {
+            a0 = halfToFloat(w, wByteOff + 2 * i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += HalfFloat.toFloat(w.getShort(wByteOff + 2 * i)) * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void f16Tile(
+            ByteBuffer w,
+            int wByteOff,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        FloatVector a31 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = halfToFloat(w, wByteOff + 2 * i);
+            FloatVector w1 = halfToFloat(w, wByteOff + 2 * (i + L));
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+            a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector w0 = halfToFloat(w, wByteOff + 2 * i);
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+        }
+        float s0 = a00.add(a01).reduceLanes(VectorOperators.ADD);
+        float s1 = a10.add(a11).reduceLanes(VectorOperators.ADD);
+        float s2 = a20.add(a21).reduceLanes(VectorOperators.ADD);
+        float s3 = a30.add(a31).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = HalfFloat.toFloat(w.getShort(wByteOff + 2 * i));
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+        }
+        out[outOff] = s0;
+        out[outOff + outStride] = s1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 3 * outStride] = s3;
     }
 
     @Override

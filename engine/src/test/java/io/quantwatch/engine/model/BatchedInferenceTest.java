@@ -8,6 +8,10 @@ import io.quantwatch.engine.gguf.GgufValue;
 import io.quantwatch.engine.quant.QuantRecipe;
 import io.quantwatch.engine.quant.RecipeApplier;
 import io.quantwatch.engine.tensor.DotKernels;
+import io.quantwatch.engine.tensor.F16Weights;
+import io.quantwatch.engine.tensor.HalfFloat;
+import io.quantwatch.engine.tensor.MappedF16Weights;
+import io.quantwatch.engine.tensor.WeightMatrix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +67,47 @@ class BatchedInferenceTest {
         RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), GgmlType.F32, wideHeads, "llama", 64, w -> {});
         models.put("head size 64", LlamaModel.load(wideHeads));
         models.put("scalar kernels", LlamaModel.load(TestModels.smallF32(), DotKernels.scalar()));
+        models.put("F16 copied to the heap", onTheHeap(models.get("F16")));
+    }
+
+    /** The mapped F16 model with every matrix copied into an on-heap {@link F16Weights}. */
+    static LlamaModel onTheHeap(LlamaModel mapped) {
+        LlamaWeights w = mapped.weights();
+        java.util.function.UnaryOperator<WeightMatrix> copy = m -> {
+            float[] f = m.toFloats();
+            short[] h = new short[f.length];
+            for (int i = 0; i < f.length; i++) {
+                h[i] = HalfFloat.fromFloat(f[i]);
+            }
+            return new F16Weights(h, m.rows(), m.cols(), false, mapped.kernels());
+        };
+        List<LayerWeights> layers = new ArrayList<>();
+        for (LayerWeights l : w.layers()) {
+            layers.add(l.withProjections(
+                    copy.apply(l.wq()),
+                    copy.apply(l.wk()),
+                    copy.apply(l.wv()),
+                    copy.apply(l.wo()),
+                    copy.apply(l.gate()),
+                    copy.apply(l.up()),
+                    copy.apply(l.down())));
+        }
+        return mapped.withWeights(
+                "heap copy",
+                new LlamaWeights(copy.apply(w.tokenEmbedding()), layers, w.outputNorm(), copy.apply(w.output())));
+    }
+
+    @Test
+    void anF16FileIsReadInPlaceAndComputesWhatAHeapCopyComputes() {
+        LlamaModel mapped = models.get("F16");
+        assertThat(mapped.weights().layers().get(0).wq()).isInstanceOf(MappedF16Weights.class);
+        assertThat(mapped.weights().output()).isInstanceOf(MappedF16Weights.class);
+        int[] seq = tokens(mapped, 40);
+        List<float[]> heap = oneByOne(models.get("F16 copied to the heap"), seq, 1);
+        List<float[]> inPlace = oneByOne(mapped, seq, 1);
+        for (int i = 0; i < seq.length; i++) {
+            assertThat(inPlace.get(i)).as("position %d", i).containsExactly(heap.get(i));
+        }
     }
 
     private static int[] tokens(LlamaModel m, int n) {

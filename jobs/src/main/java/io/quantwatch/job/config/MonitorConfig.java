@@ -156,20 +156,18 @@ public record MonitorConfig(
         JAVA
     }
 
-    /**
-     * The in-JVM engine's settings: matmul threads per session, shadow subtasks, the token cap per answer, and whether
-     * candidates are decoded by verifying the reference's answer (exact; off only to compare the two ways).
-     */
-    public record Engine(int threads, int parallelism, int maxTokens, boolean verifyCandidates)
-            implements Serializable {}
+    /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
+    public record Engine(int threads, int parallelism, int maxTokens) implements Serializable {}
 
     /**
      * The shadow stage's load limits: it never holds more sampled prompts than it can finish within
      * {@code maxDelay} (the rest are shed, uniformly per admission period); {@code timeout} bounds the
      * reference decode and each candidate's comparison of one prompt; {@code capacityPerSecond} pins the
-     * prompts per second one shadow subtask serves (0: measured).
+     * prompts per second one shadow subtask serves (0: measured); {@code verifyCandidates} reads each candidate's
+     * answer off its teacher-forced pass over the reference's answer (exact speculative decoding).
      */
-    public record Shadow(Duration maxDelay, Duration timeout, double capacityPerSecond) implements Serializable {}
+    public record Shadow(Duration maxDelay, Duration timeout, double capacityPerSecond, boolean verifyCandidates)
+            implements Serializable {}
 
     /**
      * Event-time windows: size, slide (equal to size for tumbling), tolerated disorder, idle-partition
