@@ -87,6 +87,16 @@ public final class EngineBenchCommand implements Callable<Integer> {
     Path promptFile;
 
     @Option(
+            names = "--skip-big-model",
+            description = "Skip the big-file figures (writing and mapping a 2.5 GB 1B-shaped F16 model).")
+    boolean skipBigModel;
+
+    @Option(
+            names = "--big-model-dir",
+            description = "Where the 1B-shaped F16 model is written (default: a temporary directory, deleted after).")
+    Path bigModelDir;
+
+    @Option(
             names = "--shadow-prompts",
             defaultValue = "0",
             description = "Use only the first N prompts of that file; 0 = all (default: ${DEFAULT-VALUE}).")
@@ -229,11 +239,92 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 ratio,
                 verdict(ratio <= 0.4, ratio));
 
+        if (!skipBigModel) {
+            bigModel(out);
+        }
+
         out.printf(
                 "%nengine: prefill_speedup=%.2f prefill_vs_llamacpp=%.2f scoring_over_decode=%.3f"
                         + " shadow_latency_ratio=%.3f decode_f16_vs_llamacpp_t1=%.2f%n",
                 prefillSpeedup[0], prefillVsLlama[0], scoringOverDecode, ratio, decodeF16VsLlamaCpp);
         return 0;
+    }
+
+    /**
+     * Writes a 1B-shaped F16 model and loads it in a JVM of its own whose heap (1 GB) could not hold its weights:
+     * load time, resident memory after load and after decoding (every page touched), against the target
+     * RSS ≤ 1.1 × weight bytes + 200 MB.
+     */
+    private void bigModel(PrintStream out) throws IOException {
+        Path dir = bigModelDir != null ? Files.createDirectories(bigModelDir) : Files.createTempDirectory("qw-1b");
+        Path file = dir.resolve("random-1b-f16.gguf");
+        try {
+            long t0 = System.nanoTime();
+            RandomLlamaGguf.write( // output tied to the embedding, as Llama 3.2 1B's
+                    RandomLlamaGguf.Spec.oneBillion(seed), GgmlType.F16, file, w -> w.removeTensor("output.weight"));
+            double writeSeconds = (System.nanoTime() - t0) / 1e9;
+            out.printf(
+                    "%nbig file: a 1B-shaped F16 model (Llama 3.2 1B's shape), %.2f GB written in %.1f s;"
+                            + " loaded in a fresh JVM with -Xmx1g:%n",
+                    Files.size(file) / 1e9, writeSeconds);
+            String jar = Path.of(BigModelLoadProbe.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "--add-modules",
+                            "jdk.incubator.vector",
+                            "-Xmx1g",
+                            "-cp",
+                            jar,
+                            BigModelLoadProbe.class.getName(),
+                            file.toString(),
+                            "8")
+                    .redirectErrorStream(true)
+                    .start();
+            String line = null;
+            for (String l : new String(p.getInputStream().readAllBytes()).split("\\R")) {
+                if (l.startsWith("big-model-load:")) {
+                    line = l;
+                } else if (!l.startsWith("WARNING")) {
+                    out.println("  | " + l);
+                }
+            }
+            if (p.waitFor() != 0 || line == null) {
+                out.println("  the load probe failed (exit " + p.exitValue() + ")");
+                return;
+            }
+            Map<String, Double> v = new LinkedHashMap<>();
+            for (String kv : line.substring(line.indexOf(':') + 1).trim().split(" ")) {
+                v.put(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));
+            }
+            double limit = 1.1 * v.get("weight_mb") + 200;
+            out.printf(
+                    "  load %.2f s | weights %.0f MB | RSS after load %.0f MB, heap in use %.0f MB"
+                            + " | RSS after decoding 8 tokens %.0f MB (target <= 1.1 x weights + 200 MB = %.0f MB)  %s"
+                            + " | decode %.2f tok/s at 2 threads%n",
+                    v.get("load_s"),
+                    v.get("weight_mb"),
+                    v.get("rss_after_load_mb"),
+                    v.get("heap_used_mb"),
+                    v.get("rss_after_decode_mb"),
+                    limit,
+                    v.get("rss_after_decode_mb") <= limit ? "MET" : "MISSED",
+                    v.get("decode_tok_s"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (bigModelDir == null) {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+        }
     }
 
     private double measureEngine(LlamaModel model, int[] prompt, int threadCount) {

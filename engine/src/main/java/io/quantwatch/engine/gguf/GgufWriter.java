@@ -51,6 +51,14 @@ public final class GgufWriter {
         return this;
     }
 
+    /** Drops a tensor added before (e.g. an output layer that a model ties to its embedding); its values are never made. */
+    public GgufWriter removeTensor(String name) {
+        if (!tensors.removeIf(t -> t.name().equals(name))) {
+            throw new IllegalArgumentException("no tensor '" + name + "' to remove");
+        }
+        return this;
+    }
+
     private static long count(long[] shape) {
         long n = 1;
         for (long d : shape) {

@@ -146,4 +146,38 @@ class GgufFileTest {
         }
         throw new AssertionError("not found");
     }
+
+    @Test
+    void lazyTensorsAreMadeAtWriteTimeInOrderAndARemovedOneNever() {
+        List<String> made = new java.util.ArrayList<>();
+        GgufWriter w = new GgufWriter();
+        w.put("general.architecture", GgufValue.string("llama"));
+        w.addTensor("a", GgmlType.F32, new long[] {4}, () -> {
+            made.add("a");
+            return new float[] {1, 2, 3, 4};
+        });
+        w.addTensor("b", GgmlType.F16, new long[] {2, 2}, () -> {
+            made.add("b");
+            return new float[] {0.5f, -1, 2, 8};
+        });
+        w.addTensor("c", GgmlType.F32, new long[] {4}, () -> {
+            made.add("c");
+            return new float[4];
+        });
+        w.removeTensor("c");
+        assertThat(made).as("nothing is made before the file is written").isEmpty();
+        Path file = dir.resolve("lazy.gguf");
+        w.write(file);
+        assertThat(made).containsExactly("a", "b");
+        try (GgufFile f = GgufFile.open(file)) {
+            assertThat(f.tensors()).containsOnlyKeys("a", "b");
+            ByteBuffer b = f.tensorData(f.tensor("b"));
+            assertThat(HalfFloat.toFloat(b.getShort(6))).isEqualTo(8f);
+        }
+        assertThatThrownBy(() -> new GgufWriter().removeTensor("x")).hasMessageContaining("no tensor 'x' to remove");
+        GgufWriter wrong = new GgufWriter();
+        wrong.addTensor("short", GgmlType.F32, new long[] {4}, () -> new float[3]);
+        assertThatThrownBy(() -> wrong.write(dir.resolve("wrong.gguf")))
+                .hasMessageContaining("tensor 'short': shape holds 4 values but 3 were given");
+    }
 }
