@@ -7,6 +7,7 @@ import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.Rate;
 import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.quant.CandidateModels;
 import io.quantwatch.engine.quant.QuantRecipe;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.evaluate.OfflineEvaluation;
@@ -69,9 +70,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintStream o = System.out;
         List<String> recipes = new ArrayList<>();
         for (String r : candidates.split(";")) {
-            // "reference" runs the reference against itself (an A/A check); the rest are recipes.
+            // "reference" runs the reference against itself (an A/A check); "file:…" loads a GGUF quantized
+            // elsewhere; the rest are recipes.
             if (ModelCache.isReference(r)) {
                 recipes.add("reference");
+            } else if (CandidateModels.isFile(r)) {
+                recipes.add(r.trim());
             } else {
                 recipes.addAll(QuantRecipe.splitList(r));
             }

@@ -1,7 +1,6 @@
 package io.quantwatch.evaluate;
 
 import io.quantwatch.connectors.engine.EngineShadowPair;
-import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.RequestContext;
@@ -12,8 +11,7 @@ import io.quantwatch.detectors.alert.Verdict;
 import io.quantwatch.detectors.window.DriftSummary;
 import io.quantwatch.detectors.window.DriftWindow;
 import io.quantwatch.engine.model.LlamaModel;
-import io.quantwatch.engine.quant.QuantRecipe;
-import io.quantwatch.engine.quant.RecipeApplier;
+import io.quantwatch.engine.quant.CandidateModels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -85,18 +83,14 @@ public final class OfflineEvaluation {
         // Every recipe against the model's shapes first: a group size that does not fit fails now, naming tensor,
         // shape and recipe, not after the candidates before it have run to the end.
         for (String recipe : recipes) {
-            if (!ModelCache.isReference(recipe)) {
-                RecipeApplier.groupSizes(reference, QuantRecipe.parse(recipe));
-            }
+            CandidateModels.checkRecipe(reference, recipe);
         }
         ShadowComparison comparison = new ShadowComparison();
         List<DecodeOutput> referenceOutputs = new ArrayList<>();
         List<CandidateReport> reports = new ArrayList<>();
         for (String recipe : recipes) {
             long t0 = System.nanoTime();
-            LlamaModel candidate = ModelCache.isReference(recipe)
-                    ? reference
-                    : RecipeApplier.apply(reference, QuantRecipe.parse(recipe)).model();
+            LlamaModel candidate = CandidateModels.build(reference, recipe);
             DriftWindow window = new DriftWindow();
             Map<String, DriftWindow> byTask = new TreeMap<>();
             List<Example> examples = new ArrayList<>();

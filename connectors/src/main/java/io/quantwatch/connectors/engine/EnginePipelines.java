@@ -2,8 +2,7 @@ package io.quantwatch.connectors.engine;
 
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.engine.model.LlamaModel;
-import io.quantwatch.engine.quant.QuantRecipe;
-import io.quantwatch.engine.quant.RecipeApplier;
+import io.quantwatch.engine.quant.CandidateModels;
 import java.nio.file.Path;
 
 /** Builds engine-backed pipeline pairs: the GGUF reference and a recipe applied to it, both from the per-JVM {@link ModelCache}. */
@@ -15,8 +14,9 @@ public final class EnginePipelines {
      * fit a tensor is refused naming tensor, shape and recipe (see {@code QuantRecipe.GroupFallback}).
      */
     public static void check(Path referenceGguf, String recipe) {
-        if (!ModelCache.isReference(recipe)) {
-            RecipeApplier.groupSizes(ModelCache.reference(referenceGguf), QuantRecipe.parse(recipe));
+        CandidateModels.checkRecipe(ModelCache.reference(referenceGguf), recipe);
+        if (CandidateModels.isFile(recipe)) {
+            ModelCache.candidate(referenceGguf, recipe); // loads it: a file of another model is refused now
         }
     }
 

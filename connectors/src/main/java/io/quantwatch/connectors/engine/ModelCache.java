@@ -1,11 +1,10 @@
 package io.quantwatch.connectors.engine;
 
 import io.quantwatch.engine.model.LlamaModel;
+import io.quantwatch.engine.quant.CandidateModels;
 import io.quantwatch.engine.quant.QuantRecipe;
-import io.quantwatch.engine.quant.RecipeApplier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,21 +32,22 @@ public final class ModelCache {
     }
 
     /**
-     * The reference quantized with {@code recipe} (optimum-cli syntax), or the reference itself for
-     * {@code reference}: an identical candidate, useful as an A/A control.
+     * The candidate {@code recipe} names ({@link CandidateModels}): the reference quantized with a recipe
+     * (optimum-cli syntax), a {@code file:} GGUF of the same model, or the reference itself for {@code reference}.
      */
     public static LlamaModel candidate(Path gguf, String recipe) {
         LlamaModel reference = reference(gguf);
         if (isReference(recipe)) {
             return reference;
         }
-        QuantRecipe parsed = QuantRecipe.parse(recipe);
+        String key = CandidateModels.isFile(recipe)
+                ? "file:" + CandidateModels.file(recipe).toAbsolutePath().normalize()
+                : QuantRecipe.parse(recipe).toString();
         return MODELS.computeIfAbsent(
-                gguf.toAbsolutePath().normalize() + "|" + parsed,
-                k -> RecipeApplier.apply(reference, parsed).model());
+                gguf.toAbsolutePath().normalize() + "|" + key, k -> CandidateModels.build(reference, recipe));
     }
 
     public static boolean isReference(String recipe) {
-        return recipe.trim().toLowerCase(Locale.ROOT).equals("reference");
+        return CandidateModels.isReference(recipe);
     }
 }

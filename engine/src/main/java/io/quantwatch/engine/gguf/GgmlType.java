@@ -6,6 +6,12 @@ public enum GgmlType {
     F16(1, 1, 2),
     Q4_0(2, 32, 18),
     Q8_0(8, 32, 34),
+    /** Super-blocks of 256: F16 scale and min, 8 × 6-bit sub-block scales and mins, 4-bit values. */
+    Q4_K(12, 256, 144),
+    /** As Q4_K with a fifth bit per value. */
+    Q5_K(13, 256, 176),
+    /** Super-blocks of 256: 16 × 8-bit sub-block scales, 6-bit values, one F16 scale. */
+    Q6_K(14, 256, 210),
     BF16(30, 1, 2);
 
     private final int id;
@@ -24,6 +30,10 @@ public enum GgmlType {
 
     public int blockSize() {
         return blockSize;
+    }
+
+    public int bytesPerBlock() {
+        return bytesPerBlock;
     }
 
     /** Bytes needed for {@code elements} values; elements must be a whole number of blocks. */

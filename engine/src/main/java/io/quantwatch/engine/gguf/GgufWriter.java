@@ -51,6 +51,22 @@ public final class GgufWriter {
         return this;
     }
 
+    /**
+     * Stores a tensor added before in another type, its values and place unchanged (e.g. one quantized matrix in an
+     * otherwise F32 model).
+     */
+    public GgufWriter retype(String name, GgmlType type) {
+        for (int i = 0; i < tensors.size(); i++) {
+            PendingTensor t = tensors.get(i);
+            if (t.name().equals(name)) {
+                type.bytesFor(t.count());
+                tensors.set(i, new PendingTensor(name, type, t.shape(), t.count(), t.values()));
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no tensor '" + name + "' to retype");
+    }
+
     /** Drops a tensor added before (e.g. an output layer that a model ties to its embedding); its values are never made. */
     public GgufWriter removeTensor(String name) {
         if (!tensors.removeIf(t -> t.name().equals(name))) {
@@ -144,7 +160,10 @@ public final class GgufWriter {
         }
     }
 
-    /** Encodes values in a ggml type, bit-exact with llama.cpp's reference (non-SIMD) quantizers. */
+    /**
+     * Encodes values in a ggml type: bit-exact with llama.cpp's reference (non-SIMD) quantizers for Q8_0 and Q4_0;
+     * K-quants through {@link KQuantBlocks}' simpler (valid, not identical) choice of scales.
+     */
     public static byte[] encode(GgmlType type, float[] values) {
         ByteBuffer buf = ByteBuffer.allocate((int) type.bytesFor(values.length)).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
@@ -177,6 +196,7 @@ public final class GgufWriter {
                     }
                 }
             }
+            case Q4_K, Q5_K, Q6_K -> KQuantBlocks.encode(type, values, buf);
             case Q4_0 -> {
                 for (int b = 0; b < values.length; b += 32) {
                     float amax = 0;

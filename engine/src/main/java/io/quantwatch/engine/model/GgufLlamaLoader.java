@@ -9,6 +9,7 @@ import io.quantwatch.engine.tensor.F32Weights;
 import io.quantwatch.engine.tensor.HalfFloat;
 import io.quantwatch.engine.tensor.Int4Weights;
 import io.quantwatch.engine.tensor.Int8Weights;
+import io.quantwatch.engine.tensor.KQuantWeights;
 import io.quantwatch.engine.tensor.MappedF16Weights;
 import io.quantwatch.engine.tensor.WeightMatrix;
 import io.quantwatch.engine.tokenizer.GgufTokenizers;
@@ -204,6 +205,7 @@ final class GgufLlamaLoader {
                 yield new F32Weights(w, rows, cols, kernels);
             }
             case F16 -> new MappedF16Weights(data, rows, cols, kernels); // read in place: no heap copy
+            case Q4_K, Q5_K, Q6_K -> new KQuantWeights(data, t.type(), rows, cols, kernels);
             case BF16 -> {
                 short[] w = new short[n];
                 data.asShortBuffer().get(w);

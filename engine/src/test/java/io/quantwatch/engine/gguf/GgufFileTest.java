@@ -24,7 +24,8 @@ class GgufFileTest {
 
     private Path writeSample(GgmlType type) {
         Path f = dir.resolve("sample-" + type + ".gguf");
-        float[] values = new float[64];
+        int cols = sampleRow(type);
+        float[] values = new float[2 * cols];
         for (int i = 0; i < values.length; i++) {
             values[i] = (i - 32) / 8f;
         }
@@ -32,9 +33,14 @@ class GgufFileTest {
                 .put("general.architecture", GgufValue.string("llama"))
                 .put("some.number", GgufValue.uint32(7))
                 .put("some.list", GgufValue.array(GgufValueType.STRING, List.of("a", "ü", "😀")))
-                .addTensor("w", type, new long[] {32, 2}, values)
+                .addTensor("w", type, new long[] {cols, 2}, values)
                 .write(f);
         return f;
+    }
+
+    /** The sample's row length: 32, or one K-quant super-block. */
+    private static int sampleRow(GgmlType type) {
+        return Math.max(32, type.blockSize());
     }
 
     @Test
@@ -45,9 +51,9 @@ class GgufFileTest {
                 assertThat(g.requireLong("some.number")).isEqualTo(7);
                 assertThat(g.require("some.list").asList()).isEqualTo(List.of("a", "ü", "😀"));
                 GgufTensorInfo t = g.tensor("w");
-                assertThat(t.shape()).containsExactly(32, 2);
+                assertThat(t.shape()).containsExactly(sampleRow(type), 2);
                 assertThat(t.type()).isEqualTo(type);
-                assertThat(g.tensorData(t).remaining()).isEqualTo((int) type.bytesFor(64));
+                assertThat(g.tensorData(t).remaining()).isEqualTo((int) type.bytesFor(2L * sampleRow(type)));
             }
         }
     }
@@ -95,17 +101,17 @@ class GgufFileTest {
     void unsupportedTensorTypeIsRefusedNamingFileTensorAndType() throws IOException {
         Path f = writeSample(GgmlType.F32);
         byte[] all = Files.readAllBytes(f);
-        // Patch the tensor's type id (F32 = 0) to Q4_K (12); it sits right before the 8-byte offset.
+        // Patch the tensor's type id (F32 = 0) to Q3_K (11); it sits right before the 8-byte offset.
         int nameAt = indexOf(all, "w".getBytes(), findDirectoryStart(all));
         int typeAt = nameAt + 1 + 4 + 16; // name, n_dims, two dims
-        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 12);
-        Path patched = dir.resolve("q4k.gguf");
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(typeAt, 11);
+        Path patched = dir.resolve("q3k.gguf");
         Files.write(patched, all);
         assertThatThrownBy(() -> GgufFile.open(patched))
                 .isInstanceOf(GgufFormatException.class)
                 .hasMessageContaining(patched.toString())
                 .hasMessageContaining("tensor 'w'")
-                .hasMessageContaining("Q4_K");
+                .hasMessageContaining("Q3_K");
     }
 
     @Test

@@ -165,6 +165,32 @@ class LlamaCppAgreementTest {
     }
 
     @Test
+    void kQuantBlocksDecodeExactlyAsLlamaCppDecodesThem() {
+        // Only the token embedding is a K-quant: llama.cpp looks its rows up by decoding the blocks (no activation
+        // is rounded anywhere, the rest is F32), so any difference in decoding would show as a different answer.
+        for (GgmlType t : List.of(GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K)) {
+            Agreement a = compare(
+                    "F32, " + t + " embedding",
+                    RandomLlamaGguf.Spec.small(42),
+                    "llama",
+                    GgmlType.F32,
+                    w -> w.retype("token_embd.weight", t),
+                    true);
+            assertThat(a.identical()).as(t.name()).isEqualTo(PROMPTS.length);
+        }
+    }
+
+    @Test
+    void kQuantAgreementIsMeasuredAndReported() {
+        // llama.cpp multiplies K-quant weights with activations rounded to Q8_K, so greedy answers part sooner than
+        // in F16; the weights themselves must decode as llama.cpp's do, or the answers would be unrelated at once.
+        for (GgmlType t : List.of(GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K)) {
+            Agreement a = compare(t, false);
+            assertThat(a.meanCommonPrefix()).as(t.name()).isGreaterThan(4);
+        }
+    }
+
+    @Test
     void f16AndQ8_0AgreementIsMeasuredAndReported() {
         Agreement f16 = compare(GgmlType.F16, false);
         Agreement q8 = compare(GgmlType.Q8_0, false);

@@ -5,6 +5,7 @@ import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoUnavailableException;
 import io.quantwatch.detectors.alert.AlertRule;
 import io.quantwatch.detectors.alert.DriftMetric;
+import io.quantwatch.engine.quant.CandidateModels;
 import io.quantwatch.engine.quant.QuantRecipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,19 @@ final class ConfigValidation {
             require(cand.backend() != null, at + ".backend", "missing: engine or openvino");
             if (cand.backend() == MonitorConfig.Backend.ENGINE) {
                 notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
-                if (!ModelCache.isReference(cand.recipe())) {
+                if (CandidateModels.isFile(cand.recipe())) {
+                    java.nio.file.Path f;
+                    try {
+                        f = CandidateModels.file(cand.recipe());
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(at + ".recipe", e.getMessage());
+                    }
+                    require(
+                            java.nio.file.Files.isRegularFile(f),
+                            at + ".recipe",
+                            "no such file: " + f.toAbsolutePath()
+                                    + " (a file: candidate is a GGUF of the reference's model, on every TaskManager host)");
+                } else if (!ModelCache.isReference(cand.recipe())) {
                     try {
                         QuantRecipe.parse(cand.recipe());
                     } catch (IllegalArgumentException e) {
