@@ -67,6 +67,49 @@ public final class GgufWriter {
         throw new IllegalArgumentException("no tensor '" + name + "' to retype");
     }
 
+    /**
+     * Replaces tensors added before, one after another and of one type and row length, by one tensor of all their rows
+     * in that order, at the first one's place (e.g. phi3's attn_qkv from attn_q, attn_k and attn_v). Their values are
+     * still made one part after another when the file is written.
+     */
+    public GgufWriter fuse(String name, String... parts) {
+        List<PendingTensor> found = new ArrayList<>();
+        for (String part : parts) {
+            PendingTensor t = tensors.stream()
+                    .filter(x -> x.name().equals(part))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no tensor '" + part + "' to fuse"));
+            if (!found.isEmpty()
+                    && (t.type() != found.get(0).type()
+                            || t.shape().length != 2
+                            || t.shape()[0] != found.get(0).shape()[0])) {
+                throw new IllegalArgumentException("tensor '" + part + "' differs in type or row length from '"
+                        + parts[0] + "'; fused tensors share both");
+            }
+            found.add(t);
+        }
+        long rows = found.stream().mapToLong(t -> t.shape()[1]).sum();
+        long count = found.stream().mapToLong(PendingTensor::count).sum();
+        Supplier<float[]> values = () -> {
+            float[] all = new float[Math.toIntExact(count)];
+            int at = 0;
+            for (PendingTensor t : found) {
+                float[] v = t.values().get();
+                checkCount(t.name(), t.count(), v.length);
+                System.arraycopy(v, 0, all, at, v.length);
+                at += v.length;
+            }
+            return all;
+        };
+        PendingTensor first = found.get(0);
+        int index = tensors.indexOf(first);
+        tensors.set(index, new PendingTensor(name, first.type(), new long[] {first.shape()[0], rows}, count, values));
+        for (PendingTensor t : found.subList(1, found.size())) {
+            tensors.remove(t);
+        }
+        return this;
+    }
+
     /** Drops a tensor added before (e.g. an output layer that a model ties to its embedding); its values are never made. */
     public GgufWriter removeTensor(String name) {
         if (!tensors.removeIf(t -> t.name().equals(name))) {

@@ -1,5 +1,6 @@
 package io.quantwatch.engine.model;
 
+import io.quantwatch.engine.gguf.GgmlType;
 import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.gguf.GgufTensorInfo;
@@ -31,6 +32,7 @@ final class GgufLlamaLoader {
     static {
         ROPE_STYLES.put("llama", LlamaConfig.RopeStyle.ADJACENT);
         ROPE_STYLES.put("qwen2", LlamaConfig.RopeStyle.NEOX);
+        ROPE_STYLES.put("phi3", LlamaConfig.RopeStyle.NEOX);
     }
 
     private GgufLlamaLoader() {}
@@ -47,6 +49,9 @@ final class GgufLlamaLoader {
             }
             String a = arch + "."; // every hyper-parameter key is prefixed with the architecture's name
             LlamaGgufSupport.check(file, arch); // before any work: refuse what would load and compute wrongly
+            if (arch.equals("phi3")) {
+                requirePhi3Window(file);
+            }
             Tokenizer tokenizer = GgufTokenizers.fromGguf(file);
             int dim = (int) file.requireLong(a + "embedding_length");
             int heads = (int) file.requireLong(a + "attention.head_count");
@@ -90,15 +95,32 @@ final class GgufLlamaLoader {
             int hidden = config.hiddenDim();
             for (int l = 0; l < config.layers(); l++) {
                 String p = "blk." + l + ".";
-                layers.add(new LayerWeights(
-                        vector(file, p + "attn_norm.weight", dim),
+                WeightMatrix[] qkv;
+                WeightMatrix[] gateUp;
+                if (arch.equals("phi3")) {
+                    // phi3 stores Q, K and V as one matrix, and the gate and up projections as another.
+                    qkv = split(file, p + "attn_qkv.weight", new int[] {config.qDim(), kvDim, kvDim}, dim, kernels);
+                    gateUp = split(file, p + "ffn_up.weight", new int[] {hidden, hidden}, dim, kernels);
+                } else {
+                    qkv = new WeightMatrix[] {
                         matrix(file, p + "attn_q.weight", config.qDim(), dim, kernels),
                         matrix(file, p + "attn_k.weight", kvDim, dim, kernels),
-                        matrix(file, p + "attn_v.weight", kvDim, dim, kernels),
+                        matrix(file, p + "attn_v.weight", kvDim, dim, kernels)
+                    };
+                    gateUp = new WeightMatrix[] {
+                        matrix(file, p + "ffn_gate.weight", hidden, dim, kernels),
+                        matrix(file, p + "ffn_up.weight", hidden, dim, kernels)
+                    };
+                }
+                layers.add(new LayerWeights(
+                        vector(file, p + "attn_norm.weight", dim),
+                        qkv[0],
+                        qkv[1],
+                        qkv[2],
                         matrix(file, p + "attn_output.weight", dim, config.qDim(), kernels),
                         vector(file, p + "ffn_norm.weight", dim),
-                        matrix(file, p + "ffn_gate.weight", hidden, dim, kernels),
-                        matrix(file, p + "ffn_up.weight", hidden, dim, kernels),
+                        gateUp[0],
+                        gateUp[1],
                         matrix(file, p + "ffn_down.weight", dim, hidden, kernels),
                         new LayerWeights.AttentionBias(
                                 optionalVector(file, p + "attn_q.bias", config.qDim()),
@@ -114,6 +136,48 @@ final class GgufLlamaLoader {
             return new LlamaModel(
                     name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
         }
+    }
+
+    /**
+     * A phi3 file must state its sliding window, or be one of the Phi-3 files llama.cpp knows the window of
+     * (llama-model.cpp), as llama.cpp refuses it otherwise. The window is then not applied: llama.cpp b4916 attends
+     * over every position for phi3 (its greedy answers past a window of 48 are ours without one, token for token).
+     */
+    private static void requirePhi3Window(GgufFile file) {
+        if (file.longOr("phi3.attention.sliding_window", 0) > 0) {
+            return;
+        }
+        long layers = file.requireLong("phi3.block_count");
+        long context = file.requireLong("phi3.context_length");
+        long kvHeads = file.longOr("phi3.attention.head_count_kv", file.requireLong("phi3.attention.head_count"));
+        boolean known = ((layers == 32 || layers == 40) && context == 4096)
+                || (layers == 32 && kvHeads == 32 && context == 131072)
+                || (layers == 40 && context == 131072);
+        if (!known) {
+            throw new GgufFormatException(
+                    file.path(),
+                    "phi3.attention.sliding_window is missing (llama.cpp refuses such a phi3 file too); set it as the"
+                            + " model's config.json does");
+        }
+    }
+
+    /** A fused matrix (rows of several projections one after another) cut into one matrix per part, in place. */
+    private static WeightMatrix[] split(GgufFile file, String name, int[] parts, int cols, DotKernels kernels) {
+        int rows = 0;
+        for (int part : parts) {
+            rows += part;
+        }
+        GgufTensorInfo t = checkShape(file, name, rows, cols);
+        ByteBuffer data = file.tensorData(t);
+        int rowBytes = (int) t.type().bytesFor(cols);
+        WeightMatrix[] out = new WeightMatrix[parts.length];
+        int row = 0;
+        for (int i = 0; i < parts.length; i++) {
+            ByteBuffer slice = data.slice(row * rowBytes, parts[i] * rowBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            out[i] = matrix(slice, t.type(), parts[i], cols, kernels);
+            row += parts[i];
+        }
+        return out;
     }
 
     /**
@@ -188,6 +252,11 @@ final class GgufLlamaLoader {
     }
 
     private static WeightMatrix matrix(GgufFile file, String name, int rows, int cols, DotKernels kernels) {
+        GgufTensorInfo t = checkShape(file, name, rows, cols);
+        return matrix(file.tensorData(t), t.type(), rows, cols, kernels);
+    }
+
+    private static GgufTensorInfo checkShape(GgufFile file, String name, int rows, int cols) {
         GgufTensorInfo t = file.tensor(name);
         long[] s = t.shape();
         if (s.length != 2 || s[0] != cols || s[1] != rows) {
@@ -196,16 +265,20 @@ final class GgufLlamaLoader {
                     "tensor '" + name + "' (" + t.type() + ") has shape " + Arrays.toString(s) + ", expected [" + cols
                             + ", " + rows + "]");
         }
-        ByteBuffer data = file.tensorData(t);
+        return t;
+    }
+
+    /** A rows × cols matrix of {@code type} over {@code data} (its mapping, or a slice of a fused tensor's). */
+    private static WeightMatrix matrix(ByteBuffer data, GgmlType type, int rows, int cols, DotKernels kernels) {
         int n = rows * cols;
-        return switch (t.type()) {
+        return switch (type) {
             case F32 -> {
                 float[] w = new float[n];
                 data.asFloatBuffer().get(w);
                 yield new F32Weights(w, rows, cols, kernels);
             }
             case F16 -> new MappedF16Weights(data, rows, cols, kernels); // read in place: no heap copy
-            case Q4_K, Q5_K, Q6_K -> new KQuantWeights(data, t.type(), rows, cols, kernels);
+            case Q4_K, Q5_K, Q6_K -> new KQuantWeights(data, type, rows, cols, kernels);
             case BF16 -> {
                 short[] w = new short[n];
                 data.asShortBuffer().get(w);

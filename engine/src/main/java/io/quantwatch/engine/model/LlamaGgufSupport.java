@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}) this engine implements, checked before any weight is
+ * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}, {@code phi3}) this engine implements, checked before any weight is
  * read: every metadata key and tensor must be one it computes with, or one that cannot change its outputs. Anything
  * else (yarn rope scaling, feed-forward biases, experts, sliding windows, soft-capping, extra stop tokens, tokenizer
  * normalizers) is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
@@ -63,6 +63,10 @@ final class LlamaGgufSupport {
     private static final Set<String> BIASED = Set.of("attn_q", "attn_k", "attn_v", "attn_output");
     private static final Set<String> LAYER_TENSORS = Set.of(
             "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down");
+    /** phi3's layers: Q, K and V fused into attn_qkv, the gate and up projections into ffn_up; no biases. */
+    private static final Set<String> PHI3_LAYER_TENSORS =
+            Set.of("attn_norm", "attn_qkv", "attn_output", "ffn_norm", "ffn_up", "ffn_down");
+
     private static final Set<String> MODEL_TENSORS =
             Set.of("token_embd.weight", "output_norm.weight", "output.weight", "rope_freqs.weight");
 
@@ -97,6 +101,9 @@ final class LlamaGgufSupport {
                 case "llama.rope.scaling.original_context_length" ->
                     !meta.containsKey(a + "rope.scaling.type")
                             || text(meta.get(a + "rope.scaling.type")).matches("none|linear");
+                // llama.cpp b4916 does not apply phi3's window (GgufLlamaLoader.requirePhi3Window); other
+                // architectures' windows change their outputs and are refused.
+                case "llama.attention.sliding_window" -> arch.equals("phi3");
                 // Computed as the head size (GgufLlamaLoader.headDim, which refuses a value length of its own).
                 case "llama.attention.key_length", "llama.attention.value_length" -> number(v) > 0;
                 case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
@@ -115,14 +122,15 @@ final class LlamaGgufSupport {
             }
         }
         long layers = file.requireLong(a + "block_count");
+        boolean phi3 = arch.equals("phi3");
         for (GgufTensorInfo t : file.tensors().values()) {
             String name = t.name();
             Matcher m = LAYER_TENSOR.matcher(name);
             boolean known = MODEL_TENSORS.contains(name)
                     || (m.matches()
                             && (m.group(3).equals("weight")
-                                    ? LAYER_TENSORS.contains(m.group(2))
-                                    : BIASED.contains(m.group(2)))
+                                    ? (phi3 ? PHI3_LAYER_TENSORS : LAYER_TENSORS).contains(m.group(2))
+                                    : !phi3 && BIASED.contains(m.group(2)))
                             && Long.parseLong(m.group(1)) < layers);
             if (!known) {
                 throw new GgufFormatException(

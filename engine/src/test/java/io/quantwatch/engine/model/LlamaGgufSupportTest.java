@@ -158,10 +158,46 @@ class LlamaGgufSupportTest {
 
     @Test
     void otherArchitecturesAreRefusedNamingWhatIsSupported() {
-        Path phi3 = dir.resolve("phi3.gguf");
-        RandomLlamaGguf.write(TINY, GgmlType.F32, phi3, "phi3", w -> {});
-        assertThatThrownBy(() -> LlamaModel.load(phi3))
+        Path gemma2 = dir.resolve("gemma2.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, gemma2, "gemma2", w -> {});
+        assertThatThrownBy(() -> LlamaModel.load(gemma2))
                 .isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("architecture 'phi3' is not supported (supported: llama, qwen2)");
+                .hasMessageContaining("architecture 'gemma2' is not supported (supported: llama, qwen2, phi3)");
+    }
+
+    private Path writePhi3(Consumer<GgufWriter> extra) {
+        Path f = dir.resolve("phi3-" + System.nanoTime() + ".gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, f, "phi3", w -> {
+            w.fuse("blk.0.attn_qkv.weight", "blk.0.attn_q.weight", "blk.0.attn_k.weight", "blk.0.attn_v.weight");
+            w.fuse("blk.0.ffn_up.weight", "blk.0.ffn_gate.weight", "blk.0.ffn_up.weight");
+            extra.accept(w);
+        });
+        return f;
+    }
+
+    @Test
+    void phi3LoadsWithItsFusedTensorsAndRefusesWhatItDoesNotUse() {
+        Path ok = writePhi3(w -> w.put("phi3.attention.sliding_window", GgufValue.uint32(2047)));
+        LlamaModel m = LlamaModel.load(ok);
+        assertThat(m.config().ropeStyle()).isEqualTo(LlamaConfig.RopeStyle.NEOX);
+        assertThat(m.weights().layers().get(0).wk().rows()).isEqualTo(16); // two KV heads of 8, cut from attn_qkv
+        assertThatThrownBy(() -> LlamaModel.load(writePhi3(w -> {})))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("phi3.attention.sliding_window is missing");
+        assertThatThrownBy(() -> LlamaModel.load(writePhi3(w -> {
+                    w.put("phi3.attention.sliding_window", GgufValue.uint32(2047));
+                    w.addTensor("blk.0.rope_factors_long.weight", GgmlType.F32, new long[] {4}, new float[4]);
+                })))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("rope_factors_long")
+                .hasMessageContaining("rope scaling");
+        assertThatThrownBy(() -> LlamaModel.load(writePhi3(w -> {
+                    w.put("phi3.attention.sliding_window", GgufValue.uint32(2047));
+                    w.addTensor("blk.0.attn_q.bias", GgmlType.F32, new long[] {32}, new float[32]);
+                })))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("blk.0.attn_q.bias");
+        // A llama file's sliding window is still refused: llama's would change the outputs.
+        refused(w -> w.put("llama.attention.sliding_window", GgufValue.uint32(16)), "sliding_window");
     }
 }
