@@ -196,21 +196,34 @@ final class GgufLlamaLoader {
         return (int) key;
     }
 
-    /** Linear scaling ({@code llama.rope.scaling.type = linear}) and per-pair factors ({@code rope_freqs.weight}). */
+    /**
+     * Linear scaling ({@code llama.rope.scaling.type = linear}), YaRN ({@code yarn}, with llama.cpp's default betas and
+     * the original context from {@code rope.scaling.original_context_length}) and per-pair factors
+     * ({@code rope_freqs.weight}).
+     */
     private static LlamaConfig.RopeScaling ropeScaling(GgufFile file, String a, int headSize) {
         float scale = 1f;
-        if (file.metadata().containsKey(a + "rope.scaling.type")
-                && file.requireString(a + "rope.scaling.type").equals("linear")) {
+        String type = file.metadata().containsKey(a + "rope.scaling.type")
+                ? file.requireString(a + "rope.scaling.type")
+                : "none";
+        if (type.equals("linear") || type.equals("yarn")) {
             double factor = file.doubleOr(a + "rope.scaling.factor", file.doubleOr(a + "rope.scale_linear", 1.0));
             if (!(factor > 0)) {
                 throw new GgufFormatException(file.path(), a + "rope.scaling.factor must be positive, got " + factor);
             }
             scale = (float) (1.0 / factor);
         }
+        LlamaConfig.RopeScaling.Yarn yarn = null;
+        if (type.equals("yarn")) {
+            int original = (int)
+                    file.longOr(a + "rope.scaling.original_context_length", file.requireLong(a + "context_length"));
+            yarn = LlamaConfig.RopeScaling.Yarn.of(
+                    headSize, original, (float) file.doubleOr(a + "rope.freq_base", 10000.0), scale);
+        }
         float[] factors = file.tensors().containsKey("rope_freqs.weight")
                 ? vector(file, "rope_freqs.weight", headSize / 2)
                 : null;
-        return new LlamaConfig.RopeScaling(scale, factors);
+        return new LlamaConfig.RopeScaling(scale, factors, yarn);
     }
 
     private static float[] optionalVector(GgufFile file, String name, int length) {

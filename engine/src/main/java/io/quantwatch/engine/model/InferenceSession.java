@@ -81,8 +81,10 @@ public final class InferenceSession implements AutoCloseable {
         for (int pos = 0; pos < capacity; pos++) {
             for (int i = 0; i < half; i++) {
                 double theta = c.ropeScaling().theta(pos, i, c.ropeBase(), c.headSize());
-                ropeCos[pos * half + i] = (float) Math.cos(theta);
-                ropeSin[pos * half + i] = (float) Math.sin(theta);
+                ropeCos[pos * half + i] =
+                        (float) (Math.cos(theta) * c.ropeScaling().magnitude());
+                ropeSin[pos * half + i] =
+                        (float) (Math.sin(theta) * c.ropeScaling().magnitude());
             }
         }
     }

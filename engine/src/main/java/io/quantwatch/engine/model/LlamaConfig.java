@@ -29,8 +29,40 @@ public record LlamaConfig(
      * {@code freqFactors} (the {@code rope_freqs.weight} Llama 3.1/3.2 files carry, one per rotated pair), each pair's
      * angle divided by its factor.
      */
-    public record RopeScaling(float freqScale, float[] freqFactors) {
-        public static final RopeScaling NONE = new RopeScaling(1f, null);
+    public record RopeScaling(float freqScale, float[] freqFactors, Yarn yarn) {
+        public static final RopeScaling NONE = new RopeScaling(1f, null, null);
+
+        public RopeScaling(float freqScale, float[] freqFactors) {
+            this(freqScale, freqFactors, null);
+        }
+
+        /**
+         * YaRN ({@code rope.scaling.type = yarn}) as llama.cpp's {@code rope_yarn} computes it: pairs below
+         * {@code corrLow} keep their extrapolated angle, pairs above {@code corrHigh} are interpolated by the scale,
+         * a linear ramp blends those between, and every rotation is lengthened by {@code mscale}.
+         */
+        public record Yarn(float corrLow, float corrHigh, float mscale) {
+            /** llama.cpp's defaults: beta_fast 32, beta_slow 1, attention factor 1. */
+            public static Yarn of(int headSize, int originalContext, float base, float freqScale) {
+                float low = (float) Math.floor(correctionDim(headSize, originalContext, 32, base));
+                float high = (float) Math.ceil(correctionDim(headSize, originalContext, 1, base));
+                return new Yarn(
+                        Math.max(0, low),
+                        Math.min(headSize - 1, high),
+                        1.0f + 0.1f * (float) Math.log(1.0f / freqScale));
+            }
+
+            /** The pair index whose wavelength turns {@code rotations} times over the original context. */
+            private static double correctionDim(int headSize, int originalContext, double rotations, double base) {
+                return headSize * Math.log(originalContext / (rotations * 2 * Math.PI)) / (2 * Math.log(base));
+            }
+
+            /** How much of pair i's angle is extrapolated rather than interpolated: 1 below the ramp, 0 above. */
+            double ramp(int i) {
+                double y = (i - corrLow) / Math.max(0.001f, corrHigh - corrLow);
+                return 1 - Math.min(1, Math.max(0, y));
+            }
+        }
 
         /** Pair {@code i}'s angle at position {@code pos}, {@code base^(-2i/headSize)} per position. */
         public double theta(int pos, int i, double base, int headSize) {
@@ -38,7 +70,16 @@ public record LlamaConfig(
             if (freqFactors != null) {
                 theta /= freqFactors[i];
             }
-            return theta * freqScale;
+            if (yarn == null) {
+                return theta * freqScale;
+            }
+            double ramp = yarn.ramp(i);
+            return theta * freqScale * (1 - ramp) + theta * ramp;
+        }
+
+        /** What every rotation's cosine and sine are multiplied by: YaRN's magnitude scaling, else 1. */
+        public double magnitude() {
+            return yarn == null ? 1.0 : yarn.mscale();
         }
     }
 

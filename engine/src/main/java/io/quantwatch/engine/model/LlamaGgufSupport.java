@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}, {@code phi3}) this engine implements, checked before any weight is
  * read: every metadata key and tensor must be one it computes with, or one that cannot change its outputs. Anything
- * else (yarn rope scaling, feed-forward biases, experts, sliding windows, soft-capping, extra stop tokens, tokenizer
+ * else (longrope scaling, feed-forward biases, experts, sliding windows, soft-capping, extra stop tokens, tokenizer
  * normalizers) is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
  * not load.
  */
@@ -92,15 +92,13 @@ final class LlamaGgufSupport {
             }
             GgufValue v = e.getValue();
             boolean neutral = switch (key) {
-                // none and linear are computed (GgufLlamaLoader.ropeScaling); yarn and longrope are not.
-                case "llama.rope.scaling.type" -> text(v).equals("none") || text(v).equals("linear");
-                // A factor is computed under linear only; with type none llama.cpp would still apply it: refused.
+                // none, linear and yarn are computed (GgufLlamaLoader.ropeScaling); longrope is not.
+                case "llama.rope.scaling.type" -> text(v).matches("none|linear|yarn");
+                // A factor is computed under linear and yarn; with type none llama.cpp would still apply it: refused.
                 case "llama.rope.scaling.factor", "llama.rope.scale_linear" ->
-                    number(v) == 0.0 || number(v) == 1.0 || linear(meta, a);
-                // Read by YaRN only: inert under none and linear.
-                case "llama.rope.scaling.original_context_length" ->
-                    !meta.containsKey(a + "rope.scaling.type")
-                            || text(meta.get(a + "rope.scaling.type")).matches("none|linear");
+                    number(v) == 0.0 || number(v) == 1.0 || scaled(meta, a);
+                // YaRN's original context (computed); inert under none and linear.
+                case "llama.rope.scaling.original_context_length" -> number(v) > 0;
                 // llama.cpp b4916 does not apply phi3's window (GgufLlamaLoader.requirePhi3Window); other
                 // architectures' windows change their outputs and are refused.
                 case "llama.attention.sliding_window" -> arch.equals("phi3");
@@ -179,9 +177,9 @@ final class LlamaGgufSupport {
         return o instanceof String s ? "'" + s + "'" : String.valueOf(o);
     }
 
-    private static boolean linear(Map<String, GgufValue> meta, String a) {
+    private static boolean scaled(Map<String, GgufValue> meta, String a) {
         GgufValue type = meta.get(a + "rope.scaling.type");
-        return type != null && text(type).equals("linear");
+        return type != null && text(type).matches("linear|yarn");
     }
 
     private static String text(GgufValue v) {

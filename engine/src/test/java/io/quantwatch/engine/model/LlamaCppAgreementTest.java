@@ -229,6 +229,22 @@ class LlamaCppAgreementTest {
     }
 
     @Test
+    void yarnScalingIsIdenticalToLlamaCpp() {
+        // YaRN ×4 over an original context of 128: with head size 32 pairs 0–6 blend extrapolation and
+        // interpolation, the rest are interpolated, and every rotation is lengthened by 1 + 0.1·ln 4.
+        Agreement a = compare(
+                "F32 rope yarn x4",
+                GgmlType.F32,
+                w -> {
+                    w.put("llama.rope.scaling.type", GgufValue.string("yarn"));
+                    w.put("llama.rope.scaling.factor", GgufValue.float32(4));
+                    w.put("llama.rope.scaling.original_context_length", GgufValue.uint32(128));
+                },
+                true);
+        assertThat(a.identical()).isEqualTo(PROMPTS.length);
+    }
+
+    @Test
     void attentionBiasesAreIdenticalToLlamaCpp() {
         // Every layer gets q, k, v and output biases (dim 256, KV dim 64), as some Llama-architecture files carry.
         Agreement a = compare("F32 attention biases", GgmlType.F32, w -> biases(w, true), true);

@@ -54,8 +54,13 @@ class LlamaGgufSupportTest {
 
     @Test
     void ropeScalingTheEngineDoesNotComputeIsRefused() {
-        refused(w -> w.put("llama.rope.scaling.type", GgufValue.string("yarn")), "'llama.rope.scaling.type'", "'yarn'");
-        refused(w -> w.put("llama.rope.scaling.type", GgufValue.string("longrope")), "'longrope'");
+        refused(
+                w -> w.put("llama.rope.scaling.type", GgufValue.string("longrope")),
+                "'llama.rope.scaling.type'",
+                "'longrope'");
+        refused(
+                w -> w.put("llama.rope.scaling.attn_factor", GgufValue.float32(1.2f)),
+                "'llama.rope.scaling.attn_factor'");
         // A factor without a type, which llama.cpp would still apply: ambiguous, refused.
         refused(w -> w.put("llama.rope.scaling.factor", GgufValue.float32(8)), "'llama.rope.scaling.factor' = 8.0");
     }
@@ -146,10 +151,15 @@ class LlamaGgufSupportTest {
         Path ok = dir.resolve("qwen2.gguf");
         RandomLlamaGguf.write(TINY, GgmlType.F32, ok, "qwen2", w -> {});
         assertThat(LlamaModel.load(ok).config().ropeStyle()).isEqualTo(LlamaConfig.RopeStyle.NEOX);
-        Path yarn = dir.resolve("qwen2-yarn.gguf");
+        Path longrope = dir.resolve("qwen2-longrope.gguf");
         RandomLlamaGguf.write(
-                TINY, GgmlType.F32, yarn, "qwen2", w -> w.put("qwen2.rope.scaling.type", GgufValue.string("yarn")));
-        assertThatThrownBy(() -> LlamaModel.load(yarn)).hasMessageContaining("'qwen2.rope.scaling.type' = 'yarn'");
+                TINY,
+                GgmlType.F32,
+                longrope,
+                "qwen2",
+                w -> w.put("qwen2.rope.scaling.type", GgufValue.string("longrope")));
+        assertThatThrownBy(() -> LlamaModel.load(longrope))
+                .hasMessageContaining("'qwen2.rope.scaling.type' = 'longrope'");
         Path stray = dir.resolve("qwen2-stray.gguf");
         RandomLlamaGguf.write(
                 TINY, GgmlType.F32, stray, "qwen2", w -> w.put("llama.context_length", GgufValue.uint32(64)));
