@@ -38,7 +38,7 @@ class BatchedInferenceTest {
     static void models() throws Exception {
         LlamaModel f32 = LlamaModel.load(TestModels.smallF32());
         models.put("F32", f32);
-        for (GgmlType t : List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0)) {
+        for (GgmlType t : List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K)) {
             Path f = dir.resolve("small-" + t + ".gguf");
             RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), t, f);
             models.put(t.toString(), LlamaModel.load(f));
