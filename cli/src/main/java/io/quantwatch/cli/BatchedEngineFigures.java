@@ -74,8 +74,11 @@ final class BatchedEngineFigures {
                 .toArray());
     }
 
-    /** Seconds of a greedy decode of {@code tokens} tokens, and of teacher-forced scoring of that same answer. */
-    double[] decodeAndScoreSeconds(LlamaModel model, int[] prompt, int tokens, int threads) {
+    /** Seconds of a greedy decode and of teacher-forced scoring of the answer it gave ({@code tokens} long). */
+    record DecodeAndScore(double decodeSeconds, double scoreSeconds, int tokens) {}
+
+    /** Decodes {@code tokens} tokens greedily and teacher-forces the same answer, median of the runs each. */
+    DecodeAndScore decodeAndScore(LlamaModel model, int[] prompt, int tokens, int threads) {
         try (InferenceSession s = model.newSession(threads, prompt.length + tokens + 1)) {
             GreedyDecoder d = new GreedyDecoder(s, EngineShadowPair.TOP_K); // top-k kept both ways, as the shadow does
             GenerationTrace answer = d.generate(prompt, tokens, List.of());
@@ -88,7 +91,7 @@ final class BatchedEngineFigures {
                 d.score(prompt, answer.tokens());
                 score[r] = (System.nanoTime() - t0) / 1e9;
             }
-            return new double[] {median(decode), median(score), answer.length()};
+            return new DecodeAndScore(median(decode), median(score), answer.length());
         }
     }
 

@@ -196,18 +196,18 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
         out.println("  (llama.cpp: request to first streamed piece, i.e. its prompt processing plus one decode step)");
 
-        double[] ds = batched.decodeAndScoreSeconds(f16, prompt, scoredTokens, threads[0]);
-        double scoringOverDecode = ds[1] / ds[0];
+        BatchedEngineFigures.DecodeAndScore ds = batched.decodeAndScore(f16, prompt, scoredTokens, threads[0]);
+        double scoringOverDecode = ds.scoreSeconds() / ds.decodeSeconds();
         out.printf(
-                "%nteacher-forced scoring of a %.0f-token answer vs decoding it greedily, F16, threads=%d:%n"
+                "%nteacher-forced scoring of a %d-token answer vs decoding it greedily, F16, threads=%d:%n"
                         + "  decode %.3f s (%.1f tok/s) | scoring %.3f s (%.1f tok/s) | scoring / decode %.3f"
                         + "  (target <= 0.15)  %s%n",
-                ds[2],
+                ds.tokens(),
                 threads[0],
-                ds[0],
-                ds[2] / ds[0],
-                ds[1],
-                ds[2] / ds[1],
+                ds.decodeSeconds(),
+                ds.tokens() / ds.decodeSeconds(),
+                ds.scoreSeconds(),
+                ds.tokens() / ds.scoreSeconds(),
                 scoringOverDecode,
                 verdict(scoringOverDecode <= 0.15, scoringOverDecode));
 

@@ -37,7 +37,24 @@ final class GgufLlamaLoader {
 
     private GgufLlamaLoader() {}
 
+    /**
+     * Files at least this large have their F16 matrices read in place from the mapping; smaller ones are copied to the
+     * heap, where the kernels run 20–30 % faster on JDK 17 (Vector API loads from arrays rather than buffers).
+     */
+    static final long F16_IN_PLACE_BYTES = 1L << 30;
+
     static LlamaModel load(Path path, DotKernels kernels) {
+        boolean inPlace;
+        try {
+            inPlace = java.nio.file.Files.size(path) >= F16_IN_PLACE_BYTES;
+        } catch (java.io.IOException e) {
+            inPlace = true; // GgufFile.open reports the unreadable file
+        }
+        return load(path, kernels, inPlace);
+    }
+
+    /** As {@link #load(Path, DotKernels)}, F16 matrices read in place or copied to the heap as {@code f16InPlace} says. */
+    static LlamaModel load(Path path, DotKernels kernels, boolean f16InPlace) {
         try (GgufFile file = GgufFile.open(path)) {
             String arch = file.requireString("general.architecture");
             LlamaConfig.RopeStyle style = ROPE_STYLES.get(arch);
@@ -89,7 +106,7 @@ final class GgufLlamaLoader {
                         "the tokenizer has " + tokenizer.vocabulary().size() + " tokens but token_embd.weight has "
                                 + vocab + " rows");
             }
-            WeightMatrix embedding = matrix(file, "token_embd.weight", vocab, dim, kernels);
+            WeightMatrix embedding = matrix(file, "token_embd.weight", vocab, dim, kernels, f16InPlace);
             List<LayerWeights> layers = new ArrayList<>();
             int kvDim = config.kvDim();
             int hidden = config.hiddenDim();
@@ -99,17 +116,23 @@ final class GgufLlamaLoader {
                 WeightMatrix[] gateUp;
                 if (arch.equals("phi3")) {
                     // phi3 stores Q, K and V as one matrix, and the gate and up projections as another.
-                    qkv = split(file, p + "attn_qkv.weight", new int[] {config.qDim(), kvDim, kvDim}, dim, kernels);
-                    gateUp = split(file, p + "ffn_up.weight", new int[] {hidden, hidden}, dim, kernels);
+                    qkv = split(
+                            file,
+                            p + "attn_qkv.weight",
+                            new int[] {config.qDim(), kvDim, kvDim},
+                            dim,
+                            kernels,
+                            f16InPlace);
+                    gateUp = split(file, p + "ffn_up.weight", new int[] {hidden, hidden}, dim, kernels, f16InPlace);
                 } else {
                     qkv = new WeightMatrix[] {
-                        matrix(file, p + "attn_q.weight", config.qDim(), dim, kernels),
-                        matrix(file, p + "attn_k.weight", kvDim, dim, kernels),
-                        matrix(file, p + "attn_v.weight", kvDim, dim, kernels)
+                        matrix(file, p + "attn_q.weight", config.qDim(), dim, kernels, f16InPlace),
+                        matrix(file, p + "attn_k.weight", kvDim, dim, kernels, f16InPlace),
+                        matrix(file, p + "attn_v.weight", kvDim, dim, kernels, f16InPlace)
                     };
                     gateUp = new WeightMatrix[] {
-                        matrix(file, p + "ffn_gate.weight", hidden, dim, kernels),
-                        matrix(file, p + "ffn_up.weight", hidden, dim, kernels)
+                        matrix(file, p + "ffn_gate.weight", hidden, dim, kernels, f16InPlace),
+                        matrix(file, p + "ffn_up.weight", hidden, dim, kernels, f16InPlace)
                     };
                 }
                 layers.add(new LayerWeights(
@@ -117,11 +140,11 @@ final class GgufLlamaLoader {
                         qkv[0],
                         qkv[1],
                         qkv[2],
-                        matrix(file, p + "attn_output.weight", dim, config.qDim(), kernels),
+                        matrix(file, p + "attn_output.weight", dim, config.qDim(), kernels, f16InPlace),
                         vector(file, p + "ffn_norm.weight", dim),
                         gateUp[0],
                         gateUp[1],
-                        matrix(file, p + "ffn_down.weight", dim, hidden, kernels),
+                        matrix(file, p + "ffn_down.weight", dim, hidden, kernels, f16InPlace),
                         new LayerWeights.AttentionBias(
                                 optionalVector(file, p + "attn_q.bias", config.qDim()),
                                 optionalVector(file, p + "attn_k.bias", kvDim),
@@ -130,7 +153,7 @@ final class GgufLlamaLoader {
             }
             float[] outputNorm = vector(file, "output_norm.weight", dim);
             WeightMatrix output = file.tensors().containsKey("output.weight")
-                    ? matrix(file, "output.weight", vocab, dim, kernels)
+                    ? matrix(file, "output.weight", vocab, dim, kernels, f16InPlace)
                     : embedding;
             String name = path.getFileName().toString();
             return new LlamaModel(
@@ -162,7 +185,8 @@ final class GgufLlamaLoader {
     }
 
     /** A fused matrix (rows of several projections one after another) cut into one matrix per part, in place. */
-    private static WeightMatrix[] split(GgufFile file, String name, int[] parts, int cols, DotKernels kernels) {
+    private static WeightMatrix[] split(
+            GgufFile file, String name, int[] parts, int cols, DotKernels kernels, boolean f16InPlace) {
         int rows = 0;
         for (int part : parts) {
             rows += part;
@@ -174,7 +198,7 @@ final class GgufLlamaLoader {
         int row = 0;
         for (int i = 0; i < parts.length; i++) {
             ByteBuffer slice = data.slice(row * rowBytes, parts[i] * rowBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            out[i] = matrix(slice, t.type(), parts[i], cols, kernels);
+            out[i] = matrix(slice, t.type(), parts[i], cols, kernels, f16InPlace);
             row += parts[i];
         }
         return out;
@@ -264,9 +288,10 @@ final class GgufLlamaLoader {
         return out;
     }
 
-    private static WeightMatrix matrix(GgufFile file, String name, int rows, int cols, DotKernels kernels) {
+    private static WeightMatrix matrix(
+            GgufFile file, String name, int rows, int cols, DotKernels kernels, boolean f16InPlace) {
         GgufTensorInfo t = checkShape(file, name, rows, cols);
-        return matrix(file.tensorData(t), t.type(), rows, cols, kernels);
+        return matrix(file.tensorData(t), t.type(), rows, cols, kernels, f16InPlace);
     }
 
     private static GgufTensorInfo checkShape(GgufFile file, String name, int rows, int cols) {
@@ -282,7 +307,8 @@ final class GgufLlamaLoader {
     }
 
     /** A rows × cols matrix of {@code type} over {@code data} (its mapping, or a slice of a fused tensor's). */
-    private static WeightMatrix matrix(ByteBuffer data, GgmlType type, int rows, int cols, DotKernels kernels) {
+    private static WeightMatrix matrix(
+            ByteBuffer data, GgmlType type, int rows, int cols, DotKernels kernels, boolean f16InPlace) {
         int n = rows * cols;
         return switch (type) {
             case F32 -> {
@@ -290,12 +316,14 @@ final class GgufLlamaLoader {
                 data.asFloatBuffer().get(w);
                 yield new F32Weights(w, rows, cols, kernels);
             }
-            case F16 -> new MappedF16Weights(data, rows, cols, kernels); // read in place: no heap copy
             case Q4_K, Q5_K, Q6_K -> new KQuantWeights(data, type, rows, cols, kernels);
-            case BF16 -> {
+            case F16, BF16 -> {
+                if (type == GgmlType.F16 && f16InPlace) {
+                    yield new MappedF16Weights(data, rows, cols, kernels); // read in place: no heap copy
+                }
                 short[] w = new short[n];
                 data.asShortBuffer().get(w);
-                yield new F16Weights(w, rows, cols, true, kernels);
+                yield new F16Weights(w, rows, cols, type == GgmlType.BF16, kernels);
             }
             case Q8_0 -> {
                 int blocks = n / 32;

@@ -67,7 +67,9 @@ class BatchedInferenceTest {
         RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), GgmlType.F32, wideHeads, "llama", 64, w -> {});
         models.put("head size 64", LlamaModel.load(wideHeads));
         models.put("scalar kernels", LlamaModel.load(TestModels.smallF32(), DotKernels.scalar()));
-        models.put("F16 copied to the heap", onTheHeap(models.get("F16")));
+        Path f16 = dir.resolve("small-F16.gguf");
+        models.put("F16 read in place", GgufLlamaLoader.load(f16, DotKernels.preferred(), true));
+        models.put("F16 copied to the heap", onTheHeap(models.get("F16 read in place")));
     }
 
     /** The mapped F16 model with every matrix copied into an on-heap {@link F16Weights}. */
@@ -99,8 +101,11 @@ class BatchedInferenceTest {
 
     @Test
     void anF16FileIsReadInPlaceAndComputesWhatAHeapCopyComputes() {
-        LlamaModel mapped = models.get("F16");
+        LlamaModel mapped = models.get("F16 read in place");
         assertThat(mapped.weights().layers().get(0).wq()).isInstanceOf(MappedF16Weights.class);
+        assertThat(models.get("F16").weights().layers().get(0).wq())
+                .as("a small file's F16 matrices are copied to the heap, where the kernels are faster")
+                .isInstanceOf(F16Weights.class);
         assertThat(mapped.weights().output()).isInstanceOf(MappedF16Weights.class);
         int[] seq = tokens(mapped, 40);
         List<float[]> heap = oneByOne(models.get("F16 copied to the heap"), seq, 1);
