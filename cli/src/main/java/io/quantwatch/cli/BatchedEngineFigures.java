@@ -1,6 +1,7 @@
 package io.quantwatch.cli;
 
 import io.quantwatch.connectors.engine.EngineShadowPair;
+import io.quantwatch.connectors.engine.ReferenceLogits;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.engine.generate.GenerationTrace;
 import io.quantwatch.engine.generate.GreedyDecoder;
@@ -105,12 +106,13 @@ final class BatchedEngineFigures {
     ShadowLatency[] shadowLatency(LlamaModel reference, List<String> recipes, List<EvaluationPrompt> prompts) {
         int context = reference.config().contextLength();
         List<EngineShadowPair[]> pairs = new ArrayList<>();
+        ReferenceLogits shared = new ReferenceLogits(); // as the monitor's pairs share their reference's logits
         for (String recipe : recipes) {
             LlamaModel candidate =
                     RecipeApplier.apply(reference, QuantRecipe.parse(recipe)).model();
             pairs.add(new EngineShadowPair[] {
-                new EngineShadowPair(reference, candidate, 1, context, false, 1),
-                new EngineShadowPair(reference, candidate, 1, context, true)
+                new EngineShadowPair(reference, candidate, 1, context, false, 1, null),
+                new EngineShadowPair(reference, candidate, 1, context, true, InferenceSession.DEFAULT_BLOCK, shared)
             });
         }
         try {

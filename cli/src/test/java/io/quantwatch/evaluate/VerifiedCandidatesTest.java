@@ -3,6 +3,7 @@ package io.quantwatch.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.engine.EngineShadowPair;
+import io.quantwatch.connectors.engine.ReferenceLogits;
 import io.quantwatch.detectors.CandidateAnswer;
 import io.quantwatch.detectors.DecodeOutput;
 import io.quantwatch.detectors.FinishReason;
@@ -10,6 +11,7 @@ import io.quantwatch.detectors.RequestContext;
 import io.quantwatch.detectors.ShadowComparison;
 import io.quantwatch.detectors.ShadowMetrics;
 import io.quantwatch.detectors.TeacherForcedScores;
+import io.quantwatch.engine.model.InferenceSession;
 import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.engine.quant.QuantRecipe;
 import io.quantwatch.engine.quant.RecipeApplier;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * On the bundled model, the default prompts and the four default candidates, a candidate decoded by verifying the
  * reference's answer yields exactly the shadow record of decoding it on its own: same answer, same top-k, same
- * teacher-forced scores, same metrics.
+ * teacher-forced scores, same metrics; also when it reads the reference's logits kept by the reference's decode.
  */
 class VerifiedCandidatesTest {
 
@@ -47,15 +49,22 @@ class VerifiedCandidatesTest {
             LlamaModel candidate =
                     RecipeApplier.apply(reference, QuantRecipe.parse(recipe)).model();
             int context = reference.config().contextLength();
+            ReferenceLogits shared = new ReferenceLogits();
             try (EngineShadowPair verified = new EngineShadowPair(reference, candidate, 1, context, true);
-                    EngineShadowPair alone = new EngineShadowPair(reference, candidate, 1, context, false)) {
+                    EngineShadowPair alone = new EngineShadowPair(reference, candidate, 1, context, false);
+                    EngineShadowPair sharing = new EngineShadowPair(
+                            reference, candidate, 1, context, true, InferenceSession.DEFAULT_BLOCK, shared)) {
                 for (EvaluationPrompt p : prompts) {
                     int[] tokens = verified.encodePrompt(p.prompt());
                     int maxTokens = Math.min(p.maxTokensOr(128), context - tokens.length - 1);
-                    DecodeOutput ref = verified.generateReference(tokens, maxTokens, List.of());
+                    // The reference decode keeps its logits for the pairs sharing them.
+                    DecodeOutput ref = sharing.generateReference(tokens, maxTokens, List.of());
+                    assertThat(shared.rowsOf(ref)).hasSizeGreaterThanOrEqualTo(ref.tokens().length);
                     String label = recipe + " / " + p.id();
                     CandidateAnswer a = verified.answerAndCompare(tokens, ref, maxTokens, List.of(), () -> {});
                     CandidateAnswer b = alone.answerAndCompare(tokens, ref, maxTokens, List.of(), () -> {});
+                    CandidateAnswer c = sharing.answerAndCompare(tokens, ref, maxTokens, List.of(), () -> {});
+                    assertSameAnswer(label + " (reference logits shared)", c, b);
                     assertThat(a.answer().tokens())
                             .as(label)
                             .containsExactly(b.answer().tokens());
@@ -85,6 +94,18 @@ class VerifiedCandidatesTest {
         // Both paths of the verified decode are exercised: whole answers read off the pass, and answers decoded on.
         assertThat(identical).isBetween(1, compared - 1);
         assertThat(finishes).containsKeys(FinishReason.EOS, FinishReason.MAX_TOKENS);
+    }
+
+    private static void assertSameAnswer(String label, CandidateAnswer a, CandidateAnswer b) {
+        assertThat(a.answer().tokens()).as(label).containsExactly(b.answer().tokens());
+        assertThat(a.answer().finish()).as(label).isEqualTo(b.answer().finish());
+        assertThat(a.answer().topK()).as(label).hasSameSizeAs(b.answer().topK());
+        for (int i = 0; i < b.answer().topK().size(); i++) {
+            assertThat(a.answer().topK().get(i))
+                    .as("%s top-k %d", label, i)
+                    .containsExactly(b.answer().topK().get(i));
+        }
+        assertSameScores(label, a.forced(), b.forced());
     }
 
     private static void assertSameScores(String label, TeacherForcedScores a, TeacherForcedScores b) {

@@ -1,6 +1,7 @@
 package io.quantwatch.job;
 
 import io.quantwatch.connectors.engine.EnginePipelines;
+import io.quantwatch.connectors.engine.ReferenceLogits;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.job.config.MonitorConfig;
@@ -29,6 +30,7 @@ public final class PipelineAssembly {
             }
         }
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
+        ReferenceLogits referenceLogits = new ReferenceLogits(); // every engine candidate shares the one reference
         try {
             for (MonitorConfig.Candidate cand : c.candidates()) {
                 pairs.put(
@@ -39,7 +41,8 @@ public final class PipelineAssembly {
                                         Path.of(c.reference().model()),
                                         cand.recipe(),
                                         c.engine().threads(),
-                                        c.shadow().verifyCandidates());
+                                        c.shadow().verifyCandidates(),
+                                        referenceLogits);
                             case OPENVINO ->
                                 OpenVinoPipelines.pair(
                                         c.openvino().library(),

@@ -1,6 +1,7 @@
 package io.quantwatch.connectors.engine;
 
 import io.quantwatch.detectors.port.ShadowPipelines;
+import io.quantwatch.engine.model.InferenceSession;
 import io.quantwatch.engine.model.LlamaModel;
 import io.quantwatch.engine.quant.CandidateModels;
 import java.nio.file.Path;
@@ -22,15 +23,18 @@ public final class EnginePipelines {
 
     /**
      * The pair for one candidate recipe ({@code reference} for an identical A/A control); {@code verifyCandidate}
-     * as in {@link EngineShadowPair}.
+     * and {@code shared} (one per reference, for all its pairs) as in {@link EngineShadowPair}.
      */
-    public static ShadowPipelines pair(Path referenceGguf, String recipe, int threads, boolean verifyCandidate) {
+    public static ShadowPipelines pair(
+            Path referenceGguf, String recipe, int threads, boolean verifyCandidate, ReferenceLogits shared) {
         LlamaModel reference = ModelCache.reference(referenceGguf);
         return new EngineShadowPair(
                 reference,
                 ModelCache.candidate(referenceGguf, recipe),
                 threads,
                 reference.config().contextLength(),
-                verifyCandidate);
+                verifyCandidate,
+                InferenceSession.DEFAULT_BLOCK,
+                shared);
     }
 }

@@ -32,6 +32,7 @@ public final class EngineShadowPair implements ShadowPipelines {
     private final GreedyDecoder candidateDecoder;
     private final PairedScorer scorer;
     private final boolean verifyCandidate;
+    private final ReferenceLogits shared;
 
     /**
      * @param verifyCandidate read the candidate's answer off the teacher-forced pass over the reference's answer and
@@ -40,19 +41,25 @@ public final class EngineShadowPair implements ShadowPipelines {
      */
     public EngineShadowPair(
             LlamaModel reference, LlamaModel candidate, int threads, int contextTokens, boolean verifyCandidate) {
-        this(reference, candidate, threads, contextTokens, verifyCandidate, InferenceSession.DEFAULT_BLOCK);
+        this(reference, candidate, threads, contextTokens, verifyCandidate, InferenceSession.DEFAULT_BLOCK, null);
     }
 
-    /** As above, with sessions feeding at most {@code blockTokens} per batched pass (1: token by token). */
+    /**
+     * As above, with sessions feeding at most {@code blockTokens} per batched pass (1: token by token), and the
+     * reference's logits kept in {@code shared} (may be null) by whichever pair of that reference decodes it, for
+     * every pair's verified decode to read.
+     */
     public EngineShadowPair(
             LlamaModel reference,
             LlamaModel candidate,
             int threads,
             int contextTokens,
             boolean verifyCandidate,
-            int blockTokens) {
+            int blockTokens,
+            ReferenceLogits shared) {
         this.reference = reference;
         this.verifyCandidate = verifyCandidate;
+        this.shared = shared;
         this.referenceSession = reference.newSession(threads, contextTokens, blockTokens);
         this.candidateSession = candidate.newSession(threads, contextTokens, blockTokens);
         this.referenceDecoder = new GreedyDecoder(referenceSession, TOP_K);
@@ -83,7 +90,15 @@ public final class EngineShadowPair implements ShadowPipelines {
 
     @Override
     public DecodeOutput generateReference(int[] prompt, int maxTokens, List<String> stops) {
-        return toDecodeOutput(referenceDecoder.generate(prompt, maxTokens, stops));
+        if (shared == null
+                || !verifyCandidate
+                || !ReferenceLogits.worthKeeping(maxTokens, reference.config().vocabSize())) {
+            return toDecodeOutput(referenceDecoder.generate(prompt, maxTokens, stops));
+        }
+        List<float[]> rows = new ArrayList<>();
+        DecodeOutput answer = toDecodeOutput(referenceDecoder.generate(prompt, maxTokens, stops, rows));
+        shared.keep(answer, rows);
+        return answer;
     }
 
     @Override
@@ -103,7 +118,8 @@ public final class EngineShadowPair implements ShadowPipelines {
         if (!verifyCandidate) {
             return ShadowPipelines.super.answerAndCompare(prompt, reference, maxTokens, stops, teacherForcingStarts);
         }
-        PairedScorer.Verified v = scorer.compareAndDecode(prompt, reference.tokens(), maxTokens, stops, TOP_K);
+        PairedScorer.Verified v = scorer.compareAndDecode(
+                prompt, reference.tokens(), maxTokens, stops, TOP_K, shared == null ? null : shared.rowsOf(reference));
         return new CandidateAnswer(toDecodeOutput(v.candidate()), toScores(v.comparison()));
     }
 

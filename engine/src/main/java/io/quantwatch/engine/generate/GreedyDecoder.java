@@ -19,6 +19,16 @@ public final class GreedyDecoder {
      * of {@code stopSequences} (the token that completes the stop sequence is kept).
      */
     public GenerationTrace generate(int[] prompt, int maxNewTokens, List<String> stopSequences) {
+        return generate(prompt, maxNewTokens, stopSequences, null);
+    }
+
+    /**
+     * As {@link #generate(int[], int, List)}, also adding a copy of the logits each token was chosen from to
+     * {@code logitsOut} (when not null): row i is what teacher forcing the answer gives at position i, bit for bit, so
+     * a candidate verified against this answer need not recompute them.
+     */
+    public GenerationTrace generate(
+            int[] prompt, int maxNewTokens, List<String> stopSequences, List<float[]> logitsOut) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt must hold at least one token (usually BOS)");
         }
@@ -32,8 +42,14 @@ public final class GreedyDecoder {
         long t0 = System.nanoTime();
         float[] logits = session.prefill(prompt, 0, prompt.length);
         long t1 = System.nanoTime();
+        if (logitsOut != null) {
+            logitsOut.add(logits.clone());
+        }
         while (run.step(logits)) {
             logits = session.forward(run.last());
+            if (logitsOut != null) {
+                logitsOut.add(logits.clone());
+            }
         }
         long t2 = System.nanoTime();
         return run.trace(prompt, t1 - t0, t2 - t1);

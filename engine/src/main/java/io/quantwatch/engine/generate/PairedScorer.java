@@ -88,17 +88,36 @@ public final class PairedScorer {
      */
     public Verified compareAndDecode(
             int[] prompt, int[] referenceAnswer, int maxNewTokens, List<String> stopSequences, int topK) {
+        return compareAndDecode(prompt, referenceAnswer, maxNewTokens, stopSequences, topK, null);
+    }
+
+    /**
+     * As above, with the reference's logits at each answer position already known ({@code referenceLogits} row i,
+     * e.g. recorded by the reference's own decode, {@link GreedyDecoder#generate(int[], int, List, List)}): only the
+     * candidate is run. Null rows, or too few, mean the reference is teacher-forced here as well.
+     */
+    public Verified compareAndDecode(
+            int[] prompt,
+            int[] referenceAnswer,
+            int maxNewTokens,
+            List<String> stopSequences,
+            int topK,
+            List<float[]> referenceLogits) {
         GreedyRun run = new GreedyRun(
                 candidate.model().tokenizer(), prompt.length, candidate.capacity(), maxNewTokens, stopSequences, topK);
         PositionwiseDivergence divergence = new PositionwiseDivergence(referenceAnswer.length, topK);
         long t0 = System.nanoTime();
         int[] agreed = {0}; // answer tokens settled by the reference's; run.step is not called past a disagreement
-        TeacherForcing.run(sessions(), prompt, referenceAnswer, (i, rows) -> {
-            divergence.add(i, rows[0], rows[1], referenceAnswer[i]);
-            if (agreed[0] == i && run.step(rows[1]) && run.last() == referenceAnswer[i]) {
-                agreed[0]++;
-            }
-        });
+        boolean known = referenceLogits != null && referenceLogits.size() >= referenceAnswer.length;
+        TeacherForcing.run(
+                known ? new InferenceSession[] {candidate} : sessions(), prompt, referenceAnswer, (i, rows) -> {
+                    float[] ref = known ? referenceLogits.get(i) : rows[0];
+                    float[] cand = rows[rows.length - 1];
+                    divergence.add(i, ref, cand, referenceAnswer[i]);
+                    if (agreed[0] == i && run.step(cand) && run.last() == referenceAnswer[i]) {
+                        agreed[0]++;
+                    }
+                });
         int verified = run.tokens(); // chosen from the batched pass, none decoded one by one
         long t1 = System.nanoTime();
         if (!run.ended()) {
