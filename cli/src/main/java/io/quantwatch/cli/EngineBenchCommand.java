@@ -20,7 +20,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -336,7 +335,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 GenerationTrace t = decoder.generate(prompt, tokens, List.of());
                 rates[r] = t.decodeTokensPerSecond();
             }
-            return median(rates);
+            return BatchedEngineFigures.median(rates);
         }
     }
 
@@ -351,13 +350,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 .skip(1)
                 .mapToDouble(OracleResponse.GenerationResult::decodeTokensPerSecond)
                 .toArray();
-        return median(rates);
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return BatchedEngineFigures.median(rates);
     }
 
     private void printTable(

@@ -161,16 +161,7 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
                 }
             }
         }
-        PairedScorer.Comparison cmp = divergence.result();
-        return new CandidateAnswer(
-                g.output(),
-                new TeacherForcedScores(
-                        cmp.kl(),
-                        cmp.sameTop1(),
-                        cmp.deltaP(),
-                        cmp.referenceLogprob(),
-                        cmp.candidateLogprob(),
-                        cmp.candidateTopIds()));
+        return new CandidateAnswer(g.output(), toScores(divergence.result()));
     }
 
     /** One greedy answer in progress over full logits: the loop both decodes share, so both end it alike. */
@@ -271,14 +262,12 @@ public final class OpenVinoShadowPair implements ShadowPipelines {
                 }
             }
         }
-        PairedScorer.Comparison cmp = divergence.result();
+        return toScores(divergence.result());
+    }
+
+    private static TeacherForcedScores toScores(PairedScorer.Comparison c) {
         return new TeacherForcedScores(
-                cmp.kl(),
-                cmp.sameTop1(),
-                cmp.deltaP(),
-                cmp.referenceLogprob(),
-                cmp.candidateLogprob(),
-                cmp.candidateTopIds());
+                c.kl(), c.sameTop1(), c.deltaP(), c.referenceLogprob(), c.candidateLogprob(), c.candidateTopIds());
     }
 
     @Override

@@ -33,11 +33,7 @@ public final class KQuantWeights extends ShapedWeights {
 
     @Override
     public void matvec(float[] x, float[] out, int from, int to) {
-        float[] row = new float[cols];
-        for (int r = from; r < to; r++) {
-            dequantizeRow(r, row, 0);
-            out[r] = kernels.f32(row, 0, x, 0, cols);
-        }
+        matmul(x, 1, out, from, to);
     }
 
     @Override
