@@ -22,28 +22,50 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
                     + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
+    private static final String GPT2_WITHOUT_WHITESPACE_FALLBACK =
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
+
     /**
      * Pre-tokenizers by {@code tokenizer.ggml.pre} name, as llama.cpp b4916 defines them: a sequence of patterns,
      * each splitting every piece the previous ones left into its matches and the text between them (kept).
      */
-    private static final Map<String, List<String>> PRE_TOKENIZERS = Map.of(
-            "gpt-2", List.of("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"),
+    private static final Map<String, List<String>> PRE_TOKENIZERS = Map.ofEntries(
+            Map.entry(
+                    "gpt-2",
+                    List.of("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+")),
             // What llama.cpp uses for a BPE vocabulary without (or with an unknown-to-it) pre-tokenizer name.
-            "default",
+            Map.entry(
+                    "default",
                     List.of(
                             "[\\p{P}\\$\\+<=>\\^~\\|]+",
-                            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+                            GPT2_WITHOUT_WHITESPACE_FALLBACK,
                             "\\p{N}+",
-                            "[0-9][0-9][0-9]"),
+                            "[0-9][0-9][0-9]")),
             // llama.cpp's converter writes llama-bpe for every Llama 3.x; llama3 and llama-v3 are older names.
-            "llama3", List.of(LLAMA3),
-            "llama-bpe", List.of(LLAMA3),
-            "llama-v3", List.of(LLAMA3),
+            Map.entry("llama3", List.of(LLAMA3)),
+            Map.entry("llama-bpe", List.of(LLAMA3)),
+            Map.entry("llama-v3", List.of(LLAMA3)),
             // Qwen2's: Llama 3's with single digits.
-            "qwen2",
+            Map.entry(
+                    "qwen2",
                     List.of(
                             "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
-                                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"));
+                                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")),
+            // SmolLM's (and StarCoder's): every digit on its own, then GPT-2's.
+            Map.entry("smollm", List.of("\\p{N}", GPT2_WITHOUT_WHITESPACE_FALLBACK)),
+            // DeepSeek LLM's: line breaks, then runs of cased letters (the explicit code point ranges are llama.cpp's),
+            // of ASCII
+            // and full-width punctuation, trailing whitespace, CJK / Hangul, digits. \z, not $: Java's $ also
+            // matches before a final line terminator, std::regex's only at the end.
+            Map.entry(
+                    "deepseek-llm",
+                    List.of(
+                            "[\\r\\n]",
+                            "\\s?[A-Za-z\\x{B5}\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{1BA}\\x{1BC}-\\x{1BF}\\x{1C4}-\\x{293}\\x{295}-\\x{2AF}\\x{370}-\\x{373}\\x{376}\\x{377}\\x{37B}-\\x{37D}\\x{37F}\\x{386}\\x{388}-\\x{38A}\\x{38C}\\x{38E}-\\x{3A1}\\x{3A3}-\\x{3F5}\\x{3F7}-\\x{481}\\x{48A}-\\x{52F}\\x{531}-\\x{556}\\x{10A0}-\\x{10C5}\\x{13A0}-\\x{13F5}\\x{13F8}-\\x{13FD}\\x{1C90}-\\x{1CBA}\\x{1CBD}-\\x{1CBF}\\x{1D00}-\\x{1D2B}\\x{1D6B}-\\x{1D77}\\x{1D79}-\\x{1D9A}\\x{1E00}-\\x{1F15}\\x{1F18}-\\x{1F1D}\\x{1F20}-\\x{1F45}\\x{1F48}-\\x{1F4D}\\x{1F50}-\\x{1F57}\\x{1F59}\\x{1F5B}\\x{1F5D}\\x{1F5F}-\\x{1F7D}\\x{1F80}-\\x{1FB4}\\x{1FB6}-\\x{1FBC}\\x{1FBE}\\x{1FC2}-\\x{1FC4}\\x{1FC6}-\\x{1FCC}\\x{1FD0}-\\x{1FD3}\\x{1FD6}-\\x{1FDB}\\x{1FE0}-\\x{1FEC}\\x{1FF2}-\\x{1FF4}\\x{1FF6}-\\x{1FFC}\\x{2102}\\x{2107}\\x{210A}-\\x{2113}\\x{2115}\\x{2119}-\\x{211D}\\x{2124}\\x{2126}\\x{2128}\\x{212A}-\\x{212D}\\x{212F}-\\x{2134}\\x{2139}\\x{213C}-\\x{213F}\\x{2145}-\\x{2149}\\x{214E}\\x{2183}\\x{2184}\\x{2C00}-\\x{2C7B}\\x{2C7E}-\\x{2CE4}\\x{2CEB}-\\x{2CEE}\\x{2CF2}\\x{2CF3}\\x{A640}-\\x{A66D}\\x{A680}-\\x{A69B}\\x{A722}-\\x{A76F}\\x{A771}-\\x{A787}\\x{A78B}-\\x{A78E}\\x{AB70}-\\x{ABBF}\\x{FB00}-\\x{FB06}\\x{FB13}-\\x{FB17}\\x{FF21}-\\x{FF3A}\\x{FF41}-\\x{FF5A}\\x{10400}-\\x{1044F}\\x{104B0}-\\x{104D3}\\x{104D8}-\\x{104FB}\\x{10C80}-\\x{10CB2}\\x{10CC0}-\\x{10CF2}\\x{118A0}-\\x{118DF}\\x{1E900}-\\x{1E943}]+",
+                            "\\s?[!-/:-~\\x{FF01}-\\x{FF0F}\\x{FF1A}-\\x{FF5E}\\x{2018}-\\x{201F}\\x{3000}-\\x{3002}]+",
+                            "\\s+\\z",
+                            "[\\x{4E00}-\\x{9FA5}\\x{800}-\\x{4E00}\\x{AC00}-\\x{D7FF}]+",
+                            "\\p{N}+")));
 
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
@@ -142,20 +164,22 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     /**
      * Applies the patterns in turn, as llama.cpp's {@code unicode_regex_split}: each piece is matched on its own (a
      * lookahead cannot see past its end) and split into its matches and the unmatched text between them.
+     * Like llama.cpp, the patterns see every non-ASCII whitespace character as a vertical tab: neutral for {@code \s}
+     * and the Unicode classes, but an explicit range (deepseek-llm's U+3000) must not match it.
      */
     private List<String> split(String text) {
         List<String> pieces = List.of(text);
         for (Pattern p : preTokenizer) {
             List<String> next = new ArrayList<>();
             for (String piece : pieces) {
-                Matcher m = p.matcher(piece);
+                Matcher m = p.matcher(withAsciiWhitespace(piece));
                 int last = 0;
                 while (m.find()) {
                     if (m.start() > last) {
                         next.add(piece.substring(last, m.start()));
                     }
                     if (m.end() > m.start()) {
-                        next.add(m.group());
+                        next.add(piece.substring(m.start(), m.end()));
                     }
                     last = m.end();
                 }
@@ -166,6 +190,21 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             pieces = next;
         }
         return pieces;
+    }
+
+    /** The text with each non-ASCII whitespace character (all in the BMP) replaced by U+000B, same length. */
+    private static String withAsciiWhitespace(String text) {
+        char[] chars = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0x7F && (c == 0x85 || Character.isSpaceChar(c))) { // Unicode White_Space
+                if (chars == null) {
+                    chars = text.toCharArray();
+                }
+                chars[i] = (char) 0x0B;
+            }
+        }
+        return chars == null ? text : new String(chars);
     }
 
     /** End of the longest valid UTF-8 prefix of utf8[from..]. */
