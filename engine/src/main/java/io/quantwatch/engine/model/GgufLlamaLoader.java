@@ -23,7 +23,8 @@ import java.util.List;
 
 /**
  * Loads the Llama-shaped architectures from GGUF ({@code llama}; {@code qwen2}: the same block with Q/K/V biases and
- * NEOX rotary embeddings), keeping each tensor in its stored format.
+ * NEOX rotary embeddings; {@code phi3}: fused projections; {@code gemma2}: {@link LlamaConfig.Gemma2}), keeping each
+ * tensor in its stored format.
  */
 final class GgufLlamaLoader {
     /** The architectures this loader computes, and how each rotates query and key pairs (as llama.cpp's rope type). */
@@ -33,6 +34,7 @@ final class GgufLlamaLoader {
         ROPE_STYLES.put("llama", LlamaConfig.RopeStyle.ADJACENT);
         ROPE_STYLES.put("qwen2", LlamaConfig.RopeStyle.NEOX);
         ROPE_STYLES.put("phi3", LlamaConfig.RopeStyle.NEOX);
+        ROPE_STYLES.put("gemma2", LlamaConfig.RopeStyle.NEOX);
     }
 
     private GgufLlamaLoader() {}
@@ -89,7 +91,8 @@ final class GgufLlamaLoader {
                         (float) file.doubleOr(a + "attention.layer_norm_rms_epsilon", 1e-5),
                         ropeScaling(file, a, headDim),
                         style,
-                        headDim);
+                        headDim,
+                        arch.equals("gemma2") ? gemma2(file, dim, heads, headDim) : null);
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(path, "invalid " + arch + " hyper-parameters: " + e.getMessage());
             }
@@ -149,7 +152,12 @@ final class GgufLlamaLoader {
                                 optionalVector(file, p + "attn_q.bias", config.qDim()),
                                 optionalVector(file, p + "attn_k.bias", kvDim),
                                 optionalVector(file, p + "attn_v.bias", kvDim),
-                                optionalVector(file, p + "attn_output.bias", dim))));
+                                optionalVector(file, p + "attn_output.bias", dim)),
+                        arch.equals("gemma2")
+                                ? new LayerWeights.PostNorms(
+                                        vector(file, p + "post_attention_norm.weight", dim),
+                                        vector(file, p + "post_ffw_norm.weight", dim))
+                                : LayerWeights.PostNorms.NONE));
             }
             float[] outputNorm = vector(file, "output_norm.weight", dim);
             WeightMatrix output = file.tensors().containsKey("output.weight")
@@ -159,6 +167,37 @@ final class GgufLlamaLoader {
             return new LlamaModel(
                     name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
         }
+    }
+
+    /**
+     * Gemma 2's constants as llama.cpp b4916 reads them: soft-caps 50 and 30 and a window of 4096 unless the file says
+     * otherwise, and the query scale by model size, which llama.cpp knows only from the layer count (26: 2B, 42: 9B,
+     * 46: 27B; any other count aborts llama.cpp's graph): 1/√head size, or 1/√(dim / heads) for the 27B.
+     */
+    private static LlamaConfig.Gemma2 gemma2(GgufFile file, int dim, int heads, int headDim) {
+        long layers = file.requireLong("gemma2.block_count");
+        float queryScale;
+        if (layers == 26 || layers == 42) {
+            queryScale = 1.0f / (float) Math.sqrt(headDim);
+        } else if (layers == 46) {
+            queryScale = 1.0f / (float) Math.sqrt(dim / heads);
+        } else {
+            throw new GgufFormatException(
+                    file.path(),
+                    "gemma2.block_count = " + layers + " is none of Gemma 2's 26, 42 or 46 layers; llama.cpp picks the"
+                            + " query scale by that count and aborts on any other, so the engine refuses it too");
+        }
+        if (file.tensors().containsKey("output.weight")) {
+            throw new GgufFormatException(
+                    file.path(),
+                    "tensor 'output.weight' in a gemma2 file: Gemma 2's output is its token embedding, and llama.cpp"
+                            + " refuses a file with this extra tensor; remove it");
+        }
+        return new LlamaConfig.Gemma2(
+                queryScale,
+                (float) file.doubleOr("gemma2.attn_logit_softcapping", 50.0),
+                (float) file.doubleOr("gemma2.final_logit_softcapping", 30.0),
+                (int) file.longOr("gemma2.attention.sliding_window", 4096));
     }
 
     /**

@@ -130,6 +130,7 @@ public final class InferenceSession implements AutoCloseable {
     public float[] forward(int token) {
         layers(new int[] {token}, 0, 1);
         parallel.matvec(model.weights().output(), x, logits);
+        softcapLogits(logits, 1);
         return logits;
     }
 
@@ -159,6 +160,7 @@ public final class InferenceSession implements AutoCloseable {
             }
         }
         parallel.matvec(model.weights().output(), lastHidden, logits);
+        softcapLogits(logits, 1);
         return logits;
     }
 
@@ -176,6 +178,7 @@ public final class InferenceSession implements AutoCloseable {
         }
         layers(tokens, off, n);
         parallel.matmul(model.weights().output(), x, n, blockLogits);
+        softcapLogits(blockLogits, n);
         return blockLogits;
     }
 
@@ -205,6 +208,13 @@ public final class InferenceSession implements AutoCloseable {
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[off + t], x, t * dim);
         }
+        LlamaConfig.Gemma2 gemma2 = c.gemma2();
+        if (gemma2 != null) {
+            float scale = (float) Math.sqrt(dim);
+            for (int i = 0; i < n * dim; i++) {
+                x[i] *= scale;
+            }
+        }
 
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights layer = w.layers().get(l);
@@ -222,6 +232,11 @@ public final class InferenceSession implements AutoCloseable {
                 add(v, t * kvDim, bias.v());
                 rope(q, t * qDim, c.heads(), pos);
                 rope(k, t * kvDim, c.kvHeads(), pos);
+                if (gemma2 != null) {
+                    for (int i = t * qDim; i < (t + 1) * qDim; i++) {
+                        q[i] *= gemma2.queryScale();
+                    }
+                }
                 System.arraycopy(k, t * kvDim, keyCache[l], pos * kvDim, kvDim);
                 System.arraycopy(v, t * kvDim, valueCache[l], pos * kvDim, kvDim);
             }
@@ -231,6 +246,9 @@ public final class InferenceSession implements AutoCloseable {
             matmul(layer.wo(), attOut, n, xb2);
             for (int t = 0; t < n; t++) {
                 add(xb2, t * dim, bias.output());
+                if (layer.post().attention() != null) {
+                    rmsNorm(xb2, xb2, t * dim, dim, layer.post().attention());
+                }
             }
             for (int i = 0; i < n * dim; i++) {
                 x[i] += xb2[i];
@@ -241,11 +259,22 @@ public final class InferenceSession implements AutoCloseable {
             }
             matmul(layer.gate(), xb, n, hb);
             matmul(layer.up(), xb, n, hb2);
-            for (int i = 0; i < n * hidden; i++) {
-                float g = hb[i];
-                hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
+            if (gemma2 != null) {
+                for (int i = 0; i < n * hidden; i++) {
+                    hb[i] = GeluTable.apply(hb[i]) * hb2[i];
+                }
+            } else {
+                for (int i = 0; i < n * hidden; i++) {
+                    float g = hb[i];
+                    hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
+                }
             }
             matmul(layer.down(), hb, n, xb2);
+            if (layer.post().ffn() != null) {
+                for (int t = 0; t < n; t++) {
+                    rmsNorm(xb2, xb2, t * dim, dim, layer.post().ffn());
+                }
+            }
             for (int i = 0; i < n * dim; i++) {
                 x[i] += xb2[i];
             }
@@ -265,35 +294,63 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** Causal attention of block row t (at absolute position pos) over the cache up to pos, into attOut row t. */
+    /**
+     * Causal attention of block row t (at absolute position pos) over the cache up to pos, into attOut row t; a gemma2
+     * sliding layer sees only the last {@code slidingWindow} positions (llama.cpp masks the older ones to -inf, which
+     * adds exact zeros to the softmax's sum).
+     */
     private void attend(int layer, int t, int pos) {
         int headSize = c.headSize();
         int kvDim = c.kvDim();
         int qDim = c.qDim();
         int groupFactor = c.heads() / c.kvHeads();
-        float attScale = (float) (1.0 / Math.sqrt(headSize));
+        LlamaConfig.Gemma2 gemma2 = c.gemma2();
+        // gemma2's queries were scaled before the product; llama.cpp then multiplies the scores by 1.
+        float attScale = gemma2 != null ? 1f : (float) (1.0 / Math.sqrt(headSize));
+        int first = gemma2 != null && gemma2.slidingLayer(layer) ? Math.max(0, pos - gemma2.slidingWindow() + 1) : 0;
         float[] kc = keyCache[layer];
         float[] vc = valueCache[layer];
         for (int h = 0; h < c.heads(); h++) {
             int qOff = t * qDim + h * headSize;
             int kvOff = (h / groupFactor) * headSize;
             float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s <= pos; s++) {
+            for (int s = first; s <= pos; s++) {
                 float score = model.kernels().f32(q, qOff, kc, s * kvDim + kvOff, headSize) * attScale;
-                att[s] = score;
+                if (gemma2 != null) {
+                    score = softcap(score, gemma2.attentionSoftcap());
+                }
+                att[s - first] = score;
                 max = Math.max(max, score);
             }
+            int span = pos + 1 - first;
             double sum = 0;
-            for (int s = 0; s <= pos; s++) {
+            for (int s = 0; s < span; s++) {
                 float e = (float) Math.exp(att[s] - max);
                 att[s] = e;
                 sum += e;
             }
             float inv = (float) (1.0 / sum);
-            for (int s = 0; s <= pos; s++) {
+            for (int s = 0; s < span; s++) {
                 att[s] *= inv;
             }
-            model.kernels().weightedSum(att, pos + 1, vc, kvOff, kvDim, attOut, t * qDim + h * headSize, headSize);
+            model.kernels()
+                    .weightedSum(
+                            att, span, vc, first * kvDim + kvOff, kvDim, attOut, t * qDim + h * headSize, headSize);
+        }
+    }
+
+    /** cap · tanh(x · (1 / cap)), in ggml's order of float operations. */
+    private static float softcap(float x, float cap) {
+        return (float) Math.tanh(x * (1f / cap)) * cap;
+    }
+
+    /** gemma2's final soft-cap over n rows of logits; nothing for other architectures. */
+    private void softcapLogits(float[] rows, int n) {
+        if (c.gemma2() != null) {
+            float cap = c.gemma2().finalSoftcap();
+            for (int i = 0; i < n * c.vocabSize(); i++) {
+                rows[i] = softcap(rows[i], cap);
+            }
         }
     }
 

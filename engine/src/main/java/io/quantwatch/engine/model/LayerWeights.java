@@ -16,11 +16,32 @@ public record LayerWeights(
         WeightMatrix gate,
         WeightMatrix up,
         WeightMatrix down,
-        AttentionBias bias) {
+        AttentionBias bias,
+        PostNorms post) {
 
     /** Biases added after the attention projections ({@code blk.N.attn_*.bias}); each null when the file has none. */
     public record AttentionBias(float[] q, float[] k, float[] v, float[] output) {
         public static final AttentionBias NONE = new AttentionBias(null, null, null, null);
+    }
+
+    /** RMS norm weights applied to the attention's and the feed-forward's outputs before the residual (gemma2). */
+    public record PostNorms(float[] attention, float[] ffn) {
+        public static final PostNorms NONE = new PostNorms(null, null);
+    }
+
+    /** A block without norms after attention and feed-forward. */
+    public LayerWeights(
+            float[] attnNorm,
+            WeightMatrix wq,
+            WeightMatrix wk,
+            WeightMatrix wv,
+            WeightMatrix wo,
+            float[] ffnNorm,
+            WeightMatrix gate,
+            WeightMatrix up,
+            WeightMatrix down,
+            AttentionBias bias) {
+        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias, PostNorms.NONE);
     }
 
     /** A block without biases. */
@@ -34,10 +55,10 @@ public record LayerWeights(
             WeightMatrix gate,
             WeightMatrix up,
             WeightMatrix down) {
-        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, AttentionBias.NONE);
+        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, AttentionBias.NONE, PostNorms.NONE);
     }
 
-    /** The same block with other projections (quantized, unpacked): norms and biases kept. */
+    /** The same block with other projections (quantized, unpacked): norms, biases and post-norms kept. */
     public LayerWeights withProjections(
             WeightMatrix wq,
             WeightMatrix wk,
@@ -46,7 +67,7 @@ public record LayerWeights(
             WeightMatrix gate,
             WeightMatrix up,
             WeightMatrix down) {
-        return new LayerWeights(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias);
+        return new LayerWeights(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias, post);
     }
 
     /** The projections in a fixed order, with the GGUF tensor suffix each is known by. */

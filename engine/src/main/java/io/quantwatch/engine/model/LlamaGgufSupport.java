@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}, {@code phi3}) this engine implements, checked before any weight is
+ * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}, {@code phi3}, {@code gemma2}) this engine implements, checked before any weight is
  * read: every metadata key and tensor must be one it computes with, or one that cannot change its outputs. Anything
  * else (longrope scaling, feed-forward biases, experts, sliding windows, soft-capping, extra stop tokens, tokenizer
  * normalizers) is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
@@ -66,6 +66,19 @@ final class LlamaGgufSupport {
     /** phi3's layers: Q, K and V fused into attn_qkv, the gate and up projections into ffn_up; no biases. */
     private static final Set<String> PHI3_LAYER_TENSORS =
             Set.of("attn_norm", "attn_qkv", "attn_output", "ffn_norm", "ffn_up", "ffn_down");
+    /** gemma2's layers: llama's, plus norms after attention and after the feed-forward; no biases. */
+    private static final Set<String> GEMMA2_LAYER_TENSORS = Set.of(
+            "attn_norm",
+            "attn_q",
+            "attn_k",
+            "attn_v",
+            "attn_output",
+            "post_attention_norm",
+            "ffn_norm",
+            "ffn_gate",
+            "ffn_up",
+            "ffn_down",
+            "post_ffw_norm");
 
     private static final Set<String> MODEL_TENSORS =
             Set.of("token_embd.weight", "output_norm.weight", "output.weight", "rope_freqs.weight");
@@ -99,9 +112,11 @@ final class LlamaGgufSupport {
                     number(v) == 0.0 || number(v) == 1.0 || scaled(meta, a);
                 // YaRN's original context (computed); inert under none and linear.
                 case "llama.rope.scaling.original_context_length" -> number(v) > 0;
-                // llama.cpp b4916 does not apply phi3's window (GgufLlamaLoader.requirePhi3Window); other
-                // architectures' windows change their outputs and are refused.
-                case "llama.attention.sliding_window" -> arch.equals("phi3");
+                // llama.cpp b4916 does not apply phi3's window (GgufLlamaLoader.requirePhi3Window); gemma2's is
+                // computed (even layers); other architectures' windows change their outputs and are refused.
+                case "llama.attention.sliding_window" -> arch.equals("phi3") || arch.equals("gemma2");
+                // gemma2's soft-caps are computed (LlamaConfig.Gemma2).
+                case "llama.attn_logit_softcapping", "llama.final_logit_softcapping" -> arch.equals("gemma2");
                 // Computed as the head size (GgufLlamaLoader.headDim, which refuses a value length of its own).
                 case "llama.attention.key_length", "llama.attention.value_length" -> number(v) > 0;
                 case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
@@ -120,16 +135,23 @@ final class LlamaGgufSupport {
             }
         }
         long layers = file.requireLong(a + "block_count");
-        boolean phi3 = arch.equals("phi3");
+        Set<String> layerTensors = switch (arch) {
+            case "phi3" -> PHI3_LAYER_TENSORS;
+            case "gemma2" -> GEMMA2_LAYER_TENSORS;
+            default -> LAYER_TENSORS;
+        };
+        boolean biasesAllowed = arch.equals("llama") || arch.equals("qwen2");
         for (GgufTensorInfo t : file.tensors().values()) {
             String name = t.name();
             Matcher m = LAYER_TENSOR.matcher(name);
-            boolean known = MODEL_TENSORS.contains(name)
-                    || (m.matches()
-                            && (m.group(3).equals("weight")
-                                    ? (phi3 ? PHI3_LAYER_TENSORS : LAYER_TENSORS).contains(m.group(2))
-                                    : !phi3 && BIASED.contains(m.group(2)))
-                            && Long.parseLong(m.group(1)) < layers);
+            // Only llama's graph reads rope_freqs; llama.cpp refuses the unused tensor in the others' files.
+            boolean known =
+                    (MODEL_TENSORS.contains(name) && (arch.equals("llama") || !name.equals("rope_freqs.weight")))
+                            || (m.matches()
+                                    && (m.group(3).equals("weight")
+                                            ? layerTensors.contains(m.group(2))
+                                            : biasesAllowed && BIASED.contains(m.group(2)))
+                                    && Long.parseLong(m.group(1)) < layers);
             if (!known) {
                 throw new GgufFormatException(
                         file.path(),

@@ -17,7 +17,7 @@ public record LlamaWeights(
             total += output.storageBytes();
         }
         for (LayerWeights l : layers) {
-            total += 4L * (l.attnNorm().length + l.ffnNorm().length);
+            total += 4L * normValues(l);
             for (LayerWeights.NamedMatrix m : l.projections(0)) {
                 total += m.matrix().storageBytes();
             }
@@ -31,11 +31,19 @@ public record LlamaWeights(
             total += (long) output.rows() * output.cols();
         }
         for (LayerWeights l : layers) {
-            total += l.attnNorm().length + l.ffnNorm().length;
+            total += normValues(l);
             for (LayerWeights.NamedMatrix m : l.projections(0)) {
                 total += (long) m.matrix().rows() * m.matrix().cols();
             }
         }
         return total;
+    }
+
+    private static long normValues(LayerWeights l) {
+        long n = l.attnNorm().length + l.ffnNorm().length;
+        if (l.post().attention() != null) {
+            n += l.post().attention().length + l.post().ffn().length;
+        }
+        return n;
     }
 }

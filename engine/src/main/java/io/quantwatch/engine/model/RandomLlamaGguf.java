@@ -63,7 +63,8 @@ public final class RandomLlamaGguf {
     }
 
     private static final int FIRST_BYTE_TOKEN = 3;
-    private static final int FIRST_WORD_TOKEN = FIRST_BYTE_TOKEN + 256;
+    /** The first word token of the SentencePiece vocabulary: ids below are control and byte tokens. */
+    static final int FIRST_WORD_TOKEN = FIRST_BYTE_TOKEN + 256;
 
     private RandomLlamaGguf() {}
 

@@ -66,6 +66,15 @@ class BatchedInferenceTest {
         Path wideHeads = dir.resolve("head64.gguf");
         RandomLlamaGguf.write(RandomLlamaGguf.Spec.small(42), GgmlType.F32, wideHeads, "llama", 64, w -> {});
         models.put("head size 64", LlamaModel.load(wideHeads));
+        Path gemma2 = dir.resolve("gemma2.gguf");
+        RandomLlamaGguf.write(
+                LlamaCppAgreementTest.GEMMA2,
+                GgmlType.F32,
+                gemma2,
+                "gemma2",
+                64,
+                w -> LlamaCppAgreementTest.gemma2(w, 24));
+        models.put("gemma2 (soft-caps, window of 24 across blocks, GELU, post-norms)", LlamaModel.load(gemma2));
         models.put("scalar kernels", LlamaModel.load(TestModels.smallF32(), DotKernels.scalar()));
         Path f16 = dir.resolve("small-F16.gguf");
         models.put("F16 read in place", GgufLlamaLoader.load(f16, DotKernels.preferred(), true));
@@ -168,6 +177,34 @@ class BatchedInferenceTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void gemma2LogitsAreSoftCappedAtTheFilesCap() {
+        // The cap is monotone, so greedy answers (what the llama.cpp test compares) cannot show it: check the values.
+        Path capped = dir.resolve("gemma2-cap5.gguf");
+        Path uncapped = dir.resolve("gemma2-uncapped.gguf");
+        RandomLlamaGguf.write(LlamaCppAgreementTest.GEMMA2, GgmlType.F32, capped, "gemma2", 64, w -> {
+            LlamaCppAgreementTest.gemma2(w, 24);
+            w.put("gemma2.final_logit_softcapping", GgufValue.float32(5.0));
+        });
+        RandomLlamaGguf.write(LlamaCppAgreementTest.GEMMA2, GgmlType.F32, uncapped, "gemma2", 64, w -> {
+            LlamaCppAgreementTest.gemma2(w, 24);
+            w.put("gemma2.final_logit_softcapping", GgufValue.float32(1e30));
+        });
+        LlamaModel m5 = LlamaModel.load(capped);
+        int[] seq = tokens(m5, 30);
+        float[] five = oneByOne(m5, seq, 1).get(29);
+        float[] raw = oneByOne(LlamaModel.load(uncapped), seq, 1).get(29);
+        float largest = 0;
+        for (float v : raw) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        assertThat(largest).as("some raw logit far beyond the cap").isGreaterThan(10f);
+        for (int i = 0; i < raw.length; i++) {
+            assertThat(five[i])
+                    .isCloseTo((float) (5 * Math.tanh(raw[i] / 5.0)), org.assertj.core.data.Offset.offset(1e-4f));
         }
     }
 

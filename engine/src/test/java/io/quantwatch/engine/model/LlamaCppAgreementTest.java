@@ -285,6 +285,54 @@ class LlamaCppAgreementTest {
         assertThat(a.identical()).isEqualTo(PROMPTS.length);
     }
 
+    /** Gemma 2 2B's layer count (llama.cpp knows the model size, and so the query scale, only from it). */
+    static final RandomLlamaGguf.Spec GEMMA2 = new RandomLlamaGguf.Spec(128, 256, 26, 4, 2, 1024, 512, 42, false);
+
+    @Test
+    void gemma2IsIdenticalToLlamaCpp() {
+        // Embeddings scaled by √dim, heads of 64 (heads × head size = 256 ≠ dim 128), queries scaled before the
+        // product, attention scores soft-capped at 2 (so the cap bends them), final logits at the default 30, even
+        // layers over a sliding window of 24 positions (every answer runs past it), GELU through ggml's half table,
+        // norms after attention and after the feed-forward, output tied to the embedding, NEOX rotary embeddings.
+        Agreement a = compare("F32 gemma2", GEMMA2, "gemma2", 64, GgmlType.F32, w -> gemma2(w, 24), true);
+        assertThat(a.identical()).isEqualTo(PROMPTS.length);
+    }
+
+    /**
+     * Rewrites the random llama as Gemma 2 stores it: post-norms added, the output tied to the embedding. A tied
+     * output cannot give control and byte tokens their negative bias through a separate matrix, so the embedding's
+     * constant channel does it: 1 for word tokens, -8 for the others (whose remaining channels are made small), which
+     * keeps greedy answers to word tokens as the comparison of pieces needs. The post-norms have gains of about 60,
+     * so the layers outweigh the embedding in the last hidden state; otherwise the tied output echoes the input token.
+     */
+    static void gemma2(GgufWriter w, int slidingWindow) {
+        java.util.Random rnd = new java.util.Random(11);
+        int dim = GEMMA2.dim();
+        int vocab = GEMMA2.vocabSize();
+        float[] embedding = new float[vocab * dim];
+        for (int t = 0; t < vocab; t++) {
+            boolean word = t >= RandomLlamaGguf.FIRST_WORD_TOKEN;
+            for (int i = 1; i < dim; i++) {
+                embedding[t * dim + i] = (float) rnd.nextGaussian() * (word ? 1f : 0.1f);
+            }
+            embedding[t * dim] = word ? 1f : -8f;
+        }
+        w.removeTensor("output.weight");
+        w.removeTensor("token_embd.weight");
+        w.addTensor("token_embd.weight", GgmlType.F32, new long[] {dim, vocab}, embedding);
+        for (int l = 0; l < GEMMA2.layers(); l++) {
+            for (String norm : List.of("post_attention_norm", "post_ffw_norm")) {
+                float[] weights = new float[dim];
+                for (int i = 0; i < dim; i++) {
+                    weights[i] = 60f * (1f + (float) rnd.nextGaussian() * 0.1f);
+                }
+                w.addTensor("blk." + l + "." + norm + ".weight", GgmlType.F32, new long[] {dim}, weights);
+            }
+        }
+        w.put("gemma2.attention.sliding_window", GgufValue.uint32(slidingWindow));
+        w.put("gemma2.attn_logit_softcapping", GgufValue.float32(2.0));
+    }
+
     /** Rewrites the random llama's layers as phi3 stores them. */
     static void phi3(GgufWriter w, int slidingWindow) {
         for (int l = 0; l < 4; l++) {

@@ -8,6 +8,7 @@ import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.gguf.GgufValue;
 import io.quantwatch.engine.gguf.GgufWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,11 +169,55 @@ class LlamaGgufSupportTest {
 
     @Test
     void otherArchitecturesAreRefusedNamingWhatIsSupported() {
-        Path gemma2 = dir.resolve("gemma2.gguf");
-        RandomLlamaGguf.write(TINY, GgmlType.F32, gemma2, "gemma2", w -> {});
-        assertThatThrownBy(() -> LlamaModel.load(gemma2))
+        Path qwen3 = dir.resolve("qwen3.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, qwen3, "qwen3", w -> {});
+        assertThatThrownBy(() -> LlamaModel.load(qwen3))
                 .isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("architecture 'gemma2' is not supported (supported: llama, qwen2, phi3)");
+                .hasMessageContaining("architecture 'qwen3' is not supported (supported: llama, qwen2, phi3, gemma2)");
+    }
+
+    /** A tiny gemma2 (dim 32) of the given layer count: post-norms added, output tied to the embedding. */
+    private Path writeGemma2(int layers, Consumer<GgufWriter> extra) {
+        RandomLlamaGguf.Spec spec = new RandomLlamaGguf.Spec(32, 64, layers, 4, 2, 300, 64, 7, false);
+        Path f = dir.resolve("gemma2-" + System.nanoTime() + ".gguf");
+        RandomLlamaGguf.write(spec, GgmlType.F32, f, "gemma2", w -> {
+            w.removeTensor("output.weight");
+            for (int l = 0; l < layers; l++) {
+                for (String norm : List.of("post_attention_norm", "post_ffw_norm")) {
+                    w.addTensor("blk." + l + "." + norm + ".weight", GgmlType.F32, new long[] {32}, new float[32]);
+                }
+            }
+            extra.accept(w);
+        });
+        return f;
+    }
+
+    @Test
+    void gemma2LoadsWithLlamaCppsDefaultsAndRefusesWhatLlamaCppRefuses() {
+        LlamaConfig.Gemma2 g =
+                LlamaModel.load(writeGemma2(26, w -> {})).config().gemma2();
+        assertThat(g).isEqualTo(new LlamaConfig.Gemma2(1f / (float) Math.sqrt(8), 50f, 30f, 4096));
+        assertThat(LlamaModel.load(writeGemma2(46, w -> w.put("gemma2.attention.sliding_window", GgufValue.uint32(7))))
+                        .config()
+                        .gemma2())
+                .as("27B: queries scaled by 1/sqrt(dim / heads)")
+                .isEqualTo(new LlamaConfig.Gemma2(1f / (float) Math.sqrt(32 / 4), 50f, 30f, 7));
+        assertThatThrownBy(() -> LlamaModel.load(writeGemma2(25, w -> {})))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("gemma2.block_count = 25");
+        assertThatThrownBy(() -> LlamaModel.load(writeGemma2(
+                        26, w -> w.addTensor("output.weight", GgmlType.F32, new long[] {32, 300}, new float[9600]))))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("'output.weight' in a gemma2 file");
+        assertThatThrownBy(() -> LlamaModel.load(writeGemma2(
+                        26, w -> w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {4}, new float[4]))))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("rope_freqs.weight");
+        assertThatThrownBy(() -> LlamaModel.load(writeGemma2(26, w -> w.removeTensor("blk.3.post_ffw_norm.weight"))))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("blk.3.post_ffw_norm.weight");
+        // gemma2's soft-caps are refused under llama, where llama.cpp would not apply them.
+        refused(w -> w.put("llama.attn_logit_softcapping", GgufValue.float32(50)), "soft-capping");
     }
 
     private Path writePhi3(Consumer<GgufWriter> extra) {
