@@ -31,6 +31,15 @@ public final class F16Weights extends TiledWeights {
     }
 
     @Override
+    protected void tilePair(int r, float[] x, int t, float[] sums, float[] out) {
+        if (bfloat) {
+            super.tilePair(r, x, t, sums, out);
+        } else {
+            kernels.f16TilePair(w, r * cols, x, t * cols, cols, cols, out, t * rows + r, rows);
+        }
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
         int base = row * cols;
         for (int i = 0; i < cols; i++) {

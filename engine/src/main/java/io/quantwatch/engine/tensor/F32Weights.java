@@ -24,6 +24,11 @@ public final class F32Weights extends TiledWeights {
     }
 
     @Override
+    protected void tilePair(int r, float[] x, int t, float[] sums, float[] out) {
+        kernels.f32TilePair(w, r * cols, x, t * cols, cols, cols, out, t * rows + r, rows);
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
         System.arraycopy(w, row * cols, dst, dstOff, cols);
     }

@@ -32,6 +32,11 @@ public final class MappedF16Weights extends TiledWeights {
     }
 
     @Override
+    protected void tilePair(int r, float[] x, int t, float[] sums, float[] out) {
+        kernels.f16TilePair(data, 2 * r * cols, x, t * cols, cols, cols, out, t * rows + r, rows);
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
         int base = 2 * row * cols;
         for (int i = 0; i < cols; i++) {

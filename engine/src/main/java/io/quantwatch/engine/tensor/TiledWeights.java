@@ -4,7 +4,7 @@ package io.quantwatch.engine.tensor;
  * A format whose rows reduce through one row kernel and one tile kernel ({@link DotKernels}): the products of every
  * such format, one input or a block of them, are driven here. A block is walked in chunks of rows (about
  * {@link #ROW_CHUNK_BYTES} of weights, which stay in L2) times tiles of {@link DotKernels#TILE} inputs (small enough
- * for L1), so neither the weights nor the inputs are fetched from further away once per token.
+ * for L1), two rows at a time, so neither the weights nor the inputs are fetched from further away once per token.
  */
 abstract class TiledWeights extends ShapedWeights {
     static final long ROW_CHUNK_BYTES = 128 * 1024;
@@ -24,6 +24,12 @@ abstract class TiledWeights extends ShapedWeights {
     /** Row r · inputs t … t + TILE − 1, written to out at (t + i) × rows + r; each bit-for-bit {@link #row}. */
     protected abstract void tile(int r, float[] x, int t, float[] sums, float[] out);
 
+    /** Rows r and r + 1 · inputs t … t + TILE − 1, as two {@link #tile} calls; formats with a pair kernel share loads. */
+    protected void tilePair(int r, float[] x, int t, float[] sums, float[] out) {
+        tile(r, x, t, sums, out);
+        tile(r + 1, x, t, sums, out);
+    }
+
     @Override
     public final void matvec(float[] x, float[] out, int from, int to) {
         float[] sums = inputSums(x, 1);
@@ -40,7 +46,11 @@ abstract class TiledWeights extends ShapedWeights {
             int r1 = Math.min(to, r0 + chunk);
             int t = 0;
             for (; t + DotKernels.TILE <= tokens; t += DotKernels.TILE) {
-                for (int r = r0; r < r1; r++) {
+                int r = r0;
+                for (; r + 1 < r1; r += 2) {
+                    tilePair(r, x, t, sums, out);
+                }
+                if (r < r1) {
                     tile(r, x, t, sums, out);
                 }
             }

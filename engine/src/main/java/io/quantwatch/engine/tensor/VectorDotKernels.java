@@ -97,6 +97,276 @@ final class VectorDotKernels implements DotKernels {
         out[outOff + 3 * outStride] = s3;
     }
 
+    /** Pair tiles share each input load between two rows; each result is the row kernel's, bit for bit. */
+    @Override
+    public void f32TilePair(
+            float[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        // Row r's accumulators a<token><0|1> and row r + 1's b<token><0|1>, as the row kernel's a0 and a1.
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00;
+        FloatVector a31 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00, b20 = a00, b21 = a00, b30 = a00, b31 = a00;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wOff + i);
+            FloatVector w1 = FloatVector.fromArray(F, w, wOff + i + L);
+            FloatVector u0 = FloatVector.fromArray(F, w, wOff + n + i);
+            FloatVector u1 = FloatVector.fromArray(F, w, wOff + n + i + L);
+            FloatVector lo = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector hi = FloatVector.fromArray(F, x, x0 + i + L);
+            a00 = w0.fma(lo, a00);
+            a01 = w1.fma(hi, a01);
+            b00 = u0.fma(lo, b00);
+            b01 = u1.fma(hi, b01);
+            lo = FloatVector.fromArray(F, x, x1 + i);
+            hi = FloatVector.fromArray(F, x, x1 + i + L);
+            a10 = w0.fma(lo, a10);
+            a11 = w1.fma(hi, a11);
+            b10 = u0.fma(lo, b10);
+            b11 = u1.fma(hi, b11);
+            lo = FloatVector.fromArray(F, x, x2 + i);
+            hi = FloatVector.fromArray(F, x, x2 + i + L);
+            a20 = w0.fma(lo, a20);
+            a21 = w1.fma(hi, a21);
+            b20 = u0.fma(lo, b20);
+            b21 = u1.fma(hi, b21);
+            lo = FloatVector.fromArray(F, x, x3 + i);
+            hi = FloatVector.fromArray(F, x, x3 + i + L);
+            a30 = w0.fma(lo, a30);
+            a31 = w1.fma(hi, a31);
+            b30 = u0.fma(lo, b30);
+            b31 = u1.fma(hi, b31);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wOff + i);
+            FloatVector u0 = FloatVector.fromArray(F, w, wOff + n + i);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a00 = w0.fma(v, a00);
+            b00 = u0.fma(v, b00);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            a10 = w0.fma(v, a10);
+            b10 = u0.fma(v, b10);
+            v = FloatVector.fromArray(F, x, x2 + i);
+            a20 = w0.fma(v, a20);
+            b20 = u0.fma(v, b20);
+            v = FloatVector.fromArray(F, x, x3 + i);
+            a30 = w0.fma(v, a30);
+            b30 = u0.fma(v, b30);
+        }
+        float s0 = a00.add(a01).reduceLanes(VectorOperators.ADD);
+        float s1 = a10.add(a11).reduceLanes(VectorOperators.ADD);
+        float s2 = a20.add(a21).reduceLanes(VectorOperators.ADD);
+        float s3 = a30.add(a31).reduceLanes(VectorOperators.ADD);
+        float r0 = b00.add(b01).reduceLanes(VectorOperators.ADD);
+        float r1 = b10.add(b11).reduceLanes(VectorOperators.ADD);
+        float r2 = b20.add(b21).reduceLanes(VectorOperators.ADD);
+        float r3 = b30.add(b31).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = w[wOff + i];
+            float ui = w[wOff + n + i];
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+            r0 += ui * x[x0 + i];
+            r1 += ui * x[x1 + i];
+            r2 += ui * x[x2 + i];
+            r3 += ui * x[x3 + i];
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = r0;
+        out[outOff + outStride] = s1;
+        out[outOff + outStride + 1] = r1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 2 * outStride + 1] = r2;
+        out[outOff + 3 * outStride] = s3;
+        out[outOff + 3 * outStride + 1] = r3;
+    }
+
+    @Override
+    public void f16TilePair(
+            short[] w, int wOff, float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        // Row r's accumulators a<token><0|1> and row r + 1's b<token><0|1>, as the row kernel's a0 and a1.
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00;
+        FloatVector a31 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00, b20 = a00, b21 = a00, b30 = a00, b31 = a00;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = halfToFloat(ShortVector.fromArray(S, w, wOff + i));
+            FloatVector w1 = halfToFloat(ShortVector.fromArray(S, w, wOff + i + L));
+            FloatVector u0 = halfToFloat(ShortVector.fromArray(S, w, wOff + n + i));
+            FloatVector u1 = halfToFloat(ShortVector.fromArray(S, w, wOff + n + i + L));
+            FloatVector lo = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector hi = FloatVector.fromArray(F, x, x0 + i + L);
+            a00 = w0.fma(lo, a00);
+            a01 = w1.fma(hi, a01);
+            b00 = u0.fma(lo, b00);
+            b01 = u1.fma(hi, b01);
+            lo = FloatVector.fromArray(F, x, x1 + i);
+            hi = FloatVector.fromArray(F, x, x1 + i + L);
+            a10 = w0.fma(lo, a10);
+            a11 = w1.fma(hi, a11);
+            b10 = u0.fma(lo, b10);
+            b11 = u1.fma(hi, b11);
+            lo = FloatVector.fromArray(F, x, x2 + i);
+            hi = FloatVector.fromArray(F, x, x2 + i + L);
+            a20 = w0.fma(lo, a20);
+            a21 = w1.fma(hi, a21);
+            b20 = u0.fma(lo, b20);
+            b21 = u1.fma(hi, b21);
+            lo = FloatVector.fromArray(F, x, x3 + i);
+            hi = FloatVector.fromArray(F, x, x3 + i + L);
+            a30 = w0.fma(lo, a30);
+            a31 = w1.fma(hi, a31);
+            b30 = u0.fma(lo, b30);
+            b31 = u1.fma(hi, b31);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector w0 = halfToFloat(ShortVector.fromArray(S, w, wOff + i));
+            FloatVector u0 = halfToFloat(ShortVector.fromArray(S, w, wOff + n + i));
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a00 = w0.fma(v, a00);
+            b00 = u0.fma(v, b00);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            a10 = w0.fma(v, a10);
+            b10 = u0.fma(v, b10);
+            v = FloatVector.fromArray(F, x, x2 + i);
+            a20 = w0.fma(v, a20);
+            b20 = u0.fma(v, b20);
+            v = FloatVector.fromArray(F, x, x3 + i);
+            a30 = w0.fma(v, a30);
+            b30 = u0.fma(v, b30);
+        }
+        float s0 = a00.add(a01).reduceLanes(VectorOperators.ADD);
+        float s1 = a10.add(a11).reduceLanes(VectorOperators.ADD);
+        float s2 = a20.add(a21).reduceLanes(VectorOperators.ADD);
+        float s3 = a30.add(a31).reduceLanes(VectorOperators.ADD);
+        float r0 = b00.add(b01).reduceLanes(VectorOperators.ADD);
+        float r1 = b10.add(b11).reduceLanes(VectorOperators.ADD);
+        float r2 = b20.add(b21).reduceLanes(VectorOperators.ADD);
+        float r3 = b30.add(b31).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = HalfFloat.toFloat(w[wOff + i]);
+            float ui = HalfFloat.toFloat(w[wOff + n + i]);
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+            r0 += ui * x[x0 + i];
+            r1 += ui * x[x1 + i];
+            r2 += ui * x[x2 + i];
+            r3 += ui * x[x3 + i];
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = r0;
+        out[outOff + outStride] = s1;
+        out[outOff + outStride + 1] = r1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 2 * outStride + 1] = r2;
+        out[outOff + 3 * outStride] = s3;
+        out[outOff + 3 * outStride + 1] = r3;
+    }
+
+    @Override
+    public void f16TilePair(
+            ByteBuffer w,
+            int wByteOff,
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] out,
+            int outOff,
+            int outStride) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + 2 * xStride;
+        int x3 = xOff + 3 * xStride;
+        // Row r's accumulators a<token><0|1> and row r + 1's b<token><0|1>, as the row kernel's a0 and a1.
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00;
+        FloatVector a31 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00, b20 = a00, b21 = a00, b30 = a00, b31 = a00;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector w0 = halfToFloat(w, wByteOff + 2 * (i));
+            FloatVector w1 = halfToFloat(w, wByteOff + 2 * (i + L));
+            FloatVector u0 = halfToFloat(w, wByteOff + 2 * (n + i));
+            FloatVector u1 = halfToFloat(w, wByteOff + 2 * (n + i + L));
+            FloatVector lo = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector hi = FloatVector.fromArray(F, x, x0 + i + L);
+            a00 = w0.fma(lo, a00);
+            a01 = w1.fma(hi, a01);
+            b00 = u0.fma(lo, b00);
+            b01 = u1.fma(hi, b01);
+            lo = FloatVector.fromArray(F, x, x1 + i);
+            hi = FloatVector.fromArray(F, x, x1 + i + L);
+            a10 = w0.fma(lo, a10);
+            a11 = w1.fma(hi, a11);
+            b10 = u0.fma(lo, b10);
+            b11 = u1.fma(hi, b11);
+            lo = FloatVector.fromArray(F, x, x2 + i);
+            hi = FloatVector.fromArray(F, x, x2 + i + L);
+            a20 = w0.fma(lo, a20);
+            a21 = w1.fma(hi, a21);
+            b20 = u0.fma(lo, b20);
+            b21 = u1.fma(hi, b21);
+            lo = FloatVector.fromArray(F, x, x3 + i);
+            hi = FloatVector.fromArray(F, x, x3 + i + L);
+            a30 = w0.fma(lo, a30);
+            a31 = w1.fma(hi, a31);
+            b30 = u0.fma(lo, b30);
+            b31 = u1.fma(hi, b31);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector w0 = halfToFloat(w, wByteOff + 2 * (i));
+            FloatVector u0 = halfToFloat(w, wByteOff + 2 * (n + i));
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a00 = w0.fma(v, a00);
+            b00 = u0.fma(v, b00);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            a10 = w0.fma(v, a10);
+            b10 = u0.fma(v, b10);
+            v = FloatVector.fromArray(F, x, x2 + i);
+            a20 = w0.fma(v, a20);
+            b20 = u0.fma(v, b20);
+            v = FloatVector.fromArray(F, x, x3 + i);
+            a30 = w0.fma(v, a30);
+            b30 = u0.fma(v, b30);
+        }
+        float s0 = a00.add(a01).reduceLanes(VectorOperators.ADD);
+        float s1 = a10.add(a11).reduceLanes(VectorOperators.ADD);
+        float s2 = a20.add(a21).reduceLanes(VectorOperators.ADD);
+        float s3 = a30.add(a31).reduceLanes(VectorOperators.ADD);
+        float r0 = b00.add(b01).reduceLanes(VectorOperators.ADD);
+        float r1 = b10.add(b11).reduceLanes(VectorOperators.ADD);
+        float r2 = b20.add(b21).reduceLanes(VectorOperators.ADD);
+        float r3 = b30.add(b31).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float wi = HalfFloat.toFloat(w.getShort(wByteOff + 2 * i));
+            float ui = HalfFloat.toFloat(w.getShort(wByteOff + 2 * (n + i)));
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
+            r0 += ui * x[x0 + i];
+            r1 += ui * x[x1 + i];
+            r2 += ui * x[x2 + i];
+            r3 += ui * x[x3 + i];
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = r0;
+        out[outOff + outStride] = s1;
+        out[outOff + outStride + 1] = r1;
+        out[outOff + 2 * outStride] = s2;
+        out[outOff + 2 * outStride + 1] = r2;
+        out[outOff + 3 * outStride] = s3;
+        out[outOff + 3 * outStride + 1] = r3;
+    }
+
     /** Binary16 bits widened to float bits: magnitude shifted into place and rebiased, then the sign. */
     private static FloatVector halfToFloat(ShortVector h) {
         // (h << 16) >> 3 (arithmetic) puts sign at bit 31, exponent at 27..23 and mantissa at 22..13, with copies of

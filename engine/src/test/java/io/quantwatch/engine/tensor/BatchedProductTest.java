@@ -41,6 +41,10 @@ class BatchedProductTest {
             }
             all.add(new F16Weights(half, rows, cols, false, kernels));
             all.add(new F16Weights(bf, rows, cols, true, kernels));
+            java.nio.ByteBuffer mapped =
+                    java.nio.ByteBuffer.allocateDirect(2 * half.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            mapped.asShortBuffer().put(half);
+            all.add(new MappedF16Weights(mapped, rows, cols, kernels));
             for (QuantMode mode : QuantMode.values()) {
                 for (int group : cols == 256 ? new int[] {32, 128, -1} : new int[] {24, -1}) {
                     all.add(WeightQuantizer.quantize(w, rows, cols, mode, group, kernels));
