@@ -55,7 +55,7 @@ public final class KafkaWiring {
                             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
                             case LATEST -> OffsetsInitializer.latest();
                         })
-                .setDeserializer(new RawPromptRecordDeserializer())
+                .setDeserializer(new RawPromptRecordDeserializer(lagSettings(c)))
                 .setProperties(clientProperties(c));
         if (stopAtLatest) {
             builder.setBounded(OffsetsInitializer.latest());
@@ -113,14 +113,14 @@ public final class KafkaWiring {
                 s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant()),
                 "samples");
         out.late()
-                .process(CountLate.records(c.metrics().settings()))
+                .process(CountLate.records(c.metrics().settings(), candidateNames(c)))
                 .name("count late records")
                 .uid("late")
                 .sinkTo(new DiscardingSink<>())
                 .name("late done")
                 .uid("late-sink");
         out.lateWindows()
-                .process(CountLate.windows(c.metrics().settings()))
+                .process(CountLate.windows(c.metrics().settings(), candidateNames(c)))
                 .name("count late windows")
                 .uid("late-windows")
                 .sinkTo(new DiscardingSink<>())
@@ -173,6 +173,23 @@ public final class KafkaWiring {
             case AT_LEAST_ONCE -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return builder.build();
+    }
+
+    private static java.util.List<String> candidateNames(MonitorConfig c) {
+        return c.candidates().stream().map(MonitorConfig.Candidate::name).toList();
+    }
+
+    /** The consumer group's lag, polled every 15 s from the source's task managers (quantwatch_kafka_lag). */
+    private static RawPromptRecordDeserializer.LagSettings lagSettings(MonitorConfig c) {
+        java.util.Map<String, String> kafka = new java.util.HashMap<>();
+        clientProperties(c).forEach((k, v) -> kafka.put(String.valueOf(k), String.valueOf(v)));
+        kafka.put("bootstrap.servers", c.kafka().bootstrapServers());
+        return new RawPromptRecordDeserializer.LagSettings(
+                c.metrics().settings(),
+                kafka,
+                c.kafka().groupId(),
+                c.topics().prompts(),
+                java.time.Duration.ofSeconds(15));
     }
 
     private static Properties clientProperties(MonitorConfig c) {

@@ -184,6 +184,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowResult>
         inputWatermark = Long.MIN_VALUE;
         outputWatermark = Long.MIN_VALUE;
         meters = new Meters(JvmMeterRegistry.get(settings.metrics()).registry(), String.valueOf(subtask));
+        meters.registerCandidates(candidates);
         warmUp();
         // After a restore: admitted work runs again (its results were not checkpointed), held prompts wait for their
         // period.
@@ -474,6 +475,16 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowResult>
                     .description("prompts per second this shadow subtask serves (measured or configured)")
                     .strongReference(true)
                     .register(r));
+        }
+
+        /** Every candidate's timeout and error counters at 0, so dashboards and rates see them before the first. */
+        void registerCandidates(List<String> names) {
+            for (String candidate : names) {
+                timeouts(candidate);
+                for (ShadowOutcome.Stage stage : ShadowOutcome.Stage.values()) {
+                    errors(candidate, stage);
+                }
+            }
         }
 
         Counter timeouts(String candidate) {

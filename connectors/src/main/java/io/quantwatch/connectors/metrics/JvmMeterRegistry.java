@@ -3,6 +3,7 @@ package io.quantwatch.connectors.metrics;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -66,6 +67,9 @@ public final class JvmMeterRegistry {
             OtlpConfig config = props::get;
             registry.add(new OtlpMeterRegistry(config, Clock.SYSTEM));
         }
+        // process_uptime_seconds / process_start_time_seconds: the "dark" rule waits until a monitor has run long
+        // enough for its first windows to close.
+        new UptimeMetrics().bindTo(registry);
         if (registry.getRegistries().isEmpty()) {
             // A composite without members records nothing; keep counts in memory so the JVM can still read them.
             registry.add(new SimpleMeterRegistry());

@@ -29,22 +29,7 @@ public record LayerWeights(
         public static final PostNorms NONE = new PostNorms(null, null);
     }
 
-    /** A block without norms after attention and feed-forward. */
-    public LayerWeights(
-            float[] attnNorm,
-            WeightMatrix wq,
-            WeightMatrix wk,
-            WeightMatrix wv,
-            WeightMatrix wo,
-            float[] ffnNorm,
-            WeightMatrix gate,
-            WeightMatrix up,
-            WeightMatrix down,
-            AttentionBias bias) {
-        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias, PostNorms.NONE);
-    }
-
-    /** A block without biases. */
+    /** A block without biases or post-norms. */
     public LayerWeights(
             float[] attnNorm,
             WeightMatrix wq,
