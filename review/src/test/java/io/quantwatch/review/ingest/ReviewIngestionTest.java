@@ -121,7 +121,9 @@ class ReviewIngestionTest {
         while (!done.getAsBoolean() && System.nanoTime() < end) {
             Thread.sleep(100);
         }
-        assertThat(done.getAsBoolean()).as("within 60 s; progress %s", i.progress()).isTrue();
+        assertThat(done.getAsBoolean())
+                .as("within 60 s; progress %s", i.progress())
+                .isTrue();
     }
 
     @Test
@@ -129,7 +131,9 @@ class ReviewIngestionTest {
         publish(10, true);
         try (ReviewStore store = ReviewStore.open(ReviewStore.sqliteUrl(dir))) {
             ReviewIngestion first = ingest(store, "review-a");
-            await(first, () -> first.progress().stored() == 11 && first.progress().malformed() == 2);
+            await(
+                    first,
+                    () -> first.progress().stored() == 11 && first.progress().malformed() == 2);
             assertThat(first.progress().lastProblem()).contains("does not decode");
             first.close();
             assertThat(store.queue(SampleFilter.ALL, 100)).hasSize(10);
@@ -147,7 +151,9 @@ class ReviewIngestionTest {
 
             // The first group resumes from its committed offsets: only what came after it stopped.
             ReviewIngestion resumed = ingest(store, "review-a");
-            await(resumed, () -> resumed.progress().stored() + resumed.progress().duplicates() == 12);
+            await(
+                    resumed,
+                    () -> resumed.progress().stored() + resumed.progress().duplicates() == 12);
             Thread.sleep(2000); // had it started over, more than 12 would come
             resumed.close();
             // It read the 12 records published after it stopped (not all 23), all already stored by the second page.
