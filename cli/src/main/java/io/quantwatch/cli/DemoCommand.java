@@ -119,7 +119,10 @@ public final class DemoCommand implements Runnable {
                 "quantwatch-demo-traffic");
         producer.setDaemon(true);
         JobClient job = null;
+        io.quantwatch.review.ReviewApp review = null;
         try {
+            review = startReviewPage(kafka, c);
+            out.printf("review page %s (SQLite %s)%n", review.url(), review.database());
             Configuration flink = new Configuration();
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
@@ -161,6 +164,13 @@ public final class DemoCommand implements Runnable {
                     out.println("could not cancel the job cleanly: " + e.getMessage());
                 }
             }
+            if (review != null) {
+                try {
+                    review.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             kafka.close();
             JvmMeterRegistry.shutdown();
             try {
@@ -171,5 +181,27 @@ public final class DemoCommand implements Runnable {
             out.println("quantwatch demo: stopped.");
             stopped.countDown();
         }
+    }
+
+    /**
+     * The review page beside the demo: the embedded broker's drift topics into a SQLite file under a temporary
+     * directory, on a free loopback port.
+     */
+    private static io.quantwatch.review.ReviewApp startReviewPage(EmbeddedKafka kafka, MonitorConfig c) {
+        Path data;
+        try {
+            data = java.nio.file.Files.createTempDirectory("quantwatch-demo-review");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the demo's review directory", e);
+        }
+        var t = c.topics();
+        return io.quantwatch.review.ReviewApp.start(new io.quantwatch.review.ReviewApp.Settings(
+                java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                "quantwatch-demo-review",
+                true,
+                new io.quantwatch.review.ingest.ReviewIngestion.Topics(t.samples(), t.metrics(), t.alerts()),
+                io.quantwatch.review.store.ReviewStore.sqliteUrl(data),
+                new io.quantwatch.review.web.ReviewServer.Settings("127.0.0.1", 0, null),
+                Duration.ofDays(1)));
     }
 }

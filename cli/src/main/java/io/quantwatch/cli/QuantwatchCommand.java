@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            ReviewCommand.class,
             EvaluateCommand.class,
             BenchCommand.class,
             ModelCommand.class

@@ -1,0 +1,123 @@
+package io.quantwatch.cli;
+
+import io.quantwatch.review.ReviewApp;
+import io.quantwatch.review.ingest.ReviewIngestion;
+import io.quantwatch.review.store.ReviewStore;
+import io.quantwatch.review.web.ReviewServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quantwatch review}: the review page against a real cluster — reads drift-samples, drift-metrics and
+ * drift-alerts into a database (SQLite under --data-dir, or PostgreSQL with --db) and serves the page until Ctrl-C.
+ */
+@Command(
+        name = "review",
+        mixinStandardHelpOptions = true,
+        description = "Serve the review page: timeline, queue of divergent samples, side-by-side view, labels.")
+public final class ReviewCommand implements Runnable {
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers of the monitor.")
+    String bootstrapServers;
+
+    @Option(
+            names = "--kafka-property",
+            description = "A Kafka client property, e.g. security.protocol=SASL_SSL (repeatable).")
+    List<String> kafkaProperties = List.of();
+
+    @Option(
+            names = "--db",
+            description = "JDBC URL of a PostgreSQL database (jdbc:postgresql://host:5432/review?user=…&password=…);"
+                    + " default: SQLite under --data-dir.")
+    String database;
+
+    @Option(
+            names = "--data-dir",
+            defaultValue = "quantwatch-review",
+            description = "SQLite's directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8090", description = "Port (default: ${DEFAULT-VALUE}; 0: any free).")
+    int port;
+
+    @Option(
+            names = "--token",
+            description = "Bearer token the API requires (default: the environment variable QUANTWATCH_REVIEW_TOKEN;"
+                    + " none: open to whoever reaches --host).")
+    String token;
+
+    @Option(
+            names = "--from",
+            defaultValue = "earliest",
+            description = "Where a new page starts reading: earliest or latest (default: ${DEFAULT-VALUE}).")
+    String from;
+
+    @Option(
+            names = "--group",
+            defaultValue = "quantwatch-review",
+            description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(
+            names = "--retention",
+            defaultValue = "30d",
+            description = "Forget windows, samples and labels older than this (default: ${DEFAULT-VALUE}).")
+    String retention;
+
+    @Option(names = "--samples-topic", defaultValue = "drift-samples")
+    String samplesTopic;
+
+    @Option(names = "--metrics-topic", defaultValue = "drift-metrics")
+    String metricsTopic;
+
+    @Option(names = "--alerts-topic", defaultValue = "drift-alerts")
+    String alertsTopic;
+
+    @Override
+    public void run() {
+        if (!from.equals("earliest") && !from.equals("latest")) {
+            throw new IllegalArgumentException("--from must be earliest or latest, got '" + from + "'");
+        }
+        Map<String, String> kafka = new HashMap<>();
+        for (String p : kafkaProperties) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--kafka-property must be key=value, got '" + p + "'");
+            }
+            kafka.put(p.substring(0, eq), p.substring(eq + 1));
+        }
+        kafka.put("bootstrap.servers", bootstrapServers);
+        String t = token != null ? token : System.getenv("QUANTWATCH_REVIEW_TOKEN");
+        if ((t == null || t.isEmpty()) && !host.equals("127.0.0.1") && !host.equals("localhost")) {
+            System.err.println("quantwatch review: warning: listening on " + host + " without a token;"
+                    + " anyone who reaches it can read samples and label them (set --token)");
+        }
+        ReviewApp.Settings settings = new ReviewApp.Settings(
+                kafka,
+                group,
+                from.equals("earliest"),
+                new ReviewIngestion.Topics(samplesTopic, metricsTopic, alertsTopic),
+                database != null ? database : ReviewStore.sqliteUrl(dataDir),
+                new ReviewServer.Settings(host, port, t),
+                TimeUtils.parseDuration(retention));
+        CountDownLatch stop = new CountDownLatch(1);
+        try (ReviewApp app = ReviewApp.start(settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "quantwatch-review-shutdown"));
+            System.out.printf("quantwatch review: %s (database %s) · Ctrl-C stops%n", app.url(), app.database());
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
