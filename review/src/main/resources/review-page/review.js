@@ -5,7 +5,7 @@
 const state = {
   token: sessionStorage.getItem('quantwatch-token') || '',
   model: '', candidate: '', task: '*', tenant: '*', hours: 24,
-  filter: { candidate: '', task: '', tenant: '', json: '', label: '' },
+  filter: { candidate: '', task: '', tenant: '', json: '', window: '', label: '' },
   selected: new Set(),
 };
 
@@ -101,6 +101,22 @@ async function timeline() {
     box.append(el('h3', { text: `${candidate} — verdict ${windows[windows.length - 1].verdict}` }),
       el('p', { class: 'labels', text: 'labels: ' + (LABELS.map((l) => `${l} ${counts[l] || 0}`).join(' · ')) }));
     const xs = windows.map((w) => w.window_end / 1000);
+    const alerts = t.alerts.filter((a) => a.candidate === candidate);
+    // FIRING (red) and RESOLVED (green) transitions as vertical lines on every chart of the candidate.
+    const markers = { draw: [(u) => {
+      const ctx = u.ctx;
+      for (const a of alerts) {
+        const x = u.valToPos(a.window_end / 1000, 'x', true);
+        ctx.save();
+        ctx.strokeStyle = a.state === 'FIRING' ? '#c00' : '#080';
+        ctx.setLineDash([4, 3]);
+        ctx.beginPath();
+        ctx.moveTo(x, u.bbox.top);
+        ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        ctx.stroke();
+        ctx.restore();
+      }
+    }] };
     for (const [key, title] of RATES) {
       const v = windows.map((w) => w[key].value), lo = windows.map((w) => w[key].lower), hi = windows.map((w) => w[key].upper);
       const div = el('div', { class: 'chart', 'data-metric': key });
@@ -109,17 +125,23 @@ async function timeline() {
         new uPlot({ title: `${title} (Wilson 95 % band)`, width: 520, height: 160,
           series: [{}, { label: title, stroke: '#1f5fbf' }, { label: 'lower', stroke: '#9bb' }, { label: 'upper', stroke: '#9bb' }],
           bands: [{ series: [3, 2], fill: 'rgba(31,95,191,0.12)' }],
-          scales: { y: { range: [0, 1] } } }, [xs, v, lo, hi], div);
+          scales: { y: { range: [0, 1] } }, hooks: markers }, [xs, v, lo, hi], div);
       }
     }
     const kl = el('div', { class: 'chart', 'data-metric': 'kl' });
     box.append(kl);
     if (window.uPlot) {
       new uPlot({ title: 'KL(reference ‖ candidate), nats', width: 520, height: 160,
-        series: [{}, { label: 'mean', stroke: '#b05' }, { label: 'p95', stroke: '#e9a' }] },
+        series: [{}, { label: 'mean', stroke: '#b05' }, { label: 'p95', stroke: '#e9a' }], hooks: markers },
       [xs, windows.map((w) => w.mean_kl), windows.map((w) => w.kl_p95)], kl);
+      const verdicts = ['INSUFFICIENT_DATA', 'SAFE', 'WATCH', 'STOP_AND_RECONSIDER'];
+      const verdict = el('div', { class: 'chart', 'data-metric': 'verdict' });
+      box.append(verdict);
+      new uPlot({ title: 'verdict (0 insufficient data, 1 safe, 2 watch, 3 stop)', width: 520, height: 160,
+        series: [{}, { label: 'verdict', stroke: '#333', paths: uPlot.paths.stepped({ align: 1 }) }],
+        scales: { y: { range: [0, 3] } }, hooks: markers },
+      [xs, windows.map((w) => verdicts.indexOf(w.verdict))], verdict);
     }
-    const alerts = t.alerts.filter((a) => a.candidate === candidate);
     box.append(el('ul', { class: 'alerts' }, ...alerts.map((a) => el('li', { class: a.state === 'FIRING' ? 'firing' : 'resolved',
       text: `${a.state} ${a.rule} ${a.task}/${a.tenant} at ${time(a.window_end)}: ${a.value} (threshold ${a.threshold}, ${a.samples} samples)` }))));
   }
@@ -129,7 +151,7 @@ async function timeline() {
 async function queue() {
   const f = state.filter;
   const rows = await api('/api/samples?' + query({ model: state.model, candidate: f.candidate, task: f.task, tenant: f.tenant,
-    json: f.json, label: f.label, limit: 200 }));
+    json: f.json, window: f.window, label: f.label, limit: 200 }));
   const box = document.getElementById('queue');
   const field = (key, placeholder) => el('input', { id: 'filter-' + key, placeholder, value: f[key], size: 12,
     onchange: (e) => { f[key] = e.target.value; queue(); } });
@@ -147,9 +169,21 @@ async function queue() {
       el('td', { class: 'preview', text: s.preview })));
   }
   box.replaceChildren(el('h2', { text: `Queue (${rows.length}, worst first)` }),
-    el('div', { class: 'filters' }, field('task', 'task'), field('tenant', 'tenant'), field('json', 'JSON class'), labelFilter,
-      el('a', { href: '/api/export.jsonl', text: ' export JSONL' }), el('a', { href: '/api/export.csv', text: ' export CSV' })),
+    el('div', { class: 'filters' }, field('task', 'task'), field('tenant', 'tenant'), field('json', 'JSON class'),
+      field('window', 'window end (ISO)'), labelFilter,
+      el('button', { id: 'export-jsonl', text: 'export JSONL', onclick: () => download('/api/export.jsonl', 'quantwatch-labels.jsonl') }),
+      el('button', { id: 'export-csv', text: 'export CSV', onclick: () => download('/api/export.csv', 'quantwatch-labels.csv') })),
     labelForm(() => [...state.selected], 'bulk'), table);
+}
+
+/** Downloads an export through fetch, so the token goes with it. */
+async function download(path, name) {
+  const headers = state.token ? { Authorization: 'Bearer ' + state.token } : {};
+  const r = await fetch(path + '?' + query({ model: state.model, candidate: state.filter.candidate }), { headers });
+  const a = el('a', { href: URL.createObjectURL(await r.blob()), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 function labelForm(ids, id) {

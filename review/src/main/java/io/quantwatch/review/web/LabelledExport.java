@@ -8,13 +8,13 @@ import io.quantwatch.review.store.ReviewedSample;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Labelled samples as JSON Lines or CSV (Jackson's writers: quoting and escaping are theirs), for training sets. */
 final class LabelledExport {
+    /** The columns, in {@link SampleJson#full} order. */
     private static final List<String> COLUMNS = List.of(
             "id",
             "request_id",
@@ -30,10 +30,11 @@ final class LabelledExport {
             "redacted",
             "label",
             "reviewer",
-            "note",
-            "labelled_at",
             "reference_text",
-            "candidate_text");
+            "candidate_text",
+            "common_prefix_chars",
+            "note",
+            "labelled_at");
 
     private LabelledExport() {}
 
@@ -63,29 +64,11 @@ final class LabelledExport {
         ctx.outputStream().write(writer.writeValueAsString(rows).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The API's whole-sample shape, with its two times as ISO-8601 for people and spreadsheets. */
     static Map<String, Object> row(ReviewedSample r) {
-        var s = r.sample();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("request_id", s.requestId());
-        m.put("model", s.model());
-        m.put("candidate", s.candidate());
-        m.put("task", s.task());
-        m.put("tenant", s.tenant());
-        m.put("window_end", s.windowEnd().toString());
-        m.put("badness", Double.isNaN(s.badness()) ? null : s.badness());
-        m.put("first_divergent_token", s.firstDivergentToken());
-        m.put("mean_kl", Double.isNaN(s.meanKl()) ? null : s.meanKl());
-        m.put("json_failure", s.jsonFailure());
-        m.put("redacted", s.redacted());
-        m.put("label", r.review().label().wire());
-        m.put("reviewer", r.review().reviewer());
-        m.put("note", r.review().note());
-        m.put(
-                "labelled_at",
-                Instant.ofEpochMilli(r.review().at().toEpochMilli()).toString());
-        m.put("reference_text", s.referenceText());
-        m.put("candidate_text", s.candidateText());
+        Map<String, Object> m = new LinkedHashMap<>(SampleJson.full(r));
+        m.put("window_end", r.sample().windowEnd().toString());
+        m.put("labelled_at", r.review().at().toString());
         return m;
     }
 }

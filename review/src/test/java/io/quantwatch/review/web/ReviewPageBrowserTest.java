@@ -185,6 +185,8 @@ class ReviewPageBrowserTest {
     @Test
     void aReviewerFiltersOpensSeesTheDivergenceAndLabelsForGood() throws Exception {
         openPage();
+        pickCandidate("nf4"); // the one whose identical rate falls, with a FIRING transition: the docs' timeline
+        await().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#timeline h3"), "nf4"));
         screenshot("timeline.png");
         pickCandidate("int4-g128");
         assertThat(browser.findElements(By.cssSelector("#samples tr.sample"))).hasSize(1);
