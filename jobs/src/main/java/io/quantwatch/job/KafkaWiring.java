@@ -15,6 +15,7 @@ import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.ShadowRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -113,14 +114,16 @@ public final class KafkaWiring {
                 s -> windowKey(s.getModel(), s.getCandidate(), s.getTask(), s.getTenant()),
                 "samples");
         out.late()
-                .process(CountLate.records(c.metrics().settings(), candidateNames(c)))
+                .process(CountLate.records(
+                        c.metrics().settings(), List.copyOf(c.candidateRecipes().keySet())))
                 .name("count late records")
                 .uid("late")
                 .sinkTo(new DiscardingSink<>())
                 .name("late done")
                 .uid("late-sink");
         out.lateWindows()
-                .process(CountLate.windows(c.metrics().settings(), candidateNames(c)))
+                .process(CountLate.windows(
+                        c.metrics().settings(), List.copyOf(c.candidateRecipes().keySet())))
                 .name("count late windows")
                 .uid("late-windows")
                 .sinkTo(new DiscardingSink<>())
@@ -173,10 +176,6 @@ public final class KafkaWiring {
             case AT_LEAST_ONCE -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return builder.build();
-    }
-
-    private static java.util.List<String> candidateNames(MonitorConfig c) {
-        return c.candidates().stream().map(MonitorConfig.Candidate::name).toList();
     }
 
     /** The consumer group's lag, polled every 15 s from the source's task managers (quantwatch_kafka_lag). */

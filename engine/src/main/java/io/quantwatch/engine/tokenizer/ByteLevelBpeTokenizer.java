@@ -168,28 +168,35 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
      * and the Unicode classes, but an explicit range (deepseek-llm's U+3000) must not match it.
      */
     private List<String> split(String text) {
-        List<String> pieces = List.of(text);
+        // Replaced once for every pattern: one character for one, so the view's offsets are the text's.
+        Matcher m = preTokenizer.get(0).matcher(withAsciiWhitespace(text));
+        List<Integer> bounds = List.of(0, text.length()); // piece i is [bounds[i], bounds[i + 1])
         for (Pattern p : preTokenizer) {
-            List<String> next = new ArrayList<>();
-            for (String piece : pieces) {
-                Matcher m = p.matcher(withAsciiWhitespace(piece));
-                int last = 0;
+            m.usePattern(p);
+            List<Integer> next = new ArrayList<>(List.of(0));
+            for (int i = 0; i + 1 < bounds.size(); i++) {
+                int end = bounds.get(i + 1);
+                m.region(bounds.get(i), end); // opaque bounds: a lookahead cannot see past the piece
                 while (m.find()) {
-                    if (m.start() > last) {
-                        next.add(piece.substring(last, m.start()));
-                    }
-                    if (m.end() > m.start()) {
-                        next.add(piece.substring(m.start(), m.end()));
-                    }
-                    last = m.end();
+                    cut(next, m.start()); // an empty match cuts too, as llama.cpp's zero-length offset does
+                    cut(next, m.end());
                 }
-                if (last < piece.length()) {
-                    next.add(piece.substring(last));
-                }
+                cut(next, end);
             }
-            pieces = next;
+            bounds = next;
+        }
+        List<String> pieces = new ArrayList<>(bounds.size() - 1);
+        for (int i = 0; i + 1 < bounds.size(); i++) {
+            pieces.add(text.substring(bounds.get(i), bounds.get(i + 1)));
         }
         return pieces;
+    }
+
+    /** Adds a piece boundary unless it is the last one already. */
+    private static void cut(List<Integer> bounds, int at) {
+        if (at > bounds.get(bounds.size() - 1)) {
+            bounds.add(at);
+        }
     }
 
     /** The text with each non-ASCII whitespace character (all in the BMP) replaced by U+000B, same length. */

@@ -256,7 +256,8 @@ public final class ReviewStore implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 for (String id : ids) {
-                    if (sample(id).isEmpty()) {
+                    if (query("SELECT 1 FROM samples WHERE sample_id = ?", List.of(id), r -> 1)
+                            .isEmpty()) {
                         throw new IllegalArgumentException("no sample with id '" + id + "'");
                     }
                     update(
