@@ -58,14 +58,29 @@ stop_process() {
   rm -f "$RUN/pids/$name.pid"
 }
 
-wait_for_port() { # $1 port, $2 what, $3 seconds
-  for _ in $(seq 1 $(( ${3:-60} * 10 ))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+# wait_until SECONDS WHAT NAME LOG CMD...: polls CMD (the process's own readiness signal, never an open port) every
+# 0.1 s until it succeeds; fails at once if process NAME exits, and after SECONDS, with the tail of LOG either way.
+wait_until() {
+  local secs=$1 what=$2 name=$3 log=$4; shift 4
+  for _ in $(seq 1 $(( secs * 10 ))); do
+    "$@" >/dev/null 2>&1 && return 0
+    if ! alive "$name"; then
+      echo "$what exited before it was ready; the end of $log:" >&2
+      tail -n 40 "$log" >&2 || true
+      return 1
+    fi
     sleep 0.1
   done
-  echo "$2 did not open port $1 within ${3:-60} s; see $RUN/logs" >&2
+  echo "$what was not ready within $secs s; the end of $log:" >&2
+  tail -n 40 "$log" >&2 || true
   return 1
 }
+
+# log_has_since FILE LINE TEXT: whether FILE holds TEXT after its first LINE lines (logs are appended across restarts).
+log_has_since() { tail -n "+$(( $2 + 1 ))" "$1" 2>/dev/null | grep -qF "$3"; }
+
+# lines_of FILE: how many lines FILE has now (0 when it does not exist yet).
+lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 
 # The Flink configuration directory every process of this cluster reads: conf/ with this run's ports and paths.
 write_flink_conf() {
@@ -74,6 +89,16 @@ write_flink_conf() {
     "$here/conf/config.yaml" >"$RUN/conf/config.yaml"
   cp "$here/conf/log4j.properties" "$RUN/conf/log4j.properties"
   cp "$here/conf/log4j.properties" "$RUN/conf/log4j-cli.properties"
+}
+
+# http_ok PATH: whether a GET against this cluster's REST API answers 200 (a subshell: a refused connection is no exit).
+http_ok() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$REST_PORT" || exit 1
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+    read -r _ status _ <&3
+    [ "$status" = 200 ]
+  )
 }
 
 # http_get PATH: the body of a GET against this cluster's REST API (bash's /dev/tcp: no curl needed).

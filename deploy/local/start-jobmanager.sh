@@ -15,4 +15,5 @@ else
     -Dlog.file="$RUN/logs/jobmanager.log" -Dlog4j.configurationFile="$RUN/conf/log4j.properties" \
     org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$RUN/conf" ${params[1]}
 fi
-wait_for_port "$REST_PORT" "JobManager REST" 60
+# Ready when its REST API answers the cluster overview (the port opens earlier, while the dispatcher starts).
+wait_until 60 "JobManager" jobmanager "$RUN/logs/jobmanager.log" http_ok /overview

@@ -26,7 +26,9 @@ if [ ! -f "$data/meta.properties" ]; then
   "$JAVA" "${cp[@]}" -Dlog4j2.configurationFile="$here/conf/log4j.properties" -Dlog.file="$RUN/logs/kafka-format.log" \
     kafka.tools.StorageTool format -t "$id" -c "$RUN/server.properties" >"$RUN/logs/kafka-format.out"
 fi
+log_lines=$(lines_of "$RUN/logs/kafka.log")
 start_process kafka "$RUN/logs/kafka.out" "$JAVA" -Xmx512m "${cp[@]}" \
   -Dlog4j2.configurationFile="$here/conf/log4j.properties" -Dlog.file="$RUN/logs/kafka.log" \
   kafka.Kafka "$RUN/server.properties"
-wait_for_port "$KAFKA_PORT" "Kafka" 60
+# The broker's own signal: KafkaRaftServer logs this once broker and controller are up and the listener serves.
+wait_until 60 "Kafka" kafka "$RUN/logs/kafka.log" log_has_since "$RUN/logs/kafka.log" "$log_lines" "Kafka Server started"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.kafka.AvroSingleObjectSerializer;
 import io.quantwatch.embedded.EmbeddedKafka;
+import io.quantwatch.embedded.Readiness;
 import io.quantwatch.embedded.TopicReader;
 import io.quantwatch.job.RollupWindow;
 import io.quantwatch.job.config.ConfigLoader;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -98,7 +100,10 @@ class RunCommandSigtermIntegrationTest {
         // Prompt i at base + 3i s; the first run shadows those whose 30 s admission period the watermark has passed.
         produce(0, PER_RUN, base);
         Process first = start(settings, dir.resolve("first.log"));
-        await(() -> read(config.topics().shadowRecords(), ShadowRecord.class).size() >= 10, first);
+        await(
+                () -> read(config.topics().shadowRecords(), ShadowRecord.class).size() >= 10,
+                first,
+                dir.resolve("first.log"));
         runs.add(stop(first, dir.resolve("first.log")));
 
         produce(PER_RUN, 2 * PER_RUN, base.plusSeconds(3L * PER_RUN));
@@ -108,7 +113,8 @@ class RunCommandSigtermIntegrationTest {
         await(
                 () -> read(config.topics().metrics(), DriftMetrics.class).stream()
                         .anyMatch(w -> w.getTask().equals(RollupWindow.ALL)),
-                second);
+                second,
+                dir.resolve("second.log"));
         runs.add(stop(second, dir.resolve("second.log")));
     }
 
@@ -145,12 +151,10 @@ class RunCommandSigtermIntegrationTest {
         return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
-    private static void await(BooleanSupplier done, Process p) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (!done.getAsBoolean() && p.isAlive() && System.nanoTime() < end) {
-            Thread.sleep(500);
-        }
-        assertThat(p.isAlive()).as("quantwatch run still running").isTrue();
+    /** Waits for {@code done}; fails with the process's log if it exits first or two minutes pass. */
+    private static void await(BooleanSupplier done, Process p, Path log) {
+        Readiness.of("quantwatch run", p, log, Duration.ofMinutes(2))
+                .await(() -> done.getAsBoolean() ? Optional.empty() : Optional.of("its output is not there yet"));
     }
 
     /** Prompts {@code from} to {@code to} − 1, 3 s apart in event time from {@code start}. */

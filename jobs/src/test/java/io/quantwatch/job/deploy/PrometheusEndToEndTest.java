@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.embedded.DemoTraffic;
 import io.quantwatch.embedded.EmbeddedKafka;
+import io.quantwatch.embedded.Readiness;
 import io.quantwatch.job.MonitorJob;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
@@ -92,6 +93,9 @@ class PrometheusEndToEndTest {
         job = MonitorJob.start(StreamExecutionEnvironment.createLocalEnvironment(2, conf), config);
         dir = Files.createTempDirectory("quantwatch-prometheus");
         prometheus = startPrometheus(URI.create(scrape));
+        // Prometheus listens before it is ready (its API answers 503 while the TSDB opens): wait on /-/ready.
+        Readiness.of("prometheus", prometheus, dir.resolve("prometheus.log"), Duration.ofMinutes(2))
+                .await(Readiness.http200(URI.create(prometheusUrl + "/-/ready")));
     }
 
     /** 60 prompts in one minute-long window, a malformed record, and a prompt three minutes on that closes it. */
@@ -174,19 +178,15 @@ class PrometheusEndToEndTest {
         long end = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         List<String> firing = List.of();
         while (System.nanoTime() < end) {
-            try {
-                firing = new ArrayList<>();
-                for (JsonNode a : api("/api/v1/alerts").path("alerts")) {
-                    if (a.path("state").asText().equals("firing")) {
-                        firing.add(a.path("labels").path("alertname").asText() + " "
-                                + a.path("labels").path("candidate").asText());
-                    }
+            firing = new ArrayList<>();
+            for (JsonNode a : api("/api/v1/alerts").path("alerts")) {
+                if (a.path("state").asText().equals("firing")) {
+                    firing.add(a.path("labels").path("alertname").asText() + " "
+                            + a.path("labels").path("candidate").asText());
                 }
-                if (firing.contains(expected)) {
-                    return firing;
-                }
-            } catch (IOException notUpYet) {
-                // Prometheus still starting
+            }
+            if (firing.contains(expected)) {
+                return firing;
             }
             Thread.sleep(1000);
         }

@@ -1,11 +1,13 @@
 package io.quantwatch.review.store;
 
+import io.quantwatch.embedded.Readiness;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,11 @@ final class PostgresServer implements AutoCloseable {
                         "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1",
                         "start"),
                 root);
+        // pg_ctl -w returns once the postmaster says it started; pg_isready is the server's own answer on the TCP
+        // listener the tests use.
+        Readiness.of("PostgreSQL on 127.0.0.1:" + port, null, dir.resolve("log"), Duration.ofMinutes(1))
+                .await(Readiness.commandSucceeds(
+                        bin.resolve("pg_isready").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port)));
         PostgresServer server = new PostgresServer(dir, port);
         try (Connection c = DriverManager.getConnection(server.url("postgres"))) {
             c.createStatement().execute("CREATE DATABASE review");

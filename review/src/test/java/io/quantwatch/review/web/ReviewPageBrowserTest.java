@@ -3,18 +3,25 @@ package io.quantwatch.review.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantwatch.embedded.Readiness;
 import io.quantwatch.review.ingest.ReviewIngestion;
 import io.quantwatch.review.store.AlertChange;
 import io.quantwatch.review.store.Band;
 import io.quantwatch.review.store.DivergentExample;
 import io.quantwatch.review.store.ReviewStore;
 import io.quantwatch.review.store.WindowPoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,10 +53,14 @@ class ReviewPageBrowserTest {
 
     private ReviewStore store;
     private ReviewServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private WebDriver browser;
+    private ChromeDriverService driver;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         store = ReviewStore.open(ReviewStore.sqliteUrl(dir));
         for (int i = 12; i >= 1; i--) {
@@ -132,17 +143,32 @@ class ReviewPageBrowserTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
-        browser = new ChromeDriver(
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-                        .build(),
-                options);
+        Path driverLog = Files.createTempFile("chromedriver", ".log");
+        driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                .withLogFile(driverLog.toFile())
+                .build();
+        driver.start();
+        // chromedriver's own readiness signal: /status says ready once it can create sessions.
+        Readiness.of("chromedriver", null, driverLog, Duration.ofMinutes(1)).await(() -> {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(driver.getUrl() + "/status"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body()).path("value").path("ready").asBoolean()
+                    ? Optional.empty()
+                    : Optional.of("/status: " + r.statusCode() + " " + r.body());
+        });
+        browser = new ChromeDriver(driver, options);
     }
 
     @AfterEach
     void stop() {
         if (browser != null) {
             browser.quit();
+        }
+        if (driver != null) {
+            driver.stop();
         }
         server.close();
         store.close();
