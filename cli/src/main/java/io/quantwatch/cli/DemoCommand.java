@@ -201,6 +201,8 @@ public final class DemoCommand implements Runnable {
                 true,
                 new io.quantwatch.review.ingest.ReviewIngestion.Topics(t.samples(), t.metrics(), t.alerts()),
                 io.quantwatch.review.store.ReviewStore.sqliteUrl(data),
+                null,
+                null,
                 new io.quantwatch.review.web.ReviewServer.Settings("127.0.0.1", 0, null),
                 Duration.ofDays(1)));
     }

@@ -4,7 +4,11 @@ import io.quantwatch.review.ReviewApp;
 import io.quantwatch.review.ingest.ReviewIngestion;
 import io.quantwatch.review.store.ReviewStore;
 import io.quantwatch.review.web.ReviewServer;
+import io.quantwatch.security.KafkaAccessCheck;
+import io.quantwatch.security.SecretMask;
+import io.quantwatch.security.SecretReference;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +36,21 @@ public final class ReviewCommand implements Runnable {
 
     @Option(
             names = "--db",
-            description = "JDBC URL of a PostgreSQL database (jdbc:postgresql://host:5432/review?user=…&password=…);"
-                    + " default: SQLite under --data-dir.")
+            description = "JDBC URL of a PostgreSQL database (jdbc:postgresql://host:5432/review); default: SQLite"
+                    + " under --data-dir. ${env:NAME} and ${file:/path} references are resolved.")
     String database;
+
+    @Option(
+            names = "--db-user",
+            description =
+                    "Database user (default: the environment variable QUANTWATCH_REVIEW_DB_USER, else the URL's).")
+    String databaseUser;
+
+    @Option(
+            names = "--db-password-file",
+            description = "File holding the database password (default: the environment variable"
+                    + " QUANTWATCH_REVIEW_DB_PASSWORD). Never put the password in --db: the process list shows it.")
+    Path databasePasswordFile;
 
     @Option(
             names = "--data-dir",
@@ -93,11 +109,28 @@ public final class ReviewCommand implements Runnable {
         for (String p : kafkaProperties) {
             int eq = p.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--kafka-property must be key=value, got '" + p + "'");
+                throw new IllegalArgumentException(
+                        "--kafka-property must be key=value, got '" + SecretMask.text(p) + "'");
             }
             kafka.put(p.substring(0, eq), p.substring(eq + 1));
         }
         kafka.put("bootstrap.servers", bootstrapServers);
+        kafka.forEach((k, v) -> {
+            if (SecretMask.isSecretKey(k) && !SecretMask.value(k, v).equals(v)) {
+                System.err.println("quantwatch review: warning: --kafka-property " + k + " holds a secret in clear,"
+                        + " visible in the process list; write ${env:NAME} or ${file:/path} instead");
+            }
+        });
+        String url = database != null ? SecretReference.resolve(database) : ReviewStore.sqliteUrl(dataDir);
+        if (database != null && !SecretMask.text(database).equals(database)) {
+            System.err.println("quantwatch review: warning: --db holds a password, visible in the process list;"
+                    + " use --db-password-file or QUANTWATCH_REVIEW_DB_PASSWORD");
+        }
+        String user = databaseUser != null ? databaseUser : System.getenv("QUANTWATCH_REVIEW_DB_USER");
+        String password = databasePasswordFile != null
+                ? SecretReference.resolve("${file:" + databasePasswordFile.toAbsolutePath() + "}")
+                : System.getenv("QUANTWATCH_REVIEW_DB_PASSWORD");
+        KafkaAccessCheck.check(kafka, Duration.ofSeconds(30));
         String t = token != null ? token : System.getenv("QUANTWATCH_REVIEW_TOKEN");
         if ((t == null || t.isEmpty()) && !host.equals("127.0.0.1") && !host.equals("localhost")) {
             System.err.println("quantwatch review: warning: listening on " + host + " without a token;"
@@ -108,7 +141,9 @@ public final class ReviewCommand implements Runnable {
                 group,
                 from.equals("earliest"),
                 new ReviewIngestion.Topics(samplesTopic, metricsTopic, alertsTopic),
-                database != null ? database : ReviewStore.sqliteUrl(dataDir),
+                url,
+                user,
+                password,
                 new ReviewServer.Settings(host, port, t),
                 TimeUtils.parseDuration(retention));
         CountDownLatch stop = new CountDownLatch(1);

@@ -58,6 +58,7 @@ public final class RunCommand implements Runnable {
             spec.commandLine().getOut().flush();
             return;
         }
+        MonitorJob.checkKafkaAccess(c);
         boolean durable = c.checkpointDir() != null && !c.checkpointDir().isBlank();
         Configuration conf = new Configuration();
         Optional<String> restore = fromSavepoint != null

@@ -67,4 +67,35 @@ class QuantwatchCommandTest {
         assertThat(r[2]).isEmpty();
         assertThat(r[0]).isEqualTo("0");
     }
+
+    @Test
+    void printConfigMasksSecretsInClearAndShowsReferences() {
+        Path root = Path.of(System.getProperty("quantwatch.root", "."));
+        String[] r = run(
+                "run",
+                "--set",
+                "reference.model=" + root.resolve("models/quantwatch-demo-f16.gguf"),
+                "--set",
+                "kafka.properties.sasl\\.jaas\\.config='org.apache.kafka.common.security.scram.ScramLoginModule"
+                        + " required username=\"qw\" password=\"hunter2-in-clear\";'",
+                "--set",
+                "kafka.properties.ssl\\.key\\.password=also-in-clear",
+                "--set",
+                "kafka.properties.ssl\\.truststore\\.password='${file:/run/secrets/truststore-password}'",
+                "--print-config");
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1])
+                .doesNotContain("hunter2-in-clear")
+                .doesNotContain("also-in-clear")
+                .contains("username=\\\"qw\\\" password=\\\"******\\\"")
+                .contains("ssl.key.password: \"******\"")
+                .contains("${file:/run/secrets/truststore-password}");
+    }
+
+    @Test
+    void aBadOverrideOfASecretIsReportedWithoutTheSecret() {
+        String[] r = run("run", "--set", "kafka.properties.ssl\\.key\\.password=[unclosed-secret-value");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("ssl\\.key\\.password").doesNotContain("unclosed-secret-value");
+    }
 }

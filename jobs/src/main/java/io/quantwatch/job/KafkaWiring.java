@@ -13,6 +13,7 @@ import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
 import io.quantwatch.schemas.ShadowRecord;
+import io.quantwatch.security.KafkaSecretProviders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -191,10 +192,14 @@ public final class KafkaWiring {
                 java.time.Duration.ofSeconds(15));
     }
 
+    /**
+     * The team's client properties as written: {@code ${env:…}}/{@code ${file:…}} references stay text here and are
+     * resolved by each Kafka client where it is created (on the TaskManagers), so no secret enters the job graph.
+     */
     private static Properties clientProperties(MonitorConfig c) {
         Properties p = new Properties();
         if (c.kafka().properties() != null) {
-            p.putAll(c.kafka().properties());
+            p.putAll(KafkaSecretProviders.withProviders(c.kafka().properties()));
         }
         return p;
     }

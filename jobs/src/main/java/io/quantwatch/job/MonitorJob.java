@@ -2,9 +2,13 @@ package io.quantwatch.job;
 
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.security.KafkaAccessCheck;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -20,6 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class MonitorJob {
     public static final String NAME = "quantwatch drift monitor";
+    private static final Duration KAFKA_ACCESS_TIMEOUT = Duration.ofSeconds(30);
 
     private MonitorJob() {}
 
@@ -67,7 +72,19 @@ public final class MonitorJob {
             }
         }
         MonitorConfig c = ConfigLoader.load(config, overrides);
+        checkKafkaAccess(c);
         execute(StreamExecutionEnvironment.getExecutionEnvironment(), c, false);
+    }
+
+    /**
+     * Connects once with the job's client settings before submitting: a wrong password, an untrusted certificate or
+     * the wrong protocol stops the submission with a message that says which, instead of a job that restarts forever.
+     */
+    public static void checkKafkaAccess(MonitorConfig c) {
+        Map<String, String> p = new HashMap<>(
+                c.kafka().properties() == null ? Map.of() : c.kafka().properties());
+        p.put("bootstrap.servers", c.kafka().bootstrapServers());
+        KafkaAccessCheck.check(p, KAFKA_ACCESS_TIMEOUT);
     }
 
     /** Where savepoints go: {@code savepoints} under the checkpoint directory. */

@@ -3,6 +3,7 @@ package io.quantwatch.review;
 import io.quantwatch.review.ingest.ReviewIngestion;
 import io.quantwatch.review.store.ReviewStore;
 import io.quantwatch.review.web.ReviewServer;
+import io.quantwatch.security.SecretMask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -26,12 +27,25 @@ public final class ReviewApp implements AutoCloseable {
             boolean fromEarliest,
             ReviewIngestion.Topics topics,
             String database,
+            String databaseUser,
+            String databasePassword,
             ReviewServer.Settings server,
             Duration retention) {
         public Settings {
             if (retention == null || retention.isNegative() || retention.isZero()) {
                 throw new IllegalArgumentException("review retention must be positive (e.g. 30d), got " + retention);
             }
+        }
+
+        /** Secrets masked: a record's own toString would print the password and the Kafka credentials. */
+        @Override
+        public String toString() {
+            Map<String, String> shownKafka = new java.util.TreeMap<>();
+            kafka.forEach((k, v) -> shownKafka.put(k, SecretMask.value(k, v)));
+            return "Settings[kafka=" + shownKafka + ", group=" + group + ", database=" + SecretMask.text(database)
+                    + ", databaseUser=" + databaseUser + ", databasePassword="
+                    + (databasePassword == null ? "none" : SecretMask.HIDDEN) + ", server=" + server + ", retention="
+                    + retention + "]";
         }
     }
 
@@ -41,7 +55,7 @@ public final class ReviewApp implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
 
     private ReviewApp(Settings s, Clock clock) {
-        this.store = ReviewStore.open(s.database());
+        this.store = ReviewStore.open(s.database(), s.databaseUser(), s.databasePassword());
         this.ingestion = new ReviewIngestion(s.kafka(), s.group(), s.fromEarliest(), s.topics(), store).start();
         this.server = new ReviewServer(store, ingestion::progress, s.server(), clock).start();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

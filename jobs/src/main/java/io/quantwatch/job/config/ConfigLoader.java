@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quantwatch.security.SecretMask;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,12 +80,35 @@ public final class ConfigLoader {
         return bind(tree).validate();
     }
 
-    /** The configuration as YAML, in the file format (what {@code run --print-config} shows). */
+    /**
+     * The configuration as YAML, in the file format (what {@code run --print-config} shows), every secret-looking
+     * value masked ({@code ${env:…}}/{@code ${file:…}} references are shown: they say where a secret is, not what).
+     */
     public static String toYaml(MonitorConfig config) {
         try {
-            return YAML.writeValueAsString(config); // records serialize their components only, not derived views
+            // Records serialize their components only, not derived views.
+            JsonNode tree = YAML.valueToTree(config);
+            mask(tree);
+            return YAML.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot print the configuration", e);
+        }
+    }
+
+    private static void mask(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            Iterator<Map.Entry<String, JsonNode>> fields = o.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                if (f.getValue().isTextual()) {
+                    f.setValue(
+                            o.textNode(SecretMask.value(f.getKey(), f.getValue().asText())));
+                } else {
+                    mask(f.getValue());
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(ConfigLoader::mask);
         }
     }
 
@@ -134,7 +158,8 @@ public final class ConfigLoader {
     private static void applyOverride(ObjectNode tree, String override) {
         int eq = override.indexOf('=');
         if (eq <= 0) {
-            throw new ConfigException("--set " + override, "expected key.path=value, e.g. sampling.rate=0.2");
+            throw new ConfigException(
+                    "--set " + SecretMask.text(override), "expected key.path=value, e.g. sampling.rate=0.2");
         }
         // Dots separate levels; "\\." keeps a dot inside a key (Kafka client properties:
         // kafka.properties.sasl\\.mechanism=...).
@@ -146,7 +171,12 @@ public final class ConfigLoader {
         try {
             value = YAML.readTree(override.substring(eq + 1).isEmpty() ? "\"\"" : override.substring(eq + 1));
         } catch (JsonProcessingException e) {
-            throw new ConfigException("--set " + override, "the value is not valid YAML: " + e.getOriginalMessage());
+            // Neither the override nor the parser's message (which quotes it) may show a secret.
+            throw new ConfigException(
+                    "--set " + SecretMask.assignment(override),
+                    SecretMask.isSecretKey(override.substring(0, eq))
+                            ? "the value is not valid YAML (not shown: the key looks secret); quote it"
+                            : "the value is not valid YAML: " + e.getOriginalMessage());
         }
         ObjectNode node = tree;
         for (int i = 0; i < keys.length - 1; i++) {

@@ -4,6 +4,7 @@ import io.quantwatch.review.store.ReviewStore;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
+import io.quantwatch.security.KafkaSecretProviders;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +58,8 @@ public final class ReviewIngestion implements AutoCloseable {
     public ReviewIngestion(
             Map<String, String> kafka, String group, boolean earliest, Topics topics, ReviewStore store) {
         Properties p = new Properties();
-        p.putAll(kafka);
+        // ${env:…}/${file:…} references are resolved by the consumer itself.
+        p.putAll(KafkaSecretProviders.withProviders(kafka));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, earliest ? "earliest" : "latest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -1,5 +1,6 @@
 package io.quantwatch.review.store;
 
+import io.quantwatch.security.SecretMask;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,25 +43,42 @@ public final class ReviewStore implements AutoCloseable {
 
     /** Opens (creating or migrating the schema) the store at a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL. */
     public static ReviewStore open(String jdbcUrl) {
+        return open(jdbcUrl, null, null);
+    }
+
+    /**
+     * As {@link #open(String)}, with credentials kept out of the URL (so they are in no process list, log or
+     * message); null user and password: those of the URL, if any.
+     */
+    public static ReviewStore open(String jdbcUrl, String user, String password) {
         if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("review database '" + jdbcUrl
-                    + "' is neither jdbc:sqlite:FILE nor jdbc:postgresql://HOST:PORT/DB?user=…&password=…");
+            throw new IllegalArgumentException("review database '" + redacted(jdbcUrl)
+                    + "' is neither jdbc:sqlite:FILE nor jdbc:postgresql://HOST:PORT/DB");
         }
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
             createDataDirectory(Path.of(jdbcUrl.substring("jdbc:sqlite:".length()))
                     .toAbsolutePath()
                     .getParent());
         }
-        Flyway.configure()
-                .dataSource(jdbcUrl, null, null)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
         try {
-            return new ReviewStore(jdbcUrl, DriverManager.getConnection(jdbcUrl));
-        } catch (SQLException e) {
-            throw new StoreException("cannot connect to the review database " + redacted(jdbcUrl), e);
+            Flyway.configure()
+                    .dataSource(jdbcUrl, user, password)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            return new ReviewStore(jdbcUrl, DriverManager.getConnection(jdbcUrl, user, password));
+        } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
+            // Driver messages can quote the URL; the password never leaves here.
+            throw new StoreException(
+                    "cannot connect to the review database " + redacted(jdbcUrl) + ": "
+                            + redactedText(e.getMessage(), password),
+                    null);
         }
+    }
+
+    private static String redactedText(String message, String password) {
+        String m = redacted(message == null ? "" : message);
+        return password == null || password.isEmpty() ? m : m.replace(password, "***");
     }
 
     private static void createDataDirectory(Path dir) {
@@ -73,7 +91,7 @@ public final class ReviewStore implements AutoCloseable {
 
     /** The URL without its password, for messages. */
     static String redacted(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return SecretMask.text(jdbcUrl);
     }
 
     public String url() {

@@ -1,4 +1,4 @@
-package io.quantwatch.secrets;
+package io.quantwatch.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

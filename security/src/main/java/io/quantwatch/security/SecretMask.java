@@ -1,4 +1,4 @@
-package io.quantwatch.secrets;
+package io.quantwatch.security;
 
 import java.util.List;
 import java.util.Locale;

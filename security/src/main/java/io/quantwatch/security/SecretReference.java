@@ -1,4 +1,4 @@
-package io.quantwatch.secrets;
+package io.quantwatch.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
