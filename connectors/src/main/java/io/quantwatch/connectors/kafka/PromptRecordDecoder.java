@@ -7,6 +7,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantwatch.chat.ChatPromptRenderer;
+import io.quantwatch.chat.ChatRequest;
+import io.quantwatch.chat.ChatRequestException;
+import io.quantwatch.chat.ChatRequestReader;
+import io.quantwatch.chat.jinja.TemplateException;
+import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.detectors.InvalidJsonSchemaException;
 import io.quantwatch.detectors.UntrustedJsonSchema;
 import io.quantwatch.schemas.PromptEvent;
@@ -15,6 +21,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.message.MissingSchemaException;
 
@@ -61,6 +70,19 @@ public final class PromptRecordDecoder {
 
     static {
         AvroLimits.install();
+    }
+
+    private final ChatTemplateLoader.Result chat;
+
+    /** A decoder that refuses chat requests (no chat template): tests of the templated-prompt path. */
+    public PromptRecordDecoder() {
+        this(new ChatTemplateLoader.Result(
+                Optional.empty(), "no chat template is configured: set chat.template (see the README, Chat requests)"));
+    }
+
+    /** A decoder that renders chat requests with {@code chat}'s renderer, or dead-letters them with its reason. */
+    public PromptRecordDecoder(ChatTemplateLoader.Result chat) {
+        this.chat = chat;
     }
 
     public DecodedPrompt decode(byte[] value) {
@@ -126,6 +148,13 @@ public final class PromptRecordDecoder {
                             + e.getLocation().getColumnNr();
             return new DecodedPrompt.Invalid("invalid JSON" + where + ": " + e.getOriginalMessage(), "INVALID_JSON");
         }
+        if (!n.isObject()) {
+            return new DecodedPrompt.Invalid(
+                    "a prompt record must be a JSON object; JSON shape: " + JSON_SHAPE, "INVALID_JSON");
+        }
+        if (ChatRequestReader.isChatRequest(n) || ChatRequestReader.isChatRequest(n.get("request"))) {
+            return decodeChat(n);
+        }
         try {
             PromptEvent.Builder b = PromptEvent.newBuilder()
                     .setRequestId(requiredText(n, "request_id"))
@@ -164,6 +193,100 @@ public final class PromptRecordDecoder {
             return new DecodedPrompt.Invalid(
                     "incomplete prompt: " + e.getMessage() + "; JSON shape: " + JSON_SHAPE, "INVALID_FIELD");
         }
+    }
+
+    /**
+     * A chat-completions request body, at the top level or under {@code request}, with the monitor's envelope fields
+     * beside it ({@code request_id}, {@code event_time}, {@code tenant}, {@code task}; {@code metadata} and
+     * {@code user}/{@code model}/{@code created} of the body stand in for missing ones), rendered with the model's
+     * chat template into the prompt.
+     */
+    private DecodedPrompt decodeChat(JsonNode n) {
+        JsonNode body = n.has("messages") ? n : n.get("request");
+        String path = n.has("messages") ? "" : "request.";
+        try {
+            ChatRequest request = ChatRequestReader.read(body);
+            JsonNode metadata = body.path("metadata");
+            String requestId = firstText(n, "request_id", metadata, "request_id");
+            if (requestId == null) {
+                throw new FieldError("field 'request_id' is missing: give the chat request's id beside it (or in "
+                        + path + "metadata.request_id)");
+            }
+            String tenant = n.path("tenant").isTextual() ? n.get("tenant").asText() : request.tenant();
+            if (tenant == null) {
+                throw new FieldError("field 'tenant' is missing: give it beside the request, or as " + path + "user or "
+                        + path + "metadata.tenant");
+            }
+            String model = n.path("model").isTextual() ? n.get("model").asText() : request.model();
+            if (model == null) {
+                throw new FieldError("field 'model' is missing: give it beside the request or as " + path + "model");
+            }
+            Instant eventTime;
+            if (n.has("event_time")) {
+                eventTime = eventTime(n);
+            } else if (body.path("created").isIntegralNumber()
+                    && body.get("created").asLong() >= 0) {
+                eventTime = Instant.ofEpochSecond(body.get("created").asLong());
+            } else {
+                throw new FieldError("field 'event_time' is missing: give epoch milliseconds or an ISO-8601 instant"
+                        + " beside the request (or " + path + "created in epoch seconds)");
+            }
+            if (chat.renderer().isEmpty()) {
+                return new DecodedPrompt.Invalid(
+                        "a chat request, but " + chat.unavailable(), "CHAT_TEMPLATE_UNAVAILABLE");
+            }
+            ChatPromptRenderer renderer = chat.renderer().get();
+            String prompt;
+            try {
+                prompt = renderer.render(request, ZonedDateTime.ofInstant(eventTime, ZoneOffset.UTC));
+            } catch (TemplateException e) {
+                return new DecodedPrompt.Invalid(
+                        "the chat template (" + renderer.spec().name() + ") raised: " + e.getMessage(),
+                        "CHAT_TEMPLATE_ERROR");
+            }
+            PromptEvent.Builder b = PromptEvent.newBuilder()
+                    .setRequestId(requestId)
+                    .setTenant(tenant)
+                    .setModel(model)
+                    .setPrompt(prompt)
+                    .setEventTime(eventTime);
+            String task = firstText(n, "task", metadata, "task");
+            if (task != null) {
+                b.setTask(task);
+            }
+            if ("json_object".equals(request.responseFormat()) || "json_schema".equals(request.responseFormat())) {
+                b.setResponseFormat(ResponseFormat.JSON);
+            }
+            if (request.jsonSchema() != null) {
+                b.setJsonSchema(request.jsonSchema());
+            }
+            if (request.maxTokens() != null) {
+                if (request.maxTokens() > MAX_TOKENS_LIMIT) {
+                    throw new FieldError("field '" + path + "max_completion_tokens' (or max_tokens) must be at most "
+                            + MAX_TOKENS_LIMIT + ", got " + request.maxTokens());
+                }
+                b.setMaxTokens(request.maxTokens());
+            }
+            if (request.stop() != null) {
+                b.setStop(request.stop());
+            }
+            return validate(b.build());
+        } catch (ChatRequestException e) {
+            return new DecodedPrompt.Invalid(
+                    path.isEmpty() ? e.getMessage() : e.getMessage().replace("field '", "field '" + path),
+                    "INVALID_FIELD");
+        } catch (FieldError e) {
+            return new DecodedPrompt.Invalid(e.getMessage(), "INVALID_FIELD");
+        }
+    }
+
+    private static String firstText(JsonNode n, String field, JsonNode metadata, String metadataField) {
+        if (n.path(field).isTextual()) {
+            return n.get(field).asText();
+        }
+        return metadata.path(metadataField).isTextual()
+                ? metadata.get(metadataField).asText()
+                : null;
     }
 
     /** Checks both encodings share: what the schema's types cannot say. */

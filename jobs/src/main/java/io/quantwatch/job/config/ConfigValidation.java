@@ -73,6 +73,14 @@ final class ConfigValidation {
                     "no such file: " + Path.of(c.reference().model()).toAbsolutePath()
                             + " (the bundled model is models/quantwatch-demo-f16.gguf)");
         }
+        notBlank(c.chat().template(), "chat.template", "gguf, or a tokenizer_config.json or .jinja file");
+        if (!c.chat().template().equals("gguf")) {
+            require(
+                    Files.isRegularFile(Path.of(c.chat().template())),
+                    "chat.template",
+                    "no such file: " + Path.of(c.chat().template()).toAbsolutePath()
+                            + " (gguf, or a tokenizer_config.json or .jinja file present on every TaskManager)");
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.candidates().size(); i++) {
             var cand = c.candidates().get(i);

@@ -1,6 +1,7 @@
 package io.quantwatch.job.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.openvino.NpuSettings;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
@@ -33,9 +34,22 @@ public record MonitorConfig(
         Alerts alerts,
         Samples samples,
         Metrics metrics,
+        Chat chat,
         Duration checkpointInterval,
         String checkpointDir)
         implements Serializable {
+
+    /**
+     * How chat-completion requests become prompts ({@code chat.*}): {@code template} is {@code gguf} (the reference
+     * model's {@code tokenizer.chat_template}), a {@code tokenizer_config.json}, or a {@code .jinja} file; the special
+     * tokens override the source's ({@code ""}: the source's own).
+     */
+    public record Chat(String template, String bosToken, String eosToken) implements Serializable {
+        /** The settings the TaskManagers load the template from. */
+        public ChatTemplateLoader.Settings settings(String referenceModel) {
+            return new ChatTemplateLoader.Settings(template, bosToken, eosToken, referenceModel);
+        }
+    }
 
     /** How to reach Kafka; {@code properties} pass through to every client (security, timeouts). */
     public record Kafka(

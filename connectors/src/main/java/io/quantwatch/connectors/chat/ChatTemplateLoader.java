@@ -1,0 +1,79 @@
+package io.quantwatch.connectors.chat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantwatch.chat.ChatPromptRenderer;
+import io.quantwatch.chat.ChatTemplateSpec;
+import io.quantwatch.engine.gguf.GgufFile;
+import io.quantwatch.engine.gguf.GgufValue;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loads the chat template chat requests are rendered with, on the machine that renders them: the reference GGUF's
+ * {@code tokenizer.chat_template} (with its BOS/EOS token texts), a Hugging Face {@code tokenizer_config.json}, or a
+ * plain {@code .jinja} file.
+ */
+public final class ChatTemplateLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where the template comes from ({@code template}: gguf or a file), and token overrides ("" = the source's). */
+    public record Settings(String template, String bosToken, String eosToken, String referenceModel)
+            implements Serializable {}
+
+    private ChatTemplateLoader() {}
+
+    /** The renderer, or why there is none (a GGUF without a chat template); the reason names the fix. */
+    public static Result load(Settings s) {
+        ChatTemplateSpec spec;
+        if (s.template().equals("gguf")) {
+            try (GgufFile gguf = GgufFile.open(Path.of(s.referenceModel()))) {
+                GgufValue t = gguf.metadata().get("tokenizer.chat_template");
+                if (t == null) {
+                    return new Result(
+                            Optional.empty(),
+                            "the reference model " + s.referenceModel()
+                                    + " has no tokenizer.chat_template: set chat.template to the model's tokenizer_config.json"
+                                    + " or a .jinja file");
+                }
+                List<?> tokens = gguf.metadata().containsKey("tokenizer.ggml.tokens")
+                        ? gguf.metadata().get("tokenizer.ggml.tokens").asList()
+                        : List.of();
+                spec = new ChatTemplateSpec(
+                        "gguf",
+                        String.valueOf(t.value()),
+                        token(gguf, tokens, "tokenizer.ggml.bos_token_id"),
+                        token(gguf, tokens, "tokenizer.ggml.eos_token_id"));
+            }
+        } else {
+            Path file = Path.of(s.template());
+            try {
+                if (file.getFileName().toString().endsWith(".json")) {
+                    spec = ChatTemplateSpec.fromTokenizerConfig(file.toString(), JSON.readTree(file.toFile()));
+                } else {
+                    spec = new ChatTemplateSpec(file.toString(), Files.readString(file), null, null);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("chat.template: cannot read " + file.toAbsolutePath(), e);
+            }
+        }
+        spec = new ChatTemplateSpec(
+                spec.name(),
+                spec.template(),
+                s.bosToken() == null || s.bosToken().isEmpty() ? spec.bosToken() : s.bosToken(),
+                s.eosToken() == null || s.eosToken().isEmpty() ? spec.eosToken() : s.eosToken());
+        return new Result(Optional.of(new ChatPromptRenderer(spec)), "");
+    }
+
+    private static String token(GgufFile gguf, List<?> tokens, String key) {
+        long id = gguf.longOr(key, -1);
+        return id >= 0 && id < tokens.size() ? String.valueOf(tokens.get((int) id)) : null;
+    }
+
+    /** The renderer, or the reason there is none. */
+    public record Result(Optional<ChatPromptRenderer> renderer, String unavailable) {}
+}

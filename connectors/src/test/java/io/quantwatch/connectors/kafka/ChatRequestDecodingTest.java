@@ -1,0 +1,169 @@
+package io.quantwatch.connectors.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quantwatch.connectors.chat.ChatTemplateLoader;
+import io.quantwatch.schemas.PromptEvent;
+import io.quantwatch.schemas.ResponseFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chat-completion request bodies on the prompts topic become prompts rendered with the configured chat template (here
+ * the bundled demo model's), with the request's format, limits and stops; what cannot be rendered is a dead letter that
+ * says why, with the template's own message when the template raised.
+ */
+class ChatRequestDecodingTest {
+    private static final Path ROOT =
+            Path.of(System.getProperty("quantwatch.root", "..")).toAbsolutePath();
+    private static final PromptRecordDecoder DECODER =
+            new PromptRecordDecoder(ChatTemplateLoader.load(new ChatTemplateLoader.Settings(
+                    ROOT.resolve("models/quantwatch-demo.chat.jinja").toString(),
+                    "",
+                    "",
+                    ROOT.resolve("models/quantwatch-demo-f16.gguf").toString())));
+
+    private static DecodedPrompt decode(PromptRecordDecoder d, String json) {
+        return d.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static PromptEvent valid(DecodedPrompt d) {
+        assertThat(d).isInstanceOf(DecodedPrompt.Valid.class);
+        return ((DecodedPrompt.Valid) d).event();
+    }
+
+    private static DecodedPrompt.Invalid invalid(DecodedPrompt d) {
+        assertThat(d).isInstanceOf(DecodedPrompt.Invalid.class);
+        return (DecodedPrompt.Invalid) d;
+    }
+
+    @Test
+    void aChatRequestIsRenderedWithTheTemplateAndKeepsItsFormatLimitsAndStops() {
+        PromptEvent e = valid(decode(DECODER, """
+                {"request_id": "r-1", "event_time": "2026-12-07T10:00:00Z", "task": "qa",
+                 "model": "quantwatch-demo", "user": "acme",
+                 "messages": [{"role": "system", "content": "Answer in JSON."},
+                              {"role": "user", "content": "Is 97 prime?"}],
+                 "response_format": {"type": "json_schema", "json_schema": {"name": "a",
+                     "schema": {"type": "object", "properties": {"prime": {"type": "boolean"}}}}},
+                 "max_completion_tokens": 40, "max_tokens": 99, "stop": "\\n\\n", "temperature": 0.2}
+                """));
+        assertThat(e.getPrompt()).isEqualTo("System: Answer in JSON.\nUser: Is 97 prime?\nAssistant:");
+        assertThat(e.getRequestId()).isEqualTo("r-1");
+        assertThat(e.getTenant()).isEqualTo("acme");
+        assertThat(e.getTask()).isEqualTo("qa");
+        assertThat(e.getModel()).isEqualTo("quantwatch-demo");
+        assertThat(e.getEventTime()).isEqualTo(Instant.parse("2026-12-07T10:00:00Z"));
+        assertThat(e.getResponseFormat()).isEqualTo(ResponseFormat.JSON);
+        assertThat(e.getJsonSchema()).contains("\"prime\"");
+        assertThat(e.getMaxTokens())
+                .as("max_completion_tokens wins over max_tokens")
+                .isEqualTo(40);
+        assertThat(e.getStop()).containsExactly("\n\n");
+    }
+
+    @Test
+    void aLoggedRequestNestedUnderRequestTakesItsIdsFromTheEnvelopeOrItsMetadata() {
+        PromptEvent e = valid(decode(DECODER, """
+                {"tenant": "globex",
+                 "request": {"model": "quantwatch-demo", "created": 1796631600,
+                   "metadata": {"request_id": "chatcmpl-9", "task": "tool_call"},
+                   "messages": [{"role": "user", "content": "Weather in Paris?"},
+                                {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+                                  "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}}]},
+                                {"role": "tool", "tool_call_id": "c1", "content": "12C"}],
+                   "tools": [{"type": "function", "function": {"name": "get_weather",
+                     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]}}
+                """));
+        assertThat(e.getRequestId()).isEqualTo("chatcmpl-9");
+        assertThat(e.getTask()).isEqualTo("tool_call");
+        assertThat(e.getEventTime()).isEqualTo(Instant.ofEpochSecond(1796631600));
+        assertThat(e.getPrompt())
+                .isEqualTo("User: Weather in Paris?\nAssistant: {\"name\": \"get_weather\", \"arguments\":"
+                        + " {\"city\": \"Paris\"}}\nTool: 12C\nAssistant:");
+    }
+
+    @Test
+    void aTemplateThatRaisesIsADeadLetterCarryingTheTemplatesMessage() {
+        DecodedPrompt.Invalid d = invalid(decode(DECODER, """
+                {"request_id": "r-2", "event_time": 1, "tenant": "t", "model": "m",
+                 "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
+                """));
+        assertThat(d.errorKind()).isEqualTo("CHAT_TEMPLATE_ERROR");
+        assertThat(d.reason())
+                .contains("quantwatch-demo.chat.jinja")
+                .contains("the last message must come from the user or a tool, got assistant");
+    }
+
+    @Test
+    void badChatRequestsAreRefusedNamingTheField() {
+        for (var c : List.of(
+                new String[] {
+                    "{\"event_time\": 1, \"tenant\": \"t\", \"model\": \"m\","
+                            + " \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+                    "'request_id' is missing"
+                },
+                new String[] {
+                    "{\"request_id\": \"r\", \"event_time\": 1, \"model\": \"m\","
+                            + " \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+                    "'tenant' is missing"
+                },
+                new String[] {
+                    "{\"request_id\": \"r\", \"event_time\": 1, \"tenant\": \"t\", \"model\": \"m\","
+                            + " \"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}",
+                    "'messages[0].role'"
+                },
+                new String[] {
+                    "{\"request_id\": \"r\", \"event_time\": 1, \"tenant\": \"t\", \"model\": \"m\","
+                            + " \"messages\": []}",
+                    "'messages' must be a non-empty array"
+                },
+                new String[] {
+                    "{\"request_id\": \"r\", \"event_time\": 1, \"tenant\": \"t\", \"request\": {\"model\":"
+                            + " \"m\", \"messages\": [{\"role\": \"user\"}]}}",
+                    "'request.messages[0].content'"
+                },
+                new String[] {
+                    "{\"request_id\": \"r\", \"tenant\": \"t\", \"model\": \"m\","
+                            + " \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+                    "'event_time' is missing"
+                },
+                new String[] {
+                    "{\"request_id\": \"r\", \"event_time\": 1, \"tenant\": \"t\", \"model\": \"m\","
+                            + " \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\":"
+                            + " {\"type\": \"json_schema\"}}",
+                    "'response_format.json_schema.schema'"
+                })) {
+            DecodedPrompt.Invalid d = invalid(decode(DECODER, c[0]));
+            assertThat(d.errorKind()).as(c[0]).isEqualTo("INVALID_FIELD");
+            assertThat(d.reason()).as(c[0]).contains(c[1]);
+        }
+    }
+
+    @Test
+    void withoutATemplateAChatRequestIsADeadLetterThatSaysHowToConfigureOne() {
+        PromptRecordDecoder noTemplate =
+                new PromptRecordDecoder(ChatTemplateLoader.load(new ChatTemplateLoader.Settings(
+                        "gguf",
+                        "",
+                        "",
+                        ROOT.resolve("models/quantwatch-demo-f16.gguf").toString())));
+        DecodedPrompt.Invalid d = invalid(decode(noTemplate, """
+                {"request_id": "r", "event_time": 1, "tenant": "t", "model": "m",
+                 "messages": [{"role": "user", "content": "hi"}]}
+                """));
+        assertThat(d.errorKind()).isEqualTo("CHAT_TEMPLATE_UNAVAILABLE");
+        assertThat(d.reason()).contains("has no tokenizer.chat_template").contains("set chat.template");
+    }
+
+    @Test
+    void theTemplatedPromptShapeStillDecodes() {
+        PromptEvent e = valid(decode(DECODER, """
+                {"request_id": "r", "event_time": 1, "tenant": "t", "model": "m", "prompt": "User: hi\\nAssistant:"}
+                """));
+        assertThat(e.getPrompt()).isEqualTo("User: hi\nAssistant:");
+    }
+}
