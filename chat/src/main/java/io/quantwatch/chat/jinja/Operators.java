@@ -32,8 +32,8 @@ final class Operators {
                 return op.equals("not in");
             }
             if (op.equals("~") && left != null && right != null) {
-                return (left == Undefined.INSTANCE ? "" : Values.str(left))
-                        + (right == Undefined.INSTANCE ? "" : Values.str(right));
+                return (left == Undefined.INSTANCE ? "" : Values.concatString(left))
+                        + (right == Undefined.INSTANCE ? "" : Values.concatString(right));
             }
             throw new TemplateException("cannot apply " + op + " to an undefined value");
         }
@@ -41,7 +41,7 @@ final class Operators {
             throw new TemplateException("cannot apply " + op + " to none");
         }
         if (op.equals("~")) {
-            return Values.str(left) + Values.str(right);
+            return Values.concatString(left) + Values.concatString(right);
         }
         if (op.equals("**") && Values.isNumeric(left) && Values.isNumeric(right)) {
             double a = Values.number(left);
@@ -62,7 +62,7 @@ final class Operators {
             return op.equals("in") == member;
         }
         if ((left instanceof String || right instanceof String) && op.equals("+")) {
-            return Values.str(left) + Values.str(right);
+            return Values.concatString(left) + Values.concatString(right);
         }
         if (left instanceof String a && right instanceof String b) {
             switch (op) {

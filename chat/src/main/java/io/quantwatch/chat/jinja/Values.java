@@ -92,6 +92,30 @@ final class Values {
         return String.valueOf(v);
     }
 
+    /**
+     * A value as {@code ~} and string {@code +} see it: the reference concatenates the underlying JavaScript values, so
+     * a whole float is {@code 3} (not {@code 3.0}), a list is its items joined by commas without brackets, a map is
+     * {@code [object Map]}, a none inside a list {@code undefined}.
+     */
+    static String concatString(Object v) {
+        if (v instanceof Double d) {
+            return jsNumber(d);
+        }
+        if (v instanceof List<?> l) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < l.size(); i++) {
+                // The reference's none inside a list holds JavaScript's undefined, and prints so.
+                Object item = l.get(i);
+                out.append(i == 0 ? "" : ",").append(item == null ? "undefined" : str(item));
+            }
+            return out.toString();
+        }
+        if (v instanceof Map<?, ?> || v instanceof Namespace) {
+            return "[object Map]";
+        }
+        return str(v);
+    }
+
     private static String wholeFloat(double d) {
         return Math.abs(d) < 1e21 ? new BigDecimal(d).toPlainString() + ".0" : jsNumber(d);
     }
