@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantwatch.chat.ChatPromptRenderer;
 import io.quantwatch.chat.ChatRequest;
 import io.quantwatch.chat.ChatRequestException;
@@ -15,6 +17,9 @@ import io.quantwatch.chat.jinja.TemplateException;
 import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.detectors.InvalidJsonSchemaException;
 import io.quantwatch.detectors.UntrustedJsonSchema;
+import io.quantwatch.schemas.ChatMessage;
+import io.quantwatch.schemas.ChatRequestEvent;
+import io.quantwatch.schemas.ChatToolCall;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
 import java.io.IOException;
@@ -25,6 +30,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.MissingSchemaException;
 
 /**
@@ -55,6 +62,11 @@ public final class PromptRecordDecoder {
                     .build())
             .build());
     private static final int SCHEMA_CACHE_SIZE = 256;
+    /** The single-object fingerprint of ChatRequestEvent: which of the two Avro records a C3 01 record is. */
+    private static final byte[] CHAT_FINGERPRINT = ByteBuffer.allocate(8)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putLong(SchemaNormalization.parsingFingerprint64(ChatRequestEvent.getClassSchema()))
+            .array();
 
     /** Verdicts on request schemas by their text ("" = usable): most requests share a few. */
     private final Map<String, String> schemaVerdicts = new LinkedHashMap<>(16, 0.75f, true) {
@@ -107,12 +119,16 @@ public final class PromptRecordDecoder {
             return decodeJson(value);
         }
         return new DecodedPrompt.Invalid(
-                "neither Avro single-object encoding (bytes C3 01 …) nor a JSON object: send a PromptEvent "
-                        + "encoded with PromptEvent.toByteBuffer(), or JSON " + JSON_SHAPE,
+                "neither Avro single-object encoding (bytes C3 01 …) nor a JSON object: send a PromptEvent or a"
+                        + " ChatRequestEvent encoded with toByteBuffer(), a chat-completions request body as JSON"
+                        + " ({\"messages\": …} with request_id and event_time beside it), or JSON " + JSON_SHAPE,
                 "UNKNOWN_FORMAT");
     }
 
     private DecodedPrompt decodeAvro(byte[] value) {
+        if (value.length >= 10 && Arrays.equals(value, 2, 10, CHAT_FINGERPRINT, 0, 8)) {
+            return decodeAvroChat(value);
+        }
         try {
             return validate(PromptEvent.fromByteBuffer(ByteBuffer.wrap(value)));
         } catch (MissingSchemaException e) {
@@ -287,6 +303,92 @@ public final class PromptRecordDecoder {
         return metadata.path(metadataField).isTextual()
                 ? metadata.get(metadataField).asText()
                 : null;
+    }
+
+    /** A {@link ChatRequestEvent}: turned into the JSON of the request it logs, then read like one. */
+    private DecodedPrompt decodeAvroChat(byte[] value) {
+        ChatRequestEvent e;
+        try {
+            e = ChatRequestEvent.fromByteBuffer(ByteBuffer.wrap(value));
+        } catch (IOException | RuntimeException ex) {
+            return new DecodedPrompt.Invalid(
+                    "corrupt Avro ChatRequestEvent (" + ex.getClass().getSimpleName() + "): " + ex.getMessage(),
+                    "CORRUPT_AVRO");
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("request_id", e.getRequestId());
+        n.put("event_time", e.getEventTime().toEpochMilli());
+        n.put("model", e.getModel());
+        if (e.getTenant() != null) {
+            n.put("tenant", e.getTenant());
+        }
+        if (e.getTask() != null) {
+            n.put("task", e.getTask());
+        }
+        ArrayNode messages = n.putArray("messages");
+        for (ChatMessage m : e.getMessages()) {
+            ObjectNode o = messages.addObject();
+            o.put("role", m.getRole());
+            o.put("content", m.getContent());
+            if (m.getName() != null) {
+                o.put("name", m.getName());
+            }
+            if (m.getToolCallId() != null) {
+                o.put("tool_call_id", m.getToolCallId());
+            }
+            if (!m.getToolCalls().isEmpty()) {
+                ArrayNode calls = o.putArray("tool_calls");
+                for (ChatToolCall c : m.getToolCalls()) {
+                    ObjectNode call = calls.addObject();
+                    if (c.getId() != null) {
+                        call.put("id", c.getId());
+                    }
+                    call.put("type", "function");
+                    call.putObject("function").put("name", c.getName()).put("arguments", c.getArguments());
+                }
+            }
+        }
+        try {
+            if (e.getToolsJson() != null) {
+                n.set("tools", jsonField(e.getToolsJson(), "tools_json"));
+            }
+            if (e.getToolChoice() != null) {
+                String choice = e.getToolChoice().strip();
+                n.set("tool_choice", choice.startsWith("{") ? jsonField(choice, "tool_choice") : n.textNode(choice));
+            }
+            if (e.getResponseFormat() != null) {
+                ObjectNode rf = n.putObject("response_format").put("type", e.getResponseFormat());
+                if (e.getJsonSchema() != null) {
+                    rf.putObject("json_schema")
+                            .put("name", "response")
+                            .set("schema", jsonField(e.getJsonSchema(), "json_schema"));
+                }
+            }
+            if (e.getChatTemplateKwargsJson() != null) {
+                n.set("chat_template_kwargs", jsonField(e.getChatTemplateKwargsJson(), "chat_template_kwargs_json"));
+            }
+        } catch (FieldError ex) {
+            return new DecodedPrompt.Invalid(ex.getMessage(), "INVALID_FIELD");
+        }
+        if (e.getMaxTokens() != null) {
+            n.put("max_tokens", e.getMaxTokens());
+        }
+        if (!e.getStop().isEmpty()) {
+            ArrayNode stop = n.putArray("stop");
+            e.getStop().forEach(stop::add);
+        }
+        if (e.getUser() != null) {
+            n.put("user", e.getUser());
+        }
+        return decodeChat(n);
+    }
+
+    private static JsonNode jsonField(String text, String field) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException ex) {
+            throw new FieldError("field '" + field + "' must hold JSON text: " + ex.getOriginalMessage());
+        }
     }
 
     /** Checks both encodings share: what the schema's types cannot say. */

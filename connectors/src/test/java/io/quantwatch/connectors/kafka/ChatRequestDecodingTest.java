@@ -3,6 +3,9 @@ package io.quantwatch.connectors.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantwatch.connectors.chat.ChatTemplateLoader;
+import io.quantwatch.schemas.ChatMessage;
+import io.quantwatch.schemas.ChatRequestEvent;
+import io.quantwatch.schemas.ChatToolCall;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
 import java.nio.charset.StandardCharsets;
@@ -165,5 +168,56 @@ class ChatRequestDecodingTest {
                 {"request_id": "r", "event_time": 1, "tenant": "t", "model": "m", "prompt": "User: hi\\nAssistant:"}
                 """));
         assertThat(e.getPrompt()).isEqualTo("User: hi\nAssistant:");
+    }
+
+    @Test
+    void theAvroEquivalentDecodesToTheSamePromptAsTheJsonBody() {
+        ChatRequestEvent avro = ChatRequestEvent.newBuilder()
+                .setRequestId("chatcmpl-9")
+                .setEventTime(Instant.ofEpochSecond(1796631600))
+                .setModel("quantwatch-demo")
+                .setTask("tool_call")
+                .setUser("globex")
+                .setMessages(List.of(
+                        ChatMessage.newBuilder()
+                                .setRole("user")
+                                .setContent("Weather in Paris?")
+                                .build(),
+                        ChatMessage.newBuilder()
+                                .setRole("assistant")
+                                .setToolCalls(List.of(ChatToolCall.newBuilder()
+                                        .setId("c1")
+                                        .setName("get_weather")
+                                        .setArguments("{\"city\": \"Paris\"}")
+                                        .build()))
+                                .build(),
+                        ChatMessage.newBuilder()
+                                .setRole("tool")
+                                .setToolCallId("c1")
+                                .setContent("12C")
+                                .build()))
+                .setToolsJson("[{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}]")
+                .setResponseFormat("json_schema")
+                .setJsonSchema("{\"type\": \"object\"}")
+                .setMaxTokens(24)
+                .setStop(List.of("</s>"))
+                .build();
+        PromptEvent e = valid(DECODER.decode(new AvroSingleObjectSerializer<>(ChatRequestEvent.class).serialize(avro)));
+        assertThat(e.getPrompt())
+                .isEqualTo("User: Weather in Paris?\nAssistant: {\"name\": \"get_weather\", \"arguments\":"
+                        + " {\"city\": \"Paris\"}}\nTool: 12C\nAssistant:");
+        assertThat(e.getTenant()).isEqualTo("globex");
+        assertThat(e.getTask()).isEqualTo("tool_call");
+        assertThat(e.getResponseFormat()).isEqualTo(ResponseFormat.JSON);
+        assertThat(e.getJsonSchema()).isEqualTo("{\"type\":\"object\"}");
+        assertThat(e.getMaxTokens()).isEqualTo(24);
+        assertThat(e.getStop()).containsExactly("</s>");
+
+        ChatRequestEvent badTools =
+                ChatRequestEvent.newBuilder(avro).setToolsJson("[{").build();
+        DecodedPrompt.Invalid d =
+                invalid(DECODER.decode(new AvroSingleObjectSerializer<>(ChatRequestEvent.class).serialize(badTools)));
+        assertThat(d.errorKind()).isEqualTo("INVALID_FIELD");
+        assertThat(d.reason()).contains("'tools_json' must hold JSON text");
     }
 }
