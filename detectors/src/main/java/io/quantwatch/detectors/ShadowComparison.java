@@ -21,14 +21,32 @@ public final class ShadowComparison {
                 }
             });
 
+    /** Tool catalogs by the tools' text, as schemas above. */
+    private final Map<String, ToolCallClassifier> byTools =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ToolCallClassifier> eldest) {
+                    return size() > SCHEMA_CACHE_SIZE;
+                }
+            });
+
     public ShadowMetrics compare(
             RequestContext request, DecodeOutput reference, DecodeOutput candidate, TeacherForcedScores forced) {
         TokenDivergence divergence = TokenDivergence.of(reference.tokens(), candidate.tokens());
-        JsonFailureClassifier classifier = request.jsonSchema() == null
-                ? plainJson
-                : bySchema.computeIfAbsent(request.jsonSchema(), JsonFailureClassifier::new);
-        JsonVerdict refJson = classifier.classify(reference.text(), reference.finish() == FinishReason.MAX_TOKENS);
-        JsonVerdict candJson = classifier.classify(candidate.text(), candidate.finish() == FinishReason.MAX_TOKENS);
+        JsonVerdict refJson;
+        JsonVerdict candJson;
+        if (request.toolsJson() != null) {
+            // Tools offered: a call in the family's native form is judged as the JSON it carries.
+            ToolCallClassifier tools = byTools.computeIfAbsent(request.toolsJson(), ToolCallClassifier::new);
+            refJson = tools.classify(reference.text(), reference.finish() == FinishReason.MAX_TOKENS);
+            candJson = tools.classify(candidate.text(), candidate.finish() == FinishReason.MAX_TOKENS);
+        } else {
+            JsonFailureClassifier classifier = request.jsonSchema() == null
+                    ? plainJson
+                    : bySchema.computeIfAbsent(request.jsonSchema(), JsonFailureClassifier::new);
+            refJson = classifier.classify(reference.text(), reference.finish() == FinishReason.MAX_TOKENS);
+            candJson = classifier.classify(candidate.text(), candidate.finish() == FinishReason.MAX_TOKENS);
+        }
         // JSON is expected when the request asked for it, or when the reference answered with parseable JSON.
         boolean jsonExpected = request.jsonRequested() || refJson.parseable();
         return new ShadowMetrics(

@@ -21,6 +21,7 @@ import io.quantwatch.schemas.ChatMessage;
 import io.quantwatch.schemas.ChatRequestEvent;
 import io.quantwatch.schemas.ChatToolCall;
 import io.quantwatch.schemas.PromptEvent;
+import io.quantwatch.schemas.PromptEventVersions;
 import io.quantwatch.schemas.ResponseFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
 
 /**
@@ -62,6 +64,8 @@ public final class PromptRecordDecoder {
                     .build())
             .build());
     private static final int SCHEMA_CACHE_SIZE = 256;
+    /** PromptEvent in its current schema and every earlier published one (a field added breaks no producer). */
+    private static final BinaryMessageDecoder<PromptEvent> PROMPT_EVENTS = PromptEventVersions.decoder();
     /** The single-object fingerprint of ChatRequestEvent: which of the two Avro records a C3 01 record is. */
     private static final byte[] CHAT_FINGERPRINT = ByteBuffer.allocate(8)
             .order(java.nio.ByteOrder.LITTLE_ENDIAN)
@@ -130,7 +134,7 @@ public final class PromptRecordDecoder {
             return decodeAvroChat(value);
         }
         try {
-            return validate(PromptEvent.fromByteBuffer(ByteBuffer.wrap(value)));
+            return validate(PROMPT_EVENTS.decode(ByteBuffer.wrap(value)));
         } catch (MissingSchemaException e) {
             return new DecodedPrompt.Invalid(
                     "written with an Avro schema this monitor does not know (" + e.getMessage()
@@ -285,6 +289,14 @@ public final class PromptRecordDecoder {
             }
             if (request.stop() != null) {
                 b.setStop(request.stop());
+            }
+            if (request.tools() != null) {
+                try {
+                    b.setToolsJson(JSON.writeValueAsString(request.tools()));
+                } catch (JsonProcessingException e) {
+                    throw new FieldError(
+                            "field '" + path + "tools' cannot be written back as JSON: " + e.getOriginalMessage());
+                }
             }
             return validate(b.build());
         } catch (ChatRequestException e) {

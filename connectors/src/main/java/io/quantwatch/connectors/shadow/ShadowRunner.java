@@ -71,7 +71,8 @@ public final class ShadowRunner implements AutoCloseable {
         RequestContext request = new RequestContext(
                 prompt.getResponseFormat() == ResponseFormat.JSON || prompt.getJsonSchema() != null,
                 prompt.getJsonSchema(),
-                prompt.getSentences());
+                prompt.getSentences(),
+                prompt.getToolsJson());
         Map<String, CandidateOutcome> outcomes = new LinkedHashMap<>();
         for (List<String> group : byReference) {
             ShadowPipelines first = pairs.get(group.get(0));

@@ -220,4 +220,40 @@ class ChatRequestDecodingTest {
         assertThat(d.errorKind()).isEqualTo("INVALID_FIELD");
         assertThat(d.reason()).contains("'tools_json' must hold JSON text");
     }
+
+    @Test
+    void aPromptEventWrittenWithTheSchemaBeforeToolsJsonStillDecodes() throws Exception {
+        org.apache.avro.Schema v1 = io.quantwatch.schemas.PromptEventVersions.schema("PromptEvent-v1.avsc");
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        old.put("request_id", "old-1");
+        old.put("tenant", "t");
+        old.put("model", "m");
+        old.put("task", "chat");
+        old.put("prompt", "User: hi\nAssistant:");
+        old.put(
+                "response_format",
+                new org.apache.avro.generic.GenericData.EnumSymbol(
+                        v1.getField("response_format").schema(), "TEXT"));
+        old.put("max_tokens", 8);
+        old.put("stop", List.of());
+        old.put("event_time", 1_000L);
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                        org.apache.avro.generic.GenericData.get(), v1)
+                .encode(old)
+                .array();
+        PromptEvent e = valid(DECODER.decode(bytes));
+        assertThat(e.getRequestId()).isEqualTo("old-1");
+        assertThat(e.getToolsJson()).isNull();
+    }
+
+    @Test
+    void toolsOfferedTravelWithThePrompt() {
+        PromptEvent e = valid(decode(DECODER, """
+                {"request_id": "r-t", "event_time": 1, "tenant": "t", "model": "m",
+                 "messages": [{"role": "user", "content": "Weather?"}],
+                 "tools": [{"type": "function", "function": {"name": "get_weather",
+                   "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]}
+                """));
+        assertThat(e.getToolsJson()).contains("\"get_weather\"").contains("\"parameters\"");
+    }
 }
