@@ -110,7 +110,9 @@ class ChatTemplateReferenceAgreementTest {
                 .append(c[0])
                 .append('/')
                 .append(c[1]));
-        System.out.println(summary + " (of which the template raised the same message in both: " + raised + ")");
+        long texts = ours.stream().filter(r -> r.text() != null).count();
+        System.out.println(summary + " (texts " + texts + ", raised by the template with the same message in both "
+                + raised + ", refused by both renderers " + (ours.size() - texts - raised) + ")");
         assertThat(differences).as(String.join("\n", differences)).isEmpty();
         assertThat(raised).as("the corpus makes templates raise too").isGreaterThan(0);
         assertThat(ours.stream().filter(r -> r.text() != null).count())
