@@ -3,6 +3,7 @@ package io.quantwatch.schemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -21,10 +22,16 @@ public final class PromptEventVersions {
     /** A single-object decoder that knows the current schema and every earlier one. */
     public static BinaryMessageDecoder<PromptEvent> decoder() {
         BinaryMessageDecoder<PromptEvent> decoder = PromptEvent.createDecoder(null);
-        for (String name : HISTORY) {
-            decoder.addSchema(schema(name));
-        }
+        HISTORY.forEach(name -> decoder.addSchema(schema(name)));
         return decoder;
+    }
+
+    /** Every version of the schema, oldest first, the current one last. */
+    public static List<Schema> all() {
+        List<Schema> versions = new ArrayList<>();
+        HISTORY.forEach(name -> versions.add(schema(name)));
+        versions.add(PromptEvent.getClassSchema());
+        return versions;
     }
 
     /** An earlier version of the schema, by file name. */

@@ -17,6 +17,7 @@ import io.quantwatch.chat.jinja.TemplateException;
 import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.detectors.InvalidJsonSchemaException;
 import io.quantwatch.detectors.UntrustedJsonSchema;
+import io.quantwatch.schemas.CanonicalForm;
 import io.quantwatch.schemas.ChatMessage;
 import io.quantwatch.schemas.ChatRequestEvent;
 import io.quantwatch.schemas.ChatToolCall;
@@ -31,7 +32,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
 
@@ -66,12 +65,9 @@ public final class PromptRecordDecoder {
     private static final int SCHEMA_CACHE_SIZE = 256;
     /** PromptEvent in its current schema and every earlier published one (a field added breaks no producer). */
     private static final BinaryMessageDecoder<PromptEvent> PROMPT_EVENTS = PromptEventVersions.decoder();
-    /** The single-object fingerprint of ChatRequestEvent: which of the two Avro records a C3 01 record is. */
-    private static final byte[] CHAT_FINGERPRINT = ByteBuffer.allocate(8)
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-            .putLong(SchemaNormalization.parsingFingerprint64(ChatRequestEvent.getClassSchema()))
-            .array();
-
+    /** The single-object fingerprints of ChatRequestEvent (Java's and other languages'): which record a C3 01 is. */
+    private static final java.util.Set<Long> CHAT_FINGERPRINTS =
+            CanonicalForm.fingerprints(ChatRequestEvent.getClassSchema());
     /** Verdicts on request schemas by their text ("" = usable): most requests share a few. */
     private final Map<String, String> schemaVerdicts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -79,6 +75,11 @@ public final class PromptRecordDecoder {
             return size() > SCHEMA_CACHE_SIZE;
         }
     };
+
+    /** Other languages' fingerprints of the schemas read here, mapped to Java's ({@link CanonicalForm}). */
+    private static final Map<Long, Long> FINGERPRINT_ALIASES = CanonicalForm.aliases(java.util.stream.Stream.concat(
+                    PromptEventVersions.all().stream(), java.util.stream.Stream.of(ChatRequestEvent.getClassSchema()))
+            .toList());
 
     private static final String JSON_SHAPE =
             "{\"request_id\", \"tenant\", \"model\", \"prompt\", \"event_time\"} required; "
@@ -129,8 +130,12 @@ public final class PromptRecordDecoder {
                 "UNKNOWN_FORMAT");
     }
 
-    private DecodedPrompt decodeAvro(byte[] value) {
-        if (value.length >= 10 && Arrays.equals(value, 2, 10, CHAT_FINGERPRINT, 0, 8)) {
+    private DecodedPrompt decodeAvro(byte[] original) {
+        byte[] value = CanonicalForm.withJavaFingerprint(original, FINGERPRINT_ALIASES);
+        if (value.length >= 10
+                && CHAT_FINGERPRINTS.contains(ByteBuffer.wrap(value, 2, 8)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getLong())) {
             return decodeAvroChat(value);
         }
         try {
