@@ -6,6 +6,7 @@ import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.connectors.kafka.DecodedPrompt;
 import io.quantwatch.connectors.kafka.PromptRecordDecoder;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
+import io.quantwatch.connectors.kafka.RecordMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.schemas.DeadLetter;
@@ -32,6 +33,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
 
     private final MetricsSettings metrics;
     private final ChatTemplateLoader.Settings chat;
+    private final RecordMapping.Settings input;
     private final long maxSkewMillis;
     private final long maxAgeMillis;
     private transient PromptRecordDecoder decoder;
@@ -40,7 +42,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
 
     /** Accepting any event time (operator tests); the job passes its configured range. */
     public DecodePrompts(MetricsSettings metrics) {
-        this(metrics, null, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
+        this(metrics, null, null, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
     }
 
     /**
@@ -48,10 +50,17 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
      *                watermark, nor produce records a broker refuses)
      * @param maxAge  how far behind it
      * @param chat    where the chat template comes from (null: chat requests are dead letters)
+     * @param input   the team's record shape (null: the monitor's own)
      */
-    public DecodePrompts(MetricsSettings metrics, ChatTemplateLoader.Settings chat, Duration maxSkew, Duration maxAge) {
+    public DecodePrompts(
+            MetricsSettings metrics,
+            ChatTemplateLoader.Settings chat,
+            RecordMapping.Settings input,
+            Duration maxSkew,
+            Duration maxAge) {
         this.metrics = metrics;
         this.chat = chat;
+        this.input = input;
         this.maxSkewMillis = maxSkew.toMillis();
         this.maxAgeMillis = maxAge.toMillis();
     }
@@ -59,7 +68,9 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
     @Override
     public void open(OpenContext context) {
         // The template is read here, on the TaskManager, from the file or model every TaskManager has.
-        decoder = chat == null ? new PromptRecordDecoder() : new PromptRecordDecoder(ChatTemplateLoader.load(chat));
+        decoder = new PromptRecordDecoder(
+                chat == null ? new PromptRecordDecoder().chat() : ChatTemplateLoader.load(chat),
+                RecordMapping.load(input));
         MeterRegistry registry = JvmMeterRegistry.get(metrics).registry();
         valid = Counter.builder("quantwatch.prompts")
                 .tag("outcome", "valid")

@@ -93,6 +93,7 @@ public final class MonitorTopology {
         SingleOutputStreamOperator<SourcedPrompt> decoded = raw.process(new DecodePrompts(
                         ms,
                         c.chat().settings(c.reference().model()),
+                        c.input().settings(),
                         c.windows().maxSkew(),
                         c.windows().maxAge()))
                 .name("decode and validate")

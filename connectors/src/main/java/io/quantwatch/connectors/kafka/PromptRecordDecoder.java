@@ -90,6 +90,7 @@ public final class PromptRecordDecoder {
     }
 
     private final ChatTemplateLoader.Result chat;
+    private final RecordMapping mapping;
 
     /** A decoder that refuses chat requests (no chat template): tests of the templated-prompt path. */
     public PromptRecordDecoder() {
@@ -99,7 +100,18 @@ public final class PromptRecordDecoder {
 
     /** A decoder that renders chat requests with {@code chat}'s renderer, or dead-letters them with its reason. */
     public PromptRecordDecoder(ChatTemplateLoader.Result chat) {
+        this(chat, RecordMapping.load(RecordMapping.Settings.none()));
+    }
+
+    /** Where chat requests' template comes from (or why there is none). */
+    public ChatTemplateLoader.Result chat() {
+        return chat;
+    }
+
+    /** As above, reading the team's own record shape through {@code mapping}. */
+    public PromptRecordDecoder(ChatTemplateLoader.Result chat, RecordMapping mapping) {
         this.chat = chat;
+        this.mapping = mapping;
     }
 
     public DecodedPrompt decode(byte[] value) {
@@ -114,7 +126,8 @@ public final class PromptRecordDecoder {
                     "RECORD_TOO_LARGE");
         }
         if (value.length >= 2 && (value[0] & 0xFF) == 0xC3 && value[1] == 0x01) {
-            return decodeAvro(value);
+            org.apache.avro.Schema team = mapping.avroSchemaOf(value);
+            return team != null ? decodeTeamAvro(value, team) : decodeAvro(value);
         }
         int first = 0;
         while (first < value.length && Character.isWhitespace(value[first])) {
@@ -177,6 +190,33 @@ public final class PromptRecordDecoder {
             return new DecodedPrompt.Invalid(
                     "a prompt record must be a JSON object; JSON shape: " + JSON_SHAPE, "INVALID_JSON");
         }
+        return mapping.mapsFields() ? mapped(n) : decodeTree(n);
+    }
+
+    /** A team's record read through {@code input.fields}: the reasons of what it lacks name the paths. */
+    private DecodedPrompt mapped(JsonNode n) {
+        DecodedPrompt d = decodeTree(mapping.apply(n));
+        return d instanceof DecodedPrompt.Invalid i
+                ? new DecodedPrompt.Invalid(mapping.explain(i.reason()), i.errorKind())
+                : d;
+    }
+
+    /** A team's single-object Avro record ({@code input.avro-schemas}), mapped like its JSON would be. */
+    private DecodedPrompt decodeTeamAvro(byte[] value, org.apache.avro.Schema schema) {
+        JsonNode n;
+        try {
+            n = RecordMapping.avroAsJson(value, schema);
+        } catch (IOException | RuntimeException e) {
+            return new DecodedPrompt.Invalid(
+                    "corrupt Avro " + schema.getFullName() + " (" + e.getClass().getSimpleName() + "): "
+                            + e.getMessage(),
+                    "CORRUPT_AVRO");
+        }
+        return mapped(n);
+    }
+
+    /** A JSON object in the monitor's shape: a prompt record, or a chat request. */
+    private DecodedPrompt decodeTree(JsonNode n) {
         if (ChatRequestReader.isChatRequest(n) || ChatRequestReader.isChatRequest(n.get("request"))) {
             return decodeChat(n);
         }

@@ -1,6 +1,7 @@
 package io.quantwatch.job.config;
 
 import io.quantwatch.connectors.engine.ModelCache;
+import io.quantwatch.connectors.kafka.RecordMapping;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoUnavailableException;
 import io.quantwatch.detectors.alert.AlertRule;
@@ -72,6 +73,14 @@ final class ConfigValidation {
                     "reference.model",
                     "no such file: " + Path.of(c.reference().model()).toAbsolutePath()
                             + " (the bundled model is models/quantwatch-demo-f16.gguf)");
+        }
+        try {
+            RecordMapping.load(c.input().settings());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            int colon = e.getMessage().indexOf(": ");
+            throw new ConfigException(
+                    colon > 0 ? e.getMessage().substring(0, colon) : "input",
+                    e.getMessage().substring(colon + 2));
         }
         notBlank(c.chat().template(), "chat.template", "gguf, or a tokenizer_config.json or .jinja file");
         if (!c.chat().template().equals("gguf")) {

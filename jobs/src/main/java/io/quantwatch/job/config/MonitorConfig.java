@@ -2,6 +2,7 @@ package io.quantwatch.job.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quantwatch.connectors.chat.ChatTemplateLoader;
+import io.quantwatch.connectors.kafka.RecordMapping;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.openvino.NpuSettings;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
@@ -35,9 +36,22 @@ public record MonitorConfig(
         Samples samples,
         Metrics metrics,
         Chat chat,
+        Input input,
         Duration checkpointInterval,
         String checkpointDir)
         implements Serializable {
+
+    /**
+     * A team's own record shape on the prompts topic ({@code input.*}): {@code fields} maps each field the monitor reads
+     * to a JSON Pointer into their record; {@code avroSchemas} are their .avsc files, whose single-object records are
+     * read and mapped the same way.
+     */
+    public record Input(Map<String, String> fields, List<String> avroSchemas) implements Serializable {
+        public RecordMapping.Settings settings() {
+            return new RecordMapping.Settings(
+                    fields == null ? Map.of() : fields, avroSchemas == null ? List.of() : avroSchemas);
+        }
+    }
 
     /**
      * How chat-completion requests become prompts ({@code chat.*}): {@code template} is {@code gguf} (the reference

@@ -247,4 +247,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "windows.rollup=false")))
                 .hasMessageStartingWith("alerts.per-key: must be true when windows.rollup is false");
     }
+
+    @Test
+    void aTeamsFieldMappingIsCheckedAtStartNamingTheSetting() {
+        MonitorConfig c =
+                ConfigLoader.load(null, List.of(MODEL, "input.fields={request_id: /meta/id, tenant: /customer/org}"));
+        assertThat(c.input().settings().fields()).containsEntry("tenant", "/customer/org");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "input.fields={tenat: /org}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("input.fields.tenat: not a field the monitor reads");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "input.avro-schemas=[/no/such.avsc]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("input.avro-schemas: cannot read /no/such.avsc");
+    }
 }
