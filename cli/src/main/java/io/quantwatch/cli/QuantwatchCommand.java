@@ -35,15 +35,18 @@ public final class QuantwatchCommand implements Runnable {
     }
 
     /**
-     * The configured command line. Bad input (a recipe, a prompt file, a model file) ends with its message
-     * and exit code 2 instead of a stack trace; anything else is a bug and keeps its trace.
+     * The configured command line. Bad input (a recipe, a prompt file, a model file, a broker or database that turns the
+     * monitor away) ends with its message and exit code 2 instead of a stack trace; anything else is a bug and keeps its
+     * trace.
      */
     static CommandLine commandLine() {
         return new CommandLine(new QuantwatchCommand()).setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof IllegalArgumentException
                     || ex instanceof UncheckedIOException
                     || ex instanceof GgufFormatException
-                    || ex instanceof ConfigException) {
+                    || ex instanceof ConfigException
+                    || ex instanceof io.quantwatch.security.KafkaAccessCheck.KafkaAccessException
+                    || ex instanceof io.quantwatch.review.store.StoreException) {
                 cmd.getErr().println("quantwatch: " + ex.getMessage());
                 return 2;
             }

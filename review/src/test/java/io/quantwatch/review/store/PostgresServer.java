@@ -21,13 +21,20 @@ import java.util.stream.Stream;
 final class PostgresServer implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final String password;
 
-    private PostgresServer(Path dir, int port) {
+    private PostgresServer(Path dir, int port, String password) {
         this.dir = dir;
         this.port = port;
+        this.password = password;
     }
 
     static PostgresServer start() throws Exception {
+        return start(null);
+    }
+
+    /** With {@code password} set, the server asks for it (SCRAM-SHA-256) of the postgres user; else trusts loopback. */
+    static PostgresServer start(String password) throws Exception {
         Path bin = binDir();
         Path dir = Files.createTempDirectory("quantwatch-pg");
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -35,18 +42,18 @@ final class PostgresServer implements AutoCloseable {
             run(List.of("chown", "postgres:postgres", dir.toString()), false);
         }
         Path data = dir.resolve("data");
-        run(
-                List.of(
-                        bin.resolve("initdb").toString(),
-                        "-D",
-                        data.toString(),
-                        "-U",
-                        "postgres",
-                        "--auth=trust",
-                        "-E",
-                        "UTF8",
-                        "--locale=C"),
-                root);
+        Path pwfile = dir.resolve("pwfile");
+        if (password != null) {
+            Files.writeString(pwfile, password + "\n");
+            if (root) {
+                run(List.of("chown", "postgres:postgres", pwfile.toString()), false);
+            }
+        }
+        List<String> initdb = new ArrayList<>(List.of(
+                bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-E", "UTF8", "--locale=C"));
+        initdb.addAll(
+                password == null ? List.of("--auth=trust") : List.of("--auth=scram-sha-256", "--pwfile=" + pwfile));
+        run(initdb, root);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -68,8 +75,8 @@ final class PostgresServer implements AutoCloseable {
         Readiness.of("PostgreSQL on 127.0.0.1:" + port, null, dir.resolve("log"), Duration.ofMinutes(1))
                 .await(Readiness.commandSucceeds(
                         bin.resolve("pg_isready").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port)));
-        PostgresServer server = new PostgresServer(dir, port);
-        try (Connection c = DriverManager.getConnection(server.url("postgres"))) {
+        PostgresServer server = new PostgresServer(dir, port, password);
+        try (Connection c = DriverManager.getConnection(server.url("postgres"), "postgres", password)) {
             c.createStatement().execute("CREATE DATABASE review");
         }
         return server;
@@ -77,6 +84,11 @@ final class PostgresServer implements AutoCloseable {
 
     String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
+    }
+
+    /** The URL without a user: credentials given apart, as {@code quantwatch review} passes them. */
+    String bareUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     @Override
