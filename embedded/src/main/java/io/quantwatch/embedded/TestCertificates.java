@@ -25,19 +25,27 @@ public record TestCertificates(
     /** Makes everything under {@code dir} (about 3 s: keytool is a JVM per step). */
     public static TestCertificates create(Path dir) {
         String pw = "changeit-" + Long.toHexString(System.nanoTime());
+        Path truststore = authority(dir, "ca", "CN=QuantWatch Test CA", pw);
         Path ca = dir.resolve("ca.p12");
         Path caCert = dir.resolve("ca.crt");
-        Path truststore = dir.resolve("truststore.p12");
-        Path otherCa = dir.resolve("other-ca.p12");
-        Path otherCaCert = dir.resolve("other-ca.crt");
-        Path otherTruststore = dir.resolve("other-truststore.p12");
+        Path broker = signed(dir, "broker", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost", ca, caCert, pw);
+        Path client = signed(dir, "client", "CN=quantwatch-client", null, ca, caCert, pw);
+        Path otherTruststore = authority(dir, "other-ca", "CN=Some Other CA", pw);
+        return new TestCertificates(dir, pw, truststore, broker, client, otherTruststore, "User:CN=quantwatch-client");
+    }
+
+    /** A certificate authority {@code name}.p12, its certificate {@code name}.crt, and a truststore holding it. */
+    private static Path authority(Path dir, String name, String dname, String pw) {
+        Path keystore = dir.resolve(name + ".p12");
+        Path cert = dir.resolve(name + ".crt");
+        Path truststore = dir.resolve(name + "-truststore.p12");
         keytool(
                 dir,
                 "-genkeypair",
                 "-alias",
                 "ca",
                 "-dname",
-                "CN=QuantWatch Test CA",
+                dname,
                 "-ext",
                 "bc:c",
                 "-keyalg",
@@ -47,7 +55,7 @@ public record TestCertificates(
                 "-validity",
                 "2",
                 "-keystore",
-                ca.toString(),
+                keystore.toString(),
                 "-storepass",
                 pw,
                 "-storetype",
@@ -59,11 +67,11 @@ public record TestCertificates(
                 "-alias",
                 "ca",
                 "-keystore",
-                ca.toString(),
+                keystore.toString(),
                 "-storepass",
                 pw,
                 "-file",
-                caCert.toString());
+                cert.toString());
         keytool(
                 dir,
                 "-importcert",
@@ -71,63 +79,14 @@ public record TestCertificates(
                 "-alias",
                 "ca",
                 "-file",
-                caCert.toString(),
+                cert.toString(),
                 "-keystore",
                 truststore.toString(),
                 "-storepass",
                 pw,
                 "-storetype",
                 "PKCS12");
-        Path broker = signed(dir, "broker", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost", ca, caCert, pw);
-        Path client = signed(dir, "client", "CN=quantwatch-client", null, ca, caCert, pw);
-        keytool(
-                dir,
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-dname",
-                "CN=Some Other CA",
-                "-ext",
-                "bc:c",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-keystore",
-                otherCa.toString(),
-                "-storepass",
-                pw,
-                "-storetype",
-                "PKCS12");
-        keytool(
-                dir,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "ca",
-                "-keystore",
-                otherCa.toString(),
-                "-storepass",
-                pw,
-                "-file",
-                otherCaCert.toString());
-        keytool(
-                dir,
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-file",
-                otherCaCert.toString(),
-                "-keystore",
-                otherTruststore.toString(),
-                "-storepass",
-                pw,
-                "-storetype",
-                "PKCS12");
-        return new TestCertificates(dir, pw, truststore, broker, client, otherTruststore, "User:CN=quantwatch-client");
+        return truststore;
     }
 
     /** A key pair for {@code name}, its certificate signed by the CA, stored with the CA's certificate as its chain. */

@@ -37,8 +37,10 @@ public final class KafkaSecretProviders {
         return out;
     }
 
-    /** {@code ${env:NAME}}: the environment variable NAME of the process that creates the client. */
-    public static final class Env implements ConfigProvider {
+    /** A provider that resolves each key on its own, refusing an unresolvable one with the reference's message. */
+    private abstract static class PerKey implements ConfigProvider {
+        abstract String resolve(String key);
+
         @Override
         public void configure(Map<String, ?> configs) {}
 
@@ -50,9 +52,9 @@ public final class KafkaSecretProviders {
         @Override
         public ConfigData get(String path, Set<String> keys) {
             Map<String, String> data = new HashMap<>();
-            for (String name : keys) {
+            for (String key : keys) {
                 try {
-                    data.put(name, SecretReference.env(name, System::getenv));
+                    data.put(key, resolve(key));
                 } catch (SecretReference.SecretReferenceException e) {
                     throw new ConfigException(e.getMessage());
                 }
@@ -64,30 +66,19 @@ public final class KafkaSecretProviders {
         public void close() {}
     }
 
+    /** {@code ${env:NAME}}: the environment variable NAME of the process that creates the client. */
+    public static final class Env extends PerKey {
+        @Override
+        String resolve(String name) {
+            return SecretReference.env(name, System::getenv);
+        }
+    }
+
     /** {@code ${file:/path}}: the whole content of the file (one trailing newline dropped). */
-    public static final class File implements ConfigProvider {
+    public static final class File extends PerKey {
         @Override
-        public void configure(Map<String, ?> configs) {}
-
-        @Override
-        public ConfigData get(String path) {
-            return new ConfigData(Map.of());
+        String resolve(String path) {
+            return SecretReference.file(path);
         }
-
-        @Override
-        public ConfigData get(String path, Set<String> keys) {
-            Map<String, String> data = new HashMap<>();
-            for (String file : keys) {
-                try {
-                    data.put(file, SecretReference.file(file));
-                } catch (SecretReference.SecretReferenceException e) {
-                    throw new ConfigException(e.getMessage());
-                }
-            }
-            return new ConfigData(data);
-        }
-
-        @Override
-        public void close() {}
     }
 }
