@@ -21,10 +21,14 @@ public final class ChatPromptRenderer {
 
     private final ChatTemplateSpec spec;
     private final JinjaTemplate template;
+    /** The model's {@code tool_use} template, used (as transformers does) when a request offers tools; else null. */
+    private final JinjaTemplate toolUse;
 
     public ChatPromptRenderer(ChatTemplateSpec spec) {
         this.spec = spec;
         this.template = JinjaTemplate.parse(spec.template());
+        String tools = spec.named().get("tool_use");
+        this.toolUse = tools == null ? null : JinjaTemplate.parse(tools);
     }
 
     public ChatTemplateSpec spec() {
@@ -36,7 +40,8 @@ public final class ChatPromptRenderer {
      * template writes is the one the served model saw). A template that raises throws {@link TemplateException}.
      */
     public String render(ChatRequest request, ZonedDateTime now) {
-        return template.render(variables(request, spec), now);
+        JinjaTemplate t = request.tools() != null && toolUse != null ? toolUse : template;
+        return t.render(variables(request, spec), now);
     }
 
     /** What a template is rendered with, for this request. */

@@ -27,6 +27,7 @@ class ChatRequestDecodingTest {
                     ROOT.resolve("models/quantwatch-demo.chat.jinja").toString(),
                     "",
                     "",
+                    "",
                     ROOT.resolve("models/quantwatch-demo-f16.gguf").toString())));
 
     private static DecodedPrompt decode(PromptRecordDecoder d, String json) {
@@ -151,6 +152,7 @@ class ChatRequestDecodingTest {
         PromptRecordDecoder noTemplate =
                 new PromptRecordDecoder(ChatTemplateLoader.load(new ChatTemplateLoader.Settings(
                         "gguf",
+                        "",
                         "",
                         "",
                         ROOT.resolve("models/quantwatch-demo-f16.gguf").toString())));

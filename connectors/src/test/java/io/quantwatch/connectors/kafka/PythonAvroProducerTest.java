@@ -85,7 +85,7 @@ class PythonAvroProducerTest {
                         ROOT.resolve("schemas/published/ChatRequestEvent.avsc").toString(),
                         record.toString()));
         PromptRecordDecoder decoder = new PromptRecordDecoder(ChatTemplateLoader.load(new ChatTemplateLoader.Settings(
-                ROOT.resolve("models/quantwatch-demo.chat.jinja").toString(), "", "", "")));
+                ROOT.resolve("models/quantwatch-demo.chat.jinja").toString(), "", "", "", "")));
         DecodedPrompt d = decoder.decode(bytes);
         assertThat(d).as("%s", d).isInstanceOf(DecodedPrompt.Valid.class);
         assertThat(((DecodedPrompt.Valid) d).event().getPrompt()).isEqualTo("User: Hello there\nAssistant:");

@@ -34,7 +34,7 @@ class TeamRecordMappingTest {
             Path.of(System.getProperty("quantwatch.root", "..")).toAbsolutePath();
     private static final ChatTemplateLoader.Result DEMO_TEMPLATE =
             ChatTemplateLoader.load(new ChatTemplateLoader.Settings(
-                    ROOT.resolve("models/quantwatch-demo.chat.jinja").toString(), "", "", ""));
+                    ROOT.resolve("models/quantwatch-demo.chat.jinja").toString(), "", "", "", ""));
     private static final Map<String, String> FIELDS = Map.of(
             "request_id", "/meta/id",
             "event_time", "/meta/received_at",

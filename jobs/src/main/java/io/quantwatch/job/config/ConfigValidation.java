@@ -1,5 +1,7 @@
 package io.quantwatch.job.config;
 
+import io.quantwatch.chat.jinja.TemplateException;
+import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.connectors.kafka.RecordMapping;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
@@ -89,6 +91,15 @@ final class ConfigValidation {
                     "chat.template",
                     "no such file: " + Path.of(c.chat().template()).toAbsolutePath()
                             + " (gguf, or a tokenizer_config.json or .jinja file present on every TaskManager)");
+            try {
+                // Parsed here too, so a template that cannot be read or parsed stops the job at start.
+                ChatTemplateLoader.load(c.chat().settings(c.reference().model()));
+            } catch (IllegalArgumentException | TemplateException | java.io.UncheckedIOException e) {
+                String m = e.getMessage();
+                throw new ConfigException(
+                        m.startsWith("chat.template-name") ? "chat.template-name" : "chat.template",
+                        m.startsWith("chat.template-name: ") ? m.substring("chat.template-name: ".length()) : m);
+            }
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.candidates().size(); i++) {

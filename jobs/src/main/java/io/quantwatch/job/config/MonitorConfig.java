@@ -55,13 +55,14 @@ public record MonitorConfig(
 
     /**
      * How chat-completion requests become prompts ({@code chat.*}): {@code template} is {@code gguf} (the reference
-     * model's {@code tokenizer.chat_template}), a {@code tokenizer_config.json}, or a {@code .jinja} file; the special
-     * tokens override the source's ({@code ""}: the source's own).
+     * model's {@code tokenizer.chat_template}), a {@code tokenizer_config.json}, or a {@code .jinja} file;
+     * {@code templateName} picks one of the source's named templates ({@code ""}: the default, or {@code tool_use} when
+     * tools are offered and the source has one); the special tokens override the source's ({@code ""}: its own).
      */
-    public record Chat(String template, String bosToken, String eosToken) implements Serializable {
+    public record Chat(String template, String templateName, String bosToken, String eosToken) implements Serializable {
         /** The settings the TaskManagers load the template from. */
         public ChatTemplateLoader.Settings settings(String referenceModel) {
-            return new ChatTemplateLoader.Settings(template, bosToken, eosToken, referenceModel);
+            return new ChatTemplateLoader.Settings(template, templateName, bosToken, eosToken, referenceModel);
         }
     }
 

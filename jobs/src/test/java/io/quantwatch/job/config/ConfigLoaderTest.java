@@ -260,4 +260,19 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("input.avro-schemas: cannot read /no/such.avsc");
     }
+
+    @Test
+    void aChatTemplateThatCannotBeParsedOrNamedStopsTheJobAtStart(@TempDir Path dir) throws Exception {
+        Path broken = dir.resolve("broken.jinja");
+        Files.writeString(broken, "{% for m in messages %}{{ m.content }}");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "chat.template=" + broken)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("chat.template: template syntax error: expected {% else or endfor %}");
+        Path demo = Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo.chat.jinja");
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(null, List.of(MODEL, "chat.template=" + demo, "chat.template-name=tool_use")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("chat.template-name: ")
+                .hasMessageContaining("has no template named 'tool_use'");
+    }
 }
