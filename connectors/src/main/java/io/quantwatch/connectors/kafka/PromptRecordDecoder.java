@@ -308,6 +308,12 @@ public final class PromptRecordDecoder {
                 return new DecodedPrompt.Invalid(
                         "the chat template (" + renderer.spec().name() + ") raised: " + e.getMessage(),
                         "CHAT_TEMPLATE_ERROR");
+            } catch (RuntimeException | StackOverflowError e) {
+                // Values of a shape the interpreter did not foresee: this record is refused, the job goes on.
+                return new DecodedPrompt.Invalid(
+                        "the chat template (" + renderer.spec().name() + ") failed on this request: "
+                                + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        "CHAT_TEMPLATE_ERROR");
             }
             PromptEvent.Builder b = PromptEvent.newBuilder()
                     .setRequestId(requestId)

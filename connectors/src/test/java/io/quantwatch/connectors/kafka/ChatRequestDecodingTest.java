@@ -258,4 +258,44 @@ class ChatRequestDecodingTest {
                 """));
         assertThat(e.getToolsJson()).contains("\"get_weather\"").contains("\"parameters\"");
     }
+
+    @Test
+    void hostileConversationsAreRenderedOrRefusedNeverThrown() {
+        String big = "x".repeat(400_000);
+        PromptEvent large = valid(decode(
+                DECODER,
+                "{\"request_id\": \"big\", \"event_time\": 1, \"tenant\": \"t\","
+                        + " \"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"" + big + "\"}]}"));
+        assertThat(large.getPrompt()).hasSize(400_000 + "User: \nAssistant:".length());
+
+        StringBuilder many = new StringBuilder("{\"request_id\": \"many\", \"event_time\": 1, \"tenant\": \"t\","
+                + " \"model\": \"m\", \"messages\": [");
+        for (int i = 0; i < 5_000; i++) {
+            many.append("{\"role\": \"")
+                    .append(i % 2 == 0 ? "user" : "assistant")
+                    .append("\", \"content\": \"m")
+                    .append(i)
+                    .append("\"},");
+        }
+        many.append("{\"role\": \"user\", \"content\": \"last\"}]}");
+        assertThat(valid(decode(DECODER, many.toString())).getPrompt()).endsWith("User: last\nAssistant:");
+
+        String nested = "[".repeat(200) + "]".repeat(200);
+        DecodedPrompt.Invalid deep = invalid(decode(
+                DECODER,
+                "{\"request_id\": \"deep\", \"event_time\": 1,"
+                        + " \"tenant\": \"t\", \"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": "
+                        + nested
+                        + "}]}"));
+        assertThat(deep.errorKind()).isEqualTo("INVALID_JSON");
+
+        PromptEvent code = valid(decode(
+                DECODER,
+                "{\"request_id\": \"tpl\", \"event_time\": 1, \"tenant\": \"t\","
+                        + " \"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\":"
+                        + " \"{{ raise_exception('x') }}{% for i in range(99999999) %}{% endfor %}\"}]}"));
+        assertThat(code.getPrompt())
+                .as("message text is data, never template code")
+                .isEqualTo("User: {{ raise_exception('x') }}{% for i in range(99999999) %}{% endfor %}\nAssistant:");
+    }
 }

@@ -2,12 +2,15 @@ package io.quantwatch.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.schemas.PromptEvent;
 import io.quantwatch.schemas.ResponseFormat;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -34,6 +37,38 @@ class PromptRecordDecoderFuzzTest {
             ("{\"request_id\":\"r\",\"tenant\":\"t\",\"model\":\"m\",\"prompt\":\"p\",\"event_time\":1,"
                             + "\"json_schema\":{\"type\":\"object\",\"properties\":{\"a\":{\"pattern\":\"^a+$\"}}},\"stop\":[\"x\"],\"max_tokens\":5}")
                     .getBytes(StandardCharsets.UTF_8);
+
+    /** Chat requests are rendered by the demo template: mutations reach the reader, the mapping and the interpreter. */
+    private static final PromptRecordDecoder CHAT_DECODER = new PromptRecordDecoder(
+            ChatTemplateLoader.load(new ChatTemplateLoader.Settings(
+                    Path.of(System.getProperty("quantwatch.root", ".."))
+                            .resolve("models/quantwatch-demo.chat.jinja")
+                            .toString(),
+                    "",
+                    "",
+                    "",
+                    "")),
+            RecordMapping.load(new RecordMapping.Settings(Map.of("tenant", "/request/user"), List.of())));
+
+    private static final byte[] CHAT_JSON = ("{\"request_id\":\"r\",\"event_time\":1,\"request\":{\"model\":\"m\","
+                    + "\"user\":\"t\",\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\","
+                    + "\"content\":\"hi {{ x }}\"},{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\","
+                    + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]},"
+                    + "{\"role\":\"tool\",\"content\":\"ok\"}],\"tools\":[{\"type\":\"function\",\"function\":"
+                    + "{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}],\"response_format\":{\"type\":"
+                    + "\"json_schema\",\"json_schema\":{\"schema\":{\"type\":\"object\"}}},\"max_tokens\":9,"
+                    + "\"stop\":[\"x\"]}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    @Property(tries = 3_000)
+    void mutatedChatRequestsRenderOrDeadLetter(@ForAll("chatMutations") byte[] value) {
+        assertThat(CHAT_DECODER.decode(value)).isNotNull();
+    }
+
+    @Provide
+    Arbitrary<byte[]> chatMutations() {
+        return mutations(CHAT_JSON, 0);
+    }
 
     @Property(tries = 2_000)
     void randomBytesDecodeOrDeadLetter(@ForAll("noise") byte[] value) {
