@@ -39,27 +39,7 @@ public record TestCertificates(
         Path keystore = dir.resolve(name + ".p12");
         Path cert = dir.resolve(name + ".crt");
         Path truststore = dir.resolve(name + "-truststore.p12");
-        keytool(
-                dir,
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-dname",
-                dname,
-                "-ext",
-                "bc:c",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                pw,
-                "-storetype",
-                "PKCS12");
+        keyPair(dir, "ca", dname, keystore, pw, true);
         keytool(
                 dir,
                 "-exportcert",
@@ -94,25 +74,7 @@ public record TestCertificates(
         Path keystore = dir.resolve(name + ".p12");
         Path csr = dir.resolve(name + ".csr");
         Path crt = dir.resolve(name + ".crt");
-        keytool(
-                dir,
-                "-genkeypair",
-                "-alias",
-                name,
-                "-dname",
-                dname,
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                pw,
-                "-storetype",
-                "PKCS12");
+        keyPair(dir, name, dname, keystore, pw, false);
         keytool(
                 dir,
                 "-certreq",
@@ -167,6 +129,28 @@ public record TestCertificates(
                 "-storepass",
                 pw);
         return keystore;
+    }
+
+    /** A 2048-bit RSA key pair valid for two days under {@code alias}; a certificate authority's may sign others. */
+    private static void keyPair(Path dir, String alias, String dname, Path keystore, String pw, boolean authority) {
+        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-dname", dname));
+        if (authority) {
+            args.addAll(List.of("-ext", "bc:c"));
+        }
+        args.addAll(List.of(
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                pw,
+                "-storetype",
+                "PKCS12"));
+        keytool(dir, args.toArray(String[]::new));
     }
 
     private static void keytool(Path dir, String... args) {
