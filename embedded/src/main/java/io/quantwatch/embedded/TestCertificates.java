@@ -52,20 +52,7 @@ public record TestCertificates(
                 pw,
                 "-file",
                 cert.toString());
-        keytool(
-                dir,
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-file",
-                cert.toString(),
-                "-keystore",
-                truststore.toString(),
-                "-storepass",
-                pw,
-                "-storetype",
-                "PKCS12");
+        trustCa(dir, cert, truststore, pw);
         return truststore;
     }
 
@@ -105,18 +92,7 @@ public record TestCertificates(
             gencert.addAll(List.of("-ext", san));
         }
         keytool(dir, gencert.toArray(String[]::new));
-        keytool(
-                dir,
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-file",
-                caCert.toString(),
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                pw);
+        trustCa(dir, caCert, keystore, pw);
         keytool(
                 dir,
                 "-importcert",
@@ -129,6 +105,24 @@ public record TestCertificates(
                 "-storepass",
                 pw);
         return keystore;
+    }
+
+    /** Adds the CA certificate {@code cert} to {@code keystore} (created when absent) as the trusted entry "ca". */
+    private static void trustCa(Path dir, Path cert, Path keystore, String pw) {
+        keytool(
+                dir,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                cert.toString(),
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                pw,
+                "-storetype",
+                "PKCS12");
     }
 
     /** A 2048-bit RSA key pair valid for two days under {@code alias}; a certificate authority's may sign others. */

@@ -69,7 +69,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
     public void open(OpenContext context) {
         // The template is read here, on the TaskManager, from the file or model every TaskManager has.
         decoder = new PromptRecordDecoder(
-                chat == null ? new PromptRecordDecoder().chat() : ChatTemplateLoader.load(chat),
+                chat == null ? ChatTemplateLoader.Result.NOT_CONFIGURED : ChatTemplateLoader.load(chat),
                 RecordMapping.load(input));
         MeterRegistry registry = JvmMeterRegistry.get(metrics).registry();
         valid = Counter.builder("quantwatch.prompts")

@@ -30,13 +30,6 @@ public final class KafkaSecretProviders {
         return out;
     }
 
-    /** Every reference resolved now, in this process (for clients built outside Kafka's provider mechanism). */
-    public static Map<String, String> resolved(Map<String, String> properties) {
-        Map<String, String> out = new HashMap<>();
-        properties.forEach((k, v) -> out.put(k, SecretReference.resolve(v)));
-        return out;
-    }
-
     /** A provider that resolves each key on its own, refusing an unresolvable one with the reference's message. */
     private abstract static class PerKey implements ConfigProvider {
         abstract String resolve(String key);

@@ -2,7 +2,6 @@ package io.quantwatch.chat.jinja;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -620,13 +619,6 @@ final class Builtins {
             }
             out.add(i);
         }
-        return out;
-    }
-
-    /** A map of names to values that {@link Values#of} made, for callers. */
-    static Map<String, Object> copy(Map<String, ?> in) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        in.forEach((k, v) -> out.put(k, Values.of(v)));
         return out;
     }
 }

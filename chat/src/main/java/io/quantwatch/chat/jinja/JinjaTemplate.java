@@ -38,7 +38,7 @@ public final class JinjaTemplate {
         globals.set("strftime_now", (JinjaFunction)
                 (args, kwargs) -> Strftime.format(now, args.isEmpty() ? "" : Values.str(args.get(0))));
         Interpreter.Scope scope = new Interpreter.Scope(globals);
-        Builtins.copy(variables).forEach(scope::set);
+        variables.forEach((name, value) -> scope.set(name, Values.of(value)));
         try {
             return new Interpreter().render(body, scope);
         } catch (StackOverflowError e) {

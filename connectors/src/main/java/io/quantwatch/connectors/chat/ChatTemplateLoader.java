@@ -113,5 +113,9 @@ public final class ChatTemplateLoader {
     }
 
     /** The renderer, or the reason there is none. */
-    public record Result(Optional<ChatPromptRenderer> renderer, String unavailable) {}
+    public record Result(Optional<ChatPromptRenderer> renderer, String unavailable) {
+        /** No chat template configured (decoders built without one: tests, operator harnesses). */
+        public static final Result NOT_CONFIGURED = new Result(
+                Optional.empty(), "no chat template is configured: set chat.template (see the README, Chat requests)");
+    }
 }

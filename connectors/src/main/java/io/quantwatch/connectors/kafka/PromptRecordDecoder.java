@@ -37,8 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
 
@@ -65,9 +65,12 @@ public final class PromptRecordDecoder {
     private static final int SCHEMA_CACHE_SIZE = 256;
     /** PromptEvent in its current schema and every earlier published one (a field added breaks no producer). */
     private static final BinaryMessageDecoder<PromptEvent> PROMPT_EVENTS = PromptEventVersions.decoder();
-    /** The single-object fingerprints of ChatRequestEvent (Java's and other languages'): which record a C3 01 is. */
-    private static final java.util.Set<Long> CHAT_FINGERPRINTS =
-            CanonicalForm.fingerprints(ChatRequestEvent.getClassSchema());
+    /**
+     * ChatRequestEvent's single-object fingerprint: which record a C3 01 is (other languages' fingerprints are rewritten
+     * to Java's first, see FINGERPRINT_ALIASES).
+     */
+    private static final long CHAT_FINGERPRINT =
+            SchemaNormalization.parsingFingerprint64(ChatRequestEvent.getClassSchema());
     /** Verdicts on request schemas by their text ("" = usable): most requests share a few. */
     private final Map<String, String> schemaVerdicts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -94,18 +97,12 @@ public final class PromptRecordDecoder {
 
     /** A decoder that refuses chat requests (no chat template): tests of the templated-prompt path. */
     public PromptRecordDecoder() {
-        this(new ChatTemplateLoader.Result(
-                Optional.empty(), "no chat template is configured: set chat.template (see the README, Chat requests)"));
+        this(ChatTemplateLoader.Result.NOT_CONFIGURED);
     }
 
     /** A decoder that renders chat requests with {@code chat}'s renderer, or dead-letters them with its reason. */
     public PromptRecordDecoder(ChatTemplateLoader.Result chat) {
         this(chat, RecordMapping.load(RecordMapping.Settings.none()));
-    }
-
-    /** Where chat requests' template comes from (or why there is none). */
-    public ChatTemplateLoader.Result chat() {
-        return chat;
     }
 
     /** As above, reading the team's own record shape through {@code mapping}. */
@@ -146,9 +143,10 @@ public final class PromptRecordDecoder {
     private DecodedPrompt decodeAvro(byte[] original) {
         byte[] value = CanonicalForm.withJavaFingerprint(original, FINGERPRINT_ALIASES);
         if (value.length >= 10
-                && CHAT_FINGERPRINTS.contains(ByteBuffer.wrap(value, 2, 8)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                        .getLong())) {
+                && ByteBuffer.wrap(value, 2, 8)
+                                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                                .getLong()
+                        == CHAT_FINGERPRINT) {
             return decodeAvroChat(value);
         }
         try {

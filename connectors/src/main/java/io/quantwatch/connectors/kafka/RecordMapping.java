@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -86,7 +85,7 @@ public final class RecordMapping {
         for (String file : s.avroSchemas()) {
             try {
                 Schema schema = new Schema.Parser().parse(Path.of(file).toFile());
-                m.avro.put(SchemaNormalization.parsingFingerprint64(schema), schema);
+                // Java's fingerprint and other languages' (a Python producer's), all naming this schema.
                 for (long f : io.quantwatch.schemas.CanonicalForm.fingerprints(schema)) {
                     m.avro.put(f, schema);
                 }
