@@ -24,6 +24,11 @@ public record TestCertificates(
 
     /** Makes everything under {@code dir} (about 3 s: keytool is a JVM per step). */
     public static TestCertificates create(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
         String pw = "changeit-" + Long.toHexString(System.nanoTime());
         Path truststore = authority(dir, "ca", "CN=QuantWatch Test CA", pw);
         Path ca = dir.resolve("ca.p12");

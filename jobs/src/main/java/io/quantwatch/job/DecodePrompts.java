@@ -9,6 +9,8 @@ import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.RecordMapping;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.metrics.MetricsSettings;
+import io.quantwatch.registry.SchemaRegistryClient;
+import io.quantwatch.registry.SchemaRegistrySettings;
 import io.quantwatch.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -34,6 +36,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
     private final MetricsSettings metrics;
     private final ChatTemplateLoader.Settings chat;
     private final RecordMapping.Settings input;
+    private final SchemaRegistrySettings registry;
     private final long maxSkewMillis;
     private final long maxAgeMillis;
     private transient PromptRecordDecoder decoder;
@@ -42,7 +45,13 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
 
     /** Accepting any event time (operator tests); the job passes its configured range. */
     public DecodePrompts(MetricsSettings metrics) {
-        this(metrics, null, null, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
+        this(
+                metrics,
+                null,
+                null,
+                SchemaRegistrySettings.none(),
+                Duration.ofMillis(Long.MAX_VALUE / 2),
+                Duration.ofMillis(Long.MAX_VALUE / 2));
     }
 
     /**
@@ -51,16 +60,19 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
      * @param maxAge  how far behind it
      * @param chat    where the chat template comes from (null: chat requests are dead letters)
      * @param input   the team's record shape (null: the monitor's own)
+     * @param registry where writer schemas of framed records come from
      */
     public DecodePrompts(
             MetricsSettings metrics,
             ChatTemplateLoader.Settings chat,
             RecordMapping.Settings input,
+            SchemaRegistrySettings registry,
             Duration maxSkew,
             Duration maxAge) {
         this.metrics = metrics;
         this.chat = chat;
         this.input = input;
+        this.registry = registry;
         this.maxSkewMillis = maxSkew.toMillis();
         this.maxAgeMillis = maxAge.toMillis();
     }
@@ -70,7 +82,9 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
         // The template is read here, on the TaskManager, from the file or model every TaskManager has.
         decoder = new PromptRecordDecoder(
                 chat == null ? ChatTemplateLoader.Result.NOT_CONFIGURED : ChatTemplateLoader.load(chat),
-                RecordMapping.load(input));
+                RecordMapping.load(input),
+                // One client per subtask: its cache keeps known schemas readable through a registry outage.
+                registry.configured() ? SchemaRegistryClient.connect(registry) : null);
         MeterRegistry registry = JvmMeterRegistry.get(metrics).registry();
         valid = Counter.builder("quantwatch.prompts")
                 .tag("outcome", "valid")

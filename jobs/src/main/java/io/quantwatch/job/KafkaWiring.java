@@ -6,6 +6,7 @@ import io.quantwatch.connectors.kafka.DriftAlertMapping;
 import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.RawPromptRecordDeserializer;
+import io.quantwatch.connectors.kafka.RegistryAvroSerializer;
 import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DeadLetter;
@@ -35,8 +36,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Connects the topology to Kafka: the prompts source (records handed over undecoded) and one
- * sink per output topic, every value in Avro single-object encoding, keyed so that one window
- * key's history stays in one partition.
+ * sink per output topic, every value in Avro single-object encoding (or the Schema Registry's framing with
+ * {@code schema-registry.frame-outputs}), keyed so that one window key's history stays in one partition.
  */
 public final class KafkaWiring {
     /** Flink's one-hour default exceeds the broker's 15-minute maximum transaction timeout. */
@@ -165,7 +166,14 @@ public final class KafkaWiring {
                 .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
                         .setTopic(topic)
                         .setKeySerializationSchema(key)
-                        .setValueSerializationSchema(new AvroSingleObjectSerializer<>(type))
+                        .setValueSerializationSchema(
+                                c.schemaRegistry().frameOutputs()
+                                        ? new RegistryAvroSerializer<>(
+                                                type,
+                                                c.schemaRegistry().settings(),
+                                                RegistryAvroSerializer.valueSubject(topic),
+                                                c.schemaRegistry().autoRegister())
+                                        : new AvroSingleObjectSerializer<>(type))
                         .build());
         switch (c.kafka().delivery()) {
             case EXACTLY_ONCE -> {

@@ -94,6 +94,7 @@ public final class MonitorTopology {
                         ms,
                         c.chat().settings(c.reference().model()),
                         c.input().settings(),
+                        c.schemaRegistry().settings(),
                         c.windows().maxSkew(),
                         c.windows().maxAge()))
                 .name("decode and validate")

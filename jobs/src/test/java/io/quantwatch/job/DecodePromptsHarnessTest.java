@@ -95,8 +95,13 @@ class DecodePromptsHarnessTest {
     void eventTimesFarFromTheClockAreDeadLetteredNotAllowedToDragTheWatermark() throws Exception {
         long now = Instant.parse("2026-11-28T12:00:00Z").toEpochMilli();
         DemoTraffic traffic = new DemoTraffic(2, 64);
-        var decode =
-                new DecodePrompts(MetricsSettings.disabled(), null, null, Duration.ofMinutes(5), Duration.ofDays(7));
+        var decode = new DecodePrompts(
+                MetricsSettings.disabled(),
+                null,
+                null,
+                io.quantwatch.registry.SchemaRegistrySettings.none(),
+                Duration.ofMinutes(5),
+                Duration.ofDays(7));
         try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(decode))) {
             h.open();
             h.setProcessingTime(now);

@@ -17,6 +17,10 @@ import io.quantwatch.chat.jinja.TemplateException;
 import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.detectors.InvalidJsonSchemaException;
 import io.quantwatch.detectors.UntrustedJsonSchema;
+import io.quantwatch.registry.ConfluentFraming;
+import io.quantwatch.registry.FramedAvro;
+import io.quantwatch.registry.SchemaRegistryClient;
+import io.quantwatch.registry.SchemaRegistryException;
 import io.quantwatch.schemas.CanonicalForm;
 import io.quantwatch.schemas.ChatMessage;
 import io.quantwatch.schemas.ChatRequestEvent;
@@ -38,6 +42,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.AvroTypeException;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
@@ -45,8 +51,9 @@ import org.apache.avro.message.MissingSchemaException;
 /**
  * Turns the bytes of a prompts-topic record into a {@link PromptEvent}, or into the reason it
  * cannot be used. Accepts Avro single-object encoding (magic {@code C3 01} and the schema
- * fingerprint) and JSON objects of the same shape (snake_case fields; {@code event_time} as epoch
- * milliseconds or ISO-8601). Every rejection names the field and the fix. Stateless and thread-safe.
+ * fingerprint), Schema Registry framing (magic {@code 00} and a schema id, the writer schema fetched from the
+ * registry and resolved against the reader's), and JSON objects of the same shape (snake_case fields;
+ * {@code event_time} as epoch milliseconds or ISO-8601). Every rejection names the field and the fix. Thread-safe.
  */
 public final class PromptRecordDecoder {
     /** Longest generation a prompt may ask for; larger requests are almost always a unit mistake. */
@@ -94,6 +101,7 @@ public final class PromptRecordDecoder {
 
     private final ChatTemplateLoader.Result chat;
     private final RecordMapping mapping;
+    private final SchemaRegistryClient registry;
 
     /** A decoder that refuses chat requests (no chat template): tests of the templated-prompt path. */
     public PromptRecordDecoder() {
@@ -107,8 +115,14 @@ public final class PromptRecordDecoder {
 
     /** As above, reading the team's own record shape through {@code mapping}. */
     public PromptRecordDecoder(ChatTemplateLoader.Result chat, RecordMapping mapping) {
+        this(chat, mapping, null);
+    }
+
+    /** As above, reading Schema Registry framed records with writer schemas from {@code registry} (null: none). */
+    public PromptRecordDecoder(ChatTemplateLoader.Result chat, RecordMapping mapping, SchemaRegistryClient registry) {
         this.chat = chat;
         this.mapping = mapping;
+        this.registry = registry;
     }
 
     public DecodedPrompt decode(byte[] value) {
@@ -126,6 +140,9 @@ public final class PromptRecordDecoder {
             org.apache.avro.Schema team = mapping.avroSchemaOf(value);
             return team != null ? decodeTeamAvro(value, team) : decodeAvro(value);
         }
+        if (ConfluentFraming.isFramed(value)) {
+            return decodeFramed(value);
+        }
         int first = 0;
         while (first < value.length && Character.isWhitespace(value[first])) {
             first++;
@@ -134,8 +151,9 @@ public final class PromptRecordDecoder {
             return decodeJson(value);
         }
         return new DecodedPrompt.Invalid(
-                "neither Avro single-object encoding (bytes C3 01 …) nor a JSON object: send a PromptEvent or a"
-                        + " ChatRequestEvent encoded with toByteBuffer(), a chat-completions request body as JSON"
+                "neither Avro single-object encoding (bytes C3 01 …), Schema Registry framing (byte 00, a 4-byte schema"
+                        + " id) nor a JSON object: send a PromptEvent or a ChatRequestEvent encoded with toByteBuffer()"
+                        + " or a registry serializer, a chat-completions request body as JSON"
                         + " ({\"messages\": …} with request_id and event_time beside it), or JSON " + JSON_SHAPE,
                 "UNKNOWN_FORMAT");
     }
@@ -166,6 +184,84 @@ public final class PromptRecordDecoder {
                     "corrupt Avro PromptEvent (" + e.getClass().getSimpleName() + "): " + e.getMessage(),
                     "CORRUPT_AVRO");
         }
+    }
+
+    /**
+     * A Schema Registry framed record: its writer schema fetched by id (cached), read as the monitor's PromptEvent or
+     * ChatRequestEvent when it is one of them (an older or newer version resolves), else as the team's record —
+     * resolved against their reader schema of the same name when {@code input.avro-schemas} has one — and mapped.
+     */
+    private DecodedPrompt decodeFramed(byte[] value) {
+        int id = ConfluentFraming.schemaId(value);
+        if (registry == null) {
+            return new DecodedPrompt.Invalid(
+                    "Schema Registry framing (byte 00, schema id " + id + ") but no registry is configured: set"
+                            + " schema-registry.url (and its credentials) so the writer schema can be fetched",
+                    "SCHEMA_REGISTRY_NOT_CONFIGURED");
+        }
+        Schema writer;
+        try {
+            writer = registry.schemaById(id);
+        } catch (SchemaRegistryException e) {
+            return registryFailure(id, e);
+        }
+        String name = writer.getType() == Schema.Type.RECORD
+                ? writer.getFullName()
+                : writer.getType().getName();
+        Schema reader = name.equals(PromptEvent.getClassSchema().getFullName())
+                ? PromptEvent.getClassSchema()
+                : name.equals(ChatRequestEvent.getClassSchema().getFullName())
+                        ? ChatRequestEvent.getClassSchema()
+                        : mapping.avroSchemaNamed(name);
+        try {
+            if (reader == PromptEvent.getClassSchema()) {
+                return validate(FramedAvro.readSpecific(value, writer, PromptEvent.class));
+            }
+            if (reader == ChatRequestEvent.getClassSchema()) {
+                return decodeChatEvent(FramedAvro.readSpecific(value, writer, ChatRequestEvent.class));
+            }
+            if (writer.getType() != Schema.Type.RECORD) {
+                return new DecodedPrompt.Invalid(
+                        "schema id " + id + " is a " + name + ", not a record: produce a record with the fields of"
+                                + " PromptEvent, ChatRequestEvent, or map yours with input.fields",
+                        "UNKNOWN_SCHEMA");
+            }
+            JsonNode n = RecordMapping.asJson(FramedAvro.readGeneric(value, writer, reader));
+            return mapping.mapsFields() ? mapped(n) : decodeTree(n);
+        } catch (AvroTypeException e) {
+            return new DecodedPrompt.Invalid(
+                    "schema id " + id + " (" + name + ") cannot be read as "
+                            + (reader == null ? "written" : "the reader schema " + reader.getFullName()) + ": "
+                            + e.getMessage() + ": evolve the schema compatibly (new fields need defaults)",
+                    "INCOMPATIBLE_SCHEMA");
+        } catch (IOException | RuntimeException e) {
+            return new DecodedPrompt.Invalid(
+                    "corrupt Avro " + name + " behind schema id " + id + " ("
+                            + e.getClass().getSimpleName() + "): " + e.getMessage(),
+                    "CORRUPT_AVRO");
+        }
+    }
+
+    /** A registry that could not give the writer schema: the record is dead-lettered whole, with what to do. */
+    private DecodedPrompt registryFailure(int id, SchemaRegistryException e) {
+        return switch (e.kind()) {
+            case UNAVAILABLE ->
+                new DecodedPrompt.Invalid(
+                        "the writer schema (id " + id + ") could not be fetched: " + e.getMessage()
+                                + ". The record is kept whole here: replay it from the dead-letter topic once the registry"
+                                + " answers",
+                        "SCHEMA_REGISTRY_UNAVAILABLE");
+            case ACCESS_DENIED ->
+                new DecodedPrompt.Invalid(
+                        "the writer schema (id " + id + ") could not be fetched: " + e.getMessage(),
+                        "SCHEMA_REGISTRY_ACCESS_DENIED");
+            case NOT_FOUND ->
+                new DecodedPrompt.Invalid(
+                        registry.describe() + " has no schema with id " + id + " (" + e.getMessage() + "): the producer"
+                                + " uses another registry than schema-registry.url, or the schema was deleted",
+                        "UNKNOWN_SCHEMA_ID");
+            case UNUSABLE -> new DecodedPrompt.Invalid(e.getMessage(), "UNUSABLE_SCHEMA");
+        };
     }
 
     private DecodedPrompt decodeJson(byte[] value) {
@@ -366,7 +462,7 @@ public final class PromptRecordDecoder {
                 : null;
     }
 
-    /** A {@link ChatRequestEvent}: turned into the JSON of the request it logs, then read like one. */
+    /** A single-object {@link ChatRequestEvent}. */
     private DecodedPrompt decodeAvroChat(byte[] value) {
         ChatRequestEvent e;
         try {
@@ -376,6 +472,11 @@ public final class PromptRecordDecoder {
                     "corrupt Avro ChatRequestEvent (" + ex.getClass().getSimpleName() + "): " + ex.getMessage(),
                     "CORRUPT_AVRO");
         }
+        return decodeChatEvent(e);
+    }
+
+    /** A {@link ChatRequestEvent}: turned into the JSON of the request it logs, then read like one. */
+    private DecodedPrompt decodeChatEvent(ChatRequestEvent e) {
         ObjectNode n = JSON.createObjectNode();
         n.put("request_id", e.getRequestId());
         n.put("event_time", e.getEventTime().toEpochMilli());

@@ -110,10 +110,22 @@ public final class RecordMapping {
                 ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
+    /** The team's schema named {@code fullName} ({@code input.avro-schemas}): the reader of their framed records. */
+    public Schema avroSchemaNamed(String fullName) {
+        return avro.values().stream()
+                .filter(s -> s.getFullName().equals(fullName))
+                .findFirst()
+                .orElse(null);
+    }
+
     /** A team's single-object Avro record as the JSON tree the mapping reads. */
     static JsonNode avroAsJson(byte[] value, Schema schema) throws IOException {
-        GenericRecord r = new GenericDatumReader<GenericRecord>(schema)
-                .read(null, DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null));
+        return asJson(new GenericDatumReader<GenericRecord>(schema)
+                .read(null, DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null)));
+    }
+
+    /** A generic Avro record as the JSON tree the mapping reads. */
+    static JsonNode asJson(GenericRecord r) throws IOException {
         return JSON.readTree(GenericData.get().toString(r));
     }
 

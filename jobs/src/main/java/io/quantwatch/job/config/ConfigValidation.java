@@ -84,6 +84,7 @@ final class ConfigValidation {
                     colon > 0 ? e.getMessage().substring(0, colon) : "input",
                     e.getMessage().substring(colon + 2));
         }
+        schemaRegistry(c.schemaRegistry());
         notBlank(c.chat().template(), "chat.template", "gguf, or a tokenizer_config.json or .jinja file");
         if (!c.chat().template().equals("gguf")) {
             require(
@@ -301,5 +302,46 @@ final class ConfigValidation {
                 d != null && !d.isNegative() && !d.isZero(),
                 field,
                 "must be a positive duration such as 30s or 5min, got " + d);
+    }
+
+    /** {@code schema-registry.*}: URLs a client can use, credentials kept out of them, positive timeouts. */
+    private static void schemaRegistry(MonitorConfig.SchemaRegistry r) {
+        require(r != null, "schema-registry", "the section is missing from the configuration");
+        var settings = r.settings();
+        for (String url : settings.urls()) {
+            java.net.URI u;
+            try {
+                u = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("schema-registry.url", "'" + url + "' is not a URL: " + e.getMessage());
+            }
+            require(
+                    "http".equals(u.getScheme()) || "https".equals(u.getScheme()),
+                    "schema-registry.url",
+                    "'" + url + "' must start with http:// or https://");
+            require(
+                    u.getUserInfo() == null,
+                    "schema-registry.url",
+                    "holds credentials; put them in schema-registry.basic-auth-user and basic-auth-password"
+                            + " (${env:NAME} or ${file:/path}) so they are never printed");
+        }
+        require(
+                !r.frameOutputs() || settings.configured(),
+                "schema-registry.frame-outputs",
+                "needs schema-registry.url: the ids of the output schemas come from the registry");
+        require(
+                r.requestTimeout() != null && r.requestTimeout().toMillis() > 0,
+                "schema-registry.request-timeout",
+                "must be a positive duration such as 10s");
+        require(
+                r.outageWait() != null && !r.outageWait().isNegative(),
+                "schema-registry.outage-wait",
+                "must be a duration >= 0 such as 30s (0s: dead-letter at once while the registry is down)");
+        for (String store : new String[] {r.truststore(), r.keystore()}) {
+            require(
+                    store == null || store.isEmpty() || Files.isRegularFile(Path.of(store)),
+                    store == r.truststore() ? "schema-registry.truststore" : "schema-registry.keystore",
+                    "no such file: " + store);
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.quantwatch.connectors.openvino.NpuSettings;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.detectors.alert.AlertMethod;
 import io.quantwatch.detectors.alert.AlertRule;
+import io.quantwatch.registry.SchemaRegistrySettings;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public record MonitorConfig(
         Metrics metrics,
         Chat chat,
         Input input,
+        SchemaRegistry schemaRegistry,
         Duration checkpointInterval,
         String checkpointDir)
         implements Serializable {
@@ -50,6 +52,46 @@ public record MonitorConfig(
         public RecordMapping.Settings settings() {
             return new RecordMapping.Settings(
                     fields == null ? Map.of() : fields, avroSchemas == null ? List.of() : avroSchemas);
+        }
+    }
+
+    /**
+     * A Confluent-compatible Schema Registry ({@code schema-registry.*}): prompt records in its framing are read with
+     * the writer schema it holds for their id; {@code frameOutputs} publishes the monitor's topics in the same framing,
+     * each under the subject {@code <topic>-value}, registered there when {@code autoRegister}, else looked up.
+     * {@code url} may list several base URLs separated by commas; passwords may be {@code ${env:…}}/{@code ${file:…}}.
+     */
+    public record SchemaRegistry(
+            String url,
+            String basicAuthUser,
+            String basicAuthPassword,
+            String truststore,
+            String truststorePassword,
+            String keystore,
+            String keystorePassword,
+            Duration requestTimeout,
+            Duration outageWait,
+            boolean frameOutputs,
+            boolean autoRegister)
+            implements Serializable {
+        /** The client's settings ({@link SchemaRegistrySettings#none()} when no URL is set). */
+        public SchemaRegistrySettings settings() {
+            List<String> urls = url == null || url.isBlank()
+                    ? List.of()
+                    : java.util.Arrays.stream(url.split(","))
+                            .map(String::strip)
+                            .filter(u -> !u.isEmpty())
+                            .toList();
+            return new SchemaRegistrySettings(
+                    urls,
+                    basicAuthUser,
+                    basicAuthPassword,
+                    truststore,
+                    truststorePassword,
+                    keystore,
+                    keystorePassword,
+                    requestTimeout,
+                    outageWait);
         }
     }
 
