@@ -204,6 +204,7 @@ public final class DemoCommand implements Runnable {
                 null,
                 null,
                 new io.quantwatch.review.web.ReviewServer.Settings("127.0.0.1", 0, null),
-                Duration.ofDays(1)));
+                Duration.ofDays(1),
+                c.schemaRegistry().settings()));
     }
 }

@@ -91,6 +91,31 @@ public final class ReviewCommand implements Runnable {
             description = "Forget windows, samples and labels older than this (default: ${DEFAULT-VALUE}).")
     String retention;
 
+    @Option(
+            names = "--schema-registry-url",
+            description = "Schema Registry whose framing the monitor's topics use (schema-registry.frame-outputs);"
+                    + " several base URLs may be given separated by commas.")
+    String registryUrl;
+
+    @Option(names = "--schema-registry-user", description = "The registry's basic-auth user.")
+    String registryUser;
+
+    @Option(
+            names = "--schema-registry-password-file",
+            description = "File holding the registry's password (default: the environment variable"
+                    + " QUANTWATCH_SCHEMA_REGISTRY_PASSWORD).")
+    Path registryPasswordFile;
+
+    @Option(
+            names = "--schema-registry-truststore",
+            description = "PKCS12/JKS truststore with the registry's CA (default: the JVM's).")
+    Path registryTruststore;
+
+    @Option(
+            names = "--schema-registry-truststore-password-file",
+            description = "File holding the truststore's password.")
+    Path registryTruststorePasswordFile;
+
     @Option(names = "--samples-topic", defaultValue = "drift-samples")
     String samplesTopic;
 
@@ -145,7 +170,8 @@ public final class ReviewCommand implements Runnable {
                 user,
                 password,
                 new ReviewServer.Settings(host, port, t),
-                TimeUtils.parseDuration(retention));
+                TimeUtils.parseDuration(retention),
+                registrySettings());
         CountDownLatch stop = new CountDownLatch(1);
         try (ReviewApp app = ReviewApp.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "quantwatch-review-shutdown"));
@@ -154,5 +180,31 @@ public final class ReviewCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The registry options as client settings; passwords stay references, resolved by the client. */
+    private io.quantwatch.registry.SchemaRegistrySettings registrySettings() {
+        if (registryUrl == null || registryUrl.isBlank()) {
+            return io.quantwatch.registry.SchemaRegistrySettings.none();
+        }
+        String password = registryPasswordFile != null
+                ? "${file:" + registryPasswordFile.toAbsolutePath() + "}"
+                : System.getenv("QUANTWATCH_SCHEMA_REGISTRY_PASSWORD") != null
+                        ? "${env:QUANTWATCH_SCHEMA_REGISTRY_PASSWORD}"
+                        : "";
+        return new io.quantwatch.registry.SchemaRegistrySettings(
+                java.util.Arrays.stream(registryUrl.split(","))
+                        .map(String::strip)
+                        .toList(),
+                registryUser,
+                password,
+                registryTruststore == null ? "" : registryTruststore.toString(),
+                registryTruststorePasswordFile == null
+                        ? ""
+                        : "${file:" + registryTruststorePasswordFile.toAbsolutePath() + "}",
+                "",
+                "",
+                null,
+                null);
     }
 }

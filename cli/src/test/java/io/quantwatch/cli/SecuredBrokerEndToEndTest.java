@@ -155,7 +155,8 @@ class SecuredBrokerEndToEndTest {
                 null,
                 null,
                 new ReviewServer.Settings("127.0.0.1", 0, null),
-                Duration.ofDays(1)));
+                Duration.ofDays(1),
+                io.quantwatch.registry.SchemaRegistrySettings.none()));
     }
 
     /** What the README's ACL table lists for the monitor's principal (exactly-once delivery). */

@@ -30,7 +30,8 @@ public final class ReviewApp implements AutoCloseable {
             String databaseUser,
             String databasePassword,
             ReviewServer.Settings server,
-            Duration retention) {
+            Duration retention,
+            io.quantwatch.registry.SchemaRegistrySettings registry) {
         public Settings {
             if (retention == null || retention.isNegative() || retention.isZero()) {
                 throw new IllegalArgumentException("review retention must be positive (e.g. 30d), got " + retention);
@@ -45,7 +46,7 @@ public final class ReviewApp implements AutoCloseable {
             return "Settings[kafka=" + shownKafka + ", group=" + group + ", database=" + SecretMask.text(database)
                     + ", databaseUser=" + databaseUser + ", databasePassword="
                     + (databasePassword == null ? "none" : SecretMask.HIDDEN) + ", server=" + server + ", retention="
-                    + retention + "]";
+                    + retention + ", registry=" + registry.urls() + "]";
         }
     }
 
@@ -56,7 +57,8 @@ public final class ReviewApp implements AutoCloseable {
 
     private ReviewApp(Settings s, Clock clock) {
         this.store = ReviewStore.open(s.database(), s.databaseUser(), s.databasePassword());
-        this.ingestion = new ReviewIngestion(s.kafka(), s.group(), s.fromEarliest(), s.topics(), store).start();
+        this.ingestion =
+                new ReviewIngestion(s.kafka(), s.group(), s.fromEarliest(), s.topics(), store, s.registry()).start();
         this.server = new ReviewServer(store, ingestion::progress, s.server(), clock).start();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "quantwatch-review-retention");

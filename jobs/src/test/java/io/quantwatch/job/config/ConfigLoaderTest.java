@@ -275,4 +275,31 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("chat.template-name: ")
                 .hasMessageContaining("has no template named 'tool_use'");
     }
+
+    @Test
+    void aSchemaRegistryIsCheckedAtStartAndItsPasswordNeverPrinted() {
+        MonitorConfig c = ConfigLoader.load(
+                null,
+                List.of(
+                        MODEL,
+                        "schema-registry.url=https://a.example:8081, https://b.example:8081",
+                        "schema-registry.basic-auth-user=monitor",
+                        "schema-registry.basic-auth-password=plain-secret"));
+        assertThat(c.schemaRegistry().settings().urls())
+                .containsExactly("https://a.example:8081", "https://b.example:8081");
+        assertThat(ConfigLoader.toYaml(c)).doesNotContain("plain-secret").contains("basic-auth-user: \"monitor\"");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, List.of(MODEL, "schema-registry.url=https://monitor:pw@registry.example:8081")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("schema-registry.url: holds credentials; put them in")
+                .hasMessageNotContaining(":pw@");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "schema-registry.url=registry:8081")))
+                .hasMessageStartingWith("schema-registry.url: 'registry:8081' must start with http:// or https://");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "schema-registry.frame-outputs=true")))
+                .hasMessageStartingWith("schema-registry.frame-outputs: needs schema-registry.url");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        List.of(MODEL, "schema-registry.url=http://r:8081", "schema-registry.truststore=/no/ca.p12")))
+                .hasMessageStartingWith("schema-registry.truststore: no such file: /no/ca.p12");
+    }
 }

@@ -1,5 +1,10 @@
 package io.quantwatch.review.ingest;
 
+import io.quantwatch.registry.ConfluentFraming;
+import io.quantwatch.registry.FramedAvro;
+import io.quantwatch.registry.SchemaRegistryClient;
+import io.quantwatch.registry.SchemaRegistryException;
+import io.quantwatch.registry.SchemaRegistrySettings;
 import io.quantwatch.review.store.ReviewStore;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
@@ -16,14 +21,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the monitor's drift-samples, drift-metrics and drift-alerts topics (Avro single-object encoding) into the
- * review store on a background thread. Offsets are committed after the records are stored, and storing is idempotent,
+ * Reads the monitor's drift-samples, drift-metrics and drift-alerts topics (Avro single-object encoding, or the Schema
+ * Registry's framing with the writer schema fetched by id) into the review store on a background thread. While the
+ * registry cannot be reached, records whose schema is not cached are read again later, not skipped. Offsets are committed after the records are stored, and storing is idempotent,
  * so a restart, a replay from the earliest offset or a second page on the same topics adds nothing twice. A record
  * that does not decode (a schema from another release) is skipped, logged with its coordinates and counted.
  */
@@ -49,6 +56,7 @@ public final class ReviewIngestion implements AutoCloseable {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicReference<String> lastProblem = new AtomicReference<>("");
+    private final SchemaRegistryClient registry;
 
     /**
      * @param kafka    consumer properties: bootstrap servers and security settings
@@ -57,6 +65,18 @@ public final class ReviewIngestion implements AutoCloseable {
      */
     public ReviewIngestion(
             Map<String, String> kafka, String group, boolean earliest, Topics topics, ReviewStore store) {
+        this(kafka, group, earliest, topics, store, SchemaRegistrySettings.none());
+    }
+
+    /** As above, reading framed records with writer schemas from {@code registry}. */
+    public ReviewIngestion(
+            Map<String, String> kafka,
+            String group,
+            boolean earliest,
+            Topics topics,
+            ReviewStore store,
+            SchemaRegistrySettings registry) {
+        this.registry = registry.configured() ? SchemaRegistryClient.connect(registry) : null;
         Properties p = new Properties();
         // ${env:…}/${file:…} references are resolved by the consumer itself.
         p.putAll(KafkaSecretProviders.withProviders(kafka));
@@ -85,15 +105,32 @@ public final class ReviewIngestion implements AutoCloseable {
             consumer.subscribe(topics.all());
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(500));
+                Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    ingest(r);
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (readAgain.containsKey(tp)) {
+                        continue; // behind a record that waits for the registry: kept in order
+                    }
+                    try {
+                        ingest(r);
+                    } catch (RegistryOutage e) {
+                        readAgain.put(tp, r.offset());
+                        lastProblem.set(e.getMessage());
+                    }
                 }
+                readAgain.forEach(consumer::seek);
                 if (!records.isEmpty()) {
-                    consumer.commitSync();
+                    consumer.commitSync(); // up to the first record to read again in each partition
+                }
+                if (!readAgain.isEmpty()) {
+                    LOG.warn("quantwatch review: {}; reading those records again in 5 s", lastProblem.get());
+                    Thread.sleep(5_000); // a backoff before asking the registry again, not a wait for readiness
                 }
             }
         } catch (WakeupException stopping) {
             // close() woke the poll
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             lastProblem.set("ingestion stopped: " + e);
             LOG.error("quantwatch review: ingestion stopped", e);
@@ -105,14 +142,25 @@ public final class ReviewIngestion implements AutoCloseable {
     private void ingest(ConsumerRecord<byte[], byte[]> r) {
         Object record;
         try {
-            ByteBuffer value = ByteBuffer.wrap(r.value() == null ? new byte[0] : r.value());
+            byte[] value = r.value() == null ? new byte[0] : r.value();
             if (r.topic().equals(topics.samples())) {
-                record = PublishedRecords.sample(DivergentSample.fromByteBuffer(value));
+                record = PublishedRecords.sample(
+                        ConfluentFraming.isFramed(value)
+                                ? framed(value, DivergentSample.class)
+                                : DivergentSample.fromByteBuffer(ByteBuffer.wrap(value)));
             } else if (r.topic().equals(topics.metrics())) {
-                record = PublishedRecords.window(DriftMetrics.fromByteBuffer(value));
+                record = PublishedRecords.window(
+                        ConfluentFraming.isFramed(value)
+                                ? framed(value, DriftMetrics.class)
+                                : DriftMetrics.fromByteBuffer(ByteBuffer.wrap(value)));
             } else {
-                record = PublishedRecords.alert(DriftAlert.fromByteBuffer(value));
+                record = PublishedRecords.alert(
+                        ConfluentFraming.isFramed(value)
+                                ? framed(value, DriftAlert.class)
+                                : DriftAlert.fromByteBuffer(ByteBuffer.wrap(value)));
             }
+        } catch (RegistryOutage e) {
+            throw e;
         } catch (java.io.IOException | RuntimeException e) {
             // Garbage can fail an Avro decoder in many ways; none of them may stop the page.
             malformed.incrementAndGet();
@@ -138,5 +186,31 @@ public final class ReviewIngestion implements AutoCloseable {
         running.set(false);
         consumer.wakeup();
         thread.join(10_000);
+    }
+
+    /** A framed record read with its writer schema from the registry; an unreachable registry is a {@link RegistryOutage}. */
+    private <T extends org.apache.avro.specific.SpecificRecord> T framed(byte[] value, Class<T> type)
+            throws java.io.IOException {
+        if (registry == null) {
+            throw new IllegalArgumentException("Schema Registry framing (schema id " + ConfluentFraming.schemaId(value)
+                    + ") but no registry is configured: start the page with --schema-registry-url");
+        }
+        try {
+            return FramedAvro.readSpecific(value, registry.schemaById(ConfluentFraming.schemaId(value)), type);
+        } catch (SchemaRegistryException e) {
+            if (e.kind() == SchemaRegistryException.Kind.UNAVAILABLE) {
+                throw new RegistryOutage(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** The registry could not be reached: the record is read again later, never skipped. */
+    private static final class RegistryOutage extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RegistryOutage(String message) {
+            super(message, null, false, false);
+        }
     }
 }
