@@ -187,6 +187,11 @@ public final class ReviewCommand implements Runnable {
         if (registryUrl == null || registryUrl.isBlank()) {
             return io.quantwatch.registry.SchemaRegistrySettings.none();
         }
+        if (registryUrl.contains("@")) {
+            throw new IllegalArgumentException(
+                    "--schema-registry-url holds credentials; give them with --schema-registry-user and"
+                            + " --schema-registry-password-file so the process list never shows them");
+        }
         String password = registryPasswordFile != null
                 ? "${file:" + registryPasswordFile.toAbsolutePath() + "}"
                 : System.getenv("QUANTWATCH_SCHEMA_REGISTRY_PASSWORD") != null

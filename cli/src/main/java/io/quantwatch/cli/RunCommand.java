@@ -59,6 +59,7 @@ public final class RunCommand implements Runnable {
             return;
         }
         MonitorJob.checkKafkaAccess(c);
+        MonitorJob.checkSchemaRegistryAccess(c);
         boolean durable = c.checkpointDir() != null && !c.checkpointDir().isBlank();
         Configuration conf = new Configuration();
         Optional<String> restore = fromSavepoint != null

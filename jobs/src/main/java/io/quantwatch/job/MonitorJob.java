@@ -2,6 +2,8 @@ package io.quantwatch.job;
 
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.registry.SchemaRegistryClient;
+import io.quantwatch.registry.SchemaRegistryException;
 import io.quantwatch.security.KafkaAccessCheck;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +75,7 @@ public final class MonitorJob {
         }
         MonitorConfig c = ConfigLoader.load(config, overrides);
         checkKafkaAccess(c);
+        checkSchemaRegistryAccess(c);
         execute(StreamExecutionEnvironment.getExecutionEnvironment(), c, false);
     }
 
@@ -85,6 +88,26 @@ public final class MonitorJob {
                 c.kafka().properties() == null ? Map.of() : c.kafka().properties());
         p.put("bootstrap.servers", c.kafka().bootstrapServers());
         KafkaAccessCheck.check(p, KAFKA_ACCESS_TIMEOUT);
+    }
+
+    /**
+     * Asks the Schema Registry once before submitting, when one is configured: refused credentials or an untrusted
+     * certificate stop the submission naming the setting; an unreachable registry only warns (records wait for it).
+     */
+    public static void checkSchemaRegistryAccess(MonitorConfig c) {
+        if (!c.schemaRegistry().settings().configured()) {
+            return;
+        }
+        try {
+            SchemaRegistryClient.connect(c.schemaRegistry().settings()).checkAccess();
+        } catch (SchemaRegistryException e) {
+            if (e.kind() == SchemaRegistryException.Kind.UNAVAILABLE) {
+                System.err.println("quantwatch: warning: the Schema Registry is not reachable now (" + e.getMessage()
+                        + "); framed records will wait for it up to schema-registry.outage-wait");
+                return;
+            }
+            throw new IllegalStateException("schema-registry: " + e.getMessage(), e);
+        }
     }
 
     /** Where savepoints go: {@code savepoints} under the checkpoint directory. */

@@ -142,6 +142,14 @@ public final class SchemaRegistryClient {
         });
     }
 
+    /**
+     * One authenticated request ({@code GET /subjects}), not retried: at start, a wrong password or an untrusted
+     * certificate is named before any record is read.
+     */
+    public void checkAccess() {
+        call("GET", "/subjects", null);
+    }
+
     /** How errors name this registry: its first URL, without credentials. */
     public String describe() {
         return "the Schema Registry at " + settings.urls().get(0);

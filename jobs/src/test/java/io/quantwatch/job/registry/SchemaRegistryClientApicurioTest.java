@@ -110,6 +110,10 @@ class SchemaRegistryClientApicurioTest {
                 .hasMessageNotContaining("wrong");
         // Not retried for the outage wait: a wrong password does not heal.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
+        // `run` asks once at start, so the job is never submitted with it.
+        assertThatThrownBy(client::checkAccess).hasMessageContaining("401").hasMessageContaining("basic-auth-password");
+        SchemaRegistryClient.connect(settings("s3cret-pw", certs.caTruststore(), Duration.ofMinutes(5)))
+                .checkAccess();
     }
 
     @Test
