@@ -559,6 +559,13 @@ public final class PromptRecordDecoder {
             return new DecodedPrompt.Invalid(
                     "field 'request_id' is empty: give every request a unique id", "INVALID_FIELD");
         }
+        for (String[] label :
+                new String[][] {{"tenant", e.getTenant()}, {"task", e.getTask()}, {"model", e.getModel()}}) {
+            var problem = io.quantwatch.detectors.window.KeyLabel.problem(label[0], label[1]);
+            if (problem.isPresent()) {
+                return new DecodedPrompt.Invalid(problem.get(), "INVALID_FIELD");
+            }
+        }
         if (e.getPrompt().isEmpty()) {
             return new DecodedPrompt.Invalid("field 'prompt' is empty: there is nothing to shadow", "INVALID_FIELD");
         }

@@ -192,4 +192,20 @@ class PromptRecordDecoderTest {
             assertThat(bad.errorKind()).isEqualTo("CORRUPT_AVRO");
         }
     }
+
+    @Test
+    void aTenantOrTaskPosingAsTheRollUpOrTooLongIsRefusedNamingTheRule() {
+        String template = """
+                {"request_id": "r", "tenant": %s, "task": %s, "model": "demo", "prompt": "hi", "event_time": 1}""";
+        for (String[] bad : new String[][] {
+            {"\"*\"", "\"chat\"", "field 'tenant' is \"*\""},
+            {"\"acme\"", "\"*\"", "field 'task' is \"*\""},
+            {"\"" + "x".repeat(500_000) + "\"", "\"chat\"", "field 'tenant' is 500000 characters"}
+        }) {
+            DecodedPrompt.Invalid i =
+                    invalid(decoder.decode(template.formatted(bad[0], bad[1]).getBytes(StandardCharsets.UTF_8)));
+            assertThat(i.errorKind()).isEqualTo("INVALID_FIELD");
+            assertThat(i.reason()).startsWith(bad[2]).contains("1 to 128 letters, digits");
+        }
+    }
 }
