@@ -75,6 +75,10 @@ public final class DemoCommand implements Runnable {
         out.println("quantwatch demo: starting an in-process Kafka broker (KRaft) ...");
         EmbeddedKafka kafka = EmbeddedKafka.start();
         List<String> settings = new ArrayList<>(DEMO_SETTINGS);
+        // A fresh secret salt per demo (its broker lives as long as it does); --set sampling.salt=… overrides it.
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        settings.add("sampling.salt=" + java.util.HexFormat.of().formatHex(salt));
         settings.addAll(overrides);
         settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
         MonitorConfig c = ConfigLoader.load(config, settings);

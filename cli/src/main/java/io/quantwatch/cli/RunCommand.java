@@ -58,6 +58,7 @@ public final class RunCommand implements Runnable {
             spec.commandLine().getOut().flush();
             return;
         }
+        MonitorJob.requireSamplingSalt(c);
         MonitorJob.checkKafkaAccess(c);
         MonitorJob.checkSchemaRegistryAccess(c);
         boolean durable = c.checkpointDir() != null && !c.checkpointDir().isBlank();

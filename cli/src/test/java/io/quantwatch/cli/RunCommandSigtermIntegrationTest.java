@@ -72,6 +72,7 @@ class RunCommandSigtermIntegrationTest {
         kafka = EmbeddedKafka.start();
         Path dir = Files.createTempDirectory("quantwatch-run");
         List<String> settings = List.of(
+                "sampling.salt=sigterm-test-salt-0123456789",
                 "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "kafka.starting-offsets=earliest",
                 "kafka.delivery=exactly-once",

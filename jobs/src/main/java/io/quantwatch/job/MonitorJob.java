@@ -5,6 +5,7 @@ import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.registry.SchemaRegistryClient;
 import io.quantwatch.registry.SchemaRegistryException;
 import io.quantwatch.security.KafkaAccessCheck;
+import io.quantwatch.security.SecretReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class MonitorJob {
             }
         }
         MonitorConfig c = ConfigLoader.load(config, overrides);
+        requireSamplingSalt(c);
         checkKafkaAccess(c);
         checkSchemaRegistryAccess(c);
         execute(StreamExecutionEnvironment.getExecutionEnvironment(), c, false);
@@ -88,6 +90,25 @@ public final class MonitorJob {
                 c.kafka().properties() == null ? Map.of() : c.kafka().properties());
         p.put("bootstrap.servers", c.kafka().bootstrapServers());
         KafkaAccessCheck.check(p, KAFKA_ACCESS_TIMEOUT);
+    }
+
+    /** Shortest salt a deployment may run with: 16 characters of {@code openssl rand -hex 16} hold 64 random bits. */
+    public static final int MIN_SALT_LENGTH = 16;
+
+    /**
+     * Refuses to deploy without a secret sampling salt: with a known (or empty) salt a producer can grind request ids
+     * that are always sampled and admitted first, shedding everyone else's prompts.
+     */
+    public static void requireSamplingSalt(MonitorConfig c) {
+        String salt = SecretReference.resolve(c.sampling().salt());
+        if (salt == null || salt.length() < MIN_SALT_LENGTH) {
+            throw new io.quantwatch.job.config.ConfigException(
+                    "sampling.salt",
+                    "a deployment needs a secret salt of at least " + MIN_SALT_LENGTH + " characters, kept across"
+                            + " restarts: make one with  openssl rand -hex 16 > /etc/quantwatch/sampling-salt  and set"
+                            + " sampling.salt: ${file:/etc/quantwatch/sampling-salt} (or ${env:NAME}); without it a"
+                            + " producer can choose request ids that are always sampled and admitted first");
+        }
     }
 
     /**

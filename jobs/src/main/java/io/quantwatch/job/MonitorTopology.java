@@ -111,7 +111,9 @@ public final class MonitorTopology {
                         p -> p.event().getTenant(), Types.STRING)
                 .process(new TenantSampler(
                         new DeterministicSampler(
-                                c.sampling().rate(), c.sampling().salt()),
+                                c.sampling().rate(),
+                                io.quantwatch.security.SecretReference.resolve(
+                                        c.sampling().salt())),
                         c.reference().servedModel(),
                         c.sampling().perTenantPerSecond(),
                         c.sampling().burst(),

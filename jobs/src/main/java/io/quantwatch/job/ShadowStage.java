@@ -80,7 +80,10 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowResult>
             return new Settings(
                     c.topics().prompts(),
                     c.metrics().settings(),
-                    new DeterministicSampler(c.sampling().rate(), c.sampling().salt()),
+                    new DeterministicSampler(
+                            c.sampling().rate(),
+                            io.quantwatch.security.SecretReference.resolve(
+                                    c.sampling().salt())),
                     c.admissionPeriodMillis(),
                     c.shadow().maxDelay(),
                     c.shadow().timeout(),

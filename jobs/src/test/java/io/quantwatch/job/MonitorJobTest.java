@@ -49,4 +49,24 @@ class MonitorJobTest {
         // Creating every operator's serializers would throw on a type that needs Kryo.
         assertThat(env.getStreamGraph().getStreamNodes()).hasSizeGreaterThan(10);
     }
+
+    @Test
+    void aDeploymentWithoutASecretSaltIsRefusedAndOneFromAFileIsTaken(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String model = "reference.model="
+                + Path.of(System.getProperty("quantwatch.root", ".")).resolve("models/quantwatch-demo-f16.gguf");
+        assertThatThrownBy(() -> MonitorJob.requireSamplingSalt(ConfigLoader.load(null, List.of(model))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("sampling.salt: a deployment needs a secret salt of at least 16 characters")
+                .hasMessageContaining("openssl rand -hex 16");
+        assertThatThrownBy(() ->
+                        MonitorJob.requireSamplingSalt(ConfigLoader.load(null, List.of(model, "sampling.salt=short"))))
+                .isInstanceOf(ConfigException.class);
+        Path file = java.nio.file.Files.writeString(dir.resolve("salt"), "3f9a0c4e1b7d2a8f6e5c4b3a2918f7e6\n");
+        MonitorConfig c = ConfigLoader.load(null, List.of(model, "sampling.salt=${file:" + file + "}"));
+        MonitorJob.requireSamplingSalt(c);
+        assertThat(ConfigLoader.toYaml(c)).contains("${file:" + file + "}").doesNotContain("3f9a0c4e");
+        assertThat(ConfigLoader.toYaml(ConfigLoader.load(null, List.of(model, "sampling.salt=3f9a0c4e1b7d2a8f"))))
+                .doesNotContain("3f9a0c4e");
+    }
 }

@@ -25,7 +25,8 @@ public final class SecretMask {
             "userinfo",
             "api.key",
             "apikey",
-            "private");
+            "private",
+            "salt");
     /** {@code password="…"} inside a JAAS line, {@code password=…} inside a URL or a properties line. */
     private static final Pattern QUOTED_PASSWORD =
             Pattern.compile("(?i)(\\b\\w*(?:password|secret|token)\\w*\\s*=\\s*\")([^\"]*)(\")");
