@@ -7,7 +7,6 @@ import io.quantwatch.connectors.kafka.DriftMetricsMapping;
 import io.quantwatch.connectors.kafka.RawPromptRecord;
 import io.quantwatch.connectors.kafka.RawPromptRecordDeserializer;
 import io.quantwatch.connectors.kafka.RegistryAvroSerializer;
-import io.quantwatch.connectors.kafka.ShadowRecordMapping;
 import io.quantwatch.job.config.MonitorConfig;
 import io.quantwatch.schemas.DeadLetter;
 import io.quantwatch.schemas.DivergentSample;
@@ -85,7 +84,8 @@ public final class KafkaWiring {
             publishAs(
                     c,
                     out.shadowRecords(),
-                    ShadowRecordMapping::toAvro,
+                    // Both model outputs leave the monitor here too: redacted and cut like drift-samples.
+                    new RedactShadowRecord(c.samples().redact(), c.samples().maxChars()),
                     ShadowRecord.class,
                     c.topics().shadowRecords(),
                     r -> windowKey(r.getModel(), r.getCandidate(), r.getTask(), r.getTenant()),
