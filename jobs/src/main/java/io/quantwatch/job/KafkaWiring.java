@@ -133,7 +133,11 @@ public final class KafkaWiring {
                 .uid("late-windows-sink");
         out.metrics()
                 .connect(out.alerts())
-                .process(new PublishMeters(c.metrics().settings()))
+                .process(new PublishMeters(
+                        c.metrics().settings(),
+                        c.metrics().idleAfter(),
+                        c.metrics().maxTenants(),
+                        c.metrics().maxTasks()))
                 .name("micrometer")
                 .uid("meters")
                 .sinkTo(new DiscardingSink<>())

@@ -118,6 +118,7 @@ public final class MonitorTopology {
                         c.sampling().perTenantPerSecond(),
                         c.sampling().burst(),
                         c.sampling().dedupHorizon(),
+                        c.sampling().maxPerSecond(),
                         ms))
                 .name("sample per tenant")
                 .uid("sample");
@@ -138,7 +139,15 @@ public final class MonitorTopology {
                 .process(new ReportDeadLetters(ms))
                 .name("report dead letters")
                 .uid("report-dead-letters");
-        WindowOutputs w = windows(WindowSpec.of(c), shadowed);
+        DataStream<ShadowResult> labelled = shadowed.process(new FoldRareKeys(
+                        c.metrics().maxTenants(),
+                        c.metrics().maxTasks(),
+                        c.metrics().idleAfter(),
+                        c.windows().slide()))
+                .setParallelism(1)
+                .name("fold rare tenants and tasks")
+                .uid("fold-rare-keys");
+        WindowOutputs w = windows(WindowSpec.of(c), labelled);
         return new Outputs(deadLetters, published, w.metrics(), w.alerts(), w.samples(), w.late(), w.lateWindows());
     }
 

@@ -23,7 +23,8 @@ import org.apache.flink.util.Collector;
  * at most {@code perSecond} of them through per tenant (token bucket, processing time) so one noisy
  * tenant cannot crowd out the others; the shadow stage then bounds the total it takes on. A sampled request
  * id seen again within the dedup horizon (a producer's retry) is counted as a duplicate and not shadowed again. A tenant's bucket is dropped once it has refilled, so idle
- * tenants hold no state.
+ * tenants hold no state. A bucket over all tenants ({@code maxPerSecond}, shared out among the subtasks) caps the total
+ * however many tenant names clients invent: each new name starts with a full bucket of its own.
  */
 public final class TenantSampler extends KeyedProcessFunction<String, SourcedPrompt, SourcedPrompt> {
     private static final long serialVersionUID = 1L;
@@ -34,7 +35,13 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
     private final double burst;
     private final MetricsSettings metrics;
     private final Duration dedupHorizon;
+    private final double maxPerSecond;
     private transient ValueState<TokenBucket> bucket;
+    /** This subtask's share of the cap over all tenants (not checkpointed: a restart starts it full). */
+    private transient TokenBucket global;
+
+    private transient double globalPerSecond;
+    private transient Counter globalCap;
     /** Sampled request ids of this tenant seen within the horizon (TTL state): producer retries are shadowed once. */
     private transient MapState<String, Boolean> seen;
 
@@ -46,18 +53,23 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
 
     public TenantSampler(
             DeterministicSampler sampler, String servedModel, double perSecond, double burst, MetricsSettings metrics) {
-        this(sampler, servedModel, perSecond, burst, Duration.ZERO, metrics);
+        this(sampler, servedModel, perSecond, burst, Duration.ZERO, Double.POSITIVE_INFINITY, metrics);
     }
 
-    /** @param dedupHorizon how long a sampled request id is remembered (zero: not at all) */
+    /**
+     * @param dedupHorizon how long a sampled request id is remembered (zero: not at all)
+     * @param maxPerSecond prompts per second let through over all tenants together
+     */
     public TenantSampler(
             DeterministicSampler sampler,
             String servedModel,
             double perSecond,
             double burst,
             Duration dedupHorizon,
+            double maxPerSecond,
             MetricsSettings metrics) {
         this.dedupHorizon = dedupHorizon;
+        this.maxPerSecond = maxPerSecond;
         this.sampler = sampler;
         this.servedModel = servedModel;
         this.perSecond = perSecond;
@@ -84,6 +96,8 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
         rateLimited = decision(r, "rate_limited");
         otherModel = decision(r, "other_model");
         duplicate = decision(r, "duplicate");
+        globalCap = decision(r, "global_cap");
+        globalPerSecond = maxPerSecond / getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     }
 
     /** One value of the sampling-decision counter; the shadow stage adds admitted, over_capacity and late. */
@@ -113,6 +127,17 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
             seen.put(prompt.getRequestId(), Boolean.TRUE);
         }
         long now = ctx.timerService().currentProcessingTime();
+        boolean capped = Double.isFinite(globalPerSecond);
+        if (capped) {
+            double globalBurst = Math.max(1.0, Math.min(burst, globalPerSecond));
+            global = global == null
+                    ? TokenBucket.full(globalBurst, now)
+                    : global.refill(globalPerSecond, globalBurst, now);
+            if (!global.hasToken()) {
+                globalCap.increment();
+                return;
+            }
+        }
         TokenBucket b = bucket.value();
         b = b == null ? TokenBucket.full(burst, now) : b.refill(perSecond, burst, now);
         if (!b.hasToken()) {
@@ -121,6 +146,9 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
             return;
         }
         b = b.take();
+        if (capped) {
+            global = global.take();
+        }
         bucket.update(b);
         out.collect(sourced); // counted by the shadow stage as admitted, over capacity or late
 

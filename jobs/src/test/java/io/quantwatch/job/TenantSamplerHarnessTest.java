@@ -93,7 +93,13 @@ class TenantSamplerHarnessTest {
     @Test
     void aRetriedRequestIdIsShadowedOnceWithinTheHorizonAndAgainAfterIt() throws Exception {
         TenantSampler fn = new TenantSampler(
-                new DeterministicSampler(1.0, ""), "*", 1000, 1000, Duration.ofMinutes(10), MetricsSettings.disabled());
+                new DeterministicSampler(1.0, ""),
+                "*",
+                1000,
+                1000,
+                Duration.ofMinutes(10),
+                Double.POSITIVE_INFINITY,
+                MetricsSettings.disabled());
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING)) {
             h.open();
@@ -112,6 +118,33 @@ class TenantSamplerHarnessTest {
                     .extracting(TenantSamplerHarnessTest::requestId)
                     .last()
                     .isEqualTo("r1");
+        }
+    }
+
+    @Test
+    void tenThousandNewTenantNamesCannotPassMoreThanTheCapOverAllTenants() throws Exception {
+        TenantSampler fn = new TenantSampler(
+                new DeterministicSampler(1.0, ""),
+                "*",
+                1.0,
+                10,
+                Duration.ZERO,
+                5.0, // prompts per second over all tenants
+                MetricsSettings.disabled());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(fn), TenantSamplerHarnessTest::tenant, Types.STRING)) {
+            h.open();
+            h.setProcessingTime(0);
+            for (int i = 0; i < 10_000; i++) {
+                if (i % 1000 == 0) {
+                    h.setProcessingTime(i); // 10 000 prompts over 10 s, each from a tenant never seen before
+                }
+                h.processElement(prompt("r" + i, "tenant-" + i, "m"), 0);
+            }
+            // Full bucket (5) + 5 per second for the 9 s that passed; each new tenant alone would have let 10 through.
+            assertThat(h.extractOutputValues()).hasSizeBetween(45, 50);
+            h.setProcessingTime(60_000); // every tenant's bucket has refilled: nothing is kept for them
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }

@@ -60,6 +60,26 @@ final class ConfigValidation {
                 s.dedupHorizon() != null && !s.dedupHorizon().isNegative(),
                 "sampling.dedup-horizon",
                 "must be a duration >= 0 such as 10min (0s remembers no request ids), got " + s.dedupHorizon());
+        require(
+                s.maxPerSecond() > 0,
+                "sampling.max-per-second",
+                "must be > 0 (prompts per second sampled over all tenants), got " + s.maxPerSecond());
+        var meters = c.metrics();
+        require(
+                meters.maxTenants() >= 0 && meters.maxTenants() <= 10_000,
+                "metrics.max-tenants",
+                "must be 0 to 10000 (tenants with their own windows and series per candidate), got "
+                        + meters.maxTenants());
+        require(
+                meters.maxTasks() >= 0 && meters.maxTasks() <= 10_000,
+                "metrics.max-tasks",
+                "must be 0 to 10000, got " + meters.maxTasks());
+        require(
+                meters.idleAfter() != null
+                        && meters.idleAfter().compareTo(c.windows().slide()) > 0,
+                "metrics.idle-after",
+                "must be longer than windows.slide (a key would lose its series between two windows), got "
+                        + meters.idleAfter());
         notBlank(
                 c.reference().servedModel(),
                 "reference.served-model",

@@ -164,7 +164,13 @@ public record MonitorConfig(
      * Which prompts are shadowed: a deterministic share of request ids, then at most this many per tenant per second;
      * a sampled request id seen again within {@code dedupHorizon} (a producer's retry) is not shadowed twice.
      */
-    public record Sampling(double rate, String salt, double perTenantPerSecond, double burst, Duration dedupHorizon)
+    public record Sampling(
+            double rate,
+            String salt,
+            double perTenantPerSecond,
+            double burst,
+            Duration dedupHorizon,
+            double maxPerSecond)
             implements Serializable {}
 
     /**
@@ -281,8 +287,13 @@ public record MonitorConfig(
     /** Divergent examples kept per window and key, and whether texts are redacted. */
     public record Samples(int perWindow, boolean redact, int maxChars) implements Serializable {}
 
-    /** Prometheus scrape endpoint and optional OTLP push. */
-    public record Metrics(Prometheus prometheus, Otlp otlp) implements Serializable {
+    /**
+     * Prometheus scrape endpoint and optional OTLP push; at most {@code maxTenants} tenants and {@code maxTasks} tasks
+     * per candidate keep their own windows and series (the busiest lately; the rest count as {@code ~other}), and the
+     * series of a key without a window for {@code idleAfter} are removed.
+     */
+    public record Metrics(Prometheus prometheus, Otlp otlp, int maxTenants, int maxTasks, Duration idleAfter)
+            implements Serializable {
         /** The scrape endpoint. */
         public record Prometheus(boolean enabled, String host, int port) implements Serializable {}
 
