@@ -50,6 +50,7 @@ public final class OverloadBenchCommand implements Callable<Integer> {
     private static final List<String> SETTINGS = List.of(
             "sampling.rate=1",
             "sampling.per-tenant-per-second=1000",
+            "sampling.max-per-second=100000",
             "sampling.burst=1000",
             "engine.max-tokens=64",
             "windows.size=60s",

@@ -82,6 +82,7 @@ class RunCommandSigtermIntegrationTest {
                                 .resolve("models/quantwatch-demo-f16.gguf"),
                 "sampling.rate=1",
                 "sampling.per-tenant-per-second=1000",
+                "sampling.max-per-second=100000",
                 "sampling.burst=1000",
                 "candidates=[{name: identical, backend: engine, recipe: reference}]",
                 "engine.max-tokens=8",

@@ -62,6 +62,7 @@ class ChatRequestsIntegrationTest {
                         "chat.template=" + root.resolve("models/quantwatch-demo.chat.jinja"),
                         "sampling.rate=1",
                         "sampling.per-tenant-per-second=1000",
+                        "sampling.max-per-second=100000",
                         "sampling.burst=1000",
                         "shadow.capacity-per-second=1000",
                         "candidates=[{name: identical, backend: engine, recipe: reference}]",

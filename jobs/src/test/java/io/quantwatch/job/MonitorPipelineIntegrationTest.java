@@ -80,6 +80,7 @@ class MonitorPipelineIntegrationTest {
                                         .resolve("models/quantwatch-demo-f16.gguf"),
                         "sampling.rate=" + RATE,
                         "sampling.per-tenant-per-second=1000",
+                        "sampling.max-per-second=100000",
                         "sampling.burst=1000",
                         // A bounded replay reads everything at once: a pinned capacity admits every sampled prompt.
                         "shadow.capacity-per-second=1000",

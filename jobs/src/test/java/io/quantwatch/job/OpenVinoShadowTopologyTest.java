@@ -67,6 +67,7 @@ class OpenVinoShadowTopologyTest {
                                 + "', device: NPU, npu: {max-prompt-len: 128, min-response-len: 16}}]",
                         "sampling.rate=1",
                         "sampling.per-tenant-per-second=1000",
+                        "sampling.max-per-second=100000",
                         "sampling.burst=1000",
                         "shadow.capacity-per-second=1000",
                         "engine.max-tokens=24",

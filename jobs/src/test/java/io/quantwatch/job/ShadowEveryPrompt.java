@@ -16,6 +16,7 @@ final class ShadowEveryPrompt {
                                 .resolve("models/quantwatch-demo-f16.gguf"),
                 "sampling.rate=1",
                 "sampling.per-tenant-per-second=1000",
+                "sampling.max-per-second=100000",
                 "sampling.burst=1000"));
         s.addAll(List.of(more));
         return s;

@@ -122,6 +122,7 @@ class SchemaRegistryEndToEndTest {
                         "input.avro-schemas=[" + reader + "]",
                         "sampling.rate=1",
                         "sampling.per-tenant-per-second=1000",
+                        "sampling.max-per-second=100000",
                         "sampling.burst=1000",
                         "shadow.capacity-per-second=1000",
                         "candidates=[{name: identical, backend: engine, recipe: reference}]",
