@@ -64,6 +64,7 @@ public final class CountLate<T> extends ProcessFunction<T, Void> {
 
     @Override
     public void open(OpenContext context) {
+        io.quantwatch.connectors.JvmResources.releaseWithJob(getRuntimeContext());
         registry = JvmMeterRegistry.get(settings).registry();
         candidates.forEach(this::counter);
     }

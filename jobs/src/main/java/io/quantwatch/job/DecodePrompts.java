@@ -79,6 +79,7 @@ public final class DecodePrompts extends ProcessFunction<RawPromptRecord, Source
 
     @Override
     public void open(OpenContext context) {
+        io.quantwatch.connectors.JvmResources.releaseWithJob(getRuntimeContext());
         // The template is read here, on the TaskManager, from the file or model every TaskManager has.
         decoder = new PromptRecordDecoder(
                 chat == null ? ChatTemplateLoader.Result.NOT_CONFIGURED : ChatTemplateLoader.load(chat),

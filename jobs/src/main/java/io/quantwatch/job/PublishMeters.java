@@ -33,6 +33,7 @@ public final class PublishMeters extends CoProcessFunction<WindowReport, AlertEv
 
     @Override
     public void open(OpenContext context) {
+        io.quantwatch.connectors.JvmResources.releaseWithJob(getRuntimeContext());
         meters = JvmMeterRegistry.get(settings).driftMeters();
         meters.limitLabels(maxTenants + 1, maxTasks + 1); // + ~other
     }

@@ -35,6 +35,7 @@ public final class ReportDeadLetters extends ProcessFunction<DeadLetter, DeadLet
 
     @Override
     public void open(OpenContext context) {
+        io.quantwatch.connectors.JvmResources.releaseWithJob(getRuntimeContext());
         registry = JvmMeterRegistry.get(metrics).registry();
         lastLogged = new HashMap<>();
         unlogged = new HashMap<>();

@@ -171,6 +171,7 @@ public final class ShadowStage extends AbstractStreamOperator<ShadowResult>
     @Override
     public void open() throws Exception {
         super.open();
+        io.quantwatch.connectors.JvmResources.releaseWithJob(getRuntimeContext());
         var pairs = pipelines.create();
         candidates = List.copyOf(pairs.keySet());
         runner = new ShadowRunner(pairs, settings.maxTokens(), settings.timeout());

@@ -79,6 +79,7 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
 
     @Override
     public void open(OpenContext context) {
+        io.quantwatch.connectors.JvmResources.releaseWithJob(getRuntimeContext());
         bucket = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket", TokenBucket.class));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Long.class));
         if (!dedupHorizon.isZero()) {

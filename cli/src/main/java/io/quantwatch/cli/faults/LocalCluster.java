@@ -127,6 +127,45 @@ public final class LocalCluster implements AutoCloseable {
         });
     }
 
+    /** {@code flink cancel JOB}. */
+    public void cancel(String jobId) {
+        script("flink.sh", "cancel", jobId);
+    }
+
+    /** One of the job's own metrics ({@code numRestarts}, …) as the REST API reports it, if present. */
+    public Optional<String> jobMetric(String jobId, String name) {
+        return get("/jobs/" + jobId + "/metrics?get=" + name).flatMap(n -> {
+            for (JsonNode m : n) {
+                if (m.path("id").asText().equals(name)) {
+                    return Optional.of(m.path("value").asText());
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** The first TaskManager's JVM metrics ({@code Status.JVM.Threads.Count}, …) by name, as numbers. */
+    public Map<String, Double> taskManagerMetrics(String... names) {
+        String id = get("/taskmanagers")
+                .map(n -> n.path("taskmanagers").path(0).path("id").asText())
+                .orElseThrow(() -> new IllegalStateException("no TaskManager registered at " + restUrl()));
+        Map<String, Double> out = new java.util.TreeMap<>();
+        get("/taskmanagers/" + id + "/metrics?get=" + String.join(",", names))
+                .ifPresent(n -> n.forEach(
+                        m -> out.put(m.path("id").asText(), m.path("value").asDouble())));
+        return out;
+    }
+
+    /** The pid of a process the scripts started ({@code taskmanager-1}, {@code jobmanager}, {@code kafka}). */
+    public long pid(String process) {
+        try {
+            return Long.parseLong(Files.readString(run.resolve("pids").resolve(process + ".pid"))
+                    .strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no pid file for " + process + " under " + run, e);
+        }
+    }
+
     /** The newest completed checkpoint, if any. */
     public Optional<Checkpoint> latestCompleted(String jobId) {
         return get("/jobs/" + jobId + "/checkpoints").flatMap(n -> {

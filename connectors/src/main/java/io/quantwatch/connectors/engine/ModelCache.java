@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The per-JVM model cache: every shadow subtask in a task manager shares one immutable copy of the
  * reference and of each quantized variant, loaded on first use. One of three per-JVM caches, with
  * OpenVinoPipelines' runtimes and compiled models and JvmMeterRegistry's endpoint: models are immutable
- * and never evicted (a job's model set is fixed).
+ * and not evicted while the job runs (its model set is fixed); {@link #clear()} runs when the job's classloader goes.
  */
 public final class ModelCache {
     private static final Map<String, LlamaModel> MODELS = new ConcurrentHashMap<>();
@@ -45,6 +45,11 @@ public final class ModelCache {
                 : QuantRecipe.parse(recipe).toString();
         return MODELS.computeIfAbsent(
                 gguf.toAbsolutePath().normalize() + "|" + key, k -> CandidateModels.build(reference, recipe));
+    }
+
+    /** Forgets every model (the job's classloader is being released): the mapped files go with the last reference. */
+    public static void clear() {
+        MODELS.clear();
     }
 
     public static boolean isReference(String recipe) {

@@ -71,6 +71,13 @@ public final class ConsumerGroupLag {
         }
     }
 
+    /** Stops this JVM's poller now, if one runs (the job's classloader is being released). */
+    public static synchronized void stopRunning() {
+        if (instance != null) {
+            instance.stop();
+        }
+    }
+
     private void pollOrStop() {
         if (registry.isClosed()) {
             stop();

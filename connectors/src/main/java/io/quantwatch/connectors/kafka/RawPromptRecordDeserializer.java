@@ -38,6 +38,7 @@ public final class RawPromptRecordDeserializer implements KafkaRecordDeserializa
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
+        io.quantwatch.connectors.JvmResources.releaseWithJob(context.getUserCodeClassLoader());
         if (lag != null) {
             Properties p = new Properties();
             p.putAll(lag.kafka());

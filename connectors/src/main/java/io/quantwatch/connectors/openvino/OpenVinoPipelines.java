@@ -25,6 +25,27 @@ public final class OpenVinoPipelines {
 
     private OpenVinoPipelines() {}
 
+    /**
+     * Closes and forgets every compiled model, tokenizer and core (the job's classloader is being released: no task of
+     * the job runs any more). The loaded libraries stay: a native library cannot be unloaded from a JVM.
+     */
+    public static void releaseAll() {
+        for (Map<String, ?> cache : List.of(COMPILED, TOKENIZERS, CORES, BINDING_CORES)) {
+            cache.values().forEach(OpenVinoPipelines::closeQuietly);
+            cache.clear();
+        }
+    }
+
+    private static void closeQuietly(Object o) {
+        if (o instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // Releasing: what fails to close is left to the JVM.
+            }
+        }
+    }
+
     /** What the checks need to know about one side: its folder, device and (for NPU) its static lengths. */
     public record Side(Path folder, String device, NpuSettings npu) {}
 
