@@ -41,6 +41,9 @@ public final class PipelineAssembly {
                                         Path.of(c.reference().model()),
                                         cand.recipe(),
                                         c.engine().threads(),
+                                        Math.addExact(
+                                                c.engine().maxPromptTokens(),
+                                                c.engine().maxTokens()),
                                         c.shadow().verifyCandidates(),
                                         referenceLogits);
                             case OPENVINO ->

@@ -22,17 +22,25 @@ public final class EnginePipelines {
     }
 
     /**
-     * The pair for one candidate recipe ({@code reference} for an identical A/A control); {@code verifyCandidate}
+     * The pair for one candidate recipe ({@code reference} for an identical A/A control), its sessions sized for
+     * {@code sessionTokens} positions of prompt and answer (at most the model's context); {@code verifyCandidate}
      * and {@code shared} (one per reference, for all its pairs) as in {@link EngineShadowPair}.
      */
     public static ShadowPipelines pair(
-            Path referenceGguf, String recipe, int threads, boolean verifyCandidate, ReferenceLogits shared) {
+            Path referenceGguf,
+            String recipe,
+            int threads,
+            int sessionTokens,
+            boolean verifyCandidate,
+            ReferenceLogits shared) {
         LlamaModel reference = ModelCache.reference(referenceGguf);
         return new EngineShadowPair(
                 reference,
                 ModelCache.candidate(referenceGguf, recipe),
                 threads,
-                reference.config().contextLength(),
+                // The KV caches hold the longest prompt accepted plus the answer: a 128 k-context model file must not
+                // cost gigabytes per session.
+                Math.min(sessionTokens, reference.config().contextLength()),
                 verifyCandidate,
                 InferenceSession.DEFAULT_BLOCK,
                 shared);

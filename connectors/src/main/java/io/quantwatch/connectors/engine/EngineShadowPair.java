@@ -79,7 +79,8 @@ public final class EngineShadowPair implements ShadowPipelines {
 
     @Override
     public int contextLength() {
-        return reference.config().contextLength();
+        // What the sessions were sized for (the model's context, or less as configured), not the file's claim.
+        return referenceSession.capacity();
     }
 
     /** Prompt text to token ids, BOS first, with the reference's tokenizer (both share it). */

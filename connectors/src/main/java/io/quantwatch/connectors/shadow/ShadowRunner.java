@@ -88,8 +88,9 @@ public final class ShadowRunner implements AutoCloseable {
             if (maxTokens < 1) {
                 // The reference cannot take it either: nothing can be compared, the record is a dead letter.
                 return new ShadowOutcome.Rejected(
-                        "prompt is " + tokens.length + " tokens; the reference model's context is " + context
-                                + " tokens: shorten the prompt or shadow with a longer-context model",
+                        "prompt is " + tokens.length + " tokens; the reference holds " + context
+                                + " tokens of prompt and answer (its context, or engine.max-prompt-tokens +"
+                                + " engine.max-tokens): shorten the prompt or raise engine.max-prompt-tokens",
                         "PROMPT_TOO_LONG");
             }
             List<String> takers = new ArrayList<>();

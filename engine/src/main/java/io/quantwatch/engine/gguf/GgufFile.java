@@ -128,7 +128,23 @@ public final class GgufFile implements AutoCloseable {
                                 + ", which this engine does not read (supported: F32, F16, BF16, Q8_0, Q4_0)");
             }
             GgufTensorInfo info = new GgufTensorInfo(name, shape, type, offset);
-            if (info.elementCount() % type.blockSize() != 0) {
+            long elements;
+            try {
+                elements = info.elementCount();
+            } catch (ArithmeticException e) {
+                throw new GgufFormatException(
+                        path,
+                        "tensor '" + name + "': corrupt dimensions " + java.util.Arrays.toString(shape)
+                                + " (their product overflows)");
+            }
+            // No type packs more than 32 values in a byte: more values than that are more than the file holds.
+            if (elements / 32 > fileSize) {
+                throw new GgufFormatException(
+                        path,
+                        "tensor '" + name + "': dimensions " + java.util.Arrays.toString(shape) + " hold " + elements
+                                + " values, more than a " + fileSize + "-byte file can store");
+            }
+            if (elements % type.blockSize() != 0) {
                 throw new GgufFormatException(
                         path,
                         "tensor '" + name + "' of type " + type + " has " + info.elementCount()
@@ -147,12 +163,20 @@ public final class GgufFile implements AutoCloseable {
         }
         long dataStart = (buf.position() + alignment - 1L) / alignment * alignment;
         for (GgufTensorInfo t : tensors.values()) {
-            long end = dataStart + t.offset() + t.byteSize();
-            if (t.offset() < 0 || end > fileSize) {
+            // Compared by subtraction: offset + size of a corrupt entry could overflow past the file's end.
+            long room = fileSize - dataStart;
+            if (t.offset() < 0 || t.offset() > room || t.byteSize() > room - t.offset()) {
                 throw new GgufFormatException(
                         path,
-                        "tensor '" + t.name() + "' of type " + t.type() + " lies beyond the end of the file (" + end
-                                + " > " + fileSize + " bytes): the file is truncated");
+                        "tensor '" + t.name() + "' of type " + t.type() + " (offset " + t.offset() + ", "
+                                + t.byteSize() + " bytes) lies beyond the end of the file (" + room
+                                + " bytes of tensor data): the file is truncated or its directory corrupt");
+            }
+            if (t.offset() % alignment != 0) {
+                throw new GgufFormatException(
+                        path,
+                        "tensor '" + t.name() + "': offset " + t.offset() + " is not a multiple of general.alignment "
+                                + alignment);
             }
         }
         return new GgufFile(
@@ -188,13 +212,32 @@ public final class GgufFile implements AutoCloseable {
             if (n < 0 || n > MAX_ARRAY_LENGTH) {
                 throw new GgufFormatException(path, "corrupt header: metadata key '" + key + "' has array length " + n);
             }
-            List<Object> values = new ArrayList<>((int) n);
+            // Every element takes at least this many bytes: a count the rest of the header cannot hold is refused
+            // before anything is allocated for it.
+            if (n > buf.remaining() / minBytes(elem)) {
+                throw new GgufFormatException(
+                        path,
+                        "corrupt header: metadata key '" + key + "' claims " + n + " " + elem
+                                + " elements, more than the " + buf.remaining() + " bytes left in the header can hold");
+            }
+            List<Object> values = new ArrayList<>((int) Math.min(n, 1 << 16));
             for (long i = 0; i < n; i++) {
                 values.add(readScalar(path, buf, elem));
             }
             return new GgufValue(GgufValueType.ARRAY, elem, Collections.unmodifiableList(values));
         }
         return new GgufValue(type, null, readScalar(path, buf, type));
+    }
+
+    /** The fewest bytes one value of {@code type} takes in the file (a string: its 8-byte length). */
+    private static int minBytes(GgufValueType type) {
+        return switch (type) {
+            case UINT8, INT8, BOOL -> 1;
+            case UINT16, INT16 -> 2;
+            case UINT32, INT32, FLOAT32 -> 4;
+            case UINT64, INT64, FLOAT64, STRING -> 8;
+            case ARRAY -> 12;
+        };
     }
 
     private static Object readScalar(Path path, ByteBuffer buf, GgufValueType type) {
@@ -220,6 +263,11 @@ public final class GgufFile implements AutoCloseable {
 
     public int version() {
         return version;
+    }
+
+    /** Where the tensor data begins: the header (metadata and tensor directory, padded) is everything before. */
+    public long dataStart() {
+        return dataStart;
     }
 
     public Map<String, GgufValue> metadata() {

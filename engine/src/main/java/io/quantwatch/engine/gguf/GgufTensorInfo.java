@@ -5,10 +5,11 @@ import java.util.Arrays;
 /** A tensor's directory entry: name, shape (ne0 first, the contiguous dimension) and where its data lies. */
 public record GgufTensorInfo(String name, long[] shape, GgmlType type, long offset) {
 
+    /** The product of the dimensions; {@link ArithmeticException} when it overflows (a corrupt directory). */
     public long elementCount() {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            n = Math.multiplyExact(n, d);
         }
         return n;
     }

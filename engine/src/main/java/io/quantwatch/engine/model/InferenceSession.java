@@ -51,6 +51,31 @@ public final class InferenceSession implements AutoCloseable {
     private final float[] ropeSin;
     private int position;
 
+    /**
+     * Floats of one layer's key (or value) cache for {@code capacity} positions, checked with exact arithmetic: a
+     * capacity the model file or the configuration makes too large is refused with the sizes, never an overflow or an
+     * out-of-memory error half-way through allocating.
+     */
+    static int cacheFloats(LlamaConfig c, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a session needs at least one position, got " + capacity);
+        }
+        long floats = Math.multiplyExact((long) capacity, (long) c.kvDim());
+        long bytes = Math.multiplyExact(Math.multiplyExact(floats, 8L), (long) c.layers()); // keys + values, 4 B each
+        if (floats > Integer.MAX_VALUE - 8 || bytes > Runtime.getRuntime().maxMemory() / 2) {
+            throw new IllegalArgumentException(String.format(
+                    "a KV cache of %d positions × %d key/value dims × %d layers needs %.1f GiB (this JVM may use"
+                            + " %.1f GiB): lower engine.max-prompt-tokens or engine.max-tokens, or give the TaskManager"
+                            + " more memory",
+                    capacity,
+                    c.kvDim(),
+                    c.layers(),
+                    bytes / (double) (1L << 30),
+                    Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
+        }
+        return (int) floats;
+    }
+
     InferenceSession(LlamaModel model, int threads, int capacity, int block) {
         if (block < 1 || block > MAX_BLOCK) {
             throw new IllegalArgumentException("block size must be 1 to " + MAX_BLOCK + ", got " + block);
@@ -61,8 +86,9 @@ public final class InferenceSession implements AutoCloseable {
         this.capacity = capacity;
         this.block = block;
         int kvDim = c.kvDim();
-        keyCache = new float[c.layers()][capacity * kvDim];
-        valueCache = new float[c.layers()][capacity * kvDim];
+        int cacheFloats = cacheFloats(c, capacity);
+        keyCache = new float[c.layers()][cacheFloats];
+        valueCache = new float[c.layers()][cacheFloats];
         x = new float[block * c.dim()];
         xb = new float[block * c.dim()];
         xb2 = new float[block * c.dim()];

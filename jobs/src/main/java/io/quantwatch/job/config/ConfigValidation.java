@@ -161,6 +161,11 @@ final class ConfigValidation {
         require(e.threads() >= 1, "engine.threads", "must be >= 1, got " + e.threads());
         require(e.parallelism() >= 1, "engine.parallelism", "must be >= 1, got " + e.parallelism());
         require(e.maxTokens() >= 1, "engine.max-tokens", "must be >= 1, got " + e.maxTokens());
+        require(
+                e.maxPromptTokens() >= 1 && e.maxPromptTokens() <= 1 << 20,
+                "engine.max-prompt-tokens",
+                "must be 1 to 1048576 (the KV caches hold this plus engine.max-tokens positions), got "
+                        + e.maxPromptTokens());
         var sh = c.shadow();
         require(sh != null, "shadow", "missing section");
         positive(sh.maxDelay(), "shadow.max-delay");

@@ -233,8 +233,12 @@ public record MonitorConfig(
         JAVA
     }
 
-    /** The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens. */
-    public record Engine(int threads, int parallelism, int maxTokens) implements Serializable {}
+    /**
+     * The in-JVM engine backend: threads per session, parallel shadow subtasks, a cap on generated tokens, and the
+     * longest prompt (in tokens) it takes: the KV caches are sized for {@code maxPromptTokens + maxTokens} positions
+     * (at most the model's context), longer prompts are {@code PROMPT_TOO_LONG} dead letters.
+     */
+    public record Engine(int threads, int parallelism, int maxTokens, int maxPromptTokens) implements Serializable {}
 
     /**
      * The shadow stage's load limits: it never holds more sampled prompts than it can finish within
