@@ -70,6 +70,9 @@ long stub_live_objects(void) { return live; }
 long stub_double_frees(void) { return double_frees; }
 const char* stub_last_compile_properties(void) { return last_properties; }
 void stub_set_devices(const char* csv) { snprintf(devices_env, sizeof devices_env, "%s", csv); }
+/* How the logits output looks: "full" (every position, f32), "last" (sliced to the last position), "f16". */
+static char logits_mode[16] = "full";
+void stub_set_logits(const char* mode) { snprintf(logits_mode, sizeof logits_mode, "%s", mode); }
 
 /* ---- errors ---- */
 const char* ov_get_error_info(ov_status_e status) {
@@ -248,6 +251,11 @@ ov_status_e ov_tensor_data(const ov_tensor_t* tensor, void** data) {
     *data = tensor->data;
     return OK;
 }
+ov_status_e ov_tensor_get_element_type(const ov_tensor_t* tensor, ov_element_type_e* type) {
+    if (!tensor || tensor->magic != MAGIC_TENSOR || !type) return fail(INVALID_C_PARAM, "bad tensor");
+    *type = tensor->type;
+    return OK;
+}
 ov_status_e ov_tensor_get_shape(const ov_tensor_t* tensor, ov_shape_t* shape) {
     if (!tensor || tensor->magic != MAGIC_TENSOR || !shape) return fail(INVALID_C_PARAM, "bad tensor");
     return ov_shape_create(shape, tensor->rank, (int64_t*) tensor->dims);
@@ -321,6 +329,11 @@ ov_status_e ov_infer_request_get_tensor(const ov_infer_request_t* r, const char*
     if (!r->logits) return fail(GENERAL_ERROR, "logits are not computed yet: call infer first");
     int64_t dims[3] = {1, r->logits_len, r->compiled->vocab};
     ov_shape_t shape = {3, dims};
-    *tensor = new_tensor(F32, shape, r->logits, 0);
+    if (strcmp(logits_mode, "last") == 0) {
+        dims[1] = 1;
+        *tensor = new_tensor(F32, shape, r->logits + (r->logits_len - 1) * r->compiled->vocab, 0);
+    } else {
+        *tensor = new_tensor(strcmp(logits_mode, "f16") == 0 ? F16 : F32, shape, r->logits, 0);
+    }
     return OK;
 }

@@ -60,6 +60,9 @@ public interface OpenVinoC extends Library {
     /** Allocates {@code shape.dims}: release with {@link #ov_shape_free}. */
     int ov_tensor_get_shape(Pointer tensor, Shape shape);
 
+    /** The tensor's {@code ov_element_type_e} ({@link #F32}, …). */
+    int ov_tensor_get_element_type(Pointer tensor, com.sun.jna.ptr.IntByReference type);
+
     int ov_shape_free(Shape shape);
 
     void ov_tensor_free(Pointer tensor);

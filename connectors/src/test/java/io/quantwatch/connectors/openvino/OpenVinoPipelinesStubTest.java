@@ -38,6 +38,7 @@ class OpenVinoPipelinesStubTest {
     @BeforeEach
     void devices() {
         STUB.stub_set_devices("CPU,GPU,NPU");
+        STUB.stub_set_logits("full");
     }
 
     private Side side(String name, double perturb, StubOpenVino.Weights w, String device) {
@@ -195,5 +196,30 @@ class OpenVinoPipelinesStubTest {
                 .setMaxTokens(24)
                 .setEventTime(Instant.EPOCH)
                 .build();
+    }
+
+    @Test
+    void f16OrSlicedLogitsAreRefusedBeforeNativeMemoryIsRead() {
+        Side ref = side("ref-out", 0, StubOpenVino.Weights.FP16, "CPU");
+        ShadowPipelines pair = OpenVinoPipelines.pair(
+                LIB, OpenVinoPipelines.Binding.C_API, ref, side("cand-out", 1.5, StubOpenVino.Weights.FP16, "GPU"));
+        int[] prompt = pair.encodePrompt("the weather in paris is");
+        DecodeOutput r = pair.generateReference(prompt, 8, List.of());
+        try {
+            STUB.stub_set_logits("f16");
+            assertThatThrownBy(() -> pair.teacherForce(prompt, r.tokens()))
+                    .isInstanceOf(OpenVinoUnavailableException.class)
+                    .hasMessageContaining("the logits output is f16")
+                    .hasMessageContaining("INFERENCE_PRECISION_HINT=f32");
+
+            STUB.stub_set_logits("last"); // one row where the comparison reads one per fed position
+            assertThatThrownBy(() -> pair.teacherForce(prompt, r.tokens()))
+                    .isInstanceOf(OpenVinoUnavailableException.class)
+                    .hasMessageContaining("of an output with 1 rows")
+                    .hasMessageContaining("without slicing its logits");
+        } finally {
+            STUB.stub_set_logits("full");
+        }
+        assertThat(pair.teacherForce(prompt, r.tokens()).kl()).hasSize(r.tokens().length);
     }
 }

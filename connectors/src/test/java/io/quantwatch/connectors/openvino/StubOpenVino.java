@@ -79,6 +79,9 @@ public final class StubOpenVino {
         String stub_last_compile_properties();
 
         void stub_set_devices(String csv);
+
+        /** {@code full} (default), {@code last} (logits sliced to the last position) or {@code f16}. */
+        void stub_set_logits(String mode);
     }
 
     public enum Weights {
