@@ -135,7 +135,7 @@ public final class KafkaWiring {
                 .connect(out.alerts())
                 .process(new PublishMeters(
                         c.metrics().settings(),
-                        c.metrics().idleAfter(),
+                        c.keyIdleAfter(),
                         c.metrics().maxTenants(),
                         c.metrics().maxTasks()))
                 .name("micrometer")

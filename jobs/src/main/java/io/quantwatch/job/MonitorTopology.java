@@ -142,7 +142,7 @@ public final class MonitorTopology {
         DataStream<ShadowResult> labelled = shadowed.process(new FoldRareKeys(
                         c.metrics().maxTenants(),
                         c.metrics().maxTasks(),
-                        c.metrics().idleAfter(),
+                        c.keyIdleAfter(),
                         c.windows().slide()))
                 .setParallelism(1)
                 .name("fold rare tenants and tasks")

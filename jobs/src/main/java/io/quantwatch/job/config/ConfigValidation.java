@@ -75,11 +75,9 @@ final class ConfigValidation {
                 "metrics.max-tasks",
                 "must be 0 to 10000, got " + meters.maxTasks());
         require(
-                meters.idleAfter() != null
-                        && meters.idleAfter().compareTo(c.windows().slide()) > 0,
+                meters.idleAfter() != null && meters.idleAfter().toMillis() > 0,
                 "metrics.idle-after",
-                "must be longer than windows.slide (a key would lose its series between two windows), got "
-                        + meters.idleAfter());
+                "must be a positive duration such as 1h, got " + meters.idleAfter());
         notBlank(
                 c.reference().servedModel(),
                 "reference.served-model",

@@ -329,6 +329,15 @@ public record MonitorConfig(
         return slide / parts;
     }
 
+    /**
+     * How long a key may go without a window before it loses its series and its place: {@code metrics.idle-after},
+     * but never less than two window slides (a key that reports every slide is never idle).
+     */
+    public Duration keyIdleAfter() {
+        Duration twoSlides = windows.slide().multipliedBy(2);
+        return metrics.idleAfter().compareTo(twoSlides) > 0 ? metrics.idleAfter() : twoSlides;
+    }
+
     /** Candidate name → recipe, in configuration order. */
     public Map<String, String> candidateRecipes() {
         Map<String, String> m = new LinkedHashMap<>();
