@@ -100,11 +100,12 @@ public final class MonitorTopology {
                 .name("decode and validate")
                 .uid("decode");
         Duration outOfOrderness = c.windows().outOfOrderness();
+        Duration idleTimeout = c.windows().idleTimeout();
+        boolean followClock = c.windows().followClockWhenIdle();
         DataStream<SourcedPrompt> timed = decoded.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<SourcedPrompt>forGenerator(ctx ->
-                                        new WallClockBoundedWatermarks<>(outOfOrderness, System::currentTimeMillis))
-                                .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
-                                .withIdleness(c.windows().idleTimeout()))
+                        WatermarkStrategy.<SourcedPrompt>forGenerator(ctx -> new WallClockBoundedWatermarks<>(
+                                        outOfOrderness, System::currentTimeMillis, idleTimeout, followClock))
+                                .withTimestampAssigner((e, ts) -> e.eventTimeMillis()))
                 .name("event time")
                 .uid("event-time");
         SingleOutputStreamOperator<SourcedPrompt> sampled = timed.keyBy(

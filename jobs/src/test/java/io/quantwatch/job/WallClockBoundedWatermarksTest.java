@@ -65,4 +65,52 @@ class WallClockBoundedWatermarksTest {
     void beforeAnyEventTheWatermarkIsTheMinimum() {
         assertThat(emit()).isEqualTo(Long.MIN_VALUE);
     }
+
+    @Test
+    void whenTrafficStopsEventTimeFollowsTheClockAfterTheIdleTimeout() {
+        WallClockBoundedWatermarks<String> following =
+                new WallClockBoundedWatermarks<>(Duration.ofSeconds(5), now::get, Duration.ofSeconds(30), true);
+        following.onEvent("last", now.get() - 100, output);
+        following.onPeriodicEmit(output);
+        long stopped = emitted.get(emitted.size() - 1);
+        now.addAndGet(29_000); // not idle yet: the watermark waits for records
+        following.onPeriodicEmit(output);
+        assertThat(emitted.get(emitted.size() - 1)).isEqualTo(stopped);
+
+        now.addAndGet(31_000); // idle: the last window (ended by now − 35 s) may close
+        following.onPeriodicEmit(output);
+        assertThat(emitted.get(emitted.size() - 1)).isEqualTo(now.get() - 30_000 - 5_000 - 1);
+        // Traffic resumes: a record stamped now is not late, and the watermark never goes back.
+        long resumed = now.get();
+        following.onEvent("resumed", resumed, output);
+        following.onPeriodicEmit(output);
+        assertThat(emitted.get(emitted.size() - 1)).isLessThan(resumed).isEqualTo(resumed - 5_000 - 1);
+    }
+
+    @Test
+    void withoutFollowingTheClockAnIdleSubtaskIsMarkedIdle() {
+        boolean[] idle = {false};
+        WatermarkOutput marking = new WatermarkOutput() {
+            @Override
+            public void emitWatermark(Watermark watermark) {
+                emitted.add(watermark.getTimestamp());
+            }
+
+            @Override
+            public void markIdle() {
+                idle[0] = true;
+            }
+
+            @Override
+            public void markActive() {}
+        };
+        WallClockBoundedWatermarks<String> marks =
+                new WallClockBoundedWatermarks<>(Duration.ofSeconds(5), now::get, Duration.ofSeconds(30), false);
+        marks.onEvent("last", now.get(), marking);
+        now.addAndGet(30_000);
+        int before = emitted.size();
+        marks.onPeriodicEmit(marking);
+        assertThat(idle[0]).isTrue();
+        assertThat(emitted).hasSize(before);
+    }
 }

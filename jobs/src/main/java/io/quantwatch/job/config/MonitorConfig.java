@@ -261,7 +261,8 @@ public record MonitorConfig(
             Duration idleTimeout,
             boolean rollup,
             Duration maxSkew,
-            Duration maxAge)
+            Duration maxAge,
+            boolean followClockWhenIdle)
             implements Serializable {}
 
     /**
