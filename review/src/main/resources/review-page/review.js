@@ -56,7 +56,8 @@ async function start() {
   const candidates = await api('/api/candidates');
   const status = await api('/api/status');
   document.getElementById('status').textContent =
-    `stored ${status.stored} · replayed ${status.duplicates} · undecodable ${status.malformed}`;
+    `ingestion ${status.state} · stored ${status.stored} · replayed ${status.duplicates} · undecodable ${status.malformed}`
+    + (status.lastProblem ? ` · last problem: ${status.lastProblem}` : '');
   if (!state.model && candidates.length) state.model = candidates[0].model;
   const app = document.getElementById('app');
   app.replaceChildren(pickers(candidates), el('section', { id: 'timeline' }), el('section', { id: 'queue' }),

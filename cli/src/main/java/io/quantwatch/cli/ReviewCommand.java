@@ -68,6 +68,12 @@ public final class ReviewCommand implements Runnable {
     int port;
 
     @Option(
+            names = "--allowed-host",
+            description = "A name the page is reached by besides the loopback names and --host, e.g. the DNS name of"
+                    + " its ingress (repeatable); requests under any other Host are refused (DNS rebinding).")
+    List<String> allowedHosts = List.of();
+
+    @Option(
             names = "--token",
             description = "Bearer token the API requires (default: the environment variable QUANTWATCH_REVIEW_TOKEN;"
                     + " none: open to whoever reaches --host).")
@@ -157,10 +163,6 @@ public final class ReviewCommand implements Runnable {
                 : System.getenv("QUANTWATCH_REVIEW_DB_PASSWORD");
         KafkaAccessCheck.check(kafka, Duration.ofSeconds(30));
         String t = token != null ? token : System.getenv("QUANTWATCH_REVIEW_TOKEN");
-        if ((t == null || t.isEmpty()) && !host.equals("127.0.0.1") && !host.equals("localhost")) {
-            System.err.println("quantwatch review: warning: listening on " + host + " without a token;"
-                    + " anyone who reaches it can read samples and label them (set --token)");
-        }
         ReviewApp.Settings settings = new ReviewApp.Settings(
                 kafka,
                 group,
@@ -169,7 +171,7 @@ public final class ReviewCommand implements Runnable {
                 url,
                 user,
                 password,
-                new ReviewServer.Settings(host, port, t),
+                new ReviewServer.Settings(host, port, t, allowedHosts),
                 TimeUtils.parseDuration(retention),
                 registrySettings());
         CountDownLatch stop = new CountDownLatch(1);

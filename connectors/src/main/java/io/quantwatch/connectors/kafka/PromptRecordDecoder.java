@@ -21,6 +21,7 @@ import io.quantwatch.registry.ConfluentFraming;
 import io.quantwatch.registry.FramedAvro;
 import io.quantwatch.registry.SchemaRegistryClient;
 import io.quantwatch.registry.SchemaRegistryException;
+import io.quantwatch.schemas.AvroLimits;
 import io.quantwatch.schemas.CanonicalForm;
 import io.quantwatch.schemas.ChatMessage;
 import io.quantwatch.schemas.ChatRequestEvent;

@@ -11,7 +11,18 @@ import io.quantwatch.schemas.RateStat;
 
 /** The monitor's published Avro records as the review store's domain records: Avro stays at this edge. */
 final class PublishedRecords {
+    /** Longest text stored per side of a sample: the job cuts to samples.max-chars already; another producer may not. */
+    static final int MAX_TEXT_CHARS = 64 * 1024;
+
     private PublishedRecords() {}
+
+    /** {@code text} cut to {@link #MAX_TEXT_CHARS}, saying how much was left out. */
+    static String capped(String text) {
+        if (text == null || text.length() <= MAX_TEXT_CHARS) {
+            return text;
+        }
+        return text.substring(0, MAX_TEXT_CHARS) + " […" + (text.length() - MAX_TEXT_CHARS) + " more chars]";
+    }
 
     static DivergentExample sample(DivergentSample s) {
         return new DivergentExample(
@@ -26,8 +37,8 @@ final class PublishedRecords {
                 s.getMeanKl(),
                 s.getCandidateJson().name(),
                 s.getRedacted(),
-                s.getReferenceText(),
-                s.getCandidateText());
+                capped(s.getReferenceText()),
+                capped(s.getCandidateText()));
     }
 
     static WindowPoint window(DriftMetrics m) {

@@ -6,6 +6,8 @@ import io.quantwatch.registry.SchemaRegistryClient;
 import io.quantwatch.registry.SchemaRegistryException;
 import io.quantwatch.registry.SchemaRegistrySettings;
 import io.quantwatch.review.store.ReviewStore;
+import io.quantwatch.review.store.StoreException;
+import io.quantwatch.schemas.AvroLimits;
 import io.quantwatch.schemas.DivergentSample;
 import io.quantwatch.schemas.DriftAlert;
 import io.quantwatch.schemas.DriftMetrics;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Registry's framing with the writer schema fetched by id) into the review store on a background thread. While the
  * registry cannot be reached, records whose schema is not cached are read again later, not skipped. Offsets are committed after the records are stored, and storing is idempotent,
  * so a restart, a replay from the earliest offset or a second page on the same topics adds nothing twice. A record
- * that does not decode (a schema from another release) is skipped, logged with its coordinates and counted.
+ * that does not decode is skipped, logged with its coordinates and counted; one written with a schema this page does
+ * not know (a newer release) is not skipped: its partition waits, and the state says why. A failing store is
+ * reconnected and the records read again; nothing is committed before it is stored.
  */
 public final class ReviewIngestion implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewIngestion.class);
@@ -44,8 +48,13 @@ public final class ReviewIngestion implements AutoCloseable {
         }
     }
 
-    /** What ingestion has done so far. */
-    public record Progress(long stored, long duplicates, long malformed, String lastProblem) {}
+    /** What ingestion has done so far, and what it is doing now ({@code state}). */
+    public record Progress(long stored, long duplicates, long malformed, String lastProblem, String state) {
+        /** Running, with no problem now. */
+        public Progress(long stored, long duplicates, long malformed, String lastProblem) {
+            this(stored, duplicates, malformed, lastProblem, "running");
+        }
+    }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Topics topics;
@@ -56,6 +65,7 @@ public final class ReviewIngestion implements AutoCloseable {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicReference<String> lastProblem = new AtomicReference<>("");
+    private final AtomicReference<String> state = new AtomicReference<>("starting");
     private final SchemaRegistryClient registry;
 
     /**
@@ -76,6 +86,7 @@ public final class ReviewIngestion implements AutoCloseable {
             Topics topics,
             ReviewStore store,
             SchemaRegistrySettings registry) {
+        AvroLimits.install(); // the job's allocation limits: a hostile record cannot make this page allocate gigabytes
         this.registry = registry.configured() ? SchemaRegistryClient.connect(registry) : null;
         Properties p = new Properties();
         // ${env:…}/${file:…} references are resolved by the consumer itself.
@@ -83,6 +94,8 @@ public final class ReviewIngestion implements AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, earliest ? "earliest" : "latest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // The job writes exactly-once by default: records of aborted transactions must never become samples.
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "quantwatch-review");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
@@ -97,7 +110,7 @@ public final class ReviewIngestion implements AutoCloseable {
     }
 
     public Progress progress() {
-        return new Progress(stored.get(), duplicates.get(), malformed.get(), lastProblem.get());
+        return new Progress(stored.get(), duplicates.get(), malformed.get(), lastProblem.get(), state.get());
     }
 
     private void run() {
@@ -106,25 +119,45 @@ public final class ReviewIngestion implements AutoCloseable {
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(500));
                 Map<TopicPartition, Long> readAgain = new java.util.HashMap<>();
+                String waiting = null;
+                String why = null;
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (readAgain.containsKey(tp)) {
-                        continue; // behind a record that waits for the registry: kept in order
+                        continue; // behind a record that waits: kept in order
                     }
                     try {
                         ingest(r);
-                    } catch (RegistryOutage e) {
+                    } catch (ReadAgain e) {
                         readAgain.put(tp, r.offset());
-                        lastProblem.set(e.getMessage());
+                        why = e.getMessage();
+                        waiting = e.state;
+                    } catch (StoreException e) {
+                        // Not the record's fault: every partition of this batch is read again once the store is back.
+                        for (ConsumerRecord<byte[], byte[]> rest : records) {
+                            readAgain.merge(
+                                    new TopicPartition(rest.topic(), rest.partition()), rest.offset(), Math::min);
+                        }
+                        why = "the review database failed: " + e.getMessage();
+                        waiting = "reconnecting to the review database";
+                        break;
                     }
                 }
                 readAgain.forEach(consumer::seek);
                 if (!records.isEmpty()) {
                     consumer.commitSync(); // up to the first record to read again in each partition
                 }
-                if (!readAgain.isEmpty()) {
+                if (waiting != null) {
+                    // What holds records back matters more than a record skipped in the same batch.
+                    lastProblem.set(why);
+                    state.set(waiting);
                     LOG.warn("quantwatch review: {}; reading those records again in 5 s", lastProblem.get());
-                    Thread.sleep(5_000); // a backoff before asking the registry again, not a wait for readiness
+                    Thread.sleep(5_000); // a backoff before asking again, not a wait for readiness
+                    if (waiting.startsWith("reconnecting")) {
+                        store.reconnect();
+                    }
+                } else {
+                    state.set("running");
                 }
             }
         } catch (WakeupException stopping) {
@@ -133,6 +166,7 @@ public final class ReviewIngestion implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             lastProblem.set("ingestion stopped: " + e);
+            state.set("stopped");
             LOG.error("quantwatch review: ingestion stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
@@ -159,8 +193,14 @@ public final class ReviewIngestion implements AutoCloseable {
                                 ? framed(value, DriftAlert.class)
                                 : DriftAlert.fromByteBuffer(ByteBuffer.wrap(value)));
             }
-        } catch (RegistryOutage e) {
+        } catch (ReadAgain e) {
             throw e;
+        } catch (org.apache.avro.message.MissingSchemaException e) {
+            // A schema from a newer release: skipping would lose it for good, so this partition waits for an upgrade.
+            throw new ReadAgain(
+                    r.topic() + "/" + r.partition() + "@" + r.offset() + " was written with a schema this page does not"
+                            + " know (" + e.getMessage() + "): upgrade quantwatch review; the partition waits for it",
+                    "waiting: a record with an unknown schema");
         } catch (java.io.IOException | RuntimeException e) {
             // Garbage can fail an Avro decoder in many ways; none of them may stop the page.
             malformed.incrementAndGet();
@@ -188,7 +228,7 @@ public final class ReviewIngestion implements AutoCloseable {
         thread.join(10_000);
     }
 
-    /** A framed record read with its writer schema from the registry; an unreachable registry is a {@link RegistryOutage}. */
+    /** A framed record read with its writer schema from the registry; an unreachable registry means {@link ReadAgain}. */
     private <T extends org.apache.avro.specific.SpecificRecord> T framed(byte[] value, Class<T> type)
             throws java.io.IOException {
         if (registry == null) {
@@ -199,18 +239,20 @@ public final class ReviewIngestion implements AutoCloseable {
             return FramedAvro.readSpecific(value, registry.schemaById(ConfluentFraming.schemaId(value)), type);
         } catch (SchemaRegistryException e) {
             if (e.kind() == SchemaRegistryException.Kind.UNAVAILABLE) {
-                throw new RegistryOutage(e.getMessage());
+                throw new ReadAgain(e.getMessage(), "waiting for the Schema Registry");
             }
             throw e;
         }
     }
 
-    /** The registry could not be reached: the record is read again later, never skipped. */
-    private static final class RegistryOutage extends RuntimeException {
+    /** A record that cannot be read now (registry down, unknown schema): read again later, never skipped. */
+    private static final class ReadAgain extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        final String state;
 
-        RegistryOutage(String message) {
+        ReadAgain(String message, String state) {
             super(message, null, false, false);
+            this.state = state;
         }
     }
 }

@@ -29,11 +29,35 @@ public final class ReviewStore implements AutoCloseable {
             + " s.reference_text, s.candidate_text, l.label, l.reviewer, l.note, l.labelled_at";
 
     private final String url;
-    private final Connection connection;
+    private final String user;
+    private final String password;
+    private Connection connection;
 
-    private ReviewStore(String url, Connection connection) {
+    private ReviewStore(String url, String user, String password, Connection connection) {
         this.url = url;
+        this.user = user;
+        this.password = password;
         this.connection = connection;
+    }
+
+    /**
+     * Drops the connection and opens a new one (the database restarted, a network blip): ingestion calls this after a
+     * failure instead of giving up. Fails with the reason, password hidden, if the database is still away.
+     */
+    public synchronized void reconnect() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // the old connection is broken anyway
+        }
+        try {
+            connection = DriverManager.getConnection(url, user, password);
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "cannot reconnect to the review database " + redacted(url) + ": "
+                            + redactedText(e.getMessage(), password),
+                    null);
+        }
     }
 
     /** The embedded default: {@code review.db} under {@code dataDir}. */
@@ -66,7 +90,7 @@ public final class ReviewStore implements AutoCloseable {
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-            return new ReviewStore(jdbcUrl, DriverManager.getConnection(jdbcUrl, user, password));
+            return new ReviewStore(jdbcUrl, user, password, DriverManager.getConnection(jdbcUrl, user, password));
         } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
             // Driver messages can quote the URL; the password never leaves here.
             throw new StoreException(
@@ -288,6 +312,16 @@ public final class ReviewStore implements AutoCloseable {
                             review.reviewer(),
                             review.note() == null ? "" : review.note(),
                             review.at().toEpochMilli());
+                    update(
+                            "INSERT INTO label_history (sample_id, label, reviewer, note, labelled_at, seq)"
+                                    + " VALUES (?, ?, ?, ?, ?,"
+                                    + " (SELECT COUNT(*) FROM label_history WHERE sample_id = ?))",
+                            id,
+                            review.label().wire(),
+                            review.reviewer(),
+                            review.note() == null ? "" : review.note(),
+                            review.at().toEpochMilli(),
+                            id);
                 }
                 connection.commit();
                 return ids.size();
@@ -300,6 +334,18 @@ public final class ReviewStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot label " + ids, e);
         }
+    }
+
+    /** Every label {@code id} was given, oldest first (the last is its current one). */
+    public synchronized List<Review> history(String id) {
+        return query(
+                "SELECT label, reviewer, note, labelled_at FROM label_history WHERE sample_id = ?" + " ORDER BY seq",
+                List.of(id),
+                r -> new Review(
+                        Label.ofWire(r.getString(1)),
+                        r.getString(2),
+                        r.getString(3),
+                        Instant.ofEpochMilli(r.getLong(4))));
     }
 
     /** Labelled samples per candidate and label, among samples of windows ending in [from, to]. */
@@ -319,6 +365,7 @@ public final class ReviewStore implements AutoCloseable {
     public synchronized int deleteBefore(Instant cutoff) {
         long t = cutoff.toEpochMilli();
         update("DELETE FROM labels WHERE sample_id IN (SELECT sample_id FROM samples WHERE window_end < ?)", t);
+        update("DELETE FROM label_history WHERE sample_id IN (SELECT sample_id FROM samples WHERE window_end < ?)", t);
         return update("DELETE FROM samples WHERE window_end < ?", t)
                 + update("DELETE FROM windows WHERE window_end < ?", t)
                 + update("DELETE FROM alerts WHERE window_end < ?", t);

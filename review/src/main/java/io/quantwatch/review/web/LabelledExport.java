@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Labelled samples as JSON Lines or CSV (Jackson's writers: quoting and escaping are theirs), for training sets. */
+/**
+ * Labelled samples as JSON Lines or CSV (Jackson's writers: quoting and escaping are theirs), for training sets, each
+ * with every label it was given ({@code history}). CSV cells that a spreadsheet would run as a formula ({@code =},
+ * {@code +}, {@code -}, {@code @}, tab, carriage return first) are prefixed with {@code '}: model outputs are hostile.
+ */
 final class LabelledExport {
     /** The columns, in {@link SampleJson#full} order. */
     private static final List<String> COLUMNS = List.of(
@@ -34,24 +38,35 @@ final class LabelledExport {
             "candidate_text",
             "common_prefix_chars",
             "note",
-            "labelled_at");
+            "labelled_at",
+            "history");
 
     private LabelledExport() {}
 
-    static void jsonl(List<ReviewedSample> samples, Context ctx) throws IOException {
+    static void jsonl(
+            List<ReviewedSample> samples,
+            java.util.function.Function<String, List<io.quantwatch.review.store.Review>> history,
+            Context ctx)
+            throws IOException {
         ctx.contentType("application/x-ndjson; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quantwatch-labels.jsonl\"");
         ObjectMapper json = new ObjectMapper();
         OutputStream out = ctx.outputStream();
         for (ReviewedSample s : samples) {
             if (s.review() != null) {
-                out.write(json.writeValueAsBytes(row(s)));
+                Map<String, Object> row = row(s);
+                row.put("history", SampleJson.history(history.apply(s.id())));
+                out.write(json.writeValueAsBytes(row));
                 out.write('\n');
             }
         }
     }
 
-    static void csv(List<ReviewedSample> samples, Context ctx) throws IOException {
+    static void csv(
+            List<ReviewedSample> samples,
+            java.util.function.Function<String, List<io.quantwatch.review.store.Review>> history,
+            Context ctx)
+            throws IOException {
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quantwatch-labels.csv\"");
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
@@ -59,7 +74,12 @@ final class LabelledExport {
         var writer = new CsvMapper().writer(schema.build());
         List<Map<String, Object>> rows = samples.stream()
                 .filter(s -> s.review() != null)
-                .map(LabelledExport::row)
+                .map(s -> {
+                    Map<String, Object> row = row(s);
+                    row.put("history", historyCell(history.apply(s.id())));
+                    row.replaceAll((k, v) -> v instanceof String text ? neutralised(text) : v);
+                    return row;
+                })
                 .toList();
         ctx.outputStream().write(writer.writeValueAsString(rows).getBytes(StandardCharsets.UTF_8));
     }
@@ -70,5 +90,23 @@ final class LabelledExport {
         m.put("window_end", r.sample().windowEnd().toString());
         m.put("labelled_at", r.review().at().toString());
         return m;
+    }
+
+    /** The history in one cell: {@code label by reviewer at time: note}, oldest first, separated by {@code " | "}. */
+    private static String historyCell(List<io.quantwatch.review.store.Review> reviews) {
+        return String.join(
+                " | ",
+                reviews.stream()
+                        .map(r -> r.label().wire() + " by " + r.reviewer() + " at " + r.at()
+                                + (r.note().isEmpty() ? "" : ": " + r.note()))
+                        .toList());
+    }
+
+    /** A cell a spreadsheet would evaluate as a formula, made plain text. */
+    static String neutralised(String cell) {
+        if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+            return "'" + cell;
+        }
+        return cell;
     }
 }

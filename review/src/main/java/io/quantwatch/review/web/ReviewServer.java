@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.staticfiles.Location;
@@ -28,8 +31,10 @@ import java.util.function.Supplier;
 /**
  * The review page's web server: the static page (no inline script or style, so the Content-Security-Policy can forbid
  * them) and the JSON API it calls. Model outputs are untrusted text: they only ever travel as JSON strings and the
- * page sets them as text, never as markup. Binds 127.0.0.1 unless told otherwise; with a token, every API call must
- * carry it ({@code Authorization: Bearer …}); reviewer names are recorded, not trusted.
+ * page sets them as text, never as markup. Binds 127.0.0.1 unless told otherwise, and another address only with a token,
+ * which every API call must then carry ({@code Authorization: Bearer …}); requests under a name the page does not
+ * answer to (DNS rebinding) are refused, and writes are JSON only (no cross-site form can send them); reviewer names
+ * are recorded, not trusted.
  */
 public final class ReviewServer implements AutoCloseable {
     /** The page may load its own scripts, styles and images and talk to its own origin, nothing else. */
@@ -38,12 +43,51 @@ public final class ReviewServer implements AutoCloseable {
 
     private static final int MAX_LIMIT = 1000;
 
-    /** Where to listen and who may call the API. */
-    public record Settings(String host, int port, String token) {
+    /**
+     * Where to listen, who may call the API, and by which names the page may be reached ({@code Host} header: the
+     * loopback names and {@code host} always, {@code allowedHosts} besides — a DNS-rebinding page elsewhere cannot
+     * make a browser talk to it under its own name).
+     */
+    public record Settings(String host, int port, String token, List<String> allowedHosts) {
         public Settings {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("review.host is empty: 127.0.0.1 keeps the page on this machine");
             }
+            if (!isLoopback(host) && (token == null || token.isBlank())) {
+                throw new IllegalArgumentException("listening on " + host + " without a token would let anyone who"
+                        + " reaches it read samples and label them: set --token (or QUANTWATCH_REVIEW_TOKEN), or keep"
+                        + " --host 127.0.0.1");
+            }
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+
+        /** On loopback, with no other name. */
+        public Settings(String host, int port, String token) {
+            this(host, port, token, List.of());
+        }
+
+        boolean allows(String hostHeader) {
+            String name = hostName(hostHeader);
+            return isLoopback(name)
+                    || name.equalsIgnoreCase(host)
+                    || allowedHosts.stream().anyMatch(name::equalsIgnoreCase);
+        }
+
+        static boolean isLoopback(String name) {
+            return name.equals("127.0.0.1")
+                    || name.equalsIgnoreCase("localhost")
+                    || name.equals("::1")
+                    || name.equals("[::1]");
+        }
+
+        /** {@code Host: name:port} without the port ({@code [::1]:8090} keeps its brackets). */
+        static String hostName(String hostHeader) {
+            if (hostHeader == null) {
+                return "";
+            }
+            String h = hostHeader.strip();
+            int colon = h.lastIndexOf(':');
+            return colon > h.lastIndexOf(']') && colon > 0 && h.indexOf(':') == colon ? h.substring(0, colon) : h;
         }
     }
 
@@ -78,13 +122,20 @@ public final class ReviewServer implements AutoCloseable {
                 ctx -> ctx.json(store.queue(filter(ctx), limit(ctx)).stream()
                         .map(SampleJson::summary)
                         .toList()));
-        app.get(
-                "/api/samples/{id}",
-                ctx -> ctx.json(SampleJson.full(store.sample(ctx.pathParam("id"))
-                        .orElseThrow(() -> new NotFoundResponse("no sample with id '" + ctx.pathParam("id") + "'")))));
+        app.get("/api/samples/{id}", ctx -> {
+            String id = ctx.pathParam("id");
+            Map<String, Object> full = new LinkedHashMap<>(SampleJson.full(
+                    store.sample(id).orElseThrow(() -> new NotFoundResponse("no sample with id '" + id + "'"))));
+            full.put("history", SampleJson.history(store.history(id)));
+            ctx.json(full);
+        });
         app.post("/api/labels", this::label);
-        app.get("/api/export.jsonl", ctx -> LabelledExport.jsonl(store.queue(filter(ctx), Integer.MAX_VALUE), ctx));
-        app.get("/api/export.csv", ctx -> LabelledExport.csv(store.queue(filter(ctx), Integer.MAX_VALUE), ctx));
+        app.get(
+                "/api/export.jsonl",
+                ctx -> LabelledExport.jsonl(store.queue(filter(ctx), Integer.MAX_VALUE), store::history, ctx));
+        app.get(
+                "/api/export.csv",
+                ctx -> LabelledExport.csv(store.queue(filter(ctx), Integer.MAX_VALUE), store::history, ctx));
         app.exception(IllegalArgumentException.class, (e, ctx) -> {
             ctx.status(400);
             ctx.json(Map.of("error", e.getMessage()));
@@ -107,6 +158,18 @@ public final class ReviewServer implements AutoCloseable {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
+        if (!settings.allows(ctx.header("Host"))) {
+            throw new ForbiddenResponse("this page is not served under the name '" + ctx.header("Host")
+                    + "': reach it by an address it listens on, or start it with --allowed-host NAME");
+        }
+        if (ctx.method() == HandlerType.POST) {
+            // Cross-site forms can only send form or text bodies: a JSON-only write cannot be forged by one.
+            String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+            if (!type.equals("application/json") && !type.startsWith("application/json;")) {
+                throw new HttpResponseException(
+                        415, "send the body as Content-Type: application/json, got '" + ctx.contentType() + "'");
+            }
+        }
         if (settings.token() != null
                 && !settings.token().isEmpty()
                 && ctx.path().startsWith("/api/")) {

@@ -5,6 +5,7 @@ import io.quantwatch.review.store.Band;
 import io.quantwatch.review.store.ReviewedSample;
 import io.quantwatch.review.store.WindowPoint;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The API's JSON shapes: times as epoch milliseconds, NaN as null (JSON has no NaN), texts as plain strings. */
@@ -120,5 +121,19 @@ final class SampleJson {
             i--;
         }
         return i;
+    }
+
+    /** Every label a sample was given, oldest first (the page shows the last; exports carry them all). */
+    static List<Map<String, Object>> history(List<io.quantwatch.review.store.Review> reviews) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (var r : reviews) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("label", r.label().wire());
+            m.put("reviewer", r.reviewer());
+            m.put("note", r.note());
+            m.put("labelled_at", r.at().toString());
+            out.add(m);
+        }
+        return out;
     }
 }

@@ -58,11 +58,25 @@ final class PostgresServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        runServer(bin, dir, port, root);
+        PostgresServer server = new PostgresServer(dir, port, password);
+        try (Connection c = DriverManager.getConnection(server.url("postgres"), "postgres", password)) {
+            c.createStatement().execute("CREATE DATABASE review");
+        }
+        return server;
+    }
+
+    /** Starts the stopped server again, on the same port and data. */
+    void restart() throws Exception {
+        runServer(binDir(), dir, port, "root".equals(System.getProperty("user.name")));
+    }
+
+    private static void runServer(Path bin, Path dir, int port, boolean root) throws Exception {
         run(
                 List.of(
                         bin.resolve("pg_ctl").toString(),
                         "-D",
-                        data.toString(),
+                        dir.resolve("data").toString(),
                         "-l",
                         dir.resolve("log").toString(),
                         "-w",
@@ -75,11 +89,6 @@ final class PostgresServer implements AutoCloseable {
         Readiness.of("PostgreSQL on 127.0.0.1:" + port, null, dir.resolve("log"), Duration.ofMinutes(1))
                 .await(Readiness.commandSucceeds(
                         bin.resolve("pg_isready").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port)));
-        PostgresServer server = new PostgresServer(dir, port, password);
-        try (Connection c = DriverManager.getConnection(server.url("postgres"), "postgres", password)) {
-            c.createStatement().execute("CREATE DATABASE review");
-        }
-        return server;
     }
 
     String url(String database) {

@@ -135,7 +135,12 @@ class ReviewPageBrowserTest {
                 "Paris is the capital city of France."));
         server = new ReviewServer(
                         store,
-                        () -> new ReviewIngestion.Progress(15, 0, 0, ""),
+                        () -> new ReviewIngestion.Progress(
+                                15,
+                                0,
+                                1,
+                                "drift-metrics/0@7 was written with a schema this page does not know",
+                                "waiting: a record with an unknown schema"),
                         new ReviewServer.Settings("127.0.0.1", 0, null),
                         Clock.systemUTC())
                 .start();
@@ -211,6 +216,11 @@ class ReviewPageBrowserTest {
     @Test
     void aReviewerFiltersOpensSeesTheDivergenceAndLabelsForGood() throws Exception {
         openPage();
+        // The header says what ingestion is doing and what last went wrong.
+        await().until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("status"), "ingestion waiting: a record with an unknown schema"));
+        assertThat(browser.findElement(By.id("status")).getText())
+                .contains("last problem: drift-metrics/0@7 was written with a schema this page does not know");
         pickCandidate("nf4"); // the one whose identical rate falls, with a FIRING transition: the docs' timeline
         await().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#timeline h3"), "nf4"));
         screenshot("timeline.png");

@@ -224,4 +224,77 @@ class ReviewServerTest {
         assertThat(right.statusCode()).isEqualTo(200);
         assertThat(get("/").statusCode()).as("the page itself holds no data").isEqualTo(200);
     }
+
+    /** A raw HTTP/1.1 request, so the Host header is the test's to choose (Java's client does not let it be set). */
+    private String raw(String request) throws Exception {
+        URI u = URI.create(server.url());
+        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aRequestUnderAnotherHostNameIsRefusedDnsRebinding() throws Exception {
+        String rebound = raw("GET /api/samples HTTP/1.1\r\nHost: attacker.example:8090\r\nConnection: close\r\n\r\n");
+        assertThat(rebound).startsWith("HTTP/1.1 403").contains("--allowed-host");
+        String own = raw("GET /api/samples HTTP/1.1\r\nHost: localhost:1\r\nConnection: close\r\n\r\n");
+        assertThat(own).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void labelWritesMustBeJsonSoNoCrossSiteFormCanSendThem() throws Exception {
+        String a = getJson("/api/samples").get(0).path("id").asText();
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "api/labels"))
+                            .header("Content-Type", type)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"ids\": [\"" + a + "\"], \"label\": \"noise\", \"reviewer\": \"x\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(type).isEqualTo(415);
+        }
+        assertThat(getJson("/api/samples?label=noise")).isEmpty();
+    }
+
+    @Test
+    void anAddressBeyondLoopbackNeedsAToken() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ReviewServer.Settings("0.0.0.0", 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without a token")
+                .hasMessageContaining("--token");
+        assertThat(new ReviewServer.Settings("0.0.0.0", 0, "t0k3n").host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void everyLabelIsKeptWithItsReviewerAndTheExportsCarryTheHistory() throws Exception {
+        String a = getJson("/api/samples?candidate=int4").get(0).path("id").asText();
+        post("/api/labels", "{\"ids\": [\"" + a + "\"], \"label\": \"regression\", \"reviewer\": \"ana\"}");
+        post(
+                "/api/labels",
+                "{\"ids\": [\"" + a + "\"], \"label\": \"acceptable\", \"reviewer\": \"=HYPERLINK(\\\"x\\\")\","
+                        + " \"note\": \"@SUM(1)\"}");
+        JsonNode one = getJson("/api/samples/" + a);
+        assertThat(one.path("label").asText()).as("the latest is shown").isEqualTo("acceptable");
+        assertThat(one.path("history")).hasSize(2);
+        assertThat(one.path("history").get(0).path("label").asText()).isEqualTo("regression");
+        assertThat(one.path("history").get(0).path("reviewer").asText()).isEqualTo("ana");
+
+        JsonNode line = json.readTree(
+                get("/api/export.jsonl").body().lines().findFirst().orElseThrow());
+        assertThat(line.path("history")).hasSize(2);
+        List<Map<String, String>> rows = new CsvMapper()
+                .readerFor(Map.class)
+                .with(CsvSchema.emptySchema().withHeader())
+                .<Map<String, String>>readValues(get("/api/export.csv").body())
+                .readAll();
+        // Cells a spreadsheet would run as formulas are plain text.
+        assertThat(rows.get(0).get("reviewer")).isEqualTo("'=HYPERLINK(\"x\")");
+        assertThat(rows.get(0).get("note")).isEqualTo("'@SUM(1)");
+        assertThat(rows.get(0).get("history"))
+                .startsWith("regression by ana at ")
+                .contains(" | acceptable by =HYPERLINK");
+    }
 }
