@@ -90,7 +90,15 @@ public final class ReviewStore implements AutoCloseable {
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-            return new ReviewStore(jdbcUrl, user, password, DriverManager.getConnection(jdbcUrl, user, password));
+            Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+            if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+                try (var st = c.createStatement()) {
+                    // Readers (an export on its own connection) and the writer (ingestion) do not block each other.
+                    st.execute("PRAGMA journal_mode=WAL");
+                    st.execute("PRAGMA busy_timeout=10000");
+                }
+            }
+            return new ReviewStore(jdbcUrl, user, password, c);
         } catch (SQLException | org.flywaydb.core.api.FlywayException e) {
             // Driver messages can quote the URL; the password never leaves here.
             throw new StoreException(
@@ -215,6 +223,64 @@ public final class ReviewStore implements AutoCloseable {
     /** The samples a filter keeps, worst first (highest badness, then the latest window). */
     public synchronized List<ReviewedSample> queue(SampleFilter f, int limit) {
         List<Object> args = new ArrayList<>();
+        StringBuilder where = where(f, args);
+        args.add(limit);
+        return query(
+                "SELECT " + SAMPLE_COLUMNS + " FROM samples s LEFT JOIN labels l ON l.sample_id = s.sample_id" + where
+                        + ORDER + " LIMIT ?",
+                args,
+                ReviewStore::sample);
+    }
+
+    /** What an export receives per labelled sample: the sample with its current review, and every review it had. */
+    @FunctionalInterface
+    public interface ExportRow {
+        void accept(ReviewedSample sample, List<Review> history) throws java.io.IOException;
+    }
+
+    /**
+     * Streams the labelled samples a filter keeps, worst first, to {@code out}, one at a time from the database (the
+     * label filter in SQL, rows fetched in small batches) on a connection of its own: an export of any size holds
+     * one sample in memory and never the store's lock, so the page keeps answering while it runs.
+     */
+    public void exportLabelled(SampleFilter f, ExportRow out) throws java.io.IOException {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = where(f, args).append(" AND l.label IS NOT NULL");
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            // The order is computed over ids alone, each sample then read by its key: sorting whole rows of
+            // gigabytes of text would spill them all to the database's temporary files first.
+            try (PreparedStatement st = c.prepareStatement("SELECT s.sample_id"
+                            + " FROM samples s JOIN labels l ON l.sample_id = s.sample_id" + where + ORDER);
+                    PreparedStatement one = c.prepareStatement("SELECT " + SAMPLE_COLUMNS
+                            + " FROM samples s JOIN labels l ON l.sample_id = s.sample_id WHERE s.sample_id = ?");
+                    PreparedStatement history = c.prepareStatement(HISTORY)) {
+                st.setFetchSize(256);
+                bind(st, args);
+                try (ResultSet ids = st.executeQuery()) {
+                    while (ids.next()) {
+                        one.setString(1, ids.getString(1));
+                        try (ResultSet r = one.executeQuery()) {
+                            if (r.next()) {
+                                ReviewedSample sample = sample(r);
+                                out.accept(sample, history(history, sample.id()));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("review database export failed: " + redactedText(e.getMessage(), password), e);
+        }
+    }
+
+    private static final String ORDER =
+            // NULL (NaN) badness last on both engines: PostgreSQL would put NULLs first in a descending order.
+            " ORDER BY CASE WHEN s.badness IS NULL THEN 1 ELSE 0 END, s.badness DESC, s.window_end DESC, s.sample_id";
+
+    private static StringBuilder where(SampleFilter f, List<Object> args) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         condition(where, args, "s.model = ?", f.model());
         condition(where, args, "s.candidate = ?", f.candidate());
@@ -237,14 +303,7 @@ public final class ReviewStore implements AutoCloseable {
         } else {
             condition(where, args, "l.label = ?", f.label());
         }
-        args.add(limit);
-        // NULL (NaN) badness last on both engines: PostgreSQL would put NULLs first in a descending order.
-        return query(
-                "SELECT " + SAMPLE_COLUMNS + " FROM samples s LEFT JOIN labels l ON l.sample_id = s.sample_id" + where
-                        + " ORDER BY CASE WHEN s.badness IS NULL THEN 1 ELSE 0 END, s.badness DESC,"
-                        + " s.window_end DESC, s.sample_id LIMIT ?",
-                args,
-                ReviewStore::sample);
+        return where;
     }
 
     public synchronized Optional<ReviewedSample> sample(String id) {
@@ -338,14 +397,29 @@ public final class ReviewStore implements AutoCloseable {
 
     /** Every label {@code id} was given, oldest first (the last is its current one). */
     public synchronized List<Review> history(String id) {
-        return query(
-                "SELECT label, reviewer, note, labelled_at FROM label_history WHERE sample_id = ?" + " ORDER BY seq",
-                List.of(id),
-                r -> new Review(
+        try (PreparedStatement st = connection.prepareStatement(HISTORY)) {
+            return history(st, id);
+        } catch (SQLException e) {
+            throw new StoreException("review database query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String HISTORY =
+            "SELECT label, reviewer, note, labelled_at FROM label_history WHERE sample_id = ? ORDER BY seq";
+
+    private static List<Review> history(PreparedStatement st, String id) throws SQLException {
+        st.setString(1, id);
+        List<Review> out = new ArrayList<>();
+        try (ResultSet r = st.executeQuery()) {
+            while (r.next()) {
+                out.add(new Review(
                         Label.ofWire(r.getString(1)),
                         r.getString(2),
                         r.getString(3),
                         Instant.ofEpochMilli(r.getLong(4))));
+            }
+        }
+        return out;
     }
 
     /** Labelled samples per candidate and label, among samples of windows ending in [from, to]. */

@@ -1,10 +1,13 @@
 package io.quantwatch.review.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.javalin.http.Context;
+import io.quantwatch.review.store.ReviewStore;
 import io.quantwatch.review.store.ReviewedSample;
+import io.quantwatch.review.store.SampleFilter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Labelled samples as JSON Lines or CSV (Jackson's writers: quoting and escaping are theirs), for training sets, each
+ * Labelled samples as JSON Lines or CSV (Jackson's writers: quoting and escaping are theirs), streamed from the
+ * database one sample at a time (an export of gigabytes runs in a small heap), for training sets, each
  * with every label it was given ({@code history}). CSV cells that a spreadsheet would run as a formula ({@code =},
  * {@code +}, {@code -}, {@code @}, tab, carriage return first) are prefixed with {@code '}: model outputs are hostile.
  */
@@ -43,45 +47,34 @@ final class LabelledExport {
 
     private LabelledExport() {}
 
-    static void jsonl(
-            List<ReviewedSample> samples,
-            java.util.function.Function<String, List<io.quantwatch.review.store.Review>> history,
-            Context ctx)
-            throws IOException {
+    static void jsonl(ReviewStore store, SampleFilter filter, Context ctx) throws IOException {
         ctx.contentType("application/x-ndjson; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quantwatch-labels.jsonl\"");
         ObjectMapper json = new ObjectMapper();
         OutputStream out = ctx.outputStream();
-        for (ReviewedSample s : samples) {
-            if (s.review() != null) {
-                Map<String, Object> row = row(s);
-                row.put("history", SampleJson.history(history.apply(s.id())));
-                out.write(json.writeValueAsBytes(row));
-                out.write('\n');
-            }
-        }
+        store.exportLabelled(filter, (sample, history) -> {
+            Map<String, Object> row = row(sample);
+            row.put("history", SampleJson.history(history));
+            out.write(json.writeValueAsBytes(row));
+            out.write('\n');
+        });
     }
 
-    static void csv(
-            List<ReviewedSample> samples,
-            java.util.function.Function<String, List<io.quantwatch.review.store.Review>> history,
-            Context ctx)
-            throws IOException {
+    static void csv(ReviewStore store, SampleFilter filter, Context ctx) throws IOException {
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quantwatch-labels.csv\"");
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
         COLUMNS.forEach(schema::addColumn);
-        var writer = new CsvMapper().writer(schema.build());
-        List<Map<String, Object>> rows = samples.stream()
-                .filter(s -> s.review() != null)
-                .map(s -> {
-                    Map<String, Object> row = row(s);
-                    row.put("history", historyCell(history.apply(s.id())));
-                    row.replaceAll((k, v) -> v instanceof String text ? neutralised(text) : v);
-                    return row;
-                })
-                .toList();
-        ctx.outputStream().write(writer.writeValueAsString(rows).getBytes(StandardCharsets.UTF_8));
+        try (SequenceWriter rows = new CsvMapper()
+                .writer(schema.build())
+                .writeValues(new java.io.OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
+            store.exportLabelled(filter, (sample, history) -> {
+                Map<String, Object> row = row(sample);
+                row.put("history", historyCell(history));
+                row.replaceAll((k, v) -> v instanceof String text ? neutralised(text) : v);
+                rows.write(row);
+            });
+        }
     }
 
     /** The API's whole-sample shape, with its two times as ISO-8601 for people and spreadsheets. */

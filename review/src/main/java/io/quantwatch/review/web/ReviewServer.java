@@ -130,12 +130,8 @@ public final class ReviewServer implements AutoCloseable {
             ctx.json(full);
         });
         app.post("/api/labels", this::label);
-        app.get(
-                "/api/export.jsonl",
-                ctx -> LabelledExport.jsonl(store.queue(filter(ctx), Integer.MAX_VALUE), store::history, ctx));
-        app.get(
-                "/api/export.csv",
-                ctx -> LabelledExport.csv(store.queue(filter(ctx), Integer.MAX_VALUE), store::history, ctx));
+        app.get("/api/export.jsonl", ctx -> LabelledExport.jsonl(store, filter(ctx), ctx));
+        app.get("/api/export.csv", ctx -> LabelledExport.csv(store, filter(ctx), ctx));
         app.exception(IllegalArgumentException.class, (e, ctx) -> {
             ctx.status(400);
             ctx.json(Map.of("error", e.getMessage()));

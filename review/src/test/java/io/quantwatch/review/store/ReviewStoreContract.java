@@ -187,4 +187,26 @@ abstract class ReviewStoreContract {
         store.add(sample("old", "int4", 1, W1, "NONE"));
         assertThat(store.sample(old).orElseThrow().review()).isNull();
     }
+
+    @Test
+    void anExportStreamsTheLabelledSamplesWorstFirstWithEveryLabelTheyHad() throws Exception {
+        store.add(sample("r1", "int4", 2, W1, "NONE"));
+        store.add(sample("r2", "int4", 9, W1, "NONE"));
+        store.add(sample("r3", "int4", 5, W1, "NONE"));
+        List<String> ids = store.queue(SampleFilter.ALL, 10).stream()
+                .map(ReviewedSample::id)
+                .toList(); // r2, r3, r1
+        store.label(List.of(ids.get(0)), new Review(Label.REGRESSION, "ana", "", W1));
+        store.label(List.of(ids.get(0)), new Review(Label.ACCEPTABLE, "bo", "on second look", W2));
+        store.label(List.of(ids.get(2)), new Review(Label.NOISE, "ana", "", W1));
+        List<String> rows = new java.util.ArrayList<>();
+        store.exportLabelled(
+                SampleFilter.ALL,
+                (sample, history) -> rows.add(sample.sample().requestId() + ":"
+                        + history.stream()
+                                .map(r -> r.label().wire() + "/" + r.reviewer())
+                                .toList()));
+
+        assertThat(rows).containsExactly("r2:[regression/ana, acceptable/bo]", "r1:[noise/ana]");
+    }
 }
