@@ -93,17 +93,18 @@ class SessionClusterResubmitTest {
                 java.util.Arrays.toString(threads),
                 java.util.Arrays.toString(classes),
                 java.util.Arrays.toString(metaspaceMb));
-        // After the first cancel the TaskManager holds Flink's own warmed-up classes; each later cycle must cost (close
-        // to) nothing. One job's classes are ~3 400 and ~20 MB of metaspace (measured while a job runs): a leaked
-        // classloader per cycle would add three times that by the last cycle.
-        assertThat(threads[CYCLES - 1] - threads[0])
-                .as("threads gained over %d cycles", CYCLES - 1)
-                .isLessThan(20);
-        assertThat(classes[CYCLES - 1] - classes[0])
-                .as("classes still loaded, gained over %d cycles", CYCLES - 1)
+        // Measured here and in CI: after a cancel, the classes of the last cancelled job may stay loaded for a while
+        // (one job is ~3 400 classes and ~20 MB of metaspace), but they never accumulate: from the second cycle on, a
+        // cycle must cost (close to) nothing. A leaked classloader per cycle would add ~6 800 classes and ~40 MB by
+        // the last cycle.
+        assertThat(threads[CYCLES - 1] - threads[1])
+                .as("threads gained over %d cycles", CYCLES - 2)
+                .isLessThan(10);
+        assertThat(classes[CYCLES - 1] - classes[1])
+                .as("classes still loaded, gained over %d cycles", CYCLES - 2)
                 .isLessThan(1_000);
-        assertThat(metaspaceMb[CYCLES - 1] - metaspaceMb[0])
-                .as("metaspace MB gained over %d cycles", CYCLES - 1)
+        assertThat(metaspaceMb[CYCLES - 1] - metaspaceMb[1])
+                .as("metaspace MB gained over %d cycles", CYCLES - 2)
                 .isLessThan(8);
     }
 
