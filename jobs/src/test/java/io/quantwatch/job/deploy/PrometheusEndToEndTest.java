@@ -81,6 +81,9 @@ class PrometheusEndToEndTest {
                         "alerts.use-defaults=false",
                         "alerts.rules=[{name: identical-down-5pp, metric: identical-rate, direction: below,"
                                 + " threshold: 0.97, hysteresis: 0.01, min-samples: 20}]",
+                        // Traffic of ten minutes ago, then silence: event time must not jump to now, which would
+                        // resolve the alert for lack of data before Prometheus has evaluated it.
+                        "windows.follow-clock-when-idle=false",
                         "metrics.prometheus.host=127.0.0.1",
                         "metrics.prometheus.port=0",
                         "checkpoint-interval=1s"));
