@@ -88,6 +88,9 @@ class RunCommandSigtermIntegrationTest {
                 "engine.max-tokens=8",
                 "windows.size=1h",
                 "windows.slide=1h",
+                // Traffic of the last full hour, half of it sent between the runs: its window must stay open across
+                // the stop, so event time must not follow the clock while the first run waits.
+                "windows.follow-clock-when-idle=false",
                 "shadow.capacity-per-second=1000",
                 "alerts.use-defaults=false",
                 "metrics.prometheus.port=0",
