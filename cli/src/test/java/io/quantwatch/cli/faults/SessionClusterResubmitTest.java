@@ -55,6 +55,11 @@ class SessionClusterResubmitTest {
                 Readiness.of("metrics endpoint of job " + job, null, tmLog, Duration.ofMinutes(1))
                         .await(Readiness.http200(scrape));
                 assertThat(scrape(scrape)).contains("quantwatch_prompts_total");
+                // The JobManager fetches metrics every few seconds: wait for the job's restart count to be reported.
+                Readiness.of("numRestarts of " + job, null, tmLog, Duration.ofMinutes(1))
+                        .await(() -> cluster.jobMetric(job, "numRestarts").isPresent()
+                                ? Optional.empty()
+                                : Optional.of("not reported yet"));
                 assertThat(cluster.jobMetric(job, "numRestarts"))
                         .as("restarts of cycle %d", cycle)
                         .hasValue("0");
