@@ -154,7 +154,11 @@ public final class ReviewIngestion implements AutoCloseable {
                     LOG.warn("quantwatch review: {}; reading those records again in 5 s", lastProblem.get());
                     Thread.sleep(5_000); // a backoff before asking again, not a wait for readiness
                     if (waiting.startsWith("reconnecting")) {
-                        store.reconnect();
+                        try {
+                            store.reconnect();
+                        } catch (StoreException e) {
+                            lastProblem.set(e.getMessage()); // still away: the next batch fails and waits again
+                        }
                     }
                 } else {
                     state.set("running");
