@@ -64,6 +64,9 @@ class RestartIntegrationTest {
                         "engine.max-tokens=8",
                         "windows.size=1h",
                         "windows.slide=1h",
+                        // The window must stay open across the restart, also when the hour it covers ends while the
+                        // test runs: event time must not follow the clock while a run waits.
+                        "windows.follow-clock-when-idle=false",
                         "shadow.capacity-per-second=1000",
                         "alerts.use-defaults=false",
                         "metrics.prometheus.port=0",
