@@ -360,11 +360,12 @@ final class ConfigValidation {
                 r.outageWait() != null && !r.outageWait().isNegative(),
                 "schema-registry.outage-wait",
                 "must be a duration >= 0 such as 30s (0s: dead-letter at once while the registry is down)");
-        for (String store : new String[] {r.truststore(), r.keystore()}) {
-            require(
-                    store == null || store.isEmpty() || Files.isRegularFile(Path.of(store)),
-                    store == r.truststore() ? "schema-registry.truststore" : "schema-registry.keystore",
-                    "no such file: " + store);
-        }
+        storeFile(r.truststore(), "schema-registry.truststore");
+        storeFile(r.keystore(), "schema-registry.keystore");
+    }
+
+    /** A key or trust store setting: empty, or a file that exists. */
+    private static void storeFile(String file, String field) {
+        require(file == null || file.isEmpty() || Files.isRegularFile(Path.of(file)), field, "no such file: " + file);
     }
 }
