@@ -41,6 +41,7 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
     private transient TokenBucket global;
 
     private transient double globalPerSecond;
+    private transient double globalBurst;
     private transient Counter globalCap;
     /** Sampled request ids of this tenant seen within the horizon (TTL state): producer retries are shadowed once. */
     private transient MapState<String, Boolean> seen;
@@ -99,6 +100,7 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
         duplicate = decision(r, "duplicate");
         globalCap = decision(r, "global_cap");
         globalPerSecond = maxPerSecond / getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        globalBurst = Math.max(1.0, Math.min(burst, globalPerSecond));
     }
 
     /** One value of the sampling-decision counter; the shadow stage adds admitted, over_capacity and late. */
@@ -130,7 +132,6 @@ public final class TenantSampler extends KeyedProcessFunction<String, SourcedPro
         long now = ctx.timerService().currentProcessingTime();
         boolean capped = Double.isFinite(globalPerSecond);
         if (capped) {
-            double globalBurst = Math.max(1.0, Math.min(burst, globalPerSecond));
             global = global == null
                     ? TokenBucket.full(globalBurst, now)
                     : global.refill(globalPerSecond, globalBurst, now);

@@ -40,11 +40,7 @@ public final class FramedAvro {
     /** {@code record} in Avro binary behind {@code schemaId}. */
     public static byte[] write(int schemaId, SpecificRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(ConfluentFraming.MAGIC);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        out.writeBytes(ConfluentFraming.frame(schemaId, new byte[0])); // the header, as ConfluentFraming lays it out
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             new SpecificDatumWriter<SpecificRecord>(record.getSchema(), SpecificData.getForClass(record.getClass()))

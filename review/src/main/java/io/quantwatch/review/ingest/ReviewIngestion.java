@@ -182,20 +182,11 @@ public final class ReviewIngestion implements AutoCloseable {
         try {
             byte[] value = r.value() == null ? new byte[0] : r.value();
             if (r.topic().equals(topics.samples())) {
-                record = PublishedRecords.sample(
-                        ConfluentFraming.isFramed(value)
-                                ? framed(value, DivergentSample.class)
-                                : DivergentSample.fromByteBuffer(ByteBuffer.wrap(value)));
+                record = PublishedRecords.sample(decode(value, DivergentSample.class, DivergentSample::fromByteBuffer));
             } else if (r.topic().equals(topics.metrics())) {
-                record = PublishedRecords.window(
-                        ConfluentFraming.isFramed(value)
-                                ? framed(value, DriftMetrics.class)
-                                : DriftMetrics.fromByteBuffer(ByteBuffer.wrap(value)));
+                record = PublishedRecords.window(decode(value, DriftMetrics.class, DriftMetrics::fromByteBuffer));
             } else {
-                record = PublishedRecords.alert(
-                        ConfluentFraming.isFramed(value)
-                                ? framed(value, DriftAlert.class)
-                                : DriftAlert.fromByteBuffer(ByteBuffer.wrap(value)));
+                record = PublishedRecords.alert(decode(value, DriftAlert.class, DriftAlert::fromByteBuffer));
             }
         } catch (ReadAgain e) {
             throw e;
@@ -230,6 +221,18 @@ public final class ReviewIngestion implements AutoCloseable {
         running.set(false);
         consumer.wakeup();
         thread.join(10_000);
+    }
+
+    /** A single-object decoder ({@code DivergentSample::fromByteBuffer}, …). */
+    @FunctionalInterface
+    private interface SingleObject<T> {
+        T decode(ByteBuffer value) throws java.io.IOException;
+    }
+
+    /** A record in either encoding the monitor publishes: the registry's framing, or single-object. */
+    private <T extends org.apache.avro.specific.SpecificRecord> T decode(
+            byte[] value, Class<T> type, SingleObject<T> singleObject) throws java.io.IOException {
+        return ConfluentFraming.isFramed(value) ? framed(value, type) : singleObject.decode(ByteBuffer.wrap(value));
     }
 
     /** A framed record read with its writer schema from the registry; an unreachable registry means {@link ReadAgain}. */
