@@ -7,6 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                             "[\\x{4E00}-\\x{9FA5}\\x{800}-\\x{4E00}\\x{AC00}-\\x{D7FF}]+",
                             "\\p{N}+")));
 
+    /** The pre-tokenizers for which llama.cpp sets {@code ignore_merges} (Llama 3's). */
+    private static final java.util.Set<String> IGNORE_MERGES = java.util.Set.of("llama3", "llama-bpe", "llama-v3");
+
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
 
@@ -83,6 +87,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final Vocabulary vocab;
     private final Map<String, Integer> mergeRanks;
     private final List<Pattern> preTokenizer;
+    private final boolean ignoreMerges;
 
     public ByteLevelBpeTokenizer(Vocabulary vocab, List<String> merges, String preType) {
         this.vocab = vocab;
@@ -91,6 +96,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             throw new IllegalArgumentException("tokenizer.ggml.pre '" + preType + "' is not supported; supported: "
                     + new java.util.TreeSet<>(PRE_TOKENIZERS.keySet()));
         }
+        this.ignoreMerges = IGNORE_MERGES.contains(preType);
         this.preTokenizer = patterns.stream()
                 .map(p -> Pattern.compile(p, Pattern.UNICODE_CHARACTER_CLASS))
                 .toList();
@@ -117,7 +123,26 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         if (addBos) {
             out.add(vocab.bos());
         }
+        for (AddedTokenPartition.Fragment f : AddedTokenPartition.split(utf8, vocab)) {
+            if (f.isToken()) {
+                out.add(f.token());
+            } else {
+                encodeText(Arrays.copyOfRange(utf8, f.from(), f.to()), out);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void encodeText(byte[] utf8, List<Integer> out) {
         for (byte[] word : preTokenize(utf8)) {
+            if (ignoreMerges) {
+                // llama.cpp's Llama 3 pre-tokenizers take a word that is itself a token as it is.
+                int whole = vocab.id(byteLevel(word));
+                if (whole >= 0) {
+                    out.add(whole);
+                    continue;
+                }
+            }
             List<String> symbols = new ArrayList<>(word.length);
             for (byte b : word) {
                 symbols.add(String.valueOf(BYTE_TO_CHAR[b & 0xFF]));
@@ -138,7 +163,14 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                 }
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String byteLevel(byte[] word) {
+        char[] chars = new char[word.length];
+        for (int i = 0; i < word.length; i++) {
+            chars[i] = BYTE_TO_CHAR[word[i] & 0xFF];
+        }
+        return new String(chars);
     }
 
     /** Splits bytes into pre-tokens: valid UTF-8 runs through the regex, each invalid byte on its own. */

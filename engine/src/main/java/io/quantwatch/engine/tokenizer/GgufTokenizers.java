@@ -37,6 +37,7 @@ public final class GgufTokenizers {
                 types[i] = ((Number) t.get(i)).intValue();
             }
         }
+        LlamaCppTypeOverrides.apply(tokens, types);
         switch (model) {
             case "llama" -> {
                 Vocabulary v = new Vocabulary(

@@ -53,50 +53,63 @@ public final class SentencePieceTokenizer implements Tokenizer {
         if (addBos) {
             out.add(vocab.bos());
         }
-        if (utf8.length > 0) {
-            ByteArrayOutputStream escaped = new ByteArrayOutputStream(utf8.length + 8);
-            if (addSpacePrefix) {
-                escaped.writeBytes(SPACE_MARK);
-            }
-            for (byte b : utf8) {
-                if (b == ' ') {
-                    escaped.writeBytes(SPACE_MARK);
-                } else {
-                    escaped.write(b);
-                }
-            }
-            byte[] text = escaped.toByteArray();
-            List<String> symbols = new ArrayList<>();
-            for (int i = 0; i < text.length; ) {
-                int len = Math.min(utf8Length(text[i]), text.length - i);
-                // A truncated sequence ends at the first non-continuation byte. Valid UTF-8 splits exactly as in
-                // llama.cpp; invalid input no longer swallows the next character (which made it lossy there).
-                for (int j = 1; j < len; j++) {
-                    if ((text[i + j] & 0xC0) != 0x80) {
-                        len = j;
-                        break;
-                    }
-                }
-                symbols.add(new String(text, i, len, StandardCharsets.ISO_8859_1));
-                i += len;
-            }
-            List<String> merged = SymbolMerger.merge(symbols, (m, l, r) -> {
-                Integer id = byteKeyIds.get(m);
-                return id == null ? null : -(double) vocab.score(id);
-            });
-            for (String symbol : merged) {
-                Integer id = byteKeyIds.get(symbol);
-                if (id != null) {
-                    out.add(id);
-                    continue;
-                }
-                for (int i = 0; i < symbol.length(); i++) {
-                    int t = byteTokens[symbol.charAt(i) & 0xFF];
-                    out.add(t >= 0 ? t : vocab.unk());
-                }
+        // As llama.cpp: user-defined tokens first; the text after one (and at the start) gets the space prefix.
+        boolean afterToken = true;
+        for (AddedTokenPartition.Fragment f : AddedTokenPartition.split(utf8, vocab)) {
+            if (f.isToken()) {
+                out.add(f.token());
+                afterToken = true;
+            } else {
+                encodeText(utf8, f.from(), f.to(), addSpacePrefix && afterToken, out);
+                afterToken = false;
             }
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void encodeText(byte[] utf8, int from, int to, boolean spacePrefix, List<Integer> out) {
+        ByteArrayOutputStream escaped = new ByteArrayOutputStream(to - from + 8);
+        if (spacePrefix) {
+            escaped.writeBytes(SPACE_MARK);
+        }
+        for (int k = from; k < to; k++) {
+            byte b = utf8[k];
+            if (b == ' ') {
+                escaped.writeBytes(SPACE_MARK);
+            } else {
+                escaped.write(b);
+            }
+        }
+        byte[] text = escaped.toByteArray();
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; i < text.length; ) {
+            int len = Math.min(utf8Length(text[i]), text.length - i);
+            // A truncated sequence ends at the first non-continuation byte. Valid UTF-8 splits exactly as in
+            // llama.cpp; invalid input no longer swallows the next character (which made it lossy there).
+            for (int j = 1; j < len; j++) {
+                if ((text[i + j] & 0xC0) != 0x80) {
+                    len = j;
+                    break;
+                }
+            }
+            symbols.add(new String(text, i, len, StandardCharsets.ISO_8859_1));
+            i += len;
+        }
+        List<String> merged = SymbolMerger.merge(symbols, (m, l, r) -> {
+            Integer id = byteKeyIds.get(m);
+            return id == null ? null : -(double) vocab.score(id);
+        });
+        for (String symbol : merged) {
+            Integer id = byteKeyIds.get(symbol);
+            if (id != null) {
+                out.add(id);
+                continue;
+            }
+            for (int i = 0; i < symbol.length(); i++) {
+                int t = byteTokens[symbol.charAt(i) & 0xFF];
+                out.add(t >= 0 ? t : vocab.unk());
+            }
+        }
     }
 
     /** UTF-8 sequence length implied by a lead byte, as llama.cpp's utf8_len computes it. */

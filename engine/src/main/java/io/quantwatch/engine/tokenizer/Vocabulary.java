@@ -1,7 +1,10 @@
 package io.quantwatch.engine.tokenizer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Token strings, scores and types as GGUF stores them (tokenizer.ggml.*), with the special ids.
@@ -23,6 +26,7 @@ public final class Vocabulary {
     private final int eos;
     private final int unk;
     private final boolean addBos;
+    private final int[] userDefinedLongestFirst;
 
     public Vocabulary(String[] tokens, float[] scores, int[] types, int bos, int eos, int unk, boolean addBos) {
         if (scores.length != tokens.length || types.length != tokens.length) {
@@ -40,6 +44,24 @@ public final class Vocabulary {
         for (int i = 0; i < tokens.length; i++) {
             ids.putIfAbsent(tokens[i], i); // first occurrence wins, as in llama.cpp
         }
+        // Longest first, as llama.cpp sorts its special-token cache; equal lengths by id (llama.cpp's sort is unstable,
+        // which matters only for two tokens of one length overlapping in a text).
+        this.userDefinedLongestFirst = IntStream.range(0, tokens.length)
+                .filter(i -> types[i] == USER_DEFINED && !tokens[i].isEmpty())
+                .boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> -tokenBytes(i).length))
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    /** The user-defined tokens, longest text first: what {@link AddedTokenPartition} cuts out of a text. */
+    public int[] userDefinedLongestFirst() {
+        return userDefinedLongestFirst;
+    }
+
+    /** The token's text as UTF-8. */
+    public byte[] tokenBytes(int id) {
+        return tokens[id].getBytes(StandardCharsets.UTF_8);
     }
 
     public int size() {
