@@ -57,7 +57,7 @@ final class GreedyRun {
         if (topK > 0) {
             steps.add(LogitStats.topK(logits, topK, LogitStats.logSumExp(logits)));
         }
-        if (next == tokenizer.vocabulary().eos()) {
+        if (tokenizer.vocabulary().endsGeneration(next)) {
             reason = FinishReason.EOS;
             ended = true;
             return false;

@@ -22,20 +22,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Loads the Llama-shaped architectures from GGUF ({@code llama}; {@code qwen2}: the same block with Q/K/V biases and
- * NEOX rotary embeddings; {@code phi3}: fused projections; {@code gemma2}: {@link LlamaConfig.Gemma2}), keeping each
- * tensor in its stored format.
+ * Loads the Llama-shaped families from GGUF, each as its {@link Architecture} describes it (tensors, rope, block
+ * rules), keeping each tensor in its stored format.
  */
 final class GgufLlamaLoader {
-    /** The architectures this loader computes, and how each rotates query and key pairs (as llama.cpp's rope type). */
-    static final java.util.Map<String, LlamaConfig.RopeStyle> ROPE_STYLES = new java.util.LinkedHashMap<>();
-
-    static {
-        ROPE_STYLES.put("llama", LlamaConfig.RopeStyle.ADJACENT);
-        ROPE_STYLES.put("qwen2", LlamaConfig.RopeStyle.NEOX);
-        ROPE_STYLES.put("phi3", LlamaConfig.RopeStyle.NEOX);
-        ROPE_STYLES.put("gemma2", LlamaConfig.RopeStyle.NEOX);
-    }
 
     private GgufLlamaLoader() {}
 
@@ -59,30 +49,28 @@ final class GgufLlamaLoader {
     static LlamaModel load(Path path, DotKernels kernels, boolean f16InPlace) {
         try (GgufFile file = GgufFile.open(path)) {
             String arch = file.requireString("general.architecture");
-            LlamaConfig.RopeStyle style = ROPE_STYLES.get(arch);
-            if (style == null) {
+            Architecture family = Architectures.named(arch);
+            if (family == null) {
                 throw new GgufFormatException(
                         path,
-                        "architecture '" + arch + "' is not supported (supported: "
-                                + String.join(", ", ROPE_STYLES.keySet()) + ")");
+                        "architecture '" + arch + "' is not supported (supported: " + Architectures.supported() + ")");
             }
             String a = arch + "."; // every hyper-parameter key is prefixed with the architecture's name
-            LlamaGgufSupport.check(file, arch); // before any work: refuse what would load and compute wrongly
-            if (arch.equals("phi3")) {
-                requirePhi3Window(file);
-            }
+            LlamaGgufSupport.check(file, family); // before any work: refuse what would load and compute wrongly
             Tokenizer tokenizer = GgufTokenizers.fromGguf(file);
             int dim = (int) file.requireLong(a + "embedding_length");
             int heads = (int) file.requireLong(a + "attention.head_count");
             GgufTensorInfo embd = file.tensor("token_embd.weight");
             int vocab = (int) file.longOr(a + "vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
             int headDim = headDim(file, a, dim, heads);
+            int layerCount = (int) file.requireLong(a + "block_count");
+            BlockRules rules = family.rules(file, new Architecture.Shape(dim, heads, headDim, layerCount));
             LlamaConfig config;
             try {
                 config = new LlamaConfig(
                         dim,
                         (int) file.requireLong(a + "feed_forward_length"),
-                        (int) file.requireLong(a + "block_count"),
+                        layerCount,
                         heads,
                         (int) file.longOr(a + "attention.head_count_kv", heads),
                         vocab,
@@ -90,9 +78,9 @@ final class GgufLlamaLoader {
                         (float) file.doubleOr(a + "rope.freq_base", 10000.0),
                         (float) file.doubleOr(a + "attention.layer_norm_rms_epsilon", 1e-5),
                         ropeScaling(file, a, headDim),
-                        style,
+                        family.ropeStyle(),
                         headDim,
-                        arch.equals("gemma2") ? gemma2(file, dim, heads, headDim) : null);
+                        rules);
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(path, "invalid " + arch + " hyper-parameters: " + e.getMessage());
             }
@@ -117,7 +105,7 @@ final class GgufLlamaLoader {
                 String p = "blk." + l + ".";
                 WeightMatrix[] qkv;
                 WeightMatrix[] gateUp;
-                if (arch.equals("phi3")) {
+                if (family.fusedProjections()) {
                     // phi3 stores Q, K and V as one matrix, and the gate and up projections as another.
                     qkv = split(
                             file,
@@ -153,11 +141,16 @@ final class GgufLlamaLoader {
                                 optionalVector(file, p + "attn_k.bias", kvDim),
                                 optionalVector(file, p + "attn_v.bias", kvDim),
                                 optionalVector(file, p + "attn_output.bias", dim)),
-                        arch.equals("gemma2")
+                        family.layerTensors().contains("post_attention_norm")
                                 ? new LayerWeights.PostNorms(
                                         vector(file, p + "post_attention_norm.weight", dim),
                                         vector(file, p + "post_ffw_norm.weight", dim))
-                                : LayerWeights.PostNorms.NONE));
+                                : LayerWeights.PostNorms.NONE,
+                        family.layerTensors().contains("attn_q_norm")
+                                ? new LayerWeights.QueryKeyNorms(
+                                        vector(file, p + "attn_q_norm.weight", headDim),
+                                        vector(file, p + "attn_k_norm.weight", headDim))
+                                : LayerWeights.QueryKeyNorms.NONE));
             }
             float[] outputNorm = vector(file, "output_norm.weight", dim);
             WeightMatrix output = file.tensors().containsKey("output.weight")
@@ -166,60 +159,6 @@ final class GgufLlamaLoader {
             String name = path.getFileName().toString();
             return new LlamaModel(
                     name, config, new LlamaWeights(embedding, layers, outputNorm, output), tokenizer, kernels);
-        }
-    }
-
-    /**
-     * Gemma 2's constants as llama.cpp b4916 reads them: soft-caps 50 and 30 and a window of 4096 unless the file says
-     * otherwise, and the query scale by model size, which llama.cpp knows only from the layer count (26: 2B, 42: 9B,
-     * 46: 27B; any other count aborts llama.cpp's graph): 1/√head size, or 1/√(dim / heads) for the 27B.
-     */
-    private static LlamaConfig.Gemma2 gemma2(GgufFile file, int dim, int heads, int headDim) {
-        long layers = file.requireLong("gemma2.block_count");
-        float queryScale;
-        if (layers == 26 || layers == 42) {
-            queryScale = 1.0f / (float) Math.sqrt(headDim);
-        } else if (layers == 46) {
-            queryScale = 1.0f / (float) Math.sqrt(dim / heads);
-        } else {
-            throw new GgufFormatException(
-                    file.path(),
-                    "gemma2.block_count = " + layers + " is none of Gemma 2's 26, 42 or 46 layers; llama.cpp picks the"
-                            + " query scale by that count and aborts on any other, so the engine refuses it too");
-        }
-        if (file.tensors().containsKey("output.weight")) {
-            throw new GgufFormatException(
-                    file.path(),
-                    "tensor 'output.weight' in a gemma2 file: Gemma 2's output is its token embedding, and llama.cpp"
-                            + " refuses a file with this extra tensor; remove it");
-        }
-        return new LlamaConfig.Gemma2(
-                queryScale,
-                (float) file.doubleOr("gemma2.attn_logit_softcapping", 50.0),
-                (float) file.doubleOr("gemma2.final_logit_softcapping", 30.0),
-                (int) file.longOr("gemma2.attention.sliding_window", 4096));
-    }
-
-    /**
-     * A phi3 file must state its sliding window, or be one of the Phi-3 files llama.cpp knows the window of
-     * (llama-model.cpp), as llama.cpp refuses it otherwise. The window is then not applied: llama.cpp b4916 attends
-     * over every position for phi3 (its greedy answers past a window of 48 are ours without one, token for token).
-     */
-    private static void requirePhi3Window(GgufFile file) {
-        if (file.longOr("phi3.attention.sliding_window", 0) > 0) {
-            return;
-        }
-        long layers = file.requireLong("phi3.block_count");
-        long context = file.requireLong("phi3.context_length");
-        long kvHeads = file.longOr("phi3.attention.head_count_kv", file.requireLong("phi3.attention.head_count"));
-        boolean known = ((layers == 32 || layers == 40) && context == 4096)
-                || (layers == 32 && kvHeads == 32 && context == 131072)
-                || (layers == 40 && context == 131072);
-        if (!known) {
-            throw new GgufFormatException(
-                    file.path(),
-                    "phi3.attention.sliding_window is missing (llama.cpp refuses such a phi3 file too); set it as the"
-                            + " model's config.json does");
         }
     }
 

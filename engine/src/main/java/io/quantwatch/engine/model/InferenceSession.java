@@ -47,8 +47,11 @@ public final class InferenceSession implements AutoCloseable {
     /** Logits of every position of a block, allocated on the first {@link #forwardBlock}. */
     private float[] blockLogits;
 
-    private final float[] ropeCos;
-    private final float[] ropeSin;
+    private final BlockRules rules;
+    /** The rotation tables, [0] the model's and, when sliding layers rotate with their own base, [1] theirs. */
+    private final float[][] ropeCos;
+
+    private final float[][] ropeSin;
     private int position;
 
     /**
@@ -101,16 +104,26 @@ public final class InferenceSession implements AutoCloseable {
         hb2 = new float[block * c.hiddenDim()];
         logits = new float[c.vocabSize()];
         lastHidden = new float[c.dim()];
+        this.rules = c.rules();
+        BlockRules.LocalRope local = rules.localRope();
+        int tables = local == null ? 1 : 2;
+        ropeCos = new float[tables][];
+        ropeSin = new float[tables][];
+        fillRope(0, c.ropeBase(), c.ropeScaling());
+        if (local != null) {
+            fillRope(1, local.base(), local.scaling());
+        }
+    }
+
+    private void fillRope(int table, float base, LlamaConfig.RopeScaling scaling) {
         int half = c.headSize() / 2;
-        ropeCos = new float[capacity * half];
-        ropeSin = new float[capacity * half];
+        ropeCos[table] = new float[capacity * half];
+        ropeSin[table] = new float[capacity * half];
         for (int pos = 0; pos < capacity; pos++) {
             for (int i = 0; i < half; i++) {
-                double theta = c.ropeScaling().theta(pos, i, c.ropeBase(), c.headSize());
-                ropeCos[pos * half + i] =
-                        (float) (Math.cos(theta) * c.ropeScaling().magnitude());
-                ropeSin[pos * half + i] =
-                        (float) (Math.sin(theta) * c.ropeScaling().magnitude());
+                double theta = scaling.theta(pos, i, base, c.headSize());
+                ropeCos[table][pos * half + i] = (float) (Math.cos(theta) * scaling.magnitude());
+                ropeSin[table][pos * half + i] = (float) (Math.sin(theta) * scaling.magnitude());
             }
         }
     }
@@ -234,13 +247,13 @@ public final class InferenceSession implements AutoCloseable {
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[off + t], x, t * dim);
         }
-        LlamaConfig.Gemma2 gemma2 = c.gemma2();
-        if (gemma2 != null) {
-            float scale = (float) Math.sqrt(dim);
+        if (rules.embeddingScale() != 1f) {
+            float scale = rules.embeddingScale();
             for (int i = 0; i < n * dim; i++) {
                 x[i] *= scale;
             }
         }
+        int headSize = c.headSize();
 
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights layer = w.layers().get(l);
@@ -251,16 +264,27 @@ public final class InferenceSession implements AutoCloseable {
             matmul(layer.wk(), xb, n, k);
             matmul(layer.wv(), xb, n, v);
             LayerWeights.AttentionBias bias = layer.bias();
+            LayerWeights.QueryKeyNorms qkNorm = layer.qkNorm();
+            int table = rules.localRope() != null && rules.sliding(l) ? 1 : 0;
             for (int t = 0; t < n; t++) {
                 int pos = position + t;
                 add(q, t * qDim, bias.q());
                 add(k, t * kvDim, bias.k());
                 add(v, t * kvDim, bias.v());
-                rope(q, t * qDim, c.heads(), pos);
-                rope(k, t * kvDim, c.kvHeads(), pos);
-                if (gemma2 != null) {
+                if (qkNorm.query() != null) {
+                    // Qwen3 and Gemma 3 normalize each head of the queries and keys before rotating them.
+                    for (int h = 0; h < c.heads(); h++) {
+                        rmsNorm(q, q, t * qDim + h * headSize, headSize, qkNorm.query());
+                    }
+                    for (int h = 0; h < c.kvHeads(); h++) {
+                        rmsNorm(k, k, t * kvDim + h * headSize, headSize, qkNorm.key());
+                    }
+                }
+                rope(q, t * qDim, c.heads(), pos, table);
+                rope(k, t * kvDim, c.kvHeads(), pos, table);
+                if (rules.queryScale() > 0) {
                     for (int i = t * qDim; i < (t + 1) * qDim; i++) {
-                        q[i] *= gemma2.queryScale();
+                        q[i] *= rules.queryScale();
                     }
                 }
                 System.arraycopy(k, t * kvDim, keyCache[l], pos * kvDim, kvDim);
@@ -285,7 +309,7 @@ public final class InferenceSession implements AutoCloseable {
             }
             matmul(layer.gate(), xb, n, hb);
             matmul(layer.up(), xb, n, hb2);
-            if (gemma2 != null) {
+            if (rules.gelu()) {
                 for (int i = 0; i < n * hidden; i++) {
                     hb[i] = GeluTable.apply(hb[i]) * hb2[i];
                 }
@@ -321,19 +345,19 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * Causal attention of block row t (at absolute position pos) over the cache up to pos, into attOut row t; a gemma2
-     * sliding layer sees only the last {@code slidingWindow} positions (llama.cpp masks the older ones to -inf, which
-     * adds exact zeros to the softmax's sum).
+     * Causal attention of block row t (at absolute position pos) over the cache up to pos, into attOut row t; a sliding
+     * layer sees only the last {@code slidingWindow} positions (llama.cpp masks the older ones to -inf, which adds exact
+     * zeros to the softmax's sum).
      */
     private void attend(int layer, int t, int pos) {
         int headSize = c.headSize();
         int kvDim = c.kvDim();
         int qDim = c.qDim();
         int groupFactor = c.heads() / c.kvHeads();
-        LlamaConfig.Gemma2 gemma2 = c.gemma2();
-        // gemma2's queries were scaled before the product; llama.cpp then multiplies the scores by 1.
-        float attScale = gemma2 != null ? 1f : (float) (1.0 / Math.sqrt(headSize));
-        int first = gemma2 != null && gemma2.slidingLayer(layer) ? Math.max(0, pos - gemma2.slidingWindow() + 1) : 0;
+        // Gemma's queries were scaled before the product; llama.cpp then multiplies the scores by 1.
+        float attScale = rules.queryScale() > 0 ? 1f : (float) (1.0 / Math.sqrt(headSize));
+        float cap = rules.attentionSoftcap();
+        int first = rules.sliding(layer) ? Math.max(0, pos - rules.slidingWindow() + 1) : 0;
         float[] kc = keyCache[layer];
         float[] vc = valueCache[layer];
         for (int h = 0; h < c.heads(); h++) {
@@ -342,8 +366,8 @@ public final class InferenceSession implements AutoCloseable {
             float max = Float.NEGATIVE_INFINITY;
             for (int s = first; s <= pos; s++) {
                 float score = model.kernels().f32(q, qOff, kc, s * kvDim + kvOff, headSize) * attScale;
-                if (gemma2 != null) {
-                    score = softcap(score, gemma2.attentionSoftcap());
+                if (cap > 0) {
+                    score = softcap(score, cap);
                 }
                 att[s - first] = score;
                 max = Math.max(max, score);
@@ -370,10 +394,10 @@ public final class InferenceSession implements AutoCloseable {
         return (float) Math.tanh(x * (1f / cap)) * cap;
     }
 
-    /** gemma2's final soft-cap over n rows of logits; nothing for other architectures. */
+    /** The family's final soft-cap over n rows of logits, when it has one. */
     private void softcapLogits(float[] rows, int n) {
-        if (c.gemma2() != null) {
-            float cap = c.gemma2().finalSoftcap();
+        if (rules.finalSoftcap() > 0) {
+            float cap = rules.finalSoftcap();
             for (int i = 0; i < n * c.vocabSize(); i++) {
                 rows[i] = softcap(rows[i], cap);
             }
@@ -406,16 +430,18 @@ public final class InferenceSession implements AutoCloseable {
      * Rotates each head's pairs by the position's angles: adjacent pairs (llama.cpp's "normal" rope, as GGUF llama
      * weights expect) or the two halves of the head (NEOX, as qwen2's).
      */
-    private void rope(float[] vec, int off, int heads, int pos) {
+    private void rope(float[] vec, int off, int heads, int pos, int table) {
         int headSize = c.headSize();
         int half = headSize / 2;
         int base = pos * half;
+        float[] cosines = ropeCos[table];
+        float[] sines = ropeSin[table];
         boolean neox = c.ropeStyle() == LlamaConfig.RopeStyle.NEOX;
         for (int h = 0; h < heads; h++) {
             int head = off + h * headSize;
             for (int i = 0; i < half; i++) {
-                float cos = ropeCos[base + i];
-                float sin = ropeSin[base + i];
+                float cos = cosines[base + i];
+                float sin = sines[base + i];
                 int i0 = neox ? head + i : head + 2 * i;
                 int i1 = neox ? head + i + half : head + 2 * i + 1;
                 float a = vec[i0];

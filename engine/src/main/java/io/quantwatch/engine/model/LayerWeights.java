@@ -17,16 +17,22 @@ public record LayerWeights(
         WeightMatrix up,
         WeightMatrix down,
         AttentionBias bias,
-        PostNorms post) {
+        PostNorms post,
+        QueryKeyNorms qkNorm) {
 
     /** Biases added after the attention projections ({@code blk.N.attn_*.bias}); each null when the file has none. */
     public record AttentionBias(float[] q, float[] k, float[] v, float[] output) {
         public static final AttentionBias NONE = new AttentionBias(null, null, null, null);
     }
 
-    /** RMS norm weights applied to the attention's and the feed-forward's outputs before the residual (gemma2). */
+    /** RMS norm weights applied to the attention's and the feed-forward's outputs before the residual (Gemma). */
     public record PostNorms(float[] attention, float[] ffn) {
         public static final PostNorms NONE = new PostNorms(null, null);
+    }
+
+    /** Per-head RMS norm weights of queries and keys, applied before the rotation (Qwen3, Gemma 3); null: none. */
+    public record QueryKeyNorms(float[] query, float[] key) {
+        public static final QueryKeyNorms NONE = new QueryKeyNorms(null, null);
     }
 
     /** A block without biases or post-norms. */
@@ -40,7 +46,7 @@ public record LayerWeights(
             WeightMatrix gate,
             WeightMatrix up,
             WeightMatrix down) {
-        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, AttentionBias.NONE, PostNorms.NONE);
+        this(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, AttentionBias.NONE, PostNorms.NONE, QueryKeyNorms.NONE);
     }
 
     /** The same block with other projections (quantized, unpacked): norms, biases and post-norms kept. */
@@ -52,7 +58,7 @@ public record LayerWeights(
             WeightMatrix gate,
             WeightMatrix up,
             WeightMatrix down) {
-        return new LayerWeights(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias, post);
+        return new LayerWeights(attnNorm, wq, wk, wv, wo, ffnNorm, gate, up, down, bias, post, qkNorm);
     }
 
     /** The projections in a fixed order, with the GGUF tensor suffix each is known by. */

@@ -1,6 +1,6 @@
 package io.quantwatch.engine.model;
 
-/** Hyper-parameters of a Llama-family decoder. */
+/** Hyper-parameters of a Llama-family decoder; {@code rules} says how its family's block departs from Llama's. */
 public record LlamaConfig(
         int dim,
         int hiddenDim,
@@ -14,28 +14,7 @@ public record LlamaConfig(
         RopeScaling ropeScaling,
         RopeStyle ropeStyle,
         int headDim,
-        Gemma2 gemma2) {
-
-    /**
-     * Gemma 2's departures from the Llama block, as llama.cpp b4916 computes them: embeddings multiplied by √dim;
-     * queries multiplied by {@code queryScale} after the rotation (the scores are then not scaled); attention scores
-     * and the final logits soft-capped, cap · tanh(x · (1 / cap)); even layers attending only over the last
-     * {@code slidingWindow} positions; the feed-forward gated by GELU (tanh form, through ggml's half-precision
-     * table); an RMS norm after attention and after the feed-forward ({@link LayerWeights.PostNorms}).
-     */
-    public record Gemma2(float queryScale, float attentionSoftcap, float finalSoftcap, int slidingWindow) {
-        public Gemma2 {
-            if (!(queryScale > 0) || !(attentionSoftcap > 0) || !(finalSoftcap > 0) || slidingWindow < 1) {
-                throw new IllegalArgumentException("gemma2 scales, soft-caps and sliding window must be positive: "
-                        + queryScale + ", " + attentionSoftcap + ", " + finalSoftcap + ", " + slidingWindow);
-            }
-        }
-
-        /** Whether layer {@code l} attends over the sliding window only: the even layers, as in llama.cpp. */
-        public boolean slidingLayer(int l) {
-            return l % 2 == 0;
-        }
-    }
+        BlockRules rules) {
 
     /** Which elements of a head rotate together: llama.cpp's rope type for the architecture. */
     public enum RopeStyle {
@@ -129,10 +108,17 @@ public record LlamaConfig(
                 RopeScaling.NONE,
                 RopeStyle.ADJACENT,
                 0,
-                null);
+                BlockRules.LLAMA);
     }
 
     public LlamaConfig {
+        if (rules == null) {
+            rules = BlockRules.LLAMA;
+        }
+        if (rules.slidingLayers() != null && rules.slidingLayers().length != layers) {
+            throw new IllegalArgumentException(
+                    "sliding layers given for " + rules.slidingLayers().length + " layers, the model has " + layers);
+        }
         if (ropeScaling == null) {
             ropeScaling = RopeScaling.NONE;
         }

@@ -11,11 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What of a Llama-shaped GGUF file ({@code llama}, {@code qwen2}, {@code phi3}, {@code gemma2}) this engine implements, checked before any weight is
- * read: every metadata key and tensor must be one it computes with, or one that cannot change its outputs. Anything
- * else (longrope scaling, feed-forward biases, experts, sliding windows, soft-capping, extra stop tokens, tokenizer
- * normalizers) is refused with the key or tensor and its value named: a model that loads computes what llama.cpp computes, or does
- * not load.
+ * What of a Llama-shaped GGUF file this engine implements, checked before any weight is read: every metadata key and
+ * tensor must be one it computes with (the family's own keys and tensors are its {@link Architecture}'s to accept), or
+ * one that cannot change its outputs. Anything else (longrope scaling, feed-forward biases, experts, another family's
+ * sliding windows or soft-caps, tokenizer normalizers) is refused with the key or tensor and its value named: a model
+ * that loads computes what llama.cpp computes, or does not load.
  */
 final class LlamaGgufSupport {
     /** Keys the engine reads (or checks against its own values below). */
@@ -61,32 +61,14 @@ final class LlamaGgufSupport {
 
     private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
     private static final Set<String> BIASED = Set.of("attn_q", "attn_k", "attn_v", "attn_output");
-    private static final Set<String> LAYER_TENSORS = Set.of(
-            "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down");
-    /** phi3's layers: Q, K and V fused into attn_qkv, the gate and up projections into ffn_up; no biases. */
-    private static final Set<String> PHI3_LAYER_TENSORS =
-            Set.of("attn_norm", "attn_qkv", "attn_output", "ffn_norm", "ffn_up", "ffn_down");
-    /** gemma2's layers: llama's, plus norms after attention and after the feed-forward; no biases. */
-    private static final Set<String> GEMMA2_LAYER_TENSORS = Set.of(
-            "attn_norm",
-            "attn_q",
-            "attn_k",
-            "attn_v",
-            "attn_output",
-            "post_attention_norm",
-            "ffn_norm",
-            "ffn_gate",
-            "ffn_up",
-            "ffn_down",
-            "post_ffw_norm");
-
     private static final Set<String> MODEL_TENSORS =
             Set.of("token_embd.weight", "output_norm.weight", "output.weight", "rope_freqs.weight");
 
     private LlamaGgufSupport() {}
 
     /** Refuses the file unless every key and tensor in it is implemented or inert. */
-    static void check(GgufFile file, String arch) {
+    static void check(GgufFile file, Architecture family) {
+        String arch = family.name();
         Map<String, GgufValue> meta = file.metadata();
         String a = arch + ".";
         // A file without the basic hyper-parameters is not a model of this architecture: say what is missing first.
@@ -112,19 +94,14 @@ final class LlamaGgufSupport {
                     number(v) == 0.0 || number(v) == 1.0 || scaled(meta, a);
                 // YaRN's original context (computed); inert under none and linear.
                 case "llama.rope.scaling.original_context_length" -> number(v) > 0;
-                // llama.cpp b4916 does not apply phi3's window (GgufLlamaLoader.requirePhi3Window); gemma2's is
-                // computed (even layers); other architectures' windows change their outputs and are refused.
-                case "llama.attention.sliding_window" -> arch.equals("phi3") || arch.equals("gemma2");
-                // gemma2's soft-caps are computed (LlamaConfig.Gemma2).
-                case "llama.attn_logit_softcapping", "llama.final_logit_softcapping" -> arch.equals("gemma2");
                 // Computed as the head size (GgufLlamaLoader.headDim, which refuses a value length of its own).
                 case "llama.attention.key_length", "llama.attention.value_length" -> number(v) > 0;
                 case "llama.expert_count", "llama.expert_used_count" -> number(v) == 0.0;
                 case "tokenizer.ggml.add_eos_token" -> !bool(v);
-                // llama.cpp stops at these as well as at EOS; the engine stops at EOS only.
-                case "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id" ->
-                    number(v) == file.longOr("tokenizer.ggml.eos_token_id", -1);
-                default -> false;
+                // Generations end there as well as at EOS, in the engine as in llama.cpp (Vocabulary.endsGeneration).
+                case "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id" -> number(v) >= 0;
+                // The family's own keys (sliding windows, soft-caps, a second rope base) are its architecture's.
+                default -> family.computes(key, v, file);
             };
             if (!neutral) {
                 throw new GgufFormatException(
@@ -135,28 +112,24 @@ final class LlamaGgufSupport {
             }
         }
         long layers = file.requireLong(a + "block_count");
-        Set<String> layerTensors = switch (arch) {
-            case "phi3" -> PHI3_LAYER_TENSORS;
-            case "gemma2" -> GEMMA2_LAYER_TENSORS;
-            default -> LAYER_TENSORS;
-        };
-        boolean biasesAllowed = arch.equals("llama") || arch.equals("qwen2");
+        Set<String> layerTensors = family.layerTensors();
+        boolean biasesAllowed = family.attentionBiases();
         for (GgufTensorInfo t : file.tensors().values()) {
             String name = t.name();
             Matcher m = LAYER_TENSOR.matcher(name);
             // Only llama's graph reads rope_freqs; llama.cpp refuses the unused tensor in the others' files.
-            boolean known =
-                    (MODEL_TENSORS.contains(name) && (arch.equals("llama") || !name.equals("rope_freqs.weight")))
-                            || (m.matches()
-                                    && (m.group(3).equals("weight")
-                                            ? layerTensors.contains(m.group(2))
-                                            : biasesAllowed && BIASED.contains(m.group(2)))
-                                    && Long.parseLong(m.group(1)) < layers);
+            boolean known = (MODEL_TENSORS.contains(name)
+                            && (family.ropeFrequencyFactors() || !name.equals("rope_freqs.weight")))
+                    || (m.matches()
+                            && (m.group(3).equals("weight")
+                                    ? layerTensors.contains(m.group(2))
+                                    : biasesAllowed && BIASED.contains(m.group(2)))
+                            && Long.parseLong(m.group(1)) < layers);
             if (!known) {
                 throw new GgufFormatException(
                         file.path(),
                         "tensor '" + name + "' (" + t.type() + " " + Arrays.toString(t.shape())
-                                + ") is not used by this engine's llama (" + why(name)
+                                + ") is not used by this engine's " + arch + " (" + why(name)
                                 + "); refusing the model rather than computing without it");
             }
         }

@@ -44,6 +44,9 @@ public record LlamaWeights(
         if (l.post().attention() != null) {
             n += l.post().attention().length + l.post().ffn().length;
         }
+        if (l.qkNorm().query() != null) {
+            n += l.qkNorm().query().length + l.qkNorm().key().length;
+        }
         return n;
     }
 }

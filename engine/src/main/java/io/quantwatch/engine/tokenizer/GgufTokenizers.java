@@ -37,28 +37,33 @@ public final class GgufTokenizers {
                 types[i] = ((Number) t.get(i)).intValue();
             }
         }
-        LlamaCppTypeOverrides.apply(tokens, types);
         switch (model) {
             case "llama" -> {
+                int eos = (int) file.longOr("tokenizer.ggml.eos_token_id", 2);
+                java.util.BitSet end = endOfGeneration(file, tokens, types, eos); // rewrites types first
                 Vocabulary v = new Vocabulary(
                         tokens,
                         scores,
                         types,
                         (int) file.longOr("tokenizer.ggml.bos_token_id", 1),
-                        (int) file.longOr("tokenizer.ggml.eos_token_id", 2),
+                        eos,
                         (int) file.longOr("tokenizer.ggml.unknown_token_id", 0),
-                        file.boolOr("tokenizer.ggml.add_bos_token", true));
+                        file.boolOr("tokenizer.ggml.add_bos_token", true),
+                        end);
                 return new SentencePieceTokenizer(v, file.boolOr("tokenizer.ggml.add_space_prefix", true));
             }
             case "gpt2" -> {
+                int eos = (int) file.longOr("tokenizer.ggml.eos_token_id", 11);
+                java.util.BitSet end = endOfGeneration(file, tokens, types, eos); // rewrites types first
                 Vocabulary v = new Vocabulary(
                         tokens,
                         scores,
                         types,
                         (int) file.longOr("tokenizer.ggml.bos_token_id", 11),
-                        (int) file.longOr("tokenizer.ggml.eos_token_id", 11),
+                        eos,
                         (int) file.longOr("tokenizer.ggml.unknown_token_id", -1),
-                        file.boolOr("tokenizer.ggml.add_bos_token", false));
+                        file.boolOr("tokenizer.ggml.add_bos_token", false),
+                        end);
                 List<?> mergeList = file.require("tokenizer.ggml.merges").asList();
                 List<String> merges = mergeList.stream().map(String.class::cast).toList();
                 String pre = file.metadata().containsKey("tokenizer.ggml.pre")
@@ -76,6 +81,13 @@ public final class GgufTokenizers {
                         "tokenizer.ggml.model '" + model
                                 + "' is not supported (supported: llama = SentencePiece, gpt2 = byte-level BPE)");
         }
+    }
+
+    /** Applies llama.cpp's load-time type overrides and returns the tokens that end a generation. */
+    private static java.util.BitSet endOfGeneration(GgufFile file, String[] tokens, int[] types, int eos) {
+        return LlamaCppTypeOverrides.apply(
+                tokens, types, eos, (int) file.longOr("tokenizer.ggml.eot_token_id", -1), (int)
+                        file.longOr("tokenizer.ggml.eom_token_id", -1));
     }
 
     private static void requireLength(GgufFile file, String key, int actual, int expected) {

@@ -1,6 +1,7 @@
 package io.quantwatch.engine.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,8 +28,23 @@ public final class Vocabulary {
     private final int unk;
     private final boolean addBos;
     private final int[] userDefinedLongestFirst;
+    private final BitSet endOfGeneration;
 
+    /** A vocabulary whose only end-of-generation token is {@code eos}. */
     public Vocabulary(String[] tokens, float[] scores, int[] types, int bos, int eos, int unk, boolean addBos) {
+        this(tokens, scores, types, bos, eos, unk, addBos, single(eos));
+    }
+
+    /** {@code endOfGeneration}: every token that ends a generation, as llama.cpp decides them. */
+    public Vocabulary(
+            String[] tokens,
+            float[] scores,
+            int[] types,
+            int bos,
+            int eos,
+            int unk,
+            boolean addBos,
+            BitSet endOfGeneration) {
         if (scores.length != tokens.length || types.length != tokens.length) {
             throw new IllegalArgumentException("tokens, scores and types differ in length: " + tokens.length + ", "
                     + scores.length + ", " + types.length);
@@ -40,6 +56,7 @@ public final class Vocabulary {
         this.eos = eos;
         this.unk = unk;
         this.addBos = addBos;
+        this.endOfGeneration = (BitSet) endOfGeneration.clone();
         this.ids = new HashMap<>(tokens.length * 2);
         for (int i = 0; i < tokens.length; i++) {
             ids.putIfAbsent(tokens[i], i); // first occurrence wins, as in llama.cpp
@@ -52,6 +69,19 @@ public final class Vocabulary {
                 .sorted(Comparator.comparingInt((Integer i) -> -tokenBytes(i).length))
                 .mapToInt(Integer::intValue)
                 .toArray();
+    }
+
+    private static BitSet single(int id) {
+        BitSet b = new BitSet();
+        if (id >= 0) {
+            b.set(id);
+        }
+        return b;
+    }
+
+    /** Whether a generation ends at this token (EOS, end of turn and the like). */
+    public boolean endsGeneration(int id) {
+        return endOfGeneration.get(id);
     }
 
     /** The user-defined tokens, longest text first: what {@link AddedTokenPartition} cuts out of a text. */

@@ -122,11 +122,21 @@ class LlamaGgufSupportTest {
         refused(
                 w -> w.put("tokenizer.ggml.add_eos_token", GgufValue.bool(true)),
                 "'tokenizer.ggml.add_eos_token' = true");
-        refused(w -> w.put("tokenizer.ggml.eot_token_id", GgufValue.uint32(5)), "end-of-generation");
         refused(
                 w -> w.put("tokenizer.ggml.remove_extra_whitespaces", GgufValue.bool(true)),
                 "remove_extra_whitespaces");
         loads(w -> w.put("tokenizer.ggml.eot_token_id", GgufValue.uint32(2))); // the EOS itself
+    }
+
+    @Test
+    void generationsEndWhereLlamaCppEndsThem() {
+        // An end-of-turn token of its own ends a generation beside EOS, as in llama.cpp.
+        Path f = dir.resolve("eot.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, f, w -> w.put("tokenizer.ggml.eot_token_id", GgufValue.uint32(5)));
+        var vocabulary = LlamaModel.load(f).tokenizer().vocabulary();
+        assertThat(vocabulary.endsGeneration(5)).isTrue();
+        assertThat(vocabulary.endsGeneration(vocabulary.eos())).isTrue();
+        assertThat(vocabulary.endsGeneration(6)).isFalse();
     }
 
     @Test
@@ -169,11 +179,12 @@ class LlamaGgufSupportTest {
 
     @Test
     void otherArchitecturesAreRefusedNamingWhatIsSupported() {
-        Path qwen3 = dir.resolve("qwen3.gguf");
-        RandomLlamaGguf.write(TINY, GgmlType.F32, qwen3, "qwen3", w -> {});
-        assertThatThrownBy(() -> LlamaModel.load(qwen3))
+        Path llama4 = dir.resolve("llama4.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, llama4, "llama4", w -> {});
+        assertThatThrownBy(() -> LlamaModel.load(llama4))
                 .isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("architecture 'qwen3' is not supported (supported: llama, qwen2, phi3, gemma2)");
+                .hasMessageContaining("architecture 'llama4' is not supported (supported: llama, qwen2, qwen3, phi3,"
+                        + " gemma2, gemma3)");
     }
 
     /** A tiny gemma2 (dim 32) of the given layer count: post-norms added, output tied to the embedding. */
@@ -194,17 +205,30 @@ class LlamaGgufSupportTest {
 
     @Test
     void gemma2LoadsWithLlamaCppsDefaultsAndRefusesWhatLlamaCppRefuses() {
-        LlamaConfig.Gemma2 g =
-                LlamaModel.load(writeGemma2(26, w -> {})).config().gemma2();
-        assertThat(g).isEqualTo(new LlamaConfig.Gemma2(1f / (float) Math.sqrt(8), 50f, 30f, 4096));
-        assertThat(LlamaModel.load(writeGemma2(46, w -> w.put("gemma2.attention.sliding_window", GgufValue.uint32(7))))
-                        .config()
-                        .gemma2())
+        BlockRules g = LlamaModel.load(writeGemma2(26, w -> {})).config().rules();
+        assertThat(g)
+                .isEqualTo(new BlockRules(
+                        (float) Math.sqrt(32),
+                        1f / (float) Math.sqrt(8),
+                        50f,
+                        30f,
+                        true,
+                        4096,
+                        BlockRules.everyLayerBut(2, 26),
+                        null));
+        assertThat(g.sliding(0)).isTrue();
+        assertThat(g.sliding(1)).isFalse();
+        BlockRules big = LlamaModel.load(
+                        writeGemma2(46, w -> w.put("gemma2.attention.sliding_window", GgufValue.uint32(7))))
+                .config()
+                .rules();
+        assertThat(big.queryScale())
                 .as("27B: queries scaled by 1/sqrt(dim / heads)")
-                .isEqualTo(new LlamaConfig.Gemma2(1f / (float) Math.sqrt(32 / 4), 50f, 30f, 7));
-        assertThatThrownBy(() -> LlamaModel.load(writeGemma2(25, w -> {})))
-                .isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("gemma2.block_count = 25");
+                .isEqualTo(1f / (float) Math.sqrt(32 / 4));
+        assertThat(big.slidingWindow()).isEqualTo(7);
+        // The current llama.cpp computes any layer count (a size it does not know scales by 1/sqrt(head size)).
+        assertThat(LlamaModel.load(writeGemma2(25, w -> {})).config().rules().queryScale())
+                .isEqualTo(1f / (float) Math.sqrt(8));
         assertThatThrownBy(() -> LlamaModel.load(writeGemma2(
                         26, w -> w.addTensor("output.weight", GgmlType.F32, new long[] {32, 300}, new float[9600]))))
                 .isInstanceOf(GgufFormatException.class)
@@ -236,9 +260,9 @@ class LlamaGgufSupportTest {
         LlamaModel m = LlamaModel.load(ok);
         assertThat(m.config().ropeStyle()).isEqualTo(LlamaConfig.RopeStyle.NEOX);
         assertThat(m.weights().layers().get(0).wk().rows()).isEqualTo(16); // two KV heads of 8, cut from attn_qkv
-        assertThatThrownBy(() -> LlamaModel.load(writePhi3(w -> {})))
-                .isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("phi3.attention.sliding_window is missing");
+        // llama.cpp no longer needs (nor applies) phi3's window.
+        assertThat(LlamaModel.load(writePhi3(w -> {})).config().rules().slidingWindow())
+                .isZero();
         assertThatThrownBy(() -> LlamaModel.load(writePhi3(w -> {
                     w.put("phi3.attention.sliding_window", GgufValue.uint32(2047));
                     w.addTensor("blk.0.rope_factors_long.weight", GgmlType.F32, new long[] {4}, new float[4]);
