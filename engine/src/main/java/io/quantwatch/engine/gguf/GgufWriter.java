@@ -34,6 +34,12 @@ public final class GgufWriter {
         return this;
     }
 
+    /** Drops a metadata key put before (a test model rewritten as another family stores it). */
+    public GgufWriter remove(String key) {
+        metadata.remove(key);
+        return this;
+    }
+
     /** Adds a tensor; shape is ggml order (ne0, the row length, first). */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, float[] values) {
         checkCount(name, count(shape), values.length);

@@ -279,4 +279,40 @@ class LlamaGgufSupportTest {
         // A llama file's sliding window is still refused: llama's would change the outputs.
         refused(w -> w.put("llama.attention.sliding_window", GgufValue.uint32(16)), "sliding_window");
     }
+
+    @Test
+    void qwen3AndGemma3RefuseWhatTheyDoNotCompute() {
+        // TINY: dim 32, 4 heads of 8.
+        Path qwen3 = dir.resolve("qwen3-no-norms.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, qwen3, "qwen3", w -> {});
+        assertThatThrownBy(() -> LlamaModel.load(qwen3))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("attn_q_norm.weight");
+        Path qwen3Window = dir.resolve("qwen3-window.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, qwen3Window, "qwen3", w -> {
+            qkNorms(w);
+            w.put("qwen3.attention.sliding_window", GgufValue.uint32(16));
+        });
+        assertThatThrownBy(() -> LlamaModel.load(qwen3Window)).hasMessageContaining("'qwen3.attention.sliding_window'");
+        Path gemma3 = dir.resolve("gemma3-softcap.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, gemma3, "gemma3", w -> {
+            qkNorms(w);
+            for (int l = 0; l < TINY.layers(); l++) {
+                for (String norm : List.of("post_attention_norm", "post_ffw_norm")) {
+                    w.addTensor("blk." + l + "." + norm + ".weight", GgmlType.F32, new long[] {32}, new float[32]);
+                }
+            }
+            w.put("gemma3.attn_logit_softcapping", GgufValue.float32(50));
+        });
+        assertThatThrownBy(() -> LlamaModel.load(gemma3))
+                .hasMessageContaining("'gemma3.attn_logit_softcapping'")
+                .hasMessageContaining("soft-capping");
+    }
+
+    private static void qkNorms(GgufWriter w) {
+        for (int l = 0; l < TINY.layers(); l++) {
+            w.addTensor("blk." + l + ".attn_q_norm.weight", GgmlType.F32, new long[] {8}, new float[8]);
+            w.addTensor("blk." + l + ".attn_k_norm.weight", GgmlType.F32, new long[] {8}, new float[8]);
+        }
+    }
 }

