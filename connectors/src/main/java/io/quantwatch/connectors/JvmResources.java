@@ -2,14 +2,15 @@ package io.quantwatch.connectors;
 
 import io.quantwatch.connectors.engine.ModelCache;
 import io.quantwatch.connectors.kafka.ConsumerGroupLag;
+import io.quantwatch.connectors.llamacpp.LlamaCppModels;
 import io.quantwatch.connectors.metrics.JvmMeterRegistry;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.util.UserCodeClassLoader;
 
 /**
- * The job's per-JVM resources — the metrics endpoint and its registry, the consumer-lag poller, the model and OpenVINO
- * caches — released when Flink releases the job's user-code classloader. On a session cluster the TaskManager outlives
+ * The job's per-JVM resources — the metrics endpoint and its registry, the consumer-lag poller, the engine, llama.cpp and
+ * OpenVINO caches — released when Flink releases the job's user-code classloader. On a session cluster the TaskManager outlives
  * the job: without this, a cancelled job keeps port 9464 bound (the next job's endpoint cannot start), its threads
  * running and its classes loaded.
  */
@@ -47,6 +48,7 @@ public final class JvmResources {
         ConsumerGroupLag.stopRunning();
         JvmMeterRegistry.shutdown();
         ModelCache.clear();
+        LlamaCppModels.clear();
         OpenVinoPipelines.releaseAll();
     }
 }

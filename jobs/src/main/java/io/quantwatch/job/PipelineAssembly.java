@@ -2,6 +2,7 @@ package io.quantwatch.job;
 
 import io.quantwatch.connectors.engine.EnginePipelines;
 import io.quantwatch.connectors.engine.ReferenceLogits;
+import io.quantwatch.connectors.llamacpp.LlamaCppPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.detectors.port.ShadowPipelines;
 import io.quantwatch.job.config.MonitorConfig;
@@ -21,16 +22,18 @@ public final class PipelineAssembly {
     public static Map<String, ShadowPipelines> pairs(MonitorConfig c) {
         // Every engine recipe against the model's shapes before any candidate is built or runs.
         for (MonitorConfig.Candidate cand : c.candidates()) {
-            if (cand.backend() == MonitorConfig.Backend.ENGINE) {
-                try {
+            try {
+                if (cand.backend() == MonitorConfig.Backend.ENGINE) {
                     EnginePipelines.check(Path.of(c.reference().model()), cand.recipe());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("candidates[" + cand.name() + "]: " + e.getMessage(), e);
+                } else if (cand.backend() == MonitorConfig.Backend.LLAMA_CPP) {
+                    LlamaCppPipelines.check(Path.of(c.reference().model()), cand.recipe());
                 }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("candidates[" + cand.name() + "]: " + e.getMessage(), e);
             }
         }
         Map<String, ShadowPipelines> pairs = new LinkedHashMap<>();
-        ReferenceLogits referenceLogits = new ReferenceLogits(); // every engine candidate shares the one reference
+        ReferenceLogits referenceLogits = new ReferenceLogits(); // every engine-referenced candidate shares it
         try {
             for (MonitorConfig.Candidate cand : c.candidates()) {
                 pairs.put(
@@ -40,6 +43,17 @@ public final class PipelineAssembly {
                                 EnginePipelines.pair(
                                         Path.of(c.reference().model()),
                                         cand.recipe(),
+                                        c.engine().threads(),
+                                        Math.addExact(
+                                                c.engine().maxPromptTokens(),
+                                                c.engine().maxTokens()),
+                                        c.shadow().verifyCandidates(),
+                                        referenceLogits);
+                            case LLAMA_CPP ->
+                                LlamaCppPipelines.pair(
+                                        Path.of(c.reference().model()),
+                                        cand.recipe(),
+                                        c.llamaCpp().settings(),
                                         c.engine().threads(),
                                         Math.addExact(
                                                 c.engine().maxPromptTokens(),

@@ -6,15 +6,17 @@ import com.sun.jna.Pointer;
 import java.util.Arrays;
 
 /**
- * One llama.cpp decoding context (its KV cache) on a {@link LlamaCppModel}, for one thread at a time: greedy decoding,
- * and teacher-forced logits of a given answer in batched passes. A deadline stops a running decode through llama.cpp's
- * abort callback.
+ * One llama.cpp decoding context (its KV cache) on a {@link LlamaCppModel}, for one thread at a time. Tokens are fed one
+ * at a time ({@link #forward}), as a prompt ({@link #prefill}) or as a block whose every position gets logits
+ * ({@link #forwardBlock}: teacher forcing); {@link #rewind} drops positions from the cache. A decode stops when the
+ * calling thread is interrupted or its deadline passes, through llama.cpp's abort callback.
  */
 public final class LlamaCppContext implements AutoCloseable {
 
     /**
      * How a context is made. {@code f32Cache}: the KV cache in F32 (what the engine computes; llama.cpp's default is
-     * F16, which changes greedy answers); {@code flashAttention} off computes attention as the engine does.
+     * F16, which changes greedy answers); {@code flashAttention}: llama.cpp's automatic choice, else off (computed as
+     * the engine does).
      */
     public record Settings(int contextSize, int batchSize, int threads, boolean f32Cache, boolean flashAttention) {
         public Settings {
@@ -51,10 +53,13 @@ public final class LlamaCppContext implements AutoCloseable {
     private final Pointer memory;
     private final BatchBuffers batch;
     private final float[] row;
+    private float[] blockRows;
+    private int position;
     private volatile long deadlineNanos = Long.MAX_VALUE;
-    // Strongly held while the context lives: llama.cpp keeps the function pointer.
-    private final LlamaLibrary.AbortCallback abort = data -> System.nanoTime() > deadlineNanos ? (byte) 1 : (byte) 0;
-    private boolean abortInstalled;
+    // Strongly held while the context lives: llama.cpp keeps the function pointer. Asked after every graph node on the
+    // thread that called llama_decode (ggml's thread 0 is the caller).
+    private final LlamaLibrary.AbortCallback abort =
+            data -> Thread.currentThread().isInterrupted() || System.nanoTime() > deadlineNanos ? (byte) 1 : (byte) 0;
 
     private LlamaCppContext(LlamaLibrary llama, LlamaCppModel model, Settings settings, Pointer context) {
         this.llama = llama;
@@ -66,6 +71,7 @@ public final class LlamaCppContext implements AutoCloseable {
         this.memory = llama.llama_get_memory(context);
         this.batch = new BatchBuffers(batchSize);
         this.row = new float[vocabularySize];
+        llama.llama_set_abort_callback(context, abort, null);
     }
 
     static LlamaCppContext create(LlamaLibrary llama, LlamaCppModel model, Settings settings) {
@@ -95,19 +101,97 @@ public final class LlamaCppContext implements AutoCloseable {
         return settings;
     }
 
+    public LlamaCppModel model() {
+        return model;
+    }
+
+    /** Positions the context holds: prompt and answer together. */
+    public int capacity() {
+        return settings.contextSize();
+    }
+
+    /** The most tokens one {@link #forwardBlock} takes. */
+    public int blockSize() {
+        return batchSize;
+    }
+
+    /** Tokens fed since the last reset. */
+    public int position() {
+        return position;
+    }
+
     /** Stops any decode still running at {@code nanoTime} (System.nanoTime); Long.MAX_VALUE for none. */
     public void deadline(long nanoTime) {
         deadlineNanos = nanoTime;
-        boolean wanted = nanoTime != Long.MAX_VALUE;
-        if (wanted != abortInstalled) {
-            // Installed only while a deadline is set: llama.cpp asks it after every graph node.
-            llama.llama_set_abort_callback(requireOpen(), wanted ? abort : null, null);
-            abortInstalled = wanted;
-        }
     }
 
     public void threads(int threads) {
         llama.llama_set_n_threads(requireOpen(), threads, threads);
+    }
+
+    /** Starts a new sequence: the cache is emptied. */
+    public void reset() {
+        llama.llama_memory_clear(memory, (byte) 1);
+        position = 0;
+    }
+
+    /** Forgets every token from {@code newPosition} on; the next token fed goes there. */
+    public void rewind(int newPosition) {
+        if (newPosition < 0 || newPosition > position) {
+            throw new IllegalArgumentException("cannot rewind to " + newPosition + " from position " + position);
+        }
+        if (llama.llama_memory_seq_rm(memory, 0, newPosition, -1) == 0) {
+            throw new LlamaCppException("llama.cpp could not drop positions from " + newPosition + " on");
+        }
+        position = newPosition;
+    }
+
+    /** Feeds one token at the next position; its next-token logits (the array is reused). */
+    public float[] forward(int token) {
+        requireToken(token);
+        requireRoom(1);
+        evaluate(new int[] {token}, 0, 1, 0);
+        readRow(0, row, 0);
+        return row;
+    }
+
+    /** Feeds {@code tokens[off, off + n)} in batches; the logits after the last of them (the array is reused). */
+    public float[] prefill(int[] tokens, int off, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("prefill needs at least one token, got " + n);
+        }
+        requireTokens(tokens, off, n);
+        requireRoom(n);
+        for (int done = 0; done < n; ) {
+            int count = Math.min(batchSize, n - done);
+            boolean last = done + count == n;
+            evaluate(tokens, off + done, count, last ? count - 1 : count);
+            done += count;
+            if (last) {
+                readRow(count - 1, row, 0);
+            }
+        }
+        return row;
+    }
+
+    /**
+     * Feeds up to {@link #blockSize()} tokens and returns the next-token logits after each (row t at t × vocabulary;
+     * the array is reused).
+     */
+    public float[] forwardBlock(int[] tokens, int off, int n) {
+        if (n < 1 || n > batchSize) {
+            throw new IllegalArgumentException("a block holds 1 to " + batchSize + " tokens, got " + n);
+        }
+        requireTokens(tokens, off, n);
+        requireRoom(n);
+        if (blockRows == null) {
+            blockRows = new float[Math.multiplyExact(batchSize, vocabularySize)];
+        }
+        evaluate(tokens, off, n, 0);
+        for (int i = 0; i < n; i++) {
+            readRow(i, blockRows, i * vocabularySize);
+        }
+        return blockRows;
     }
 
     /**
@@ -116,28 +200,26 @@ public final class LlamaCppContext implements AutoCloseable {
      */
     public GreedyAnswer greedy(int[] prompt, int maxTokens) {
         requirePrompt(prompt);
-        requireRoom(prompt.length + maxTokens);
-        llama.llama_memory_clear(memory, (byte) 1);
-        long start = System.nanoTime();
-        for (int from = 0; from < prompt.length; from += batchSize) {
-            int count = Math.min(batchSize, prompt.length - from);
-            boolean last = from + count == prompt.length;
-            evaluate(Arrays.copyOfRange(prompt, from, from + count), from, count, last ? count - 1 : count);
+        if (prompt.length + maxTokens > capacity()) {
+            throw new IllegalArgumentException((prompt.length + maxTokens) + " tokens do not fit the context of "
+                    + capacity() + ": raise the context size");
         }
+        reset();
+        long start = System.nanoTime();
+        float[] logits = prefill(prompt, 0, prompt.length);
         long prefilled = System.nanoTime();
         int[] out = new int[maxTokens];
         int n = 0;
         boolean ended = false;
         while (n < maxTokens) {
-            readRow(batch.lastOutputIndex());
-            int next = argmax(row);
+            int next = argmax(logits);
             out[n++] = next;
             if (model.isEndOfGeneration(next)) {
                 ended = true;
                 break;
             }
             if (n < maxTokens) {
-                evaluate(new int[] {next}, prompt.length + n - 1, 1, 0);
+                logits = forward(next);
             }
         }
         return new GreedyAnswer(Arrays.copyOf(out, n), ended, prefilled - start, System.nanoTime() - prefilled);
@@ -145,50 +227,59 @@ public final class LlamaCppContext implements AutoCloseable {
 
     /**
      * The logits that predict each token of {@code answer} after {@code prompt} and the answer's earlier tokens (row
-     * {@code i} predicts {@code answer[i]}), computed in batches of the context's batch size.
+     * {@code i} predicts {@code answer[i]}), computed in blocks of the context's batch size.
      */
     public void teacherForced(int[] prompt, int[] answer, LogitsRow rows) {
         requirePrompt(prompt);
-        requireRoom(prompt.length + answer.length);
-        llama.llama_memory_clear(memory, (byte) 1);
+        if (prompt.length + answer.length > capacity()) {
+            throw new IllegalArgumentException((prompt.length + answer.length) + " tokens do not fit the context of "
+                    + capacity() + ": raise the context size");
+        }
+        reset();
+        if (answer.length == 0) {
+            return;
+        }
         int[] all = Arrays.copyOf(prompt, prompt.length + answer.length);
         System.arraycopy(answer, 0, all, prompt.length, answer.length);
-        // Positions prompt.length - 1 .. all.length - 2 predict the answer; the last answer token predicts nothing.
-        int firstOutput = prompt.length - 1;
-        int end = answer.length == 0 ? prompt.length : all.length - 1;
-        for (int from = 0; from < end; from += batchSize) {
-            int count = Math.min(batchSize, end - from);
-            int outputsFrom = Math.max(0, firstOutput - from);
-            evaluate(Arrays.copyOfRange(all, from, from + count), from, count, outputsFrom);
-            for (int i = outputsFrom; i < count; i++) {
-                readRow(i);
-                rows.accept(from + i - firstOutput, row);
+        if (prompt.length > 1) {
+            prefill(all, 0, prompt.length - 1);
+        }
+        // Position i's logits follow all[prompt.length - 1 + i]: the last prompt token, then the answer but its last.
+        for (int i = 0; i < answer.length; i += batchSize) {
+            int m = Math.min(batchSize, answer.length - i);
+            float[] block = forwardBlock(all, prompt.length - 1 + i, m);
+            for (int j = 0; j < m; j++) {
+                System.arraycopy(block, j * vocabularySize, row, 0, vocabularySize);
+                rows.accept(i + j, row);
             }
         }
     }
 
-    /**
-     * Feeds tokens at positions from {@code firstPosition}; the tokens from index {@code outputsFrom} on get logits
-     * (none when it is {@code count}).
-     */
-    private void evaluate(int[] tokens, int firstPosition, int count, int outputsFrom) {
-        batch.fill(tokens, firstPosition, count, outputsFrom);
+    /** Feeds tokens[off, off + count) at the next positions; the tokens from index {@code outputsFrom} get logits. */
+    private void evaluate(int[] tokens, int off, int count, int outputsFrom) {
+        batch.fill(tokens, off, position, count, outputsFrom);
         int status = llama.llama_decode(requireOpen(), batch.value);
         if (status == DECODE_ABORTED) {
-            throw new LlamaCppAbortedException("llama.cpp decode stopped at its deadline");
+            // llama.cpp keeps what it computed before the abort: the sequence is no longer well defined.
+            reset();
+            throw new LlamaCppAbortedException(
+                    Thread.currentThread().isInterrupted()
+                            ? "llama.cpp decode stopped: the thread was interrupted (deadline passed)"
+                            : "llama.cpp decode stopped at its deadline");
         }
         if (status != 0) {
             throw new LlamaCppException(
                     "llama_decode returned " + status + " for " + count + " tokens: " + LlamaNatives.drainLog());
         }
+        position += count;
     }
 
-    private void readRow(int outputIndex) {
-        Pointer logits = llama.llama_get_logits_ith(context, outputIndex);
+    private void readRow(int batchIndex, float[] into, int at) {
+        Pointer logits = llama.llama_get_logits_ith(context, batchIndex);
         if (logits == null) {
-            throw new LlamaCppException("llama.cpp has no logits for output " + outputIndex);
+            throw new LlamaCppException("llama.cpp has no logits for batch index " + batchIndex);
         }
-        logits.read(0, row, 0, vocabularySize);
+        logits.read(0, into, at, vocabularySize);
     }
 
     static int argmax(float[] logits) {
@@ -205,16 +296,23 @@ public final class LlamaCppContext implements AutoCloseable {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens: llama.cpp needs at least one (a BOS)");
         }
-        for (int t : prompt) {
-            if (t < 0 || t >= vocabularySize) {
-                throw new IllegalArgumentException("token id " + t + " is outside the vocabulary of " + vocabularySize);
-            }
+    }
+
+    private void requireTokens(int[] tokens, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            requireToken(tokens[i]);
+        }
+    }
+
+    private void requireToken(int t) {
+        if (t < 0 || t >= vocabularySize) {
+            throw new IllegalArgumentException("token id " + t + " is outside the vocabulary of " + vocabularySize);
         }
     }
 
     private void requireRoom(int tokens) {
-        if (tokens > settings.contextSize()) {
-            throw new IllegalArgumentException(tokens + " tokens do not fit the context of " + settings.contextSize()
+        if (position + tokens > capacity()) {
+            throw new IllegalArgumentException((position + tokens) + " tokens do not fit the context of " + capacity()
                     + ": raise the context size");
         }
     }
@@ -243,7 +341,6 @@ public final class LlamaCppContext implements AutoCloseable {
         final Memory seqIds;
         final Memory seqZero;
         final Memory outputs;
-        private int lastOutput;
 
         BatchBuffers(int capacity) {
             tokens = new Memory(4L * capacity);
@@ -264,18 +361,13 @@ public final class LlamaCppContext implements AutoCloseable {
             value.logits = outputs;
         }
 
-        void fill(int[] ids, int firstPosition, int count, int outputsFrom) {
-            tokens.write(0, ids, 0, count);
+        void fill(int[] ids, int off, int firstPosition, int count, int outputsFrom) {
+            tokens.write(0, ids, off, count);
             for (int i = 0; i < count; i++) {
                 positions.setInt(4L * i, firstPosition + i);
                 outputs.setByte(i, (byte) (i >= outputsFrom ? 1 : 0));
             }
             value.n_tokens = count;
-            lastOutput = count - 1;
-        }
-
-        int lastOutputIndex() {
-            return lastOutput;
         }
     }
 }

@@ -33,6 +33,11 @@ public interface LlamaLibrary extends Library {
 
     Pointer llama_model_load_from_file(String path, LlamaModelParams.ByValue params);
 
+    LlamaQuantizeParams.ByValue llama_model_quantize_default_params();
+
+    /** 0 on success. */
+    int llama_model_quantize(String input, String output, LlamaQuantizeParams.ByReference params);
+
     void llama_model_free(Pointer model);
 
     int llama_model_meta_val_str(Pointer model, String key, byte[] buf, long bufSize);
@@ -58,6 +63,9 @@ public interface LlamaLibrary extends Library {
     Pointer llama_get_memory(Pointer context);
 
     void llama_memory_clear(Pointer memory, byte data);
+
+    /** Removes sequence {@code seq}'s positions [p0, p1) from the cache (p1 &lt; 0: to the end). */
+    byte llama_memory_seq_rm(Pointer memory, int seq, int p0, int p1);
 
     int llama_decode(Pointer context, LlamaBatch.ByValue batch);
 

@@ -64,6 +64,37 @@ class LlamaCppContextTest {
     }
 
     @Test
+    void anInterruptStopsADecode() {
+        try (LlamaCppContext context = model.newContext(LlamaCppContext.Settings.exact(256, 1))) {
+            int[] prompt = prompt("Count to twenty:");
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> context.greedy(prompt, 20))
+                        .isInstanceOf(LlamaCppAbortedException.class)
+                        .hasMessageContaining("interrupted");
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(context.greedy(prompt, 5).tokens()).hasSize(5);
+        }
+    }
+
+    @Test
+    void rewindingResumesAsIfTheDroppedTokensWereNeverFed() {
+        try (LlamaCppContext context = model.newContext(LlamaCppContext.Settings.exact(256, 1))) {
+            int[] prompt = prompt("Return the order as JSON:");
+            int[] answer = context.greedy(prompt, 12).tokens();
+            // Feed the prompt and a wrong token, rewind over it, then continue with the answer's first token.
+            context.reset();
+            context.prefill(prompt, 0, prompt.length);
+            context.forward((answer[0] + 1) % model.vocabularySize());
+            context.rewind(prompt.length);
+            float[] logits = context.forward(answer[0]);
+            assertThat(LlamaCppContext.argmax(logits)).isEqualTo(answer[1]);
+        }
+    }
+
+    @Test
     void aDeadlineStopsADecodeAndTheContextStaysUsable() {
         try (LlamaCppContext context = model.newContext(LlamaCppContext.Settings.exact(256, 1))) {
             int[] prompt = prompt("Count to twenty:");
@@ -103,5 +134,23 @@ class LlamaCppContextTest {
             assertThatThrownBy(() -> context.greedy(prompt("one two three four five six seven eight nine ten"), 10))
                     .hasMessageContaining("do not fit the context of 16");
         }
+    }
+
+    @Test
+    void llamaCppsQuantizerWritesTheFilesTeamsServe(@TempDir Path dir) {
+        for (LlamaCppQuantizer.FileType type :
+                new LlamaCppQuantizer.FileType[] {LlamaCppQuantizer.FileType.Q8_0, LlamaCppQuantizer.FileType.Q4_K_M}) {
+            Path out = dir.resolve("demo-" + type + ".gguf");
+            LlamaCppQuantizer.quantize(DEMO, out, type, 2);
+            try (LlamaCppModel quantized = LlamaCppModel.load(out);
+                    LlamaCppContext context = quantized.newContext(LlamaCppContext.Settings.exact(128, 1))) {
+                assertThat(quantized.metadata("general.file_type")).isEqualTo(String.valueOf(type.value));
+                assertThat(quantized.vocabularySize()).isEqualTo(model.vocabularySize());
+                assertThat(context.greedy(prompt("Hello"), 8).tokens()).isNotEmpty();
+            }
+        }
+        assertThatThrownBy(() -> LlamaCppQuantizer.quantize(
+                        dir.resolve("missing.gguf"), dir.resolve("x.gguf"), LlamaCppQuantizer.FileType.Q8_0, 1))
+                .hasMessageContaining("no GGUF file");
     }
 }

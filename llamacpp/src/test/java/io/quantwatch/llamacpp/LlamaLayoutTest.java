@@ -62,9 +62,11 @@ class LlamaLayoutTest {
                 new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n#include \"llama.h\"\nint main(void) {\n");
         c.append("  struct llama_model_params m = llama_model_default_params();\n");
         c.append("  struct llama_context_params x = llama_context_default_params();\n");
+        c.append("  struct llama_model_quantize_params q = llama_model_quantize_default_params();\n");
         probeStruct(c, "llama_model_params", "m", LlamaModelParams.class);
         probeStruct(c, "llama_context_params", "x", LlamaContextParams.class);
         probeStruct(c, "llama_batch", null, LlamaBatch.class);
+        probeStruct(c, "llama_model_quantize_params", "q", LlamaQuantizeParams.class);
         c.append("  return 0;\n}\n");
         Files.writeString(dir.resolve("probe.c"), c.toString());
         Path libs = LlamaNatives.get().directory();
@@ -211,6 +213,14 @@ class LlamaLayoutTest {
         assertLayout("llama_context_params", defaults);
         assertDefaults("llama_context_params", defaults);
         assertThat(defaults.n_ctx).isEqualTo(512);
+    }
+
+    @Test
+    void quantizeParamsMatchTheHeader() throws Exception {
+        LlamaQuantizeParams.ByValue defaults = LlamaNatives.get().library().llama_model_quantize_default_params();
+        assertLayout("llama_model_quantize_params", defaults);
+        assertDefaults("llama_model_quantize_params", defaults);
+        assertThat(defaults.ftype).isEqualTo(LlamaCppQuantizer.FileType.Q8_0.value);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.quantwatch.engine.generate.GenerationTrace;
 import io.quantwatch.engine.generate.GreedyDecoder;
 import io.quantwatch.engine.generate.PairedScorer;
 import io.quantwatch.engine.generate.TokenLogprob;
+import io.quantwatch.engine.model.DecodingSession;
 import io.quantwatch.engine.model.InferenceSession;
 import io.quantwatch.engine.model.LlamaModel;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class EngineShadowPair implements ShadowPipelines {
 
     private final LlamaModel reference;
     private final InferenceSession referenceSession;
-    private final InferenceSession candidateSession;
+    private final DecodingSession candidateSession;
     private final GreedyDecoder referenceDecoder;
     private final GreedyDecoder candidateDecoder;
     private final PairedScorer scorer;
@@ -57,11 +58,33 @@ public final class EngineShadowPair implements ShadowPipelines {
             boolean verifyCandidate,
             int blockTokens,
             ReferenceLogits shared) {
+        this(
+                reference,
+                candidate.newSession(threads, contextTokens, blockTokens),
+                threads,
+                contextTokens,
+                verifyCandidate,
+                blockTokens,
+                shared);
+    }
+
+    /**
+     * The engine's reference against a candidate computed elsewhere ({@code candidateSession}: llama.cpp running a GGUF
+     * of the same vocabulary), decoded, teacher-forced and verified the same way; the pair closes that session.
+     */
+    public EngineShadowPair(
+            LlamaModel reference,
+            DecodingSession candidateSession,
+            int threads,
+            int contextTokens,
+            boolean verifyCandidate,
+            int blockTokens,
+            ReferenceLogits shared) {
         this.reference = reference;
         this.verifyCandidate = verifyCandidate;
         this.shared = shared;
         this.referenceSession = reference.newSession(threads, contextTokens, blockTokens);
-        this.candidateSession = candidate.newSession(threads, contextTokens, blockTokens);
+        this.candidateSession = candidateSession;
         this.referenceDecoder = new GreedyDecoder(referenceSession, TOP_K);
         this.candidateDecoder = new GreedyDecoder(candidateSession, TOP_K);
         this.scorer = new PairedScorer(referenceSession, candidateSession);

@@ -1,15 +1,15 @@
 package io.quantwatch.engine.generate;
 
-import io.quantwatch.engine.model.InferenceSession;
+import io.quantwatch.engine.model.DecodingSession;
 import java.util.List;
 
 /** Greedy generation (the prompt prefilled in blocks) and teacher-forced scoring on one session. */
 public final class GreedyDecoder {
-    private final InferenceSession session;
+    private final DecodingSession session;
     private final int topK;
 
     /** @param topK how many alternatives to record per step (0 for none) */
-    public GreedyDecoder(InferenceSession session, int topK) {
+    public GreedyDecoder(DecodingSession session, int topK) {
         this.session = session;
         this.topK = topK;
     }
@@ -38,7 +38,7 @@ public final class GreedyDecoder {
         }
         session.reset();
         GreedyRun run = new GreedyRun(
-                session.model().tokenizer(), prompt.length, session.capacity(), maxNewTokens, stopSequences, topK);
+                session.tokenizer(), prompt.length, session.capacity(), maxNewTokens, stopSequences, topK);
         long t0 = System.nanoTime();
         float[] logits = session.prefill(prompt, 0, prompt.length);
         long t1 = System.nanoTime();

@@ -1,6 +1,6 @@
 package io.quantwatch.engine.generate;
 
-import io.quantwatch.engine.model.InferenceSession;
+import io.quantwatch.engine.model.DecodingSession;
 import java.util.List;
 
 /**
@@ -10,14 +10,14 @@ import java.util.List;
  * the two current logit vectors are held, never vocab × length floats.
  */
 public final class PairedScorer {
-    private final InferenceSession reference;
-    private final InferenceSession candidate;
+    private final DecodingSession reference;
+    private final DecodingSession candidate;
 
-    public PairedScorer(InferenceSession reference, InferenceSession candidate) {
-        if (reference.model().config().vocabSize() != candidate.model().config().vocabSize()) {
+    public PairedScorer(DecodingSession reference, DecodingSession candidate) {
+        if (reference.vocabSize() != candidate.vocabSize()) {
             throw new IllegalArgumentException("reference and candidate vocabularies differ in size: "
-                    + reference.model().config().vocabSize() + " vs "
-                    + candidate.model().config().vocabSize());
+                    + reference.vocabSize() + " vs "
+                    + candidate.vocabSize());
         }
         this.reference = reference;
         this.candidate = candidate;
@@ -104,13 +104,13 @@ public final class PairedScorer {
             int topK,
             List<float[]> referenceLogits) {
         GreedyRun run = new GreedyRun(
-                candidate.model().tokenizer(), prompt.length, candidate.capacity(), maxNewTokens, stopSequences, topK);
+                candidate.tokenizer(), prompt.length, candidate.capacity(), maxNewTokens, stopSequences, topK);
         PositionwiseDivergence divergence = new PositionwiseDivergence(referenceAnswer.length, topK);
         long t0 = System.nanoTime();
         int[] agreed = {0}; // answer tokens settled by the reference's; run.step is not called past a disagreement
         boolean known = referenceLogits != null && referenceLogits.size() >= referenceAnswer.length;
         TeacherForcing.run(
-                known ? new InferenceSession[] {candidate} : sessions(), prompt, referenceAnswer, (i, rows) -> {
+                known ? new DecodingSession[] {candidate} : sessions(), prompt, referenceAnswer, (i, rows) -> {
                     float[] ref = known ? referenceLogits.get(i) : rows[0];
                     float[] cand = rows[rows.length - 1];
                     divergence.add(i, ref, cand, referenceAnswer[i]);
@@ -138,7 +138,7 @@ public final class PairedScorer {
         return new Verified(run.trace(prompt, t1 - t0, t2 - t1), divergence.result(), verified);
     }
 
-    private InferenceSession[] sessions() {
-        return new InferenceSession[] {reference, candidate};
+    private DecodingSession[] sessions() {
+        return new DecodingSession[] {reference, candidate};
     }
 }

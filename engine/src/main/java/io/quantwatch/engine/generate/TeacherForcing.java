@@ -1,11 +1,11 @@
 package io.quantwatch.engine.generate;
 
-import io.quantwatch.engine.model.InferenceSession;
+import io.quantwatch.engine.model.DecodingSession;
 
 /**
  * Feeds a prompt and a forced continuation through one or more sessions in blocks and hands over, for each
  * continuation position, every session's next-token logits at that position. Batched, yet the logits are bit-for-bit
- * those of a token-by-token pass ({@link InferenceSession#forwardBlock}).
+ * those of a token-by-token pass ({@link DecodingSession#forwardBlock}).
  */
 final class TeacherForcing {
 
@@ -17,8 +17,8 @@ final class TeacherForcing {
     private TeacherForcing() {}
 
     /** One session: {@code sink} gets its logits alone. */
-    static void run(InferenceSession session, int[] prompt, int[] continuation, SingleSink sink) {
-        run(new InferenceSession[] {session}, prompt, continuation, (i, rows) -> sink.accept(i, rows[0]));
+    static void run(DecodingSession session, int[] prompt, int[] continuation, SingleSink sink) {
+        run(new DecodingSession[] {session}, prompt, continuation, (i, rows) -> sink.accept(i, rows[0]));
     }
 
     /** Position i's logits of one session; the row is reused. */
@@ -26,21 +26,21 @@ final class TeacherForcing {
         void accept(int position, float[] logits);
     }
 
-    static void run(InferenceSession[] sessions, int[] prompt, int[] continuation, PositionSink sink) {
+    static void run(DecodingSession[] sessions, int[] prompt, int[] continuation, PositionSink sink) {
         int p = prompt.length;
         int n = continuation.length;
         if (p == 0) {
             throw new IllegalArgumentException("the prompt must hold at least one token (usually BOS)");
         }
-        int vocab = sessions[0].model().config().vocabSize();
-        for (InferenceSession s : sessions) {
+        int vocab = sessions[0].vocabSize();
+        for (DecodingSession s : sessions) {
             if (p + n > s.capacity()) {
                 throw new IllegalArgumentException("prompt + continuation (" + (p + n)
                         + " tokens) exceed the session's " + s.capacity() + " positions");
             }
-            if (s.model().config().vocabSize() != vocab) {
-                throw new IllegalArgumentException("the sessions' vocabularies differ in size: " + vocab + " vs "
-                        + s.model().config().vocabSize());
+            if (s.vocabSize() != vocab) {
+                throw new IllegalArgumentException(
+                        "the sessions' vocabularies differ in size: " + vocab + " vs " + s.vocabSize());
             }
             s.reset();
         }
@@ -51,12 +51,12 @@ final class TeacherForcing {
         System.arraycopy(prompt, 0, sequence, 0, p);
         System.arraycopy(continuation, 0, sequence, p, n);
         if (p > 1) {
-            for (InferenceSession s : sessions) {
+            for (DecodingSession s : sessions) {
                 s.prefill(sequence, 0, p - 1);
             }
         }
         int block = Integer.MAX_VALUE;
-        for (InferenceSession s : sessions) {
+        for (DecodingSession s : sessions) {
             block = Math.min(block, s.blockSize());
         }
         float[][] rows = new float[sessions.length][vocab];

@@ -9,7 +9,7 @@ import java.util.concurrent.CancellationException;
  * {@link #forward(int)}, or many at once with {@link #prefill} and {@link #forwardBlock} (the same arithmetic on a
  * block of tokens, bit-for-bit the same logits); {@link #reset()} starts a new sequence. Not thread-safe.
  */
-public final class InferenceSession implements AutoCloseable {
+public final class InferenceSession implements DecodingSession {
     /**
      * Tokens one batched pass takes at most, by default. Each weight row is read once per block, so larger blocks save
      * memory traffic; the activation buffers (block × hidden size) and the logits of a block (block × vocabulary) grow
@@ -132,20 +132,33 @@ public final class InferenceSession implements AutoCloseable {
         return model;
     }
 
+    @Override
+    public io.quantwatch.engine.tokenizer.Tokenizer tokenizer() {
+        return model.tokenizer();
+    }
+
+    @Override
+    public int vocabSize() {
+        return c.vocabSize();
+    }
+
     /** Tokens fed since the last reset. */
     public int position() {
         return position;
     }
 
+    @Override
     public int capacity() {
         return capacity;
     }
 
     /** The most tokens one batched pass of this session takes ({@link #forwardBlock}). */
+    @Override
     public int blockSize() {
         return block;
     }
 
+    @Override
     public void reset() {
         position = 0;
     }
@@ -154,6 +167,7 @@ public final class InferenceSession implements AutoCloseable {
      * Forgets every token from {@code newPosition} on, keeping the cache before it: the next token fed goes to
      * {@code newPosition}. A candidate verified against the reference's tokens resumes from its first divergence.
      */
+    @Override
     public void rewind(int newPosition) {
         if (newPosition < 0 || newPosition > position) {
             throw new IllegalArgumentException("cannot rewind to " + newPosition + " from position " + position);
@@ -166,6 +180,7 @@ public final class InferenceSession implements AutoCloseable {
      * next call. An interrupted caller (a shadow deadline passed) stops here with a {@link CancellationException};
      * {@link #reset()} makes the session usable again.
      */
+    @Override
     public float[] forward(int token) {
         layers(new int[] {token}, 0, 1);
         parallel.matvec(model.weights().output(), x, logits);
@@ -178,6 +193,7 @@ public final class InferenceSession implements AutoCloseable {
      * call), bit-for-bit what feeding them one by one with {@link #forward} returns; the other positions' logits are
      * never computed, which is most of the saving on a long prompt.
      */
+    @Override
     public float[] prefill(int[] tokens, int off, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("prefill needs at least one token, got " + n);
@@ -208,6 +224,7 @@ public final class InferenceSession implements AutoCloseable {
      * them: row t (at t × vocabulary) follows token off + t. The array is reused by the next call. Bit-for-bit what
      * {@link #forward} returns token by token: teacher forcing scores a whole answer this way.
      */
+    @Override
     public float[] forwardBlock(int[] tokens, int off, int n) {
         if (n < 1 || n > block) {
             throw new IllegalArgumentException("a block holds 1 to " + block + " tokens, got " + n);

@@ -86,7 +86,9 @@ final class ConfigValidation {
                 c.candidates() != null && !c.candidates().isEmpty(),
                 "candidates",
                 "configure at least one candidate pipeline");
-        if (c.candidates().stream().anyMatch(cand -> cand.backend() == MonitorConfig.Backend.ENGINE)) {
+        if (c.candidates().stream()
+                .anyMatch(cand -> cand.backend() == MonitorConfig.Backend.ENGINE
+                        || cand.backend() == MonitorConfig.Backend.LLAMA_CPP)) {
             notBlank(c.reference().model(), "reference.model", "path of the reference GGUF file");
             require(
                     Files.isRegularFile(Path.of(c.reference().model())),
@@ -129,7 +131,7 @@ final class ConfigValidation {
                     names.add(cand.name()),
                     at + ".name",
                     "'" + cand.name() + "' is used twice; candidate names must be unique");
-            require(cand.backend() != null, at + ".backend", "missing: engine or openvino");
+            require(cand.backend() != null, at + ".backend", "missing: engine, llama.cpp or openvino");
             if (cand.backend() == MonitorConfig.Backend.ENGINE) {
                 notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
                 if (CandidateModels.isFile(cand.recipe())) {
@@ -151,10 +153,22 @@ final class ConfigValidation {
                         throw new ConfigException(at + ".recipe", e.getMessage());
                     }
                 }
+            } else if (cand.backend() == MonitorConfig.Backend.LLAMA_CPP) {
+                llamaCppCandidate(cand, at);
             } else {
                 openvinoCandidate(c, cand, at);
             }
         }
+        var l = c.llamaCpp();
+        require(l.threads() >= 1, "llama-cpp.threads", "must be >= 1, got " + l.threads());
+        require(
+                "f16".equals(l.kvCache()) || "f32".equals(l.kvCache()),
+                "llama-cpp.kv-cache",
+                "must be f16 or f32, got '" + l.kvCache() + "'");
+        require(
+                "auto".equals(l.flashAttention()) || "off".equals(l.flashAttention()),
+                "llama-cpp.flash-attention",
+                "must be auto or off, got '" + l.flashAttention() + "'");
         var e = c.engine();
         require(e.threads() >= 1, "engine.threads", "must be >= 1, got " + e.threads());
         require(e.parallelism() >= 1, "engine.parallelism", "must be >= 1, got " + e.parallelism());
@@ -239,6 +253,31 @@ final class ConfigValidation {
     private static final Pattern DEVICE = Pattern.compile("(CPU|GPU|NPU)(\\.\\d+)?");
 
     /** An openvino candidate: device, NPU settings, and the folder checks that need no OpenVINO library (asymmetric INT4 on NPU). */
+    /** A llama.cpp candidate names a GGUF file ({@code file:PATH}) or the reference itself. */
+    private static void llamaCppCandidate(MonitorConfig.Candidate cand, String at) {
+        notBlank(
+                cand.recipe(),
+                at + ".recipe",
+                "'file:<path to the GGUF your llama.cpp server serves>', or 'reference'");
+        if (ModelCache.isReference(cand.recipe())) {
+            return;
+        }
+        require(
+                CandidateModels.isFile(cand.recipe()),
+                at + ".recipe",
+                "a llama.cpp candidate runs a GGUF file: 'file:<path>' (or 'reference'), got '" + cand.recipe() + "'");
+        java.nio.file.Path f;
+        try {
+            f = CandidateModels.file(cand.recipe());
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigException(at + ".recipe", ex.getMessage());
+        }
+        require(
+                java.nio.file.Files.isRegularFile(f),
+                at + ".recipe",
+                "no such file: " + f.toAbsolutePath() + " (a llama.cpp candidate is a GGUF on every TaskManager host)");
+    }
+
     private static void openvinoCandidate(MonitorConfig c, MonitorConfig.Candidate cand, String at) {
         require(c.openvino().binding() != null, "openvino.binding", "missing: auto, c-api or java");
         notBlank(

@@ -30,6 +30,7 @@ public record MonitorConfig(
         Reference reference,
         List<Candidate> candidates,
         Engine engine,
+        LlamaCpp llamaCpp,
         Shadow shadow,
         OpenVino openvino,
         Windows windows,
@@ -147,7 +148,10 @@ public record MonitorConfig(
         ENGINE,
         /** An OpenVINO export folder on CPU, GPU or NPU. */
         @JsonProperty("openvino")
-        OPENVINO
+        OPENVINO,
+        /** A GGUF file ({@code recipe: file:PATH}) run by the bundled llama.cpp, as a llama.cpp server runs it. */
+        @JsonProperty("llama.cpp")
+        LLAMA_CPP
     }
 
     /** Topic names. */
@@ -239,6 +243,19 @@ public record MonitorConfig(
      * (at most the model's context), longer prompts are {@code PROMPT_TOO_LONG} dead letters.
      */
     public record Engine(int threads, int parallelism, int maxTokens, int maxPromptTokens) implements Serializable {}
+
+    /**
+     * How llama.cpp candidates run ({@code llama-cpp.*}): threads per context, the KV cache type ({@code f16}, what a
+     * llama.cpp server uses unless told otherwise, or {@code f32}) and flash attention ({@code auto}, llama.cpp's own
+     * choice, or {@code off}). Set them as the served llama.cpp is set, so the monitor runs what it runs.
+     */
+    public record LlamaCpp(int threads, String kvCache, String flashAttention) implements Serializable {
+        /** The backend's settings; the values are validated by {@code ConfigValidation}. */
+        public io.quantwatch.connectors.llamacpp.LlamaCppPipelines.Settings settings() {
+            return new io.quantwatch.connectors.llamacpp.LlamaCppPipelines.Settings(
+                    threads, "f32".equals(kvCache), "auto".equals(flashAttention));
+        }
+    }
 
     /**
      * The shadow stage's load limits: it never holds more sampled prompts than it can finish within
