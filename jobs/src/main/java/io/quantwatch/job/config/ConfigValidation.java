@@ -166,9 +166,9 @@ final class ConfigValidation {
                 "llama-cpp.kv-cache",
                 "must be f16 or f32, got '" + l.kvCache() + "'");
         require(
-                "auto".equals(l.flashAttention()) || "off".equals(l.flashAttention()),
+                "auto".equals(l.flashAttention()) || "disabled".equals(l.flashAttention()),
                 "llama-cpp.flash-attention",
-                "must be auto or off, got '" + l.flashAttention() + "'");
+                "must be auto or disabled, got '" + l.flashAttention() + "'");
         var e = c.engine();
         require(e.threads() >= 1, "engine.threads", "must be >= 1, got " + e.threads());
         require(e.parallelism() >= 1, "engine.parallelism", "must be >= 1, got " + e.parallelism());

@@ -247,7 +247,7 @@ public record MonitorConfig(
     /**
      * How llama.cpp candidates run ({@code llama-cpp.*}): threads per context, the KV cache type ({@code f16}, what a
      * llama.cpp server uses unless told otherwise, or {@code f32}) and flash attention ({@code auto}, llama.cpp's own
-     * choice, or {@code off}). Set them as the served llama.cpp is set, so the monitor runs what it runs.
+     * choice, or {@code disabled}). Set them as the served llama.cpp is set, so the monitor runs what it runs.
      */
     public record LlamaCpp(int threads, String kvCache, String flashAttention) implements Serializable {
         /** The backend's settings; the values are validated by {@code ConfigValidation}. */

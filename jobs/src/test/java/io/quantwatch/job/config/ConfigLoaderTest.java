@@ -141,9 +141,30 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("candidates[0].recipe:");
         assertThatThrownBy(() ->
                         ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, backend: tpu, recipe: nf4}]")))
-                .hasMessage("candidates[0].backend: 'tpu' is not one of [engine, openvino]");
+                .hasMessage("candidates[0].backend: 'tpu' is not one of [engine, openvino, llama.cpp]");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[{name: a, recipe: nf4}]")))
-                .hasMessageStartingWith("candidates[0].backend: missing: engine or openvino");
+                .hasMessageStartingWith("candidates[0].backend: missing: engine, llama.cpp or openvino");
+        // A llama.cpp candidate runs a GGUF file; its settings name their field.
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, List.of(MODEL, "candidates=[{name: a, backend: llama.cpp, recipe: int4 sym}]")))
+                .hasMessageStartingWith("candidates[0].recipe: a llama.cpp candidate runs a GGUF file");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        List.of(MODEL, "candidates=[{name: a, backend: llama.cpp, recipe: 'file:/no/such.gguf'}]")))
+                .hasMessageStartingWith("candidates[0].recipe: no such file: /no/such.gguf");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        List.of(
+                                MODEL,
+                                "candidates=[{name: a, backend: llama.cpp, recipe: reference}]",
+                                "llama-cpp.kv-cache=q8")))
+                .hasMessage("llama-cpp.kv-cache: must be f16 or f32, got 'q8'");
+        assertThat(ConfigLoader.load(
+                                null, List.of(MODEL, "candidates=[{name: a, backend: llama.cpp, recipe: reference}]"))
+                        .llamaCpp()
+                        .settings())
+                .as("a llama.cpp server's defaults: F16 cache, flash attention auto")
+                .isEqualTo(new io.quantwatch.connectors.llamacpp.LlamaCppPipelines.Settings(1, false, true));
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[]")))
                 .hasMessageStartingWith("candidates: configure at least one");
     }
