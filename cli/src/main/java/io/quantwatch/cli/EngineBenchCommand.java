@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code quantwatch bench engine}: decode tokens/s of the engine in F32, F16, INT8_SYM and INT4_SYM g128 beside
- * llama.cpp (F32, F16, Q8_0, Q4_0) on the same seeded random model, at each thread count, in one run; resident weight
- * bytes per format; batched prefill and teacher forcing; shadow latency per prompt before and after batching.
+ * llama.cpp b4916 and the current llama.cpp (F32, F16, Q8_0, Q4_0) on the same seeded random model, at each thread
+ * count, in one run; resident weight bytes per format; batched prefill and teacher forcing; shadow latency per prompt
+ * before and after batching, and of a {@code backend: llama.cpp} candidate.
  */
 @Command(
         name = "engine",
@@ -168,6 +169,33 @@ public final class EngineBenchCommand implements Callable<Integer> {
         printTable(out, models, ours, theirs);
         double decodeF16VsLlamaCpp = ours.get("F16")[0] / theirs.get("F16")[0];
 
+        // The current llama.cpp, in-process, on the same files: what a team's server runs today.
+        CurrentLlamaCppFigures current = new CurrentLlamaCppFigures(runs);
+        out.printf(
+                "%ndecode tok/s, %s (F32 KV cache), beside the engine (same run):%n",
+                CurrentLlamaCppFigures.describe());
+        Map<String, double[]> newest = new LinkedHashMap<>();
+        for (Format f : FORMATS) {
+            double[] n = new double[threads.length];
+            for (int i = 0; i < threads.length; i++) {
+                n[i] = noLlamaCpp
+                        ? Double.NaN
+                        : current.decodeTokensPerSecond(files.get(f.llamaCppFile()), prompt, tokens, threads[i]);
+                out.printf(
+                        "  %-32s threads=%d  engine %7.1f tok/s  llama.cpp %s %7.1f tok/s  engine/llama.cpp %.2f"
+                                + "  (b4916 %7.1f)%n",
+                        f.label(),
+                        threads[i],
+                        ours.get(f.label())[i],
+                        io.quantwatch.llamacpp.LlamaNatives.LLAMA_CPP_COMMIT,
+                        n[i],
+                        ours.get(f.label())[i] / n[i],
+                        theirs.get(f.label())[i]);
+            }
+            newest.put(f.label(), n);
+        }
+        double decodeF16VsNewLlamaCpp = ours.get("F16")[0] / newest.get("F16")[0];
+
         BatchedEngineFigures batched = new BatchedEngineFigures(runs);
         LlamaModel f16 = models.get("F16");
         int[] longPrompt = BatchedEngineFigures.randomPrompt(f16, prefillTokens, seed);
@@ -180,20 +208,27 @@ public final class EngineBenchCommand implements Callable<Integer> {
             double blocks = batched.prefillSeconds(f16, longPrompt, t, InferenceSession.DEFAULT_BLOCK);
             double llama =
                     noLlamaCpp ? Double.NaN : batched.llamaCppPrefillSeconds(files.get(GgmlType.F16), longPrompt, t);
+            double newLlama = noLlamaCpp ? Double.NaN : current.prefillSeconds(files.get(GgmlType.F16), longPrompt, t);
             prefillSpeedup[i] = oneByOne / blocks;
             prefillVsLlama[i] = llama / blocks;
             out.printf(
                     "  threads=%d  token by token %7.1f tok/s | batched (blocks of %d) %7.1f tok/s = %.2fx"
-                            + " | llama.cpp %7.1f tok/s, batched/llama.cpp %.2fx%n",
+                            + " | llama.cpp b4916 %7.1f tok/s, batched/b4916 %.2fx | llama.cpp %s %7.1f tok/s,"
+                            + " batched/%s %.2fx%n",
                     t,
                     prefillTokens / oneByOne,
                     InferenceSession.DEFAULT_BLOCK,
                     prefillTokens / blocks,
                     prefillSpeedup[i],
                     prefillTokens / llama,
-                    prefillVsLlama[i]);
+                    prefillVsLlama[i],
+                    io.quantwatch.llamacpp.LlamaNatives.LLAMA_CPP_COMMIT,
+                    prefillTokens / newLlama,
+                    io.quantwatch.llamacpp.LlamaNatives.LLAMA_CPP_COMMIT,
+                    newLlama / blocks);
         }
-        out.println("  (llama.cpp: request to first streamed piece, i.e. its prompt processing plus one decode step)");
+        out.println("  (b4916: request to first streamed piece, i.e. its prompt processing plus one decode step;"
+                + " the current llama.cpp: the prompt in batches of 512)");
 
         BatchedEngineFigures.DecodeAndScore ds = batched.decodeAndScore(f16, prompt, scoredTokens, threads[0]);
         double scoringOverDecode = ds.scoreSeconds() / ds.decodeSeconds();
@@ -238,14 +273,46 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 ratio,
                 verdict(ratio <= 0.4, ratio));
 
+        // One llama.cpp candidate (the Q4_K_M file llama.cpp's quantizer makes of the bundled model, F16 KV cache as a
+        // server runs it) against one engine candidate, both verified against the engine reference's answer.
+        double llamaCppShadowMs = Double.NaN;
+        if (!noLlamaCpp) {
+            Path q4km = dir.resolve("bundled-Q4_K_M.gguf");
+            io.quantwatch.llamacpp.LlamaCppQuantizer.quantize(
+                    Path.of(defaults.reference().model()),
+                    q4km,
+                    io.quantwatch.llamacpp.LlamaCppQuantizer.FileType.Q4_K_M,
+                    Math.max(1, threads[threads.length - 1]));
+            BatchedEngineFigures.ShadowLatency viaLlamaCpp =
+                    current.shadowLatency(Path.of(defaults.reference().model()), q4km, false, prompts);
+            BatchedEngineFigures.ShadowLatency viaEngine =
+                    batched.shadowLatency(bundled, List.of("int4 sym group=128"), prompts)[1];
+            llamaCppShadowMs = viaLlamaCpp.meanSeconds() * 1e3;
+            out.printf(
+                    "%nshadow latency per prompt, one candidate, verified, 1 thread:%n"
+                            + "  backend: llama.cpp, Q4_K_M by llama.cpp's quantizer (F16 KV cache): mean %.0f ms, p95 %.0f ms%n"
+                            + "  backend: engine, int4 sym group=128:                            mean %.0f ms, p95 %.0f ms%n",
+                    viaLlamaCpp.meanSeconds() * 1e3,
+                    viaLlamaCpp.p95Seconds() * 1e3,
+                    viaEngine.meanSeconds() * 1e3,
+                    viaEngine.p95Seconds() * 1e3);
+        }
+
         if (!skipBigModel) {
             bigModel(out);
         }
 
         out.printf(
                 "%nengine: prefill_speedup=%.2f prefill_vs_llamacpp=%.2f scoring_over_decode=%.3f"
-                        + " shadow_latency_ratio=%.3f decode_f16_vs_llamacpp_t1=%.2f%n",
-                prefillSpeedup[0], prefillVsLlama[0], scoringOverDecode, ratio, decodeF16VsLlamaCpp);
+                        + " shadow_latency_ratio=%.3f decode_f16_vs_llamacpp_t1=%.2f decode_f16_vs_llamacpp_new_t1=%.2f"
+                        + " llamacpp_candidate_shadow_ms=%.0f%n",
+                prefillSpeedup[0],
+                prefillVsLlama[0],
+                scoringOverDecode,
+                ratio,
+                decodeF16VsLlamaCpp,
+                decodeF16VsNewLlamaCpp,
+                llamaCppShadowMs);
         return 0;
     }
 
