@@ -3,18 +3,20 @@ package io.quantwatch.demomodel;
 import io.quantwatch.engine.generate.GreedyDecoder;
 import io.quantwatch.engine.model.InferenceSession;
 import io.quantwatch.engine.model.LlamaModel;
-import io.quantwatch.oracle.LlamaCppOracle;
-import io.quantwatch.oracle.OracleRequest;
-import io.quantwatch.oracle.OracleResponse;
+import io.quantwatch.llamacpp.LlamaCppContext;
+import io.quantwatch.llamacpp.LlamaCppModel;
 import io.quantwatch.tasks.TaskExample;
 import io.quantwatch.tasks.TaskFamily;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Greedy outputs of the engine and of llama.cpp (F32 KV cache, one thread) on the same prompts. */
+/**
+ * Greedy answers of the engine and of the current llama.cpp (5b4ebc5, in-process, F32 KV cache, one thread) on the same
+ * prompts, token id for token id.
+ */
 public final class LlamaCppAgreement {
 
     /** Per family: how many prompts gave identical text, out of how many, and the first mismatch if any. */
@@ -24,35 +26,29 @@ public final class LlamaCppAgreement {
 
     public static Map<TaskFamily, FamilyAgreement> measure(
             Path gguf, LlamaModel model, Map<TaskFamily, List<TaskExample>> tasks, int perFamily) {
-        List<TaskExample> chosen = new ArrayList<>();
-        List<OracleRequest.Generation> gens = new ArrayList<>();
-        for (Map.Entry<TaskFamily, List<TaskExample>> e : tasks.entrySet()) {
-            for (TaskExample t :
-                    e.getValue().subList(0, Math.min(perFamily, e.getValue().size()))) {
-                chosen.add(t);
-                gens.add(new OracleRequest.Generation(
-                        model.tokenizer().encode(t.prompt(), true), t.family().maxTokens()));
-            }
-        }
-        OracleResponse theirs =
-                new LlamaCppOracle(600).run(new OracleRequest(gguf.toString(), 1, 512, List.of(), gens));
         Map<TaskFamily, int[]> counts = new EnumMap<>(TaskFamily.class);
         Map<TaskFamily, String> mismatches = new EnumMap<>(TaskFamily.class);
-        try (InferenceSession s = model.newSession(1, 512)) {
+        try (InferenceSession s = model.newSession(1, 512);
+                LlamaCppModel llama = LlamaCppModel.load(gguf);
+                LlamaCppContext context = llama.newContext(LlamaCppContext.Settings.exact(512, 1))) {
             GreedyDecoder d = new GreedyDecoder(s, 0);
-            for (int i = 0; i < chosen.size(); i++) {
-                TaskExample t = chosen.get(i);
-                OracleRequest.Generation g = gens.get(i);
-                String ours = model.tokenizer()
-                        .decode(d.generate(g.promptTokens(), g.maxTokens(), List.of())
-                                .tokens());
-                String llama = theirs.generations().get(i).text();
-                int[] c = counts.computeIfAbsent(t.family(), k -> new int[2]);
-                c[1]++;
-                if (ours.equals(llama)) {
-                    c[0]++;
-                } else {
-                    mismatches.putIfAbsent(t.family(), "engine: " + ours + " | llama.cpp: " + llama);
+            for (Map.Entry<TaskFamily, List<TaskExample>> e : tasks.entrySet()) {
+                for (TaskExample t :
+                        e.getValue().subList(0, Math.min(perFamily, e.getValue().size()))) {
+                    int[] prompt = model.tokenizer().encode(t.prompt(), true);
+                    int max = t.family().maxTokens();
+                    int[] ourTokens = d.generate(prompt, max, List.of()).tokens();
+                    int[] theirTokens = context.greedy(prompt, max).tokens();
+                    int[] c = counts.computeIfAbsent(t.family(), k -> new int[2]);
+                    c[1]++;
+                    if (Arrays.equals(ourTokens, theirTokens)) {
+                        c[0]++;
+                    } else {
+                        mismatches.putIfAbsent(
+                                t.family(),
+                                "engine: " + model.tokenizer().decode(ourTokens) + " | llama.cpp: "
+                                        + model.tokenizer().decode(theirTokens));
+                    }
                 }
             }
         }

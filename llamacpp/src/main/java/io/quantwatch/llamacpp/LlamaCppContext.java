@@ -38,7 +38,10 @@ public final class LlamaCppContext implements AutoCloseable {
         void accept(int position, float[] logits);
     }
 
-    /** A greedy answer: its tokens (the end-of-generation token, when one came, included last). */
+    /**
+     * A greedy answer: its tokens, without the end-of-generation token that stopped it ({@code ended}), as the engine
+     * reports answers.
+     */
     public record GreedyAnswer(int[] tokens, boolean ended, long prefillNanos, long decodeNanos) {}
 
     private static final int GGML_TYPE_F32 = 0;
@@ -213,11 +216,11 @@ public final class LlamaCppContext implements AutoCloseable {
         boolean ended = false;
         while (n < maxTokens) {
             int next = argmax(logits);
-            out[n++] = next;
             if (model.isEndOfGeneration(next)) {
                 ended = true;
                 break;
             }
+            out[n++] = next;
             if (n < maxTokens) {
                 logits = forward(next);
             }

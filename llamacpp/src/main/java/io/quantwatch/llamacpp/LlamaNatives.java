@@ -8,15 +8,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The bundled llama.cpp, loaded once per JVM: its shared libraries are copied out of the jar into a temporary
- * directory (they find each other there through their {@code $ORIGIN} run path), ggml picks the CPU variant for this
- * machine, and llama.cpp's log is kept per thread so that a refusal can say what llama.cpp said.
+ * The bundled llama.cpp, loaded once per JVM: its shared libraries are copied out of the jar into a directory of the
+ * temporary folder named by their hash (they find each other there through their {@code $ORIGIN} run path), ggml picks
+ * the CPU variant for this machine, and llama.cpp's log is kept per thread so that a refusal can say what it said.
  */
 public final class LlamaNatives {
     /** The llama.cpp commit the struct layouts of this binding were read from. */
@@ -43,6 +46,7 @@ public final class LlamaNatives {
             "libggml-cpu-zen4.so",
             "libggml-cpu-alderlake.so",
             "libggml-cpu-sapphirerapids.so");
+    private static final String COMPLETE = ".complete";
     private static final int LOG_LINES_KEPT = 40;
     private static final int LEVEL_WARN = 3;
     private static final int LEVEL_CONT = 5;
@@ -106,7 +110,10 @@ public final class LlamaNatives {
         GgmlLibrary ggml = Native.load(dir.resolve(GGML).toString(), GgmlLibrary.class);
         LlamaLibrary llama = Native.load(dir.resolve(LLAMA).toString(), LlamaLibrary.class);
         llama.llama_log_set(LOG, null);
-        ggml.ggml_backend_load_all_from_path(dir.toString());
+        if (ggml.ggml_backend_dev_count() == 0) {
+            // Not yet in this process: a job loaded again by a new classloader finds ggml's registry filled.
+            ggml.ggml_backend_load_all_from_path(dir.toString());
+        }
         if (ggml.ggml_backend_dev_count() == 0) {
             throw new LlamaCppException(
                     "llama.cpp found no CPU backend it can run on this machine in " + dir + ": " + drainLog());
@@ -115,24 +122,67 @@ public final class LlamaNatives {
         return new LlamaNatives(llama, dir);
     }
 
+    /**
+     * The libraries in {@code java.io.tmpdir/quantwatch-llamacpp-COMMIT-HASH}, copied there once: a directory named by
+     * the libraries' own hash is shared by every JVM and every job classloader on the host (a resubmitted job opens the
+     * same files, which the dynamic loader then does not load twice). A copy is made in a directory of its own and
+     * moved into place whole, so two processes starting at once never see half a directory.
+     */
     private static Path extract() {
         try {
-            Path dir = Files.createTempDirectory("quantwatch-llamacpp-");
-            dir.toFile().deleteOnExit();
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String name : LIBRARIES) {
-                try (InputStream in = LlamaNatives.class.getResourceAsStream(RESOURCES + name)) {
-                    if (in == null) {
-                        throw new LlamaCppException("the llama.cpp library " + name
-                                + " is missing from the quantwatch-llamacpp jar (rebuild it with npm available)");
-                    }
-                    Path target = dir.resolve(name);
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    target.toFile().deleteOnExit();
+                sha.update(resource(name));
+            }
+            String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            Path dir = tmp.resolve("quantwatch-llamacpp-" + LLAMA_CPP_COMMIT + "-" + hash);
+            if (Files.isRegularFile(dir.resolve(COMPLETE))) {
+                return dir;
+            }
+            Path staging = Files.createTempDirectory(tmp, "quantwatch-llamacpp-staging-");
+            for (String name : LIBRARIES) {
+                Files.write(staging.resolve(name), resource(name));
+            }
+            Files.writeString(staging.resolve(COMPLETE), hash);
+            try {
+                Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // Another process moved its copy first (or a stale, incomplete directory is in the way).
+                if (!Files.isRegularFile(dir.resolve(COMPLETE))) {
+                    throw new UncheckedIOException(
+                            "cannot place the llama.cpp libraries in " + dir
+                                    + " (remove it if it is left from an interrupted start)",
+                            raced);
                 }
+                deleteQuietly(staging);
             }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the llama.cpp libraries to a temporary directory", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = LlamaNatives.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) {
+                throw new LlamaCppException("the llama.cpp library " + name
+                        + " is missing from the quantwatch-llamacpp jar (rebuild it with npm available)");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a leftover staging directory in tmp is harmless
         }
     }
 

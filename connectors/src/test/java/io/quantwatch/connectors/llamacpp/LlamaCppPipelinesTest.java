@@ -81,6 +81,40 @@ class LlamaCppPipelinesTest {
     }
 
     @Test
+    void theFloorOfAServersSettingsIsMeasured() {
+        // llama-server's defaults: F16 KV cache, flash attention auto. Not bit-comparable; the floor is printed.
+        double kl = 0;
+        double maxKl = 0;
+        int identical = 0;
+        try (ShadowPipelines aa = LlamaCppPipelines.pair(
+                DEMO,
+                "reference",
+                new LlamaCppPipelines.Settings(1, false, true),
+                1,
+                512,
+                true,
+                new ReferenceLogits())) {
+            for (String p : PROMPTS) {
+                int[] prompt = aa.encodePrompt(p);
+                DecodeOutput reference = aa.generateReference(prompt, 48, List.of());
+                CandidateAnswer candidate = aa.answerAndCompare(prompt, reference, 48, List.of(), () -> {});
+                identical +=
+                        Arrays.equals(reference.tokens(), candidate.answer().tokens()) ? 1 : 0;
+                kl += mean(candidate.forced().kl());
+                maxKl = Math.max(
+                        maxKl, Arrays.stream(candidate.forced().kl()).max().orElse(0));
+            }
+        }
+        System.out.printf(
+                "llama.cpp F16 vs engine F16 (F16 KV cache, flash attention auto): %d/%d answers identical,"
+                        + " mean KL %.3g, max KL %.3g nats%n",
+                identical, PROMPTS.size(), kl / PROMPTS.size(), maxKl);
+        assertThat(kl / PROMPTS.size())
+                .as("a floor, far below a quantized candidate's")
+                .isLessThan(1e-3);
+    }
+
+    @Test
     void aQ4KmCandidateIsComparedAndItsVerifiedAnswerIsItsOwnGreedyAnswer() {
         double kl = 0;
         int diverged = 0;
