@@ -12,6 +12,8 @@ import io.quantwatch.engine.tensor.DotKernels;
 import io.quantwatch.evaluate.EvaluationPrompt;
 import io.quantwatch.job.config.ConfigLoader;
 import io.quantwatch.job.config.MonitorConfig;
+import io.quantwatch.llamacpp.LlamaCppQuantizer;
+import io.quantwatch.llamacpp.LlamaNatives;
 import io.quantwatch.oracle.LlamaCppOracle;
 import io.quantwatch.oracle.OracleRequest;
 import io.quantwatch.oracle.OracleResponse;
@@ -187,7 +189,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
                         f.label(),
                         threads[i],
                         ours.get(f.label())[i],
-                        io.quantwatch.llamacpp.LlamaNatives.LLAMA_CPP_COMMIT,
+                        LlamaNatives.LLAMA_CPP_COMMIT,
                         n[i],
                         ours.get(f.label())[i] / n[i],
                         theirs.get(f.label())[i]);
@@ -222,9 +224,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
                     prefillSpeedup[i],
                     prefillTokens / llama,
                     prefillVsLlama[i],
-                    io.quantwatch.llamacpp.LlamaNatives.LLAMA_CPP_COMMIT,
+                    LlamaNatives.LLAMA_CPP_COMMIT,
                     prefillTokens / newLlama,
-                    io.quantwatch.llamacpp.LlamaNatives.LLAMA_CPP_COMMIT,
+                    LlamaNatives.LLAMA_CPP_COMMIT,
                     newLlama / blocks);
         }
         out.println("  (b4916: request to first streamed piece, i.e. its prompt processing plus one decode step;"
@@ -278,10 +280,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
         double llamaCppShadowMs = Double.NaN;
         if (!noLlamaCpp) {
             Path q4km = dir.resolve("bundled-Q4_K_M.gguf");
-            io.quantwatch.llamacpp.LlamaCppQuantizer.quantize(
+            LlamaCppQuantizer.quantize(
                     Path.of(defaults.reference().model()),
                     q4km,
-                    io.quantwatch.llamacpp.LlamaCppQuantizer.FileType.Q4_K_M,
+                    LlamaCppQuantizer.FileType.Q4_K_M,
                     Math.max(1, threads[threads.length - 1]));
             BatchedEngineFigures.ShadowLatency viaLlamaCpp =
                     current.shadowLatency(Path.of(defaults.reference().model()), q4km, false, prompts);

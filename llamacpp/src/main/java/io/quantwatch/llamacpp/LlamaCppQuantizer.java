@@ -2,6 +2,7 @@ package io.quantwatch.llamacpp;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -31,7 +32,7 @@ public final class LlamaCppQuantizer {
                 return valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "unknown llama.cpp file type '" + name + "'; one of " + java.util.Arrays.toString(values()));
+                        "unknown llama.cpp file type '" + name + "'; one of " + Arrays.toString(values()));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.quantwatch.engine.model;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * How a family's transformer block departs from Llama's, as read from its file by its {@link Architecture}; the
@@ -67,12 +68,12 @@ public record BlockRules(
                 && r.gelu == gelu
                 && r.slidingWindow == slidingWindow
                 && Arrays.equals(r.slidingLayers, slidingLayers)
-                && java.util.Objects.equals(r.localRope, localRope);
+                && Objects.equals(r.localRope, localRope);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(embeddingScale, queryScale, slidingWindow, Arrays.hashCode(slidingLayers));
+        return Objects.hash(embeddingScale, queryScale, slidingWindow, Arrays.hashCode(slidingLayers));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.quantwatch.engine.model;
 
 import io.quantwatch.engine.tensor.RowParallelism;
 import io.quantwatch.engine.tensor.WeightMatrix;
+import io.quantwatch.engine.tokenizer.Tokenizer;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -133,7 +134,7 @@ public final class InferenceSession implements DecodingSession {
     }
 
     @Override
-    public io.quantwatch.engine.tokenizer.Tokenizer tokenizer() {
+    public Tokenizer tokenizer() {
         return model.tokenizer();
     }
 

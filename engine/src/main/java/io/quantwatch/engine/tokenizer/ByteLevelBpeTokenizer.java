@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,7 +70,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                             "\\p{N}+")));
 
     /** The pre-tokenizers for which llama.cpp sets {@code ignore_merges} (Llama 3's). */
-    private static final java.util.Set<String> IGNORE_MERGES = java.util.Set.of("llama3", "llama-bpe", "llama-v3");
+    private static final Set<String> IGNORE_MERGES = Set.of("llama3", "llama-bpe", "llama-v3");
 
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();

@@ -4,6 +4,7 @@ import io.quantwatch.engine.gguf.GgufFile;
 import io.quantwatch.engine.gguf.GgufFormatException;
 import io.quantwatch.engine.gguf.GgufValue;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /** Builds the tokenizer a GGUF file describes in its tokenizer.ggml.* metadata. */
@@ -40,7 +41,7 @@ public final class GgufTokenizers {
         switch (model) {
             case "llama" -> {
                 int eos = (int) file.longOr("tokenizer.ggml.eos_token_id", 2);
-                java.util.BitSet end = endOfGeneration(file, tokens, types, eos); // rewrites types first
+                BitSet end = endOfGeneration(file, tokens, types, eos); // rewrites types first
                 Vocabulary v = new Vocabulary(
                         tokens,
                         scores,
@@ -54,7 +55,7 @@ public final class GgufTokenizers {
             }
             case "gpt2" -> {
                 int eos = (int) file.longOr("tokenizer.ggml.eos_token_id", 11);
-                java.util.BitSet end = endOfGeneration(file, tokens, types, eos); // rewrites types first
+                BitSet end = endOfGeneration(file, tokens, types, eos); // rewrites types first
                 Vocabulary v = new Vocabulary(
                         tokens,
                         scores,
@@ -84,7 +85,7 @@ public final class GgufTokenizers {
     }
 
     /** Applies llama.cpp's load-time type overrides and returns the tokens that end a generation. */
-    private static java.util.BitSet endOfGeneration(GgufFile file, String[] tokens, int[] types, int eos) {
+    private static BitSet endOfGeneration(GgufFile file, String[] tokens, int[] types, int eos) {
         return LlamaCppTypeOverrides.apply(
                 tokens, types, eos, (int) file.longOr("tokenizer.ggml.eot_token_id", -1), (int)
                         file.longOr("tokenizer.ggml.eom_token_id", -1));

@@ -266,14 +266,14 @@ final class ConfigValidation {
                 CandidateModels.isFile(cand.recipe()),
                 at + ".recipe",
                 "a llama.cpp candidate runs a GGUF file: 'file:<path>' (or 'reference'), got '" + cand.recipe() + "'");
-        java.nio.file.Path f;
+        Path f;
         try {
             f = CandidateModels.file(cand.recipe());
         } catch (IllegalArgumentException ex) {
             throw new ConfigException(at + ".recipe", ex.getMessage());
         }
         require(
-                java.nio.file.Files.isRegularFile(f),
+                Files.isRegularFile(f),
                 at + ".recipe",
                 "no such file: " + f.toAbsolutePath() + " (a llama.cpp candidate is a GGUF on every TaskManager host)");
     }

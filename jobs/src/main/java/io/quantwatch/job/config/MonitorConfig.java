@@ -3,6 +3,7 @@ package io.quantwatch.job.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quantwatch.connectors.chat.ChatTemplateLoader;
 import io.quantwatch.connectors.kafka.RecordMapping;
+import io.quantwatch.connectors.llamacpp.LlamaCppPipelines;
 import io.quantwatch.connectors.metrics.MetricsSettings;
 import io.quantwatch.connectors.openvino.NpuSettings;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
@@ -251,9 +252,8 @@ public record MonitorConfig(
      */
     public record LlamaCpp(int threads, String kvCache, String flashAttention) implements Serializable {
         /** The backend's settings; the values are validated by {@code ConfigValidation}. */
-        public io.quantwatch.connectors.llamacpp.LlamaCppPipelines.Settings settings() {
-            return new io.quantwatch.connectors.llamacpp.LlamaCppPipelines.Settings(
-                    threads, "f32".equals(kvCache), "auto".equals(flashAttention));
+        public LlamaCppPipelines.Settings settings() {
+            return new LlamaCppPipelines.Settings(threads, "f32".equals(kvCache), "auto".equals(flashAttention));
         }
     }
 

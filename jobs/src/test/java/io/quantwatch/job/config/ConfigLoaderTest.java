@@ -3,6 +3,7 @@ package io.quantwatch.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quantwatch.connectors.llamacpp.LlamaCppPipelines;
 import io.quantwatch.connectors.openvino.OpenVinoPipelines;
 import io.quantwatch.connectors.openvino.StubOpenVino;
 import io.quantwatch.detectors.alert.AlertMethod;
@@ -164,7 +165,7 @@ class ConfigLoaderTest {
                         .llamaCpp()
                         .settings())
                 .as("a llama.cpp server's defaults: F16 cache, flash attention auto")
-                .isEqualTo(new io.quantwatch.connectors.llamacpp.LlamaCppPipelines.Settings(1, false, true));
+                .isEqualTo(new LlamaCppPipelines.Settings(1, false, true));
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(MODEL, "candidates=[]")))
                 .hasMessageStartingWith("candidates: configure at least one");
     }
