@@ -26,6 +26,20 @@ final class RuleFile {
         return out;
     }
 
+    /** Alert name → its runbook_url annotation (empty when it has none). */
+    static Map<String, String> runbooks(Path file) throws IOException {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode group : root.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                out.put(
+                        rule.path("alert").asText(),
+                        rule.path("annotations").path("runbook_url").asText());
+            }
+        }
+        return out;
+    }
+
     static List<String> alertNames(Path file) throws IOException {
         return new ArrayList<>(alerts(file).keySet());
     }
