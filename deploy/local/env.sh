@@ -9,6 +9,7 @@ KAFKA_PORT=${QW_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${QW_KAFKA_CONTROLLER_PORT:-19093}
 REST_PORT=${QW_REST_PORT:-18081}
 RPC_PORT=${QW_RPC_PORT:-16123}
+FLINK_PROM_PORTS=${QW_FLINK_PROM_PORTS:-19249-19259}  # Flink's Prometheus reporter: each process takes the next free one
 JAVA=${JAVA:-java}
 # What a distribution's config.yaml puts in env.java.opts.all (Flink reflects into these JDK packages on Java 17),
 # plus the Vector API module the engine's kernels use.
@@ -85,7 +86,7 @@ lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 # The Flink configuration directory every process of this cluster reads: conf/ with this run's ports and paths.
 write_flink_conf() {
   mkdir -p "$RUN/conf" "$RUN/checkpoints"
-  sed -e "s#@RPC_PORT@#$RPC_PORT#g; s#@REST_PORT@#$REST_PORT#g; s#@RUN@#$RUN#g; s#@JVM_OPTS@#$FLINK_JVM_OPTS#g" \
+  sed -e "s#@RPC_PORT@#$RPC_PORT#g; s#@REST_PORT@#$REST_PORT#g; s#@RUN@#$RUN#g; s#@JVM_OPTS@#$FLINK_JVM_OPTS#g; s#@FLINK_PROM_PORTS@#$FLINK_PROM_PORTS#g" \
     "$here/conf/config.yaml" >"$RUN/conf/config.yaml"
   cp "$here/conf/log4j.properties" "$RUN/conf/log4j.properties"
   cp "$here/conf/log4j.properties" "$RUN/conf/log4j-cli.properties"

@@ -15,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The multi-process cluster of {@code deploy/local} driven from Java through its own scripts (so the bench and its
@@ -38,6 +40,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int kafkaPort;
     private final int restPort;
     /** Stops the processes if this JVM exits without {@link #close()} (Ctrl-C during a bench). */
+    private final int[] flinkMetricsPorts;
+
     private final Thread stopOnExit = new Thread(this::stopQuietly, "stop-local-cluster");
 
     /** A completed checkpoint as the REST API lists it. */
@@ -48,17 +52,30 @@ public final class LocalCluster implements AutoCloseable {
         this.run = run.toAbsolutePath();
         this.kafkaPort = freePort();
         this.restPort = freePort();
+        this.flinkMetricsPorts = new int[] {freePort(), freePort(), freePort(), freePort()};
         this.env = Map.of(
                 "QW_LOCAL_RUN", this.run.toString(),
                 "QW_KAFKA_PORT", String.valueOf(kafkaPort),
                 "QW_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
                 "QW_REST_PORT", String.valueOf(restPort),
-                "QW_RPC_PORT", String.valueOf(freePort()));
+                "QW_RPC_PORT", String.valueOf(freePort()),
+                "QW_FLINK_PROM_PORTS",
+                        Arrays.stream(flinkMetricsPorts)
+                                .mapToObj(String::valueOf)
+                                .collect(Collectors.joining(",")));
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     public String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;
+    }
+
+    /**
+     * The ports Flink's Prometheus reporter may take (conf/config.yaml's {@code metrics.reporter.prom.port}): the
+     * JobManager and each TaskManager take the next free one.
+     */
+    public int[] flinkMetricsPorts() {
+        return flinkMetricsPorts.clone();
     }
 
     public String restUrl() {

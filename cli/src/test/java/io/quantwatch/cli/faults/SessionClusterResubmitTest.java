@@ -55,6 +55,18 @@ class SessionClusterResubmitTest {
                 Readiness.of("metrics endpoint of job " + job, null, tmLog, Duration.ofMinutes(1))
                         .await(Readiness.http200(scrape));
                 assertThat(scrape(scrape)).contains("quantwatch_prompts_total");
+                if (cycle == 0) {
+                    // Flink's own reporter (conf/config.yaml, as deploy/flink/prometheus-reporter.yaml): the metric
+                    // QuantWatchCheckpointsFailing pages on, for this job.
+                    Readiness.of("Flink's Prometheus reporter", null, tmLog, Duration.ofMinutes(1))
+                            .await(() ->
+                                    flinkMetrics(cluster).contains("flink_jobmanager_job_numberOfFailedCheckpoints")
+                                            ? Optional.empty()
+                                            : Optional.of("no flink_jobmanager_job_numberOfFailedCheckpoints yet"));
+                    assertThat(flinkMetrics(cluster))
+                            .containsPattern(
+                                    "flink_jobmanager_job_numberOfFailedCheckpoints\\{[^}]*job_id=\"" + job + "\"");
+                }
                 // The JobManager fetches metrics every few seconds: wait for the job's restart count to be reported.
                 Readiness.of("numRestarts of " + job, null, tmLog, Duration.ofMinutes(1))
                         .await(() -> cluster.jobMetric(job, "numRestarts").isPresent()
@@ -111,6 +123,22 @@ class SessionClusterResubmitTest {
         assertThat(metaspaceMb[CYCLES - 1] - metaspaceMb[1])
                 .as("metaspace MB gained over %d cycles", CYCLES - 2)
                 .isLessThan(8);
+    }
+
+    /** Everything Flink's reporters serve on the cluster's ports (the JobManager's and the TaskManagers'). */
+    private static String flinkMetrics(LocalCluster cluster) {
+        StringBuilder all = new StringBuilder();
+        for (int port : cluster.flinkMetricsPorts()) {
+            URI url = URI.create("http://127.0.0.1:" + port + "/metrics");
+            if (answers(url)) {
+                try {
+                    all.append(scrape(url));
+                } catch (Exception e) {
+                    // a process that stopped between the two calls: the next attempt reads the others
+                }
+            }
+        }
+        return all.toString();
     }
 
     private static String scrape(URI url) throws Exception {
