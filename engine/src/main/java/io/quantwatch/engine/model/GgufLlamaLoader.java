@@ -63,14 +63,22 @@ final class GgufLlamaLoader {
             GgufTensorInfo embd = file.tensor("token_embd.weight");
             int vocab = (int) file.longOr(a + "vocab_size", embd.shape().length > 1 ? embd.shape()[1] : 0);
             int headDim = headDim(file, a, dim, heads);
-            int layerCount = (int) file.requireLong(a + "block_count");
-            BlockRules rules = family.rules(file, new Architecture.Shape(dim, heads, headDim, layerCount));
+            long layerCount = file.requireLong(a + "block_count");
+            if (layerCount < 1 || layerCount > file.tensors().size()) {
+                // Every layer has tensors: a count beyond them is a hostile or broken header, refused before any
+                // per-layer table is sized from it.
+                throw new GgufFormatException(
+                        path,
+                        a + "block_count = " + layerCount + " does not fit the file's "
+                                + file.tensors().size() + " tensors");
+            }
             LlamaConfig config;
             try {
+                BlockRules rules = family.rules(file, new Architecture.Shape(dim, heads, headDim, (int) layerCount));
                 config = new LlamaConfig(
                         dim,
                         (int) file.requireLong(a + "feed_forward_length"),
-                        layerCount,
+                        (int) layerCount,
                         heads,
                         (int) file.longOr(a + "attention.head_count_kv", heads),
                         vocab,

@@ -309,6 +309,19 @@ class LlamaGgufSupportTest {
                 .hasMessageContaining("soft-capping");
     }
 
+    @Test
+    void aBlockCountBeyondTheFilesTensorsIsRefusedBeforeAnyLayerTableIsSized() {
+        Path gemma3 = dir.resolve("gemma3-hostile-count.gguf");
+        RandomLlamaGguf.write(TINY, GgmlType.F32, gemma3, "gemma3", w -> {
+            qkNorms(w);
+            w.put("gemma3.block_count", GgufValue.uint32(2_000_000_000L));
+            w.put("gemma3.attention.sliding_window", GgufValue.uint32(8));
+        });
+        assertThatThrownBy(() -> LlamaModel.load(gemma3))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("gemma3.block_count = 2000000000");
+    }
+
     private static void qkNorms(GgufWriter w) {
         for (int l = 0; l < TINY.layers(); l++) {
             w.addTensor("blk." + l + ".attn_q_norm.weight", GgmlType.F32, new long[] {8}, new float[8]);
