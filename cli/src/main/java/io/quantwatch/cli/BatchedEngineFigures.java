@@ -97,7 +97,16 @@ final class BatchedEngineFigures {
     }
 
     /** Shadow latency per prompt: the reference's answer, then each candidate's answer and comparison. */
-    record ShadowLatency(double meanSeconds, double p95Seconds) {}
+    record ShadowLatency(double meanSeconds, double p95Seconds) {
+        /** Mean and p95 of per-prompt seconds. */
+        static ShadowLatency of(double[] seconds) {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            return new ShadowLatency(
+                    Arrays.stream(s).average().orElse(0),
+                    s[(int) Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]);
+        }
+    }
 
     /**
      * Shadows every prompt through the reference and {@code recipes} twice, interleaved so both see the same machine:
@@ -131,11 +140,7 @@ final class BatchedEngineFigures {
             }
             ShadowLatency[] out = new ShadowLatency[2];
             for (int way = 0; way < 2; way++) {
-                double[] s = seconds[way].clone();
-                Arrays.sort(s);
-                out[way] = new ShadowLatency(
-                        Arrays.stream(s).average().orElse(0),
-                        s[(int) Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]);
+                out[way] = ShadowLatency.of(seconds[way]);
             }
             return out;
         } finally {

@@ -10,7 +10,6 @@ import io.quantwatch.llamacpp.LlamaCppContext;
 import io.quantwatch.llamacpp.LlamaCppModel;
 import io.quantwatch.llamacpp.LlamaNatives;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -86,10 +85,7 @@ final class CurrentLlamaCppFigures {
                 shadowOne(pair, prompts.get(i));
                 s[i] = (System.nanoTime() - t0) / 1e9;
             }
-            Arrays.sort(s);
-            return new BatchedEngineFigures.ShadowLatency(
-                    Arrays.stream(s).average().orElse(0),
-                    s[(int) Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]);
+            return BatchedEngineFigures.ShadowLatency.of(s);
         }
     }
 

@@ -37,7 +37,24 @@ final class LlamaCppTypeOverrides {
             "<\uFF5Cend\u2581of\u2581sentence\uFF5C>",
             "[e~[");
 
-    /** End of turn, end of message and fill-in-the-middle role texts: control tokens when found. */
+    /** The FIM pad, repo and file-separator texts, which also end a generation. */
+    private static final Set<String> FIM_END_TEXTS = Set.of(
+            "<|fim_pad|>",
+            "<fim-pad>",
+            "<fim_pad>",
+            "<PAD>",
+            "[PAD]",
+            "<|fim_repo|>",
+            "<|repo_name|>",
+            "<fim-repo>",
+            "<REPO>",
+            "<reponame>",
+            "<|file_sep|>");
+
+    /**
+     * End of turn, end of message and fill-in-the-middle prefix, suffix and middle texts: control tokens when found, as
+     * are the {@link #FIM_END_TEXTS}.
+     */
     private static final Set<String> ROLE_TEXTS = Set.of(
             "<|eot_id|>",
             "<|im_end|>",
@@ -74,32 +91,7 @@ final class LlamaCppTypeOverrides {
             "<MID>",
             "\u2581<MID>",
             "<|code_middle|>",
-            "<|middle|>",
-            "<|fim_pad|>",
-            "<fim-pad>",
-            "<fim_pad>",
-            "<PAD>",
-            "[PAD]",
-            "<|fim_repo|>",
-            "<|repo_name|>",
-            "<fim-repo>",
-            "<REPO>",
-            "<reponame>",
-            "<|file_sep|>");
-
-    /** The FIM pad, repo and file-separator texts, which also end a generation. */
-    private static final Set<String> FIM_END_TEXTS = Set.of(
-            "<|fim_pad|>",
-            "<fim-pad>",
-            "<fim_pad>",
-            "<PAD>",
-            "[PAD]",
-            "<|fim_repo|>",
-            "<|repo_name|>",
-            "<fim-repo>",
-            "<REPO>",
-            "<reponame>",
-            "<|file_sep|>");
+            "<|middle|>");
 
     private static final Set<String> ALWAYS_RENDERED =
             Set.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>");
@@ -116,7 +108,7 @@ final class LlamaCppTypeOverrides {
         int endOfSequence = -1;
         for (int i = 0; i < tokens.length; i++) {
             String t = tokens[i];
-            if (ROLE_TEXTS.contains(t)) {
+            if (ROLE_TEXTS.contains(t) || FIM_END_TEXTS.contains(t)) {
                 types[i] = Vocabulary.CONTROL;
             }
             if (FIM_END_TEXTS.contains(t)) {

@@ -135,17 +135,10 @@ final class ConfigValidation {
             if (cand.backend() == MonitorConfig.Backend.ENGINE) {
                 notBlank(cand.recipe(), at + ".recipe", "a recipe such as 'int4 sym group=128', or 'reference'");
                 if (CandidateModels.isFile(cand.recipe())) {
-                    java.nio.file.Path f;
-                    try {
-                        f = CandidateModels.file(cand.recipe());
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigException(at + ".recipe", e.getMessage());
-                    }
-                    require(
-                            java.nio.file.Files.isRegularFile(f),
-                            at + ".recipe",
-                            "no such file: " + f.toAbsolutePath()
-                                    + " (a file: candidate is a GGUF of the reference's model, on every TaskManager host)");
+                    requireGgufFile(
+                            cand,
+                            at,
+                            "a file: candidate is a GGUF of the reference's model, on every TaskManager host");
                 } else if (!ModelCache.isReference(cand.recipe())) {
                     try {
                         QuantRecipe.parse(cand.recipe());
@@ -266,16 +259,18 @@ final class ConfigValidation {
                 CandidateModels.isFile(cand.recipe()),
                 at + ".recipe",
                 "a llama.cpp candidate runs a GGUF file: 'file:<path>' (or 'reference'), got '" + cand.recipe() + "'");
+        requireGgufFile(cand, at, "a llama.cpp candidate is a GGUF on every TaskManager host");
+    }
+
+    /** The GGUF a {@code file:} recipe names exists here; {@code what} says where it must be. */
+    private static void requireGgufFile(MonitorConfig.Candidate cand, String at, String what) {
         Path f;
         try {
             f = CandidateModels.file(cand.recipe());
-        } catch (IllegalArgumentException ex) {
-            throw new ConfigException(at + ".recipe", ex.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at + ".recipe", e.getMessage());
         }
-        require(
-                Files.isRegularFile(f),
-                at + ".recipe",
-                "no such file: " + f.toAbsolutePath() + " (a llama.cpp candidate is a GGUF on every TaskManager host)");
+        require(Files.isRegularFile(f), at + ".recipe", "no such file: " + f.toAbsolutePath() + " (" + what + ")");
     }
 
     private static void openvinoCandidate(MonitorConfig c, MonitorConfig.Candidate cand, String at) {
