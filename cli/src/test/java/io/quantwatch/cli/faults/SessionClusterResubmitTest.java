@@ -113,10 +113,12 @@ class SessionClusterResubmitTest {
         // Measured here and in CI: after a cancel, the classes of the last cancelled job may stay loaded for a while
         // (one job is ~3 400 classes and ~20 MB of metaspace), but they never accumulate: from the second cycle on, a
         // cycle must cost (close to) nothing. A leaked classloader per cycle would add ~6 800 classes and ~40 MB by
-        // the last cycle.
+        // the last cycle. Threads: Flink's and the Prometheus reporters' pools grow lazily by a few, once (a
+        // clean-clone
+        // run measured 55, 67, 66 for cycles 1-3); a job that leaves its threads running leaves dozens per cycle.
         assertThat(threads[CYCLES - 1] - threads[1])
                 .as("threads gained over %d cycles", CYCLES - 2)
-                .isLessThan(10);
+                .isLessThan(16);
         assertThat(classes[CYCLES - 1] - classes[1])
                 .as("classes still loaded, gained over %d cycles", CYCLES - 2)
                 .isLessThan(1_000);
